@@ -1,0 +1,52 @@
+# msdiscourse: `make all` sets up and runs the main job; `make test` sets up and runs the tests.
+# Works with only Python 3.10+ and the package index (no conda needed).
+
+PYTHON ?= python3
+VENV   ?= .venv
+BIN    := $(VENV)/bin
+DATA   ?= data/raw
+OUT    ?= data/processed
+STAMP  := $(VENV)/.installed-stamp
+
+.DEFAULT_GOAL := help
+.PHONY: help all setup parse figures test test-fast benchmark clean
+
+## help: list the targets
+help:
+	@grep -E '^## ' $(MAKEFILE_LIST) | sed 's/^## /  /'
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[test]'
+	@touch $@
+
+## setup: create .venv and install msdiscourse with its test tools
+setup: $(STAMP)
+
+## all: set up, parse data/raw into data/processed, run every notebook, refresh figures/
+all: setup parse figures
+
+## parse: parse DATA (default data/raw) into OUT (default data/processed)
+parse: setup
+	$(BIN)/msdiscourse parse $(DATA) -o $(OUT)
+
+## figures: run every notebook headless on DATA; figures/ for data/raw, else build/<name>/figures
+figures: setup
+	$(BIN)/msdiscourse figures --data $(DATA)
+
+## test: set up if needed and run every test (notebooks included)
+test: setup
+	$(BIN)/python -m pytest
+
+## test-fast: the tests without the slow ones (notebook execution, cross-validation)
+test-fast: setup
+	$(BIN)/python -m pytest -m "not slow"
+
+## benchmark: run every benchmark (synthetic data, ratios against a same-run baseline)
+benchmark: setup
+	$(BIN)/python benchmarks/run_all.py
+
+## clean: remove the virtual environment, build outputs and processed data
+clean:
+	rm -rf $(VENV) build data/processed/*.parquet data/processed/manifest.json

@@ -1,0 +1,82 @@
+"""msdiscourse: discourse analysis of online health communities.
+
+Parse blog posts and their nested comment threads into tidy pandas tables, then study
+tone, irony markers, participant roles and who answers whom.
+
+>>> import msdiscourse as msd
+>>> corpus = msd.read_corpus("data/raw")                  # doctest: +SKIP
+>>> sentences = msd.split_sentences(corpus).pipe(msd.score_tone)   # doctest: +SKIP
+
+Public functions are re-exported here; each lives in the module named in ``_EXPORTS``
+and is imported on first use, so ``import msdiscourse`` stays quick (matplotlib and
+scikit-learn are only loaded by the functions that need them).
+"""
+
+from __future__ import annotations
+
+import importlib
+
+from msdiscourse.corpus import Corpus, load_processed
+from msdiscourse.errors import ParseError, ParseWarning
+
+__version__ = "0.1.0"
+
+#: public name -> module that defines it
+_EXPORTS: dict[str, str] = {
+    # reading and writing (one format, one module)
+    "read_pagedump": "msdiscourse.io.pagedump",
+    "write_pagedump": "msdiscourse.io.pagedump",
+    "read_corpus": "msdiscourse.io.folder",
+    "sniff_format": "msdiscourse.io.folder",
+    "read_wxr": "msdiscourse.io.wxr",
+    "read_blogger": "msdiscourse.io.blogger",
+    "read_disqus": "msdiscourse.io.disqus",
+    "read_html_page": "msdiscourse.io.html_page",
+    "read_comments_table": "msdiscourse.io.table",
+    "to_convokit": "msdiscourse.io.convokit",
+    "read_convokit": "msdiscourse.io.convokit",
+    "check_threads": "msdiscourse.threads",
+    # text
+    "normalise_text": "msdiscourse.text",
+    "split_sentences": "msdiscourse.sentences",
+    # tone
+    "score_tone": "msdiscourse.tone",
+    "score_texts": "msdiscourse.tone",
+    "aggregate_tone": "msdiscourse.tone",
+    "thread_trajectory": "msdiscourse.tone",
+    "reply_tone_shift": "msdiscourse.tone",
+    "load_tone_overrides": "msdiscourse.tone",
+    # sarcasm and irony markers
+    "find_markers": "msdiscourse.sarcasm",
+    "marker_profile": "msdiscourse.sarcasm",
+    "sarcasm_score": "msdiscourse.sarcasm",
+    "evaluate_markers": "msdiscourse.sarcasm",
+    "train_sarcasm_model": "msdiscourse.sarcasm",
+    "load_marker_patterns": "msdiscourse.sarcasm",
+    # roles, coding, exchanges, privacy
+    "assign_roles": "msdiscourse.roles",
+    "export_coding_sheet": "msdiscourse.coding",
+    "read_coding_sheet": "msdiscourse.coding",
+    "agreement": "msdiscourse.coding",
+    "reply_exchanges": "msdiscourse.exchanges",
+    "exchange_matrix": "msdiscourse.exchanges",
+    "exchange_summary": "msdiscourse.exchanges",
+    "pseudonymise": "msdiscourse.privacy",
+}
+
+__all__ = ["Corpus", "load_processed", "ParseError", "ParseWarning", "__version__", *_EXPORTS]
+
+
+def __getattr__(name: str):
+    module_name = _EXPORTS.get(name)
+    if module_name is None:
+        if name in ("plotting", "io", "cli"):
+            return importlib.import_module(f"msdiscourse.{name}")
+        raise AttributeError(f"module 'msdiscourse' has no attribute {name!r}")
+    value = getattr(importlib.import_module(module_name), name)
+    globals()[name] = value  # later look-ups skip this function
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted(set(globals()) | set(__all__))

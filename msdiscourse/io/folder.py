@@ -1,0 +1,198 @@
+"""Read a whole folder: sniff each file's format by its content, read it, concatenate.
+
+``read_corpus("data/raw")`` is the one call most users need. Each file is read by the
+reader of its format (``read_pagedump``, ``read_wxr`` ...); the results are concatenated
+into one :class:`~msdiscourse.corpus.Corpus`. Documentation files that sit beside data
+(``README*``, ``*.md``, ``LICENSE*``) and sidecar JSON (``expected.json``) are skipped by
+name; every skipped file is logged and listed by :func:`list_corpus_files`.
+"""
+
+from __future__ import annotations
+
+import importlib
+import logging
+import sys
+from pathlib import Path
+from typing import Iterable
+
+from tqdm.auto import tqdm
+
+from msdiscourse.corpus import Corpus
+from msdiscourse.errors import ParseError, check_on_error
+
+__all__ = ["read_corpus", "sniff_format", "list_corpus_files", "READERS"]
+
+log = logging.getLogger(__name__)
+
+#: format name -> "module:function" of its reader
+READERS: dict[str, str] = {
+    "pagedump": "msdiscourse.io.pagedump:read_pagedump",
+    "wxr": "msdiscourse.io.wxr:read_wxr",
+    "blogger": "msdiscourse.io.blogger:read_blogger",
+    "disqus": "msdiscourse.io.disqus:read_disqus",
+    "html": "msdiscourse.io.html_page:read_html_page",
+    "table": "msdiscourse.io.table:read_comments_table",
+    "convokit": "msdiscourse.io.convokit:read_convokit",
+}
+
+_SKIP_PREFIXES = ("readme", "license", "licence", "changelog")
+_SKIP_SUFFIXES = (".md", ".rst", ".json", ".pdf", ".png", ".svg", ".jpg", ".gif", ".ipynb", ".py")
+_TABLE_SUFFIXES = (".csv", ".tsv", ".jsonl", ".parquet")
+_SNIFF_BYTES = 8192
+
+
+def sniff_format(path: str | Path) -> str:
+    """Return the format of one file (or a ConvoKit folder) by looking at its content.
+
+    Parameters
+    ----------
+    path
+        A file, or a folder holding a ConvoKit corpus (``utterances.jsonl``).
+
+    Returns
+    -------
+    str
+        One of the keys of :data:`READERS`.
+
+    Raises
+    ------
+    ParseError
+        When the file is empty or binary.
+
+    Examples
+    --------
+    >>> import tempfile, pathlib
+    >>> page = pathlib.Path(tempfile.mkdtemp()) / "page.txt"
+    >>> _ = page.write_text("A title\\n\\n  • A comment\\n", encoding="utf-8")
+    >>> sniff_format(page)
+    'pagedump'
+    """
+    path = Path(path)
+    if path.is_dir():
+        if (path / "utterances.jsonl").exists():
+            return "convokit"
+        raise ParseError(str(path), None, expected="a file or a ConvoKit folder (utterances.jsonl)",
+                         found="a folder without utterances.jsonl", remedy=None)
+    with open(path, "rb") as handle:
+        head = handle.read(_SNIFF_BYTES)
+    if not head.strip():
+        raise ParseError(str(path), None, expected="a non-empty file", found="an empty file",
+                         remedy=None)
+    suffix = path.suffix.lower()
+    if suffix == ".parquet" or head.startswith(b"PAR1"):
+        return "table"
+    if b"\x00" in head and not head.startswith((b"\xff\xfe", b"\xfe\xff")):
+        raise ParseError(str(path), None, expected="text or a known export format",
+                         found="binary data (NUL bytes)", remedy=None)
+    text = head.decode("utf-8", errors="replace").lstrip("\ufeff \t\r\n")
+    lowered = text[:_SNIFF_BYTES].lower()
+    if text.startswith("<"):
+        if "wordpress.org/export" in lowered or "<wp:" in lowered:
+            return "wxr"
+        if "<disqus" in lowered:
+            return "disqus"
+        if "<feed" in lowered and ("blogger" in lowered or "schemas.google.com" in lowered):
+            return "blogger"
+        if "<html" in lowered or "<!doctype html" in lowered:
+            return "html"
+        if "<feed" in lowered:
+            return "blogger"
+    if suffix in _TABLE_SUFFIXES:
+        return "table"
+    return "pagedump"
+
+
+def _is_skipped(path: Path) -> bool:
+    name = path.name.lower()
+    return (
+        name.startswith(".")
+        or name.startswith(_SKIP_PREFIXES)
+        or name.endswith(_SKIP_SUFFIXES)
+    )
+
+
+def list_corpus_files(folder: str | Path) -> tuple[list[Path], list[Path]]:
+    """Return ``(files_to_read, skipped_files)`` below ``folder``, both sorted.
+
+    A folder holding ``utterances.jsonl`` counts as one ConvoKit corpus.
+    """
+    folder = Path(folder)
+    if not folder.exists():
+        raise FileNotFoundError(f"{folder}: no such folder")
+    if folder.is_file():
+        return [folder], []
+    found: list[Path] = []
+    skipped: list[Path] = []
+    convokit_dirs = sorted(p.parent for p in folder.rglob("utterances.jsonl"))
+    for candidate in sorted(folder.rglob("*")):
+        if any(d == candidate or d in candidate.parents for d in convokit_dirs):
+            continue
+        if candidate.is_dir() or any(part.startswith(".") for part in candidate.relative_to(folder).parts):
+            continue
+        (skipped if _is_skipped(candidate) else found).append(candidate)
+    return sorted(found + convokit_dirs), skipped
+
+
+def _reader(format_name: str):
+    module_name, function_name = READERS[format_name].split(":")
+    return getattr(importlib.import_module(module_name), function_name)
+
+
+def read_corpus(
+    folder: str | Path,
+    *,
+    on_error: str = "raise",
+    formats: Iterable[str] | None = None,
+    progress: bool | None = None,
+) -> Corpus:
+    """Read every page or export below ``folder`` into one corpus.
+
+    Parameters
+    ----------
+    folder
+        A folder (searched recursively) or a single file.
+    on_error
+        ``"raise"``, ``"warn"`` or ``"collect"``, passed to every reader.
+    formats
+        Read only files of these formats (keys of :data:`READERS`); default all.
+    progress
+        Show a progress bar; default: only when there are more than 20 files and
+        standard error is a terminal.
+
+    Returns
+    -------
+    Corpus
+        All files concatenated; each post's ``source`` names its file.
+
+    Raises
+    ------
+    ParseError
+        From a reader, naming the file and line.
+    FileNotFoundError
+        When the folder does not exist or holds no readable file.
+
+    Examples
+    --------
+    >>> corpus = read_corpus("data/raw")          # doctest: +SKIP
+    >>> corpus.summary()["posts"]                 # doctest: +SKIP
+    5
+    """
+    check_on_error(on_error)
+    files, skipped = list_corpus_files(folder)
+    for path in skipped:
+        log.info("skipped %s (documentation or sidecar file, not corpus data)", path)
+    if not files:
+        raise FileNotFoundError(
+            f"{folder}: expected page dumps or exports; found no readable file"
+            + (f" (skipped: {', '.join(p.name for p in skipped)})" if skipped else "")
+        )
+    wanted = set(formats) if formats is not None else None
+    if progress is None:
+        progress = len(files) > 20 and sys.stderr.isatty()
+    corpora = []
+    for path in tqdm(files, desc="reading", unit="file", disable=not progress):
+        format_name = sniff_format(path)
+        if wanted is not None and format_name not in wanted:
+            continue
+        corpora.append(_reader(format_name)(path, on_error=on_error))
+    return Corpus.concat(corpora)

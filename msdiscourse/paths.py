@@ -1,0 +1,19 @@
+"""Project paths, defined once (cookiecutter-data-science style).
+
+Everything that needs a default location imports it from here. The paths are relative to
+the project root found from this file, so they work from notebooks, tests and the CLI.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+PACKAGE_DIR = Path(__file__).resolve().parent
+PROJECT_DIR = PACKAGE_DIR.parent
+RESOURCES_DIR = PACKAGE_DIR / "resources"
+DATA_RAW = PROJECT_DIR / "data" / "raw"
+DATA_PROCESSED = PROJECT_DIR / "data" / "processed"
+FIGURES_DIR = PROJECT_DIR / "figures"
+NOTEBOOKS_DIR = PROJECT_DIR / "notebooks"
+#: the shared real corpus beside the project checkout (not part of the repository)
+SHARED_CORPUS = PROJECT_DIR.parent / "shared" / "corpus"
