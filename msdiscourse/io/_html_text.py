@@ -1,0 +1,173 @@
+"""Turn an HTML fragment (a comment, a post body) into plain text that keeps its paragraphs.
+
+Exports store comments as HTML fragments: WordPress keeps the text as typed, where a
+blank line is a paragraph break and a single newline a line break (``wpautop`` adds the
+``<p>`` and ``<br>`` only when displaying), with inline tags such as ``<a>`` or
+``<strong>``; Disqus and Blogger store ``<p>`` and ``<br />``. :func:`html_to_text` parses
+the fragment with lxml's HTML parser (no regular-expression tag stripping: entities,
+comments, ``<script>`` and broken markup are the parser's business) and writes one
+paragraph per block element, paragraphs separated by a blank line.
+
+Saved web pages differ: there a newline in the source is only whitespace. Pass
+``keep_newlines=False`` for such HTML.
+"""
+
+from __future__ import annotations
+
+import re
+
+import lxml.html
+from lxml import etree
+
+__all__ = ["html_to_text", "PARAGRAPH_TAGS", "LINE_TAGS"]
+
+#: elements that stand as their own paragraph (a blank line before and after)
+PARAGRAPH_TAGS = frozenset(
+    "p div blockquote pre ul ol dl table h1 h2 h3 h4 h5 h6 section article aside header "
+    "footer figure figcaption address hr details summary form fieldset main nav".split()
+)
+#: elements that start a new line but not a new paragraph
+LINE_TAGS = frozenset("li dt dd tr caption".split())
+#: elements whose content is never text a reader sees
+_INVISIBLE_TAGS = frozenset("script style template noscript head title iframe object".split())
+
+_PARAGRAPH, _LINE = 2, 1
+_BR = object()  # a <br>: unlike block breaks, two of them make a paragraph break
+_HORIZONTAL_RUN = re.compile(r"[ \t\r\f\v]+")  # NBSP and thin spaces are kept: they are evidence
+_PARAGRAPH_GAP = re.compile(r"\n[ \t\r\f\v]*\n\s*")
+_MARKUP = re.compile(r"[<&]")
+
+_PARSER = lxml.html.HTMLParser(
+    remove_comments=True, remove_pis=True, no_network=True, default_doctype=False
+)
+
+
+def html_to_text(fragment: str | None, *, keep_newlines: bool = True) -> str:
+    """Convert an HTML fragment to plain text, one paragraph per block, blank line between.
+
+    Parameters
+    ----------
+    fragment
+        HTML, or plain text with a few tags (a WordPress comment). ``None`` or ``""``
+        gives ``""``.
+    keep_newlines
+        Treat newlines in the text as the writer's line breaks (a blank line = a new
+        paragraph), as WordPress, Disqus and Blogger exports store them. ``False``
+        treats them as spaces, as a browser does for a saved page.
+
+    Returns
+    -------
+    str
+        The text: entities decoded, tags removed, ``<p>``/``<div>``/``<blockquote>`` and
+        other blocks separated by a blank line, ``<br>`` and list items on new lines,
+        runs of spaces collapsed, no leading or trailing whitespace. Non-breaking spaces,
+        curly quotes and the like are kept as written.
+
+    Examples
+    --------
+    >>> html_to_text("<p>Hello &amp; welcome.</p><p>Second <em>para</em>.</p>")
+    'Hello & welcome.\\n\\nSecond para.'
+    >>> html_to_text("Typed in WordPress.\\n\\nNew paragraph,\\nnew line.")
+    'Typed in WordPress.\\n\\nNew paragraph,\\nnew line.'
+    >>> html_to_text("It was cold.<br /><br /><ul><li>Very.</li><li>Indeed.</li></ul>")
+    'It was cold.\\n\\nVery.\\nIndeed.'
+    >>> html_to_text("<div>\\n  a saved\\n  page\\n</div>", keep_newlines=False)
+    'a saved page'
+    """
+    if not fragment:
+        return ""
+    if not _MARKUP.search(fragment):  # plain text: no parser needed (most comments)
+        pieces: list = []
+        _add_text(pieces, fragment, keep_newlines)
+        return _join(pieces)
+    try:
+        root = lxml.html.fragment_fromstring(fragment, create_parent="div", parser=_PARSER)
+    except (etree.ParserError, ValueError):  # nothing but whitespace or comments
+        return ""
+    pieces = []
+    _add_text(pieces, root.text, keep_newlines)
+    _walk(root, pieces, keep_newlines, in_pre=False)
+    return _join(pieces)
+
+
+def _add_text(pieces: list, text: str | None, keep_newlines: bool, in_pre: bool = False) -> None:
+    """Append text, turning the writer's newlines into break markers when they count."""
+    if not text:
+        return
+    if in_pre:
+        lines = text.split("\n")
+        for index, line in enumerate(lines):
+            if index:
+                pieces.append(_LINE)
+            if line:
+                pieces.append(line)
+        return
+    if not keep_newlines:
+        pieces.append(_HORIZONTAL_RUN.sub(" ", text.replace("\n", " ")))
+        return
+    for p_index, paragraph in enumerate(_PARAGRAPH_GAP.split(text)):
+        if p_index:
+            pieces.append(_PARAGRAPH)
+        for l_index, line in enumerate(paragraph.split("\n")):
+            if l_index:
+                pieces.append(_LINE)
+            if line:
+                pieces.append(_HORIZONTAL_RUN.sub(" ", line))
+
+
+def _walk(element, pieces: list, keep_newlines: bool, in_pre: bool) -> None:
+    """Append the text of ``element``'s children (not its own ``.text``) and their tails."""
+    for child in element:
+        tag = child.tag.lower() if isinstance(child.tag, str) else ""
+        if tag == "br":
+            pieces.append(_BR)
+        elif tag and tag not in _INVISIBLE_TAGS:
+            gap = _PARAGRAPH if tag in PARAGRAPH_TAGS else _LINE if tag in LINE_TAGS else 0
+            child_in_pre = in_pre or tag == "pre"
+            if gap:
+                pieces.append(gap)
+            _add_text(pieces, child.text, keep_newlines, child_in_pre)
+            _walk(child, pieces, keep_newlines, child_in_pre)
+            if gap:
+                pieces.append(gap)
+        _add_text(pieces, child.tail, keep_newlines, in_pre)
+
+
+def _join(pieces: list) -> str:
+    """Join text and break markers into lines and paragraphs.
+
+    Between two pieces of text the largest block break wins (``</li><li>`` is one new
+    line, not two), while ``<br>`` elements add up (``<br><br>`` is a new paragraph).
+    """
+    paragraphs: list[str] = []
+    lines: list[str] = []
+    line: list[str] = []
+    block_gap = br_count = 0
+
+    def close_line() -> None:
+        text = _HORIZONTAL_RUN.sub(" ", "".join(line)).strip(" ")
+        line.clear()
+        if text:
+            lines.append(text)
+
+    def close_paragraph() -> None:
+        close_line()
+        if lines:
+            paragraphs.append("\n".join(lines))
+            lines.clear()
+
+    for piece in pieces:
+        if piece is _BR:
+            br_count += 1
+        elif isinstance(piece, int):
+            block_gap = max(block_gap, piece)
+        else:
+            gap = max(block_gap, min(br_count, _PARAGRAPH))
+            if gap == _PARAGRAPH:
+                close_paragraph()
+            elif gap == _LINE:
+                close_line()
+            block_gap = br_count = 0
+            line.append(piece)
+    close_paragraph()
+    return "\n\n".join(paragraphs)

@@ -1,0 +1,47 @@
+"""html_to_text: HTML fragments from exports to plain text with paragraph breaks."""
+
+from __future__ import annotations
+
+import pytest
+
+from msdiscourse.io._html_text import html_to_text
+
+CASES = [
+    # (fragment, expected) -- as exports store them
+    ("", ""),
+    (None, ""),
+    ("   \n\n  ", ""),
+    ("<!-- only a comment -->", ""),
+    # WordPress: the text as typed, blank line = paragraph, newline = line break
+    ("First paragraph.\n\nSecond,\nwith a line break.", "First paragraph.\n\nSecond,\nwith a line break."),
+    ("Trailing spaces   \n\n\n\n  and many blank lines", "Trailing spaces\n\nand many blank lines"),
+    ("I <strong>really</strong> doubt it &amp; so <a href=\"x\">does she</a>.",
+     "I really doubt it & so does she."),
+    ("A list:\n<ul>\n<li>one</li>\n<li>two</li>\n</ul>\nafter", "A list:\n\none\ntwo\n\nafter"),
+    ("a<br />\nb", "a\nb"),
+    ("a<br />\n<br />\nb", "a\n\nb"),
+    # Disqus and Blogger: explicit blocks and <br />
+    ("<p>Hello, World.</p>", "Hello, World."),
+    ("<p>one</p>\n<p>two</p>", "one\n\ntwo"),
+    ("It was cold.<br /><br /><ul><li>Very.</li><br /><li>Pad it.</li></ul>", "It was cold.\n\nVery.\nPad it."),
+    ("<div dir=\"ltr\">This is a test.</div>", "This is a test."),
+    ("<blockquote>You said X.</blockquote>Did I?", "You said X.\n\nDid I?"),
+    # entities, evidence kept, near misses
+    ("&lt;not a tag&gt;", "<not a tag>"),
+    ("x < y and y > z", "x < y and y > z"),
+    ("so\u00a0\u201cgreat\u201d\u2026", "so\u00a0\u201cgreat\u201d\u2026"),
+    ("so &nbsp;&ldquo;great&rdquo;&hellip;", "so \u00a0\u201cgreat\u201d\u2026"),
+    ("before <script>alert('x')</script> after<style>p{}</style>", "before after"),
+    ("<p>unclosed <b>bold", "unclosed bold"),
+]
+
+
+@pytest.mark.parametrize(("fragment", "expected"), CASES)
+def test_html_to_text(fragment, expected):
+    assert html_to_text(fragment) == expected
+
+
+def test_saved_page_newlines_are_spaces():
+    html = "<div class=\"comment-body\">\n  <p>Wrapped\n    by the theme.</p>\n  <p>Two</p>\n</div>"
+    assert html_to_text(html, keep_newlines=False) == "Wrapped by the theme.\n\nTwo"
+    assert html_to_text(html) == "Wrapped\nby the theme.\n\nTwo"
