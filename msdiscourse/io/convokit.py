@@ -1,0 +1,403 @@
+"""Write and read ConvoKit's on-disk corpus format with plain JSON (no convokit import).
+
+`ConvoKit <https://convokit.cornell.edu>`_ keeps a corpus as a folder of five files, which
+``convokit.Corpus(filename=folder)`` loads and ``Corpus.dump`` writes::
+
+    utterances.jsonl    one JSON object per line: id, conversation_id, reply-to, speaker,
+                        timestamp, text, meta, vectors
+    speakers.json       {speaker id: {"meta": {...}, "vectors": []}}
+    conversations.json  {conversation id: {"meta": {...}, "vectors": []}}
+    corpus.json         corpus-level metadata
+    index.json          the type of every metadata field, per object kind, as lists of
+                        Python type strings ("<class 'str'>"), plus "version" and "vectors"
+
+Our mapping: each post is the root utterance of one conversation (``reply-to`` null,
+``id`` = ``conversation_id`` = the post id, ``text`` = the body); each comment is an
+utterance replying to its parent comment, or to the post's root when it is top level.
+Timestamps are whole seconds since the epoch (UTC), ConvoKit's usual convention. A missing
+author is written as the speaker :data:`UNKNOWN_SPEAKER`, because ConvoKit needs a speaker
+id for every utterance.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from pathlib import Path
+from typing import Any, Iterable
+
+import pandas as pd
+
+from msdiscourse import __version__
+from msdiscourse.corpus import Corpus
+from msdiscourse.errors import ErrorPolicy, ParseError, check_on_error
+from msdiscourse.io.table import _parse_date
+
+__all__ = ["to_convokit", "read_convokit", "UNKNOWN_SPEAKER", "CONVOKIT_FILES"]
+
+#: the speaker id written for an utterance without an author (read back as missing)
+UNKNOWN_SPEAKER = "[unknown]"
+CONVOKIT_FILES: tuple[str, ...] = (
+    "utterances.jsonl", "speakers.json", "conversations.json", "corpus.json", "index.json",
+)
+
+# Contract columns that become utterance fields or are rebuilt on reading; everything
+# else (title, tags, depth, flags, a reader's own columns such as kind or status) is meta.
+_POST_FIELDS = {"post_id", "author", "published", "body", "n_comments"}
+_COMMENT_FIELDS = {"comment_id", "post_id", "parent_id", "thread_id", "author", "published",
+                   "text", "depth", "position"}
+
+
+def _json_value(value: Any) -> Any:
+    """A JSON-safe copy of a table cell: missing -> None, timestamps -> ISO strings."""
+    if value is None or value is pd.NA or value is pd.NaT:
+        return None
+    if isinstance(value, float) and math.isnan(value):
+        return None
+    if isinstance(value, pd.Timestamp):
+        return value.isoformat()
+    if hasattr(value, "item") and not isinstance(value, (list, tuple, dict, str)):
+        try:
+            return _json_value(value.item())  # numpy scalars
+        except (ValueError, AttributeError):
+            pass
+    if isinstance(value, (list, tuple)) or type(value).__name__ == "ndarray":
+        return [_json_value(v) for v in list(value)]
+    if isinstance(value, dict):
+        return {str(k): _json_value(v) for k, v in value.items()}
+    if isinstance(value, (str, int, float, bool)):
+        return value
+    return str(value)
+
+
+def _timestamp(value) -> int | None:
+    if value is None or pd.isna(value):
+        return None
+    return int(pd.Timestamp(value).timestamp())
+
+
+def _speaker(author) -> str:
+    if author is None or author is pd.NA or (isinstance(author, float) and math.isnan(author)):
+        return UNKNOWN_SPEAKER
+    return str(author)
+
+
+def _type_index(metas: Iterable[dict]) -> dict[str, list[str]]:
+    """ConvoKit's index for one object kind: field -> the type strings seen (None aside)."""
+    index: dict[str, list[str]] = {}
+    for meta in metas:
+        for key, value in meta.items():
+            types = index.setdefault(key, [])
+            if value is not None:
+                type_string = str(type(value))
+                if type_string not in types:
+                    types.append(type_string)
+    return index
+
+
+def _write_json(path: Path, data) -> None:
+    path.write_text(json.dumps(data, ensure_ascii=False) + "\n", encoding="utf-8")
+
+
+def to_convokit(corpus: Corpus, folder: str | Path) -> Path:
+    """Write ``corpus`` as a ConvoKit corpus folder that ``convokit.Corpus(filename=...)`` loads.
+
+    Parameters
+    ----------
+    corpus
+        The corpus to export; it is not changed.
+    folder
+        The folder to write (created if needed); the five ConvoKit files in it are
+        replaced.
+
+    Returns
+    -------
+    pathlib.Path
+        ``folder``.
+
+    Raises
+    ------
+    ValueError
+        When a comment id equals a post id or repeats (ConvoKit keys utterances by id).
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> corpus = Corpus.from_records(
+    ...     posts=[{"post_id": "p1", "title": "Vitamin D", "author": "Prof G",
+    ...             "body": "Does it help?"}],
+    ...     comments=[{"comment_id": "p1.c1", "post_id": "p1", "author": "Ann", "text": "Yes."},
+    ...               {"comment_id": "p1.c2", "post_id": "p1", "parent_id": "p1.c1",
+    ...                "author": "Bob", "text": "Source?"}])
+    >>> folder = to_convokit(corpus, tempfile.mkdtemp())
+    >>> import json
+    >>> lines = (folder / "utterances.jsonl").read_text(encoding="utf-8").splitlines()
+    >>> reply = json.loads(lines[2])
+    >>> {key: reply[key] for key in ("id", "conversation_id", "reply-to", "speaker", "text")}
+    {'id': 'p1.c2', 'conversation_id': 'p1', 'reply-to': 'p1.c1', 'speaker': 'Bob', 'text': 'Source?'}
+    """
+    folder = Path(folder)
+    post_ids = [str(p) for p in corpus.posts["post_id"].tolist()]
+    comment_ids = [str(c) for c in corpus.comments["comment_id"].tolist()]
+    clashes = sorted(set(post_ids) & set(comment_ids))
+    repeated = sorted({c for c in comment_ids if comment_ids.count(c) > 1}) if len(
+        set(comment_ids)) != len(comment_ids) else []
+    if clashes or repeated:
+        raise ValueError(
+            "ConvoKit needs one id per utterance; "
+            + (f"ids used by both a post and a comment: {clashes[:5]}" if clashes else
+               f"repeated comment ids: {repeated[:5]}")
+            + " (check_threads(corpus) lists them)"
+        )
+    folder.mkdir(parents=True, exist_ok=True)
+
+    utterances: list[dict] = []
+    conversations: dict[str, dict] = {}
+    post_extras = [c for c in corpus.posts.columns if c not in _POST_FIELDS]
+    for post in corpus.posts.to_dict(orient="records"):
+        post_id = str(post["post_id"])
+        meta = {"kind": "post", **{c: _json_value(post[c]) for c in post_extras}}
+        utterances.append({
+            "id": post_id, "conversation_id": post_id, "reply-to": None,
+            "speaker": _speaker(post["author"]), "timestamp": _timestamp(post["published"]),
+            "text": _json_value(post["body"]) or "", "meta": meta, "vectors": [],
+        })
+        conversations[post_id] = {
+            "meta": {"title": _json_value(post["title"]), "source": _json_value(post["source"])},
+            "vectors": [],
+        }
+
+    comment_extras = [c for c in corpus.comments.columns if c not in _COMMENT_FIELDS]
+    known_posts = set(post_ids)
+    for comment in corpus.comments.to_dict(orient="records"):
+        post_id = _json_value(comment["post_id"])
+        parent_id = _json_value(comment["parent_id"])
+        meta = {"kind": "comment", "depth": _json_value(comment["depth"]),
+                **{c: _json_value(comment[c]) for c in comment_extras}}
+        # a comment whose post is missing has no root to reply to: it becomes a root itself
+        reply_to = parent_id if parent_id is not None else (post_id if post_id in known_posts else None)
+        utterances.append({
+            "id": str(comment["comment_id"]), "conversation_id": post_id, "reply-to": reply_to,
+            "speaker": _speaker(comment["author"]), "timestamp": _timestamp(comment["published"]),
+            "text": _json_value(comment["text"]) or "", "meta": meta, "vectors": [],
+        })
+
+    with open(folder / "utterances.jsonl", "w", encoding="utf-8") as handle:
+        for utterance in utterances:
+            handle.write(json.dumps(utterance, ensure_ascii=False) + "\n")
+    speakers = {u["speaker"]: {"meta": {}, "vectors": []} for u in utterances}
+    _write_json(folder / "speakers.json", speakers)
+    _write_json(folder / "conversations.json", conversations)
+    corpus_meta = {"exported_by": f"msdiscourse {__version__}",
+                   "n_posts": len(post_ids), "n_comments": len(comment_ids)}
+    _write_json(folder / "corpus.json", corpus_meta)
+    _write_json(folder / "index.json", {
+        "utterances-index": _type_index(u["meta"] for u in utterances),
+        "speakers-index": {},
+        "conversations-index": _type_index(c["meta"] for c in conversations.values()),
+        "overall-index": _type_index([corpus_meta]),
+        "version": 1,
+        "vectors": [],
+    })
+    return folder
+
+
+def _read_json_object(path: Path, source: str) -> dict:
+    if not path.exists():
+        return {}
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except json.JSONDecodeError as error:
+        raise ParseError(source, error.lineno, expected="JSON", found=error.msg,
+                         remedy=None) from None
+    if not isinstance(data, dict):
+        raise ParseError(source, None, expected="a JSON object",
+                         found=f"a JSON {type(data).__name__}", remedy=None)
+    return data
+
+
+def _load_utterances(folder: Path, policy: ErrorPolicy) -> list[tuple[int, dict]]:
+    """(line, utterance) pairs from utterances.jsonl, or from a legacy utterances.json."""
+    jsonl = folder / "utterances.jsonl"
+    if jsonl.exists():
+        rows = []
+        with open(jsonl, encoding="utf-8") as handle:
+            for line_number, line in enumerate(handle, start=1):
+                if not line.strip():
+                    continue
+                try:
+                    record = json.loads(line)
+                except json.JSONDecodeError as error:
+                    policy.unplaced(line_number, line_number, line.rstrip("\n"), reason="bad_json",
+                                    expected="one JSON object per line (an utterance)",
+                                    found=f"invalid JSON ({error.msg}, column {error.colno})")
+                    continue
+                if not isinstance(record, dict):
+                    policy.unplaced(line_number, line_number, line.rstrip("\n"), reason="bad_json",
+                                    expected="one JSON object per line (an utterance)",
+                                    found=f"a JSON {type(record).__name__}")
+                    continue
+                rows.append((line_number, record))
+        return rows
+    legacy = folder / "utterances.json"
+    if legacy.exists():
+        data = json.loads(legacy.read_text(encoding="utf-8"))
+        if not isinstance(data, list):
+            raise ParseError(str(legacy), None, expected="a JSON list of utterances",
+                             found=f"a JSON {type(data).__name__}", remedy=None)
+        return [(None, record) for record in data if isinstance(record, dict)]
+    raise ParseError(str(folder), None,
+                     expected="a ConvoKit corpus folder with utterances.jsonl",
+                     found="no utterances.jsonl (nor a legacy utterances.json)", remedy=None)
+
+
+def _stamp(value) -> pd.Timestamp | None:
+    """ConvoKit timestamps are usually epoch seconds; some corpora write date strings."""
+    if value is None or value == "":
+        return None
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        return pd.Timestamp(value, unit="s", tz="UTC")
+    text = str(value).strip()
+    if text.lstrip("-").replace(".", "", 1).isdigit():
+        return pd.Timestamp(float(text), unit="s", tz="UTC")
+    return _parse_date(text)
+
+
+def read_convokit(folder: str | Path, *, on_error: str = "raise") -> Corpus:
+    """Read a ConvoKit corpus folder (ours or any other) into a corpus.
+
+    Each conversation becomes a post: its root utterance (``reply-to`` null, or the
+    utterance marked ``meta.kind == "post"`` in our own exports) gives the post's body,
+    author and date; the title comes from the utterance's or the conversation's
+    ``title`` metadata. Every other utterance becomes a comment of that post; a reply to
+    the root is a top-level comment. Only ``utterances.jsonl`` is required (a legacy
+    ``utterances.json`` list is also read); ``conversations.json`` supplies titles when
+    present; speakers, corpus and index files are not needed. Utterance metadata fields
+    become extra columns; :data:`UNKNOWN_SPEAKER` becomes a missing author.
+
+    Parameters
+    ----------
+    folder
+        The corpus folder.
+    on_error
+        For an utterance line that is not a JSON object, has no id or an unreadable
+        timestamp: ``"raise"``, ``"warn"`` or ``"collect"`` (kept as an ``unparsed`` row
+        with its line in ``utterances.jsonl``).
+
+    Returns
+    -------
+    Corpus
+        ``source`` is the folder name, ``source_format`` ``"convokit"``; ids are the
+        utterance and conversation ids; ``line_start``/``line_end`` are lines of
+        ``utterances.jsonl``.
+
+    Raises
+    ------
+    ParseError
+        When the folder holds no utterances file, or a JSON file is broken, or (under
+        ``on_error="raise"``) for the first bad utterance, naming the file and line.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> corpus = Corpus.from_records(
+    ...     posts=[{"post_id": "p1", "title": "Vitamin D", "body": "Does it help?"}],
+    ...     comments=[{"comment_id": "p1.c1", "post_id": "p1", "author": "Ann", "text": "Yes."},
+    ...               {"comment_id": "p1.c2", "post_id": "p1", "parent_id": "p1.c1",
+    ...                "text": "Source?"}])
+    >>> back = read_convokit(to_convokit(corpus, tempfile.mkdtemp()))
+    >>> back.comments[["comment_id", "parent_id", "author", "depth", "text"]]
+      comment_id parent_id author  depth     text
+    0      p1.c1      <NA>    Ann      0     Yes.
+    1      p1.c2     p1.c1   <NA>      1  Source?
+    >>> back.posts.loc[0, "title"]
+    'Vitamin D'
+    """
+    check_on_error(on_error)
+    folder = Path(folder)
+    if not folder.is_dir():
+        raise ParseError(str(folder), None, expected="a ConvoKit corpus folder",
+                         found="a file" if folder.exists() else "nothing (no such folder)",
+                         remedy=None)
+    utterance_file = folder / "utterances.jsonl"
+    policy = ErrorPolicy(str(utterance_file), on_error=on_error)
+    conversations = _read_json_object(folder / "conversations.json",
+                                      str(folder / "conversations.json"))
+    name = folder.name
+
+    roots: list[tuple[int | None, dict]] = []
+    replies: list[tuple[int | None, dict]] = []
+    for line, record in _load_utterances(folder, policy):
+        raw = json.dumps(record, ensure_ascii=False)
+        if record.get("id") in (None, ""):
+            policy.unplaced(line, line, raw, reason="no_id", expected="an utterance id",
+                            found="no \"id\" field")
+            continue
+        try:
+            record["_published"] = _stamp(record.get("timestamp"))
+        except (ValueError, TypeError, OverflowError):
+            policy.unplaced(line, line, raw, reason="bad_timestamp",
+                            expected="a timestamp (seconds since 1970, or a date)",
+                            found=repr(record.get("timestamp")))
+            record["_published"] = None
+        meta = record.get("meta") if isinstance(record.get("meta"), dict) else {}
+        reply_to = record.get("reply-to", record.get("reply_to"))
+        is_root = meta.get("kind") == "post" if "kind" in meta else reply_to in (None, "")
+        (roots if is_root else replies).append((line, record))
+
+    def conversation_of(record: dict) -> str:
+        value = record.get("conversation_id", record.get("root"))
+        return str(value) if value not in (None, "") else str(record["id"])
+
+    def author_of(record: dict):
+        speaker = record.get("speaker", record.get("user"))
+        return None if speaker in (None, "", UNKNOWN_SPEAKER) else str(speaker)
+
+    posts: list[dict] = []
+    root_ids: set[str] = set()
+    for line, record in roots:
+        meta = dict(record.get("meta") or {})
+        meta.pop("kind", None)
+        conversation_id = conversation_of(record)
+        convo = conversations.get(conversation_id) or {}
+        convo_meta = convo.get("meta", convo) if isinstance(convo, dict) else {}
+        post = {column: value for column, value in meta.items() if column not in _POST_FIELDS}
+        post.update({
+            "post_id": str(record["id"]),
+            "source": meta.get("source") or name,
+            "source_format": meta.get("source_format") or "convokit",
+            "title": meta.get("title") or (convo_meta or {}).get("title"),
+            "author": author_of(record),
+            "published": record["_published"],
+            "body": record.get("text"),
+            "line_start": line,
+            "line_end": line,
+        })
+        posts.append(post)
+        root_ids.add(str(record["id"]))
+
+    comments: list[dict] = []
+    for line, record in replies:
+        meta = dict(record.get("meta") or {})
+        meta.pop("kind", None)
+        meta.pop("depth", None)  # rebuilt from the parent links
+        reply_to = record.get("reply-to", record.get("reply_to"))
+        reply_to = None if reply_to in (None, "") else str(reply_to)
+        comment = {column: value for column, value in meta.items()
+                   if column not in _COMMENT_FIELDS and column not in ("line_start", "line_end")}
+        comment.update({
+            "comment_id": str(record["id"]),
+            "post_id": conversation_of(record),
+            "parent_id": None if reply_to in root_ids else reply_to,
+            "author": author_of(record),
+            "text": record.get("text"),
+            "published": record["_published"],
+            "line_start": line,
+            "line_end": line,
+        })
+        comments.append(comment)
+    # Corpus.from_records numbers comments in the order given, per post: group them by
+    # post while keeping the file's order within each post
+    order = {post["post_id"]: index for index, post in enumerate(posts)}
+    comments.sort(key=lambda c: order.get(c["post_id"], len(order)))
+    return Corpus.from_records(posts=posts, comments=comments, unparsed=policy.rows)

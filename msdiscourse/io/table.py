@@ -1,0 +1,396 @@
+"""Read a table with one row per comment (CSV, TSV, JSON Lines or parquet).
+
+Analysts often hold comments as a spreadsheet export or a data-frame dump rather than as a
+blog export. :func:`read_comments_table` maps the table's own column names onto the corpus
+columns and rebuilds the threads from the parent links.
+
+Ids are kept exactly as the table writes them (as strings: ``007`` stays ``007``), so results
+can be joined back to the analyst's spreadsheet. CSV and TSV cells are read with the
+standard library's :mod:`csv` module, which gives every row its true line number (a quoted
+cell may span several lines) and never guesses types.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from pathlib import Path
+from typing import IO, Iterator, Mapping
+
+import pandas as pd
+
+from msdiscourse.corpus import COMMENT_COLUMNS, Corpus
+from msdiscourse.errors import ErrorPolicy, ParseError, check_on_error
+from msdiscourse.text import normalise_text
+
+__all__ = ["read_comments_table", "DEFAULT_COLUMNS", "TABLE_FORMATS"]
+
+#: what each role is called in our own tables (and so by default)
+DEFAULT_COLUMNS: dict[str, str] = {
+    "id": "comment_id",
+    "parent": "parent_id",
+    "post": "post_id",
+    "author": "author",
+    "text": "text",
+    "date": "published",
+}
+_ROLE_MEANING = {
+    "id": "the comment id",
+    "parent": "the id of the comment replied to, empty for a reply to the post",
+    "post": "the id of the post commented on",
+    "author": "the commenter's name",
+    "text": "the comment's text",
+    "date": "when the comment was published",
+}
+#: roles a table cannot do without, even when mapped to None
+_REQUIRED_ROLES = ("id", "post", "text")
+TABLE_FORMATS: tuple[str, ...] = ("csv", "tsv", "jsonl", "parquet")
+_SUFFIX_FORMATS = {".csv": "csv", ".tsv": "tsv", ".tab": "tsv", ".jsonl": "jsonl",
+                   ".ndjson": "jsonl", ".parquet": "parquet"}
+
+
+def _source_name(path_or_buffer) -> str:
+    if isinstance(path_or_buffer, (str, Path)):
+        return str(path_or_buffer)
+    return str(getattr(path_or_buffer, "name", "<buffer>"))
+
+
+def _resolve_columns(columns: Mapping[str, str | None] | None) -> dict[str, str | None]:
+    mapping: dict[str, str | None] = dict(DEFAULT_COLUMNS)
+    for role, name in (columns or {}).items():
+        if role not in DEFAULT_COLUMNS:
+            raise ValueError(
+                f"columns: unknown role {role!r}; expected some of "
+                f"{', '.join(repr(r) for r in DEFAULT_COLUMNS)}"
+            )
+        if name is None and role in _REQUIRED_ROLES:
+            raise ValueError(f"columns: the {role!r} column is required; it cannot be None")
+        mapping[role] = name
+    return mapping
+
+
+def _sniff_table_format(source: str, head: bytes) -> str:
+    if head.startswith(b"PAR1"):
+        return "parquet"
+    text = head.decode("utf-8", errors="replace").lstrip("\ufeff \t\r\n")
+    if text.startswith("{"):
+        return "jsonl"
+    first_line = text.split("\n", 1)[0]
+    if "\t" in first_line and first_line.count("\t") >= first_line.count(","):
+        return "tsv"
+    if text:
+        return "csv"
+    raise ParseError(source, None, expected="a CSV, TSV, JSON Lines or parquet table",
+                     found="an empty file", remedy=None)
+
+
+def _open_binary(path_or_buffer) -> tuple[bytes, IO | None]:
+    """Return the whole input as bytes (tables are read in full anyway)."""
+    if isinstance(path_or_buffer, (str, Path)):
+        return Path(path_or_buffer).read_bytes(), None
+    data = path_or_buffer.read()
+    if isinstance(data, str):
+        return data.encode("utf-8"), path_or_buffer
+    return data, path_or_buffer
+
+
+def _decode(source: str, data: bytes) -> str:
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        line = data[: error.start].count(b"\n") + 1
+        raise ParseError(source, line, expected="UTF-8 text",
+                         found=f"the byte {data[error.start]:#04x}", remedy=None) from None
+
+
+def _csv_rows(source: str, text: str, delimiter: str) -> tuple[list[str], Iterator[tuple[int, list[str]]]]:
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+    try:
+        header = next(reader)
+    except StopIteration:
+        raise ParseError(source, 1, expected="a header row naming the columns",
+                         found="an empty file", remedy=None) from None
+    header = [name.strip() for name in header]
+
+    def rows() -> Iterator[tuple[int, list[str]]]:
+        line = reader.line_num + 1  # a row starts on the line after the previous row ended
+        for cells in reader:
+            if any(cell.strip() for cell in cells):
+                yield line, cells
+            line = reader.line_num + 1
+
+    return header, rows()
+
+
+def _jsonl_rows(text: str, policy: ErrorPolicy) -> tuple[list[str], list[tuple[int, dict]]]:
+    rows: list[tuple[int, dict]] = []
+    header: dict[str, None] = {}
+    for line_number, line in enumerate(text.splitlines(), start=1):
+        if not line.strip():
+            continue
+        try:
+            record = json.loads(line)
+        except json.JSONDecodeError as error:
+            policy.unplaced(line_number, line_number, line, reason="bad_json",
+                            expected="one JSON object per line",
+                            found=f"invalid JSON ({error.msg}, column {error.colno})")
+            continue
+        if not isinstance(record, dict):
+            policy.unplaced(line_number, line_number, line, reason="bad_json",
+                            expected="one JSON object per line",
+                            found=f"a JSON {type(record).__name__}")
+            continue
+        header.update(dict.fromkeys(record))
+        rows.append((line_number, record))
+    return list(header), rows
+
+
+def _cell(value) -> str | None:
+    """A table cell as text; ``None`` for empty or missing (ids stay strings: 7 -> '7')."""
+    if value is None or value is pd.NA:
+        return None
+    if isinstance(value, float):
+        if value != value:
+            return None
+        if value.is_integer():
+            return str(int(value))
+    if isinstance(value, pd.Timestamp):
+        return value.isoformat()
+    text = str(value).strip()
+    return text or None
+
+
+def _parse_date(value) -> pd.Timestamp | None:
+    """A timezone-aware UTC timestamp; naive dates are taken to be UTC already."""
+    if isinstance(value, pd.Timestamp):
+        stamp = value
+    else:
+        stamp = pd.Timestamp(str(value))
+    if stamp is pd.NaT:
+        return None
+    return stamp.tz_localize("UTC") if stamp.tzinfo is None else stamp.tz_convert("UTC")
+
+
+def _missing_column_error(source: str, role: str, name: str, header: list[str]) -> ParseError:
+    found = ", ".join(repr(column) for column in header) if header else "none"
+    remedy = f"map it with columns={{{role!r}: NAME}}"
+    if role not in _REQUIRED_ROLES:
+        remedy += f", or pass columns={{{role!r}: None}} if the table has no such column"
+    return ParseError(
+        source, None,
+        expected=f"a column {name!r} ({_ROLE_MEANING[role]})",
+        found=f"the columns {found}",
+        remedy=remedy,
+    )
+
+
+def read_comments_table(
+    path_or_buffer,
+    *,
+    columns: Mapping[str, str | None] | None = None,
+    format: str | None = None,
+    posts: pd.DataFrame | None = None,
+    on_error: str = "raise",
+) -> Corpus:
+    """Read a table with one row per comment into a corpus, rebuilding the threads.
+
+    Parameters
+    ----------
+    path_or_buffer
+        A path (``str`` or :class:`~pathlib.Path`) or an open text/binary buffer.
+    columns
+        Which of the table's columns plays each role: a mapping with some of the keys
+        ``"id"``, ``"parent"``, ``"post"``, ``"author"``, ``"text"``, ``"date"``. Roles not
+        given use our own names (:data:`DEFAULT_COLUMNS`: ``comment_id``, ``parent_id``,
+        ``post_id``, ``author``, ``text``, ``published``). Map ``parent``, ``author`` or
+        ``date`` to ``None`` when the table has no such column; ``id``, ``post`` and
+        ``text`` are required. Other columns of the table are kept after the contract
+        columns of the comments table.
+    format
+        ``"csv"``, ``"tsv"``, ``"jsonl"`` or ``"parquet"``; default: from the file suffix,
+        else from the content (``PAR1`` magic, a leading ``{``, tabs in the header).
+    posts
+        A posts table (our column names, at least ``post_id``) giving titles, bodies and
+        authors. Without it, one post per distinct post id is made, in order of first
+        appearance, with only its id. With it, a comment whose post is not in the table is
+        kept and flagged ``orphan``.
+    on_error
+        What to do with a row that cannot be read (no id, no post, a date that is not a
+        date, a bad JSON line): ``"raise"`` a :class:`ParseError`, or ``"warn"`` /
+        ``"collect"`` it as an ``unparsed`` row. A comment with an unreadable date is
+        kept, without a date, in the two lenient modes.
+
+    Returns
+    -------
+    Corpus
+        ``source`` is the file name and ``source_format`` ``"table"``; dates are UTC (a
+        date without a time zone is taken to be UTC); comment, parent and post ids are
+        the table's own, as strings.
+
+    Raises
+    ------
+    ParseError
+        When a mapped column is missing (naming it and listing the columns found), when
+        the input is not UTF-8 or not a table, or, under ``on_error="raise"``, for the
+        first unreadable row (with its line; parquet rows are counted in ``found``).
+
+    Examples
+    --------
+    >>> import io
+    >>> table = io.StringIO(
+    ...     "id,reply_to,thread,who,body,when\\n"
+    ...     "1,,t1,Ann,First!,2024-05-01 10:00\\n"
+    ...     "2,1,t1,Bob,A reply.,2024-05-01T11:30+01:00\\n")
+    >>> corpus = read_comments_table(table, columns={
+    ...     "id": "id", "parent": "reply_to", "post": "thread", "author": "who",
+    ...     "text": "body", "date": "when"})
+    >>> corpus.comments[["comment_id", "parent_id", "post_id", "author", "depth", "published"]]
+      comment_id parent_id post_id author  depth                 published
+    0          1      <NA>      t1    Ann      0 2024-05-01 10:00:00+00:00
+    1          2         1      t1    Bob      1 2024-05-01 10:30:00+00:00
+    """
+    check_on_error(on_error)
+    mapping = _resolve_columns(columns)
+    source = _source_name(path_or_buffer)
+    policy = ErrorPolicy(source, on_error=on_error)
+    data, _ = _open_binary(path_or_buffer)
+    if format is None:
+        suffix = Path(source).suffix.lower() if isinstance(path_or_buffer, (str, Path)) else ""
+        format = _SUFFIX_FORMATS.get(suffix) or _sniff_table_format(source, data[:8192])
+    if format not in TABLE_FORMATS:
+        raise ValueError(f"format must be one of {', '.join(TABLE_FORMATS)}; got {format!r}")
+
+    records: list[tuple[int | None, int, dict]] = []  # (line, row number, record)
+    if format == "parquet":
+        try:
+            frame = pd.read_parquet(io.BytesIO(data))
+        except Exception as error:  # pyarrow raises several types for a damaged file
+            raise ParseError(source, None, expected="a parquet file",
+                             found=f"unreadable data ({error})", remedy=None) from None
+        header = [str(c) for c in frame.columns]
+        records = [(None, number, record) for number, record in
+                   enumerate(frame.to_dict(orient="records"), start=1)]
+    else:
+        text = _decode(source, data)
+        if not text.strip():
+            raise ParseError(source, None, expected="a CSV, TSV, JSON Lines or parquet table",
+                             found="an empty file", remedy=None)
+        if format == "jsonl":
+            if not text.lstrip().startswith("{"):
+                raise ParseError(source, 1, expected="JSON Lines (one JSON object per line)",
+                                 found=repr(text.lstrip()[:20]), remedy=None)
+            header, json_rows = _jsonl_rows(text, policy)
+            records = [(line, number, record) for number, (line, record) in
+                       enumerate(json_rows, start=1)]
+        else:
+            header, csv_rows = _csv_rows(source, text, "\t" if format == "tsv" else ",")
+            for number, (line, cells) in enumerate(csv_rows, start=1):
+                if len(cells) != len(header):
+                    policy.unplaced(line, line, (", " if format == "csv" else "\t").join(cells),
+                                    reason="bad_row",
+                                    expected=f"{len(header)} cells, as in the header",
+                                    found=f"{len(cells)} cells")
+                    continue
+                records.append((line, number, dict(zip(header, cells))))
+
+    for role, name in mapping.items():
+        if name is not None and name not in header:
+            raise _missing_column_error(source, role, name, header)
+
+    used = {name for name in mapping.values() if name is not None}
+    # columns the corpus derives itself (depth, thread_id ...) are rebuilt, not copied,
+    # so a table exported from a corpus reads back the same; its flags are kept
+    extras = [name for name in header if name not in used and name not in COMMENT_COLUMNS]
+    old_flags = "flags" if "flags" in header and "flags" not in used else None
+    comments: list[dict] = []
+    for line, number, record in records:
+        where = "" if line is not None else f"row {number}: "
+        values = {role: (_cell(record.get(name)) if name is not None else None)
+                  for role, name in mapping.items()}
+        raw = json.dumps({k: _cell(v) for k, v in record.items()}, ensure_ascii=False)
+        missing = [role for role in ("id", "post") if values[role] is None]
+        if missing:
+            role = missing[0]
+            policy.unplaced(line, line, raw, reason=f"no_{role}",
+                            expected=f"{_ROLE_MEANING[role]} in column {mapping[role]!r}",
+                            found=f"{where}an empty cell")
+            continue
+        published = None
+        date_value = record.get(mapping["date"]) if mapping["date"] is not None else None
+        if _cell(date_value) is not None:
+            try:
+                published = _parse_date(date_value)
+            except (ValueError, TypeError, OverflowError):
+                policy.unplaced(line, line, raw, reason="bad_date",
+                                expected=f"a date in column {mapping['date']!r}",
+                                found=f"{where}{_cell(date_value)!r}")
+        text_value = record.get(mapping["text"])
+        comment = {
+            "comment_id": values["id"],
+            "post_id": values["post"],
+            "parent_id": values["parent"],
+            "author": values["author"],
+            # a text cell keeps its own spacing and line breaks: they can be evidence
+            "text": normalise_text(str(text_value)) if _cell(text_value) is not None else None,
+            "published": published,
+            "line_start": line,
+            "line_end": line,
+            "flags": _cell(record.get(old_flags)) if old_flags else None,
+        }
+        for name in extras:
+            if name not in comment:
+                comment[name] = _cell(record.get(name))
+        comments.append(comment)
+
+    comments, duplicate_flags = _unique_ids(comments)
+    post_records = _post_records(source, comments, posts)
+    known_posts = {record["post_id"] for record in post_records}
+    for comment in comments:
+        flags = [f for f in (comment["flags"] or "").split(";") if f]
+        flags += duplicate_flags.get(id(comment), [])
+        if comment["post_id"] not in known_posts:
+            flags.append("orphan")
+        comment["flags"] = ";".join(dict.fromkeys(flags))
+    # Corpus.from_records numbers comments per post in the order given: keep table order
+    return Corpus.from_records(posts=post_records, comments=comments,
+                               unparsed=policy.rows)
+
+
+def _unique_ids(comments: list[dict]) -> tuple[list[dict], dict[int, list[str]]]:
+    """Give a repeated comment id a suffix (``~2``, ``~3``) and flag it ``duplicate_id``.
+
+    Threading needs unique ids; the repeat keeps its row, its text and its original id
+    (in ``source_comment_id``) so nothing is lost.
+    """
+    seen: dict[str, int] = {}
+    flags: dict[int, list[str]] = {}
+    for comment in comments:
+        comment_id = comment["comment_id"]
+        seen[comment_id] = seen.get(comment_id, 0) + 1
+        if seen[comment_id] > 1:
+            comment["source_comment_id"] = comment_id
+            comment["comment_id"] = f"{comment_id}~{seen[comment_id]}"
+            flags[id(comment)] = ["duplicate_id"]
+    return comments, flags
+
+
+def _post_records(source: str, comments: list[dict], posts: pd.DataFrame | None) -> list[dict]:
+    name = Path(source).name
+    if posts is None:
+        post_ids = dict.fromkeys(comment["post_id"] for comment in comments)
+        return [{"post_id": post_id, "source": name, "source_format": "table"}
+                for post_id in post_ids]
+    if "post_id" not in posts.columns:
+        raise ValueError(
+            "posts: expected a column 'post_id'; found the columns "
+            + ", ".join(repr(str(c)) for c in posts.columns)
+        )
+    records = posts.to_dict(orient="records")
+    for record in records:
+        record["post_id"] = _cell(record["post_id"])
+        record.setdefault("source", name)
+        record.setdefault("source_format", "table")
+        if record.get("published") is not None and not pd.isna(record.get("published")):
+            record["published"] = _parse_date(record["published"])
+    return records
