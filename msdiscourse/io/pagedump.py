@@ -487,7 +487,11 @@ def _parse_page(text: str, source: str, post_id: str, policy: ErrorPolicy) -> di
             _extend_spans(current.spans, number, False)
             previous_owner = current
             continue
-        if current is not None and indent > current.indent and not in_block:
+        # a signature may stand level with its bullet instead of past it
+        if current is not None and not in_block and (
+            indent > current.indent
+            or (indent == current.indent and _signature_name(stripped) is not None)
+        ):
             rule = match_furniture(stripped)
             if rule is not None and rule.in_comments:
                 add_furniture(number, stripped, "furniture")
@@ -579,14 +583,14 @@ def read_pagedump(path_or_buffer: PathOrBuffer, *, on_error: str = "raise") -> C
     Examples
     --------
     >>> import io
-    >>> page = io.StringIO("A title\\n\\nThe body.\\n\\n  • First!\\n    • A reply.\\n    – Ann\\n")
+    >>> page = io.StringIO("A title\\n\\nThe body.\\n\\n  • First!\\n    • A reply.\\n      – Ann\\n")
     >>> corpus = read_pagedump(page)
     >>> corpus.posts[["title", "body", "n_comments"]]
          title       body  n_comments
     0  A title  The body.           2
     >>> corpus.comments[["depth", "author", "text"]]
-       depth author       text
-    0      0   <NA>     First!
+       depth author      text
+    0      0   <NA>    First!
     1      1    Ann  A reply.
     """
     check_on_error(on_error)
