@@ -26,6 +26,7 @@ _EXPORTS: dict[str, str] = {
     # reading and writing (one format, one module)
     "read_pagedump": "msdiscourse.io.pagedump",
     "write_pagedump": "msdiscourse.io.pagedump",
+    "write_pagedump_folder": "msdiscourse.io.pagedump",
     "read_corpus": "msdiscourse.io.folder",
     "sniff_format": "msdiscourse.io.folder",
     "read_wxr": "msdiscourse.io.wxr",

@@ -67,9 +67,10 @@ __all__ = [
 PathOrBuffer = Union[str, os.PathLike, IO[str], IO[bytes]]
 
 #: characters that can start a comment line (followed by a space); a lone ``o`` also can
-BULLETS = "•*-◦▪‣·"
+#: (lynx marks list levels with ``*``, ``+`` and ``o``; w3m with ``•``, ``◦``, ``▪``)
+BULLETS = "•*-+◦▪‣·"
 #: bullets that never start a line of ordinary prose, so they mark a comment even at
-#: column 0 in the body; ``-``, ``*``, ``o`` only count once indented (or once the
+#: column 0 in the body; ``-``, ``*``, ``+``, ``o`` only count once indented (or once the
 #: comments have begun), because posts use them for lists
 _STRONG_BULLETS = "•◦▪‣·"
 _TAB_SIZE = 4
@@ -78,7 +79,7 @@ _EDGE_SPACE = " \t\u00a0\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008\u
 #: the longest line that can be a heading, byline or signature (longer lines are prose)
 _SHORT_LINE = 100
 
-_BULLET_RE = re.compile(r"(?:([•*\-◦▪‣·])(?:[ \t\u00a0]+|$)|(o)[ \t\u00a0]+(?=\S))")
+_BULLET_RE = re.compile(r"(?:([•*\-+◦▪‣·])(?:[ \t\u00a0]+|$)|(o)[ \t\u00a0]+(?=\S))")
 _TAGS_RE = re.compile(r"#(?=[^\s#])")
 _TAG_RE = re.compile(r"#([^#]+)")
 _BYLINE_RE = re.compile(r"By[ \u00a0]+(\S.*)")
