@@ -1,0 +1,947 @@
+"""Figures for the analysis tables, seaborn-style, with matplotlib only.
+
+Every ``plot_*`` function is axes-level: it takes ``ax=None`` (the current axes when
+missing), draws on that one axes and returns it, touching nothing else, so a notebook can
+arrange several of them in one figure. Colours follow the ordered categories of
+:mod:`msdiscourse.categories` (:data:`ROLE_COLOURS`, :data:`TONE_COLOURS`), so a role has
+the same colour in every figure. Empty input draws a visible "no data" note rather than
+raising.
+
+:func:`theme` sets a colour-blind-safe palette (Okabe & Ito 2008) and readable fonts in a
+scope; :func:`save_figure` writes PNG and SVG files whose bytes depend only on what was
+drawn (no dates, no software versions, fixed SVG ids), so re-running a notebook gives
+byte-identical figures.
+
+Examples
+--------
+>>> import pandas as pd
+>>> from matplotlib.figure import Figure
+>>> tone = pd.DataFrame({"comment_id": ["a", "b", "c"], "role": ["patient", "patient", "researcher"],
+...                      "mean_compound": [-0.4, 0.1, 0.3]})
+>>> with theme():
+...     ax = plot_tone_by_role(tone, ax=Figure().subplots())
+>>> [label.get_text() for label in ax.get_xticklabels()]
+['researcher\\n(n=1)', 'patient\\n(n=2)']
+"""
+
+from __future__ import annotations
+
+import contextlib
+from pathlib import Path
+from typing import Iterable, Iterator, Sequence
+
+import matplotlib as mpl
+import numpy as np
+import pandas as pd
+from cycler import cycler
+from matplotlib.axes import Axes
+from matplotlib.collections import LineCollection
+from matplotlib.lines import Line2D
+from matplotlib.patches import Patch
+from matplotlib.ticker import MaxNLocator
+
+from msdiscourse.categories import MARKER_CATEGORIES, ROLES, TONES
+
+__all__ = [
+    "OKABE_ITO",
+    "ROLE_COLOURS",
+    "TONE_COLOURS",
+    "TONE_SHAPES",
+    "THEME_RC",
+    "theme",
+    "save_figure",
+    "tone_category",
+    "marker_rates_by_role",
+    "plot_thread_tree",
+    "plot_tone_by_role",
+    "plot_thread_trajectory",
+    "plot_marker_rates_by_role",
+    "plot_exchange_heatmap",
+    "plot_tone_shift",
+    "plot_marker_evaluation",
+]
+
+#: the Okabe-Ito palette, distinguishable with the common colour-vision deficiencies
+OKABE_ITO: dict[str, str] = {
+    "blue": "#0072B2",
+    "vermillion": "#D55E00",
+    "bluish_green": "#009E73",
+    "reddish_purple": "#CC79A7",
+    "orange": "#E69F00",
+    "sky_blue": "#56B4E9",
+    "yellow": "#F0E442",
+    "black": "#000000",
+}
+_GREY = "#999999"
+
+#: role -> colour; "unknown" is grey so that undisclosed roles recede
+ROLE_COLOURS: dict[str, str] = dict(
+    zip(ROLES, [OKABE_ITO["blue"], OKABE_ITO["vermillion"], OKABE_ITO["bluish_green"],
+                OKABE_ITO["reddish_purple"], _GREY])
+)
+#: tone -> colour: the blue/vermillion pair stays distinct for every common deficiency
+TONE_COLOURS: dict[str, str] = dict(zip(TONES, [OKABE_ITO["vermillion"], _GREY, OKABE_ITO["blue"]]))
+#: tone -> marker shape, for figures where colour already shows the role
+TONE_SHAPES: dict[str, str] = dict(zip(TONES, ["v", "o", "^"]))
+
+#: settings that make saved files depend only on what was drawn
+_REPRODUCIBLE_RC: dict[str, object] = {
+    "svg.hashsalt": "msdiscourse",
+    # text stays text: smaller files, searchable (tests check no name leaks into a figure)
+    "svg.fonttype": "none",
+    "font.family": "sans-serif",
+    "font.sans-serif": ["DejaVu Sans"],  # ships with matplotlib: same glyphs everywhere
+}
+
+#: rcParams applied by :func:`theme`
+THEME_RC: dict[str, object] = {
+    **_REPRODUCIBLE_RC,
+    "axes.prop_cycle": cycler(color=list(OKABE_ITO.values())),
+    "image.cmap": "cividis",
+    "font.size": 11,
+    "axes.titlesize": 12,
+    "axes.labelsize": 11,
+    "xtick.labelsize": 10,
+    "ytick.labelsize": 10,
+    "legend.fontsize": 10,
+    "legend.title_fontsize": 10,
+    "figure.titlesize": 13,
+    "axes.spines.top": False,
+    "axes.spines.right": False,
+    "axes.grid": True,
+    "axes.grid.axis": "y",
+    "axes.axisbelow": True,
+    "grid.color": "#DDDDDD",
+    "grid.linewidth": 0.8,
+    "legend.frameon": False,
+    "figure.dpi": 100,
+    "savefig.dpi": 200,
+    "figure.constrained_layout.use": True,
+}
+
+_SAVE_METADATA: dict[str, dict[str, None]] = {
+    "png": {"Software": None},
+    "svg": {"Date": None, "Creator": None},
+    "pdf": {"Creator": None, "Producer": None, "CreationDate": None},
+}
+
+_NEGATIVE_BELOW = -0.05  # VADER's own thresholds for a neutral compound
+_POSITIVE_ABOVE = 0.05
+
+
+@contextlib.contextmanager
+def theme(rc: dict | None = None) -> Iterator[None]:
+    """Apply the msdiscourse look (palette, fonts, reproducible SVG) inside a ``with`` block.
+
+    Parameters
+    ----------
+    rc
+        Extra rcParams that override :data:`THEME_RC` inside the block.
+
+    Yields
+    ------
+    None
+        rcParams are restored when the block ends, also after an exception.
+
+    Examples
+    --------
+    >>> import matplotlib as mpl
+    >>> before = mpl.rcParams["axes.titlesize"]
+    >>> with theme():
+    ...     mpl.rcParams["axes.titlesize"]
+    12.0
+    >>> mpl.rcParams["axes.titlesize"] == before
+    True
+    """
+    with mpl.rc_context({**THEME_RC, **(rc or {})}):
+        yield
+
+
+def save_figure(
+    fig,
+    folder: str | Path,
+    name: str,
+    *,
+    formats: Sequence[str] = ("png", "svg"),
+    dpi: int = 200,
+) -> list[Path]:
+    """Write ``fig`` as ``folder/name.<format>`` for each format, byte-reproducibly.
+
+    Dates and software versions are left out of the files and SVG ids are derived from a
+    fixed salt, so saving the same drawing twice gives identical bytes.
+
+    Parameters
+    ----------
+    fig : matplotlib.figure.Figure
+    folder
+        Created when missing.
+    name
+        File name without suffix (``"tone-by-role"``).
+    formats
+        Any of ``"png"``, ``"svg"``, ``"pdf"``.
+    dpi
+        Resolution of raster output.
+
+    Returns
+    -------
+    list of pathlib.Path
+        The files written, in the order of ``formats``.
+
+    Raises
+    ------
+    ValueError
+        When ``name`` is empty or holds a path separator, or a format is not supported.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> from matplotlib.figure import Figure
+    >>> fig = Figure()
+    >>> _ = fig.subplots().plot([0, 1], [1, 0])
+    >>> [p.name for p in save_figure(fig, tempfile.mkdtemp(), "line")]
+    ['line.png', 'line.svg']
+    """
+    if not name or "/" in name or "\\" in name:
+        raise ValueError(f"figure name {name!r}: expected a file name without folders, e.g. 'tone-by-role'")
+    unknown = [f for f in formats if f not in _SAVE_METADATA]
+    if unknown:
+        raise ValueError(
+            f"figure format {unknown[0]!r}: expected one of {', '.join(_SAVE_METADATA)}"
+        )
+    folder = Path(folder)
+    folder.mkdir(parents=True, exist_ok=True)
+    written = []
+    with mpl.rc_context(_REPRODUCIBLE_RC):
+        for fmt in formats:
+            path = folder / f"{name}.{fmt}"
+            fig.savefig(path, format=fmt, dpi=dpi, metadata=_SAVE_METADATA[fmt],
+                        bbox_inches="tight", pad_inches=0.1)
+            written.append(path)
+    return written
+
+
+# -- helpers -------------------------------------------------------------------------
+
+
+def _axes(ax: Axes | None) -> Axes:
+    if ax is not None:
+        return ax
+    import matplotlib.pyplot as plt
+
+    return plt.gca()
+
+
+def _no_data(ax: Axes, title: str, why: str = "no data") -> Axes:
+    """Mark an axes as empty, visibly, instead of drawing an empty frame."""
+    ax.set_title(title)
+    ax.text(0.5, 0.5, why, transform=ax.transAxes, ha="center", va="center",
+            fontsize=12, color="#555555", gid="no-data")
+    ax.set_xticks([])
+    ax.set_yticks([])
+    return ax
+
+
+def _require(frame: pd.DataFrame, columns: Iterable[str], what: str) -> None:
+    missing = [c for c in columns if c not in frame.columns]
+    if missing:
+        raise ValueError(
+            f"{what}: expected columns {', '.join(columns)}; missing {', '.join(missing)} "
+            f"(found: {', '.join(map(str, frame.columns))})"
+        )
+
+
+def _present_roles(roles: pd.Series) -> list[str]:
+    """Roles that occur, in the shared order; anything unexpected is a ValueError."""
+    values = set(roles.dropna().astype(str))
+    unexpected = sorted(values - set(ROLES))
+    if unexpected:
+        raise ValueError(f"role column: expected {', '.join(ROLES)}; found {', '.join(unexpected)}")
+    return [r for r in ROLES if r in values]
+
+
+def _bootstrap_mean_ci(values: np.ndarray, *, n_boot: int = 1000, seed: int = 0,
+                       level: float = 0.95) -> tuple[float, float]:
+    if len(values) == 0:
+        return (np.nan, np.nan)
+    rng = np.random.default_rng(seed)
+    means = rng.choice(values, size=(n_boot, len(values)), replace=True).mean(axis=1)
+    tail = (1 - level) / 2 * 100
+    low, high = np.percentile(means, [tail, 100 - tail])
+    return float(low), float(high)
+
+
+def _jitter(n: int, seed: int, width: float = 0.12) -> np.ndarray:
+    return np.random.default_rng(seed).uniform(-width, width, n)
+
+
+def tone_category(compound) -> pd.Series:
+    """Return negative / neutral / positive for compound scores (VADER's ±0.05 thresholds).
+
+    Parameters
+    ----------
+    compound : sequence of float
+        Missing values stay missing.
+
+    Returns
+    -------
+    pandas.Series
+        Ordered categorical with the categories of :data:`msdiscourse.categories.TONES`.
+
+    Examples
+    --------
+    >>> tone_category([-0.6, 0.0, 0.3]).tolist()
+    ['negative', 'neutral', 'positive']
+    """
+    values = pd.to_numeric(pd.Series(compound), errors="coerce").astype("float64")
+    labels = np.where(values <= _NEGATIVE_BELOW, "negative",
+                      np.where(values >= _POSITIVE_ABOVE, "positive", "neutral"))
+    labels = pd.Series(labels, index=values.index, dtype="object").where(values.notna())
+    return labels.astype(pd.CategoricalDtype(list(TONES), ordered=True))
+
+
+# -- threads -----------------------------------------------------------------------------
+
+
+def plot_thread_tree(
+    comments: pd.DataFrame,
+    *,
+    post_id: str,
+    roles: pd.DataFrame | None = None,
+    tone: pd.DataFrame | None = None,
+    title: str | None = None,
+    ax: Axes | None = None,
+) -> Axes:
+    """Draw one post's comment threads as a tree: page order across, reply depth down.
+
+    The post is the root (a black square at depth "post"); every comment is a node at
+    (page position, depth) joined to its parent. Node colour shows the commenter's role
+    (:data:`ROLE_COLOURS`), node shape the comment's tone (:data:`TONE_SHAPES`: ▼
+    negative, ● neutral, ▲ positive).
+
+    Parameters
+    ----------
+    comments : pandas.DataFrame
+        The corpus comments table (``comment_id, post_id, parent_id, depth, position``).
+    post_id
+        The post to draw.
+    roles : pandas.DataFrame, optional
+        ``comment_id, role`` (from :func:`msdiscourse.assign_roles`); missing: all unknown.
+    tone : pandas.DataFrame, optional
+        ``comment_id`` and ``tone`` or ``mean_compound``; missing: all drawn as circles.
+    title
+        Axes title; default the post id.
+    ax : matplotlib.axes.Axes, optional
+
+    Returns
+    -------
+    matplotlib.axes.Axes
+        The edges are one ``LineCollection`` (gid ``thread-edges``), the nodes one
+        scatter per role and tone (gid ``comments``) plus the root (gid ``post``).
+
+    Raises
+    ------
+    ValueError
+        When a required column is missing.
+
+    Examples
+    --------
+    >>> from matplotlib.figure import Figure
+    >>> comments = pd.DataFrame({"comment_id": ["p.c1", "p.c2"], "post_id": ["p", "p"],
+    ...     "parent_id": [pd.NA, "p.c1"], "depth": [0, 1], "position": [1, 2]})
+    >>> ax = plot_thread_tree(comments, post_id="p", ax=Figure().subplots())
+    >>> len(ax.collections[0].get_segments())
+    2
+    """
+    ax = _axes(ax)
+    _require(comments, ["comment_id", "post_id", "parent_id", "depth", "position"], "comments")
+    heading = title or str(post_id)
+    thread = comments[comments["post_id"] == post_id]
+    if thread.empty:
+        return _no_data(ax, heading, "no comments on this post")
+    thread = thread.sort_values("position")
+    ids = thread["comment_id"].astype(str).tolist()
+    x = dict(zip(ids, thread["position"].astype("float64")))
+    y = dict(zip(ids, thread["depth"].astype("float64")))
+    root = (0.0, -1.0)
+    segments = []
+    for cid, parent in zip(ids, thread["parent_id"].tolist()):
+        parent = None if parent is None or parent is pd.NA else str(parent)
+        start = (x[parent], y[parent]) if parent in x else root
+        segments.append([start, (x[cid], y[cid])])
+    ax.add_collection(LineCollection(segments, colors="#888888", linewidths=1.0, zorder=1,
+                                     gid="thread-edges"))
+
+    role_of = pd.Series("unknown", index=ids, dtype="object")
+    if roles is not None and len(roles):
+        _require(roles, ["comment_id", "role"], "roles")
+        known = roles.assign(comment_id=roles["comment_id"].astype(str)).set_index("comment_id")["role"]
+        known = known[~known.index.duplicated()]
+        role_of.update(known.reindex(ids).dropna().astype(str))
+    tone_of = pd.Series(pd.NA, index=ids, dtype="object")
+    if tone is not None and len(tone):
+        if "tone" in tone.columns:
+            values = tone["tone"].astype("object")
+        else:
+            _require(tone, ["comment_id", "mean_compound"], "tone")
+            values = tone_category(tone["mean_compound"].to_numpy()).astype("object")
+            values.index = tone.index
+        by_comment = pd.Series(values.to_numpy(), index=tone["comment_id"].astype(str))
+        by_comment = by_comment[~by_comment.index.duplicated()]
+        tone_of = by_comment.reindex(ids)
+
+    ax.scatter([root[0]], [root[1]], marker="s", s=70, color="black", zorder=3, gid="post")
+    nodes = pd.DataFrame({"x": [x[c] for c in ids], "y": [y[c] for c in ids],
+                          "role": role_of.to_numpy(), "tone": tone_of.to_numpy()})
+    shapes_used = []
+    for role in _present_roles(nodes["role"]):
+        for tone_name in [*TONES, None]:
+            mask = nodes["role"].eq(role) & (
+                nodes["tone"].isna() if tone_name is None else nodes["tone"].eq(tone_name)
+            )
+            if not mask.any():
+                continue
+            shape = TONE_SHAPES.get(tone_name, "o")
+            if tone_name is not None and tone_name not in shapes_used:
+                shapes_used.append(tone_name)
+            ax.scatter(nodes.loc[mask, "x"], nodes.loc[mask, "y"], marker=shape, s=75,
+                       color=ROLE_COLOURS[role], edgecolors="black", linewidths=0.6, zorder=3,
+                       gid="comments", label=f"{role}, {tone_name or 'no tone'}")
+
+    max_depth = int(nodes["y"].max())
+    ax.set_xlim(-0.7, nodes["x"].max() + 0.7)
+    ax.set_ylim(max_depth + 0.6, -1.6)  # depth grows downwards, the post on top
+    ax.set_yticks(range(-1, max_depth + 1), ["post", *map(str, range(max_depth + 1))])
+    ax.xaxis.set_major_locator(MaxNLocator(integer=True))
+    ax.grid(False)
+    ax.set_xlabel("Position on the page (comment order)")
+    ax.set_ylabel("Reply depth")
+    n_threads = int((nodes["y"] == 0).sum())
+    ax.set_title(f"{heading}\n{len(ids)} comments in {n_threads} threads")
+    handles = [Patch(facecolor=ROLE_COLOURS[r], edgecolor="black", label=r)
+               for r in _present_roles(nodes["role"])]
+    handles += [Line2D([], [], marker=TONE_SHAPES[t], linestyle="", color="white",
+                       markeredgecolor="black", markersize=8, label=f"{t} tone")
+                for t in TONES if t in shapes_used]
+    ax.legend(handles=handles, loc="upper left", bbox_to_anchor=(1.01, 1.0), borderaxespad=0)
+    return ax
+
+
+# -- tone -------------------------------------------------------------------------------
+
+
+def plot_tone_by_role(
+    comment_tone: pd.DataFrame,
+    *,
+    value: str = "mean_compound",
+    ax: Axes | None = None,
+) -> Axes:
+    """Draw the distribution of comment tone for each role: a box per role and every comment.
+
+    Parameters
+    ----------
+    comment_tone : pandas.DataFrame
+        One row per comment with ``role`` and ``value`` columns (tone per comment joined
+        with :func:`msdiscourse.assign_roles`).
+    value
+        The tone column to show.
+    ax : matplotlib.axes.Axes, optional
+
+    Returns
+    -------
+    matplotlib.axes.Axes
+        Tick labels name each role with its number of comments.
+
+    Raises
+    ------
+    ValueError
+        When ``role`` or ``value`` is missing, or a role is not one of the known roles.
+
+    Examples
+    --------
+    >>> from matplotlib.figure import Figure
+    >>> tone = pd.DataFrame({"role": ["unknown"], "mean_compound": [0.2]})
+    >>> plot_tone_by_role(tone, ax=Figure().subplots()).get_title()
+    'Tone of comments by role (n = 1 comments)'
+    """
+    ax = _axes(ax)
+    _require(comment_tone, ["role", value], "comment tone")
+    data = comment_tone[["role", value]].dropna()
+    title = f"Tone of comments by role (n = {len(data)} comments)"
+    if data.empty:
+        return _no_data(ax, title)
+    present = _present_roles(data["role"].astype(str))
+    groups = [data.loc[data["role"].astype(str) == r, value].astype("float64").to_numpy() for r in present]
+    positions = np.arange(len(present))
+    boxes = ax.boxplot(groups, positions=positions, widths=0.55, patch_artist=True,
+                       showfliers=False, medianprops={"color": "black", "linewidth": 1.5})
+    for patch, median, role in zip(boxes["boxes"], boxes["medians"], present):
+        patch.set_facecolor(ROLE_COLOURS[role])
+        patch.set_alpha(0.35)
+        median.set_gid(f"median-{role}")
+    for index, (role, values) in enumerate(zip(present, groups)):
+        ax.scatter(index + _jitter(len(values), seed=index), values, s=18,
+                   color=ROLE_COLOURS[role], edgecolors="black", linewidths=0.3, zorder=3,
+                   gid=f"points-{role}")
+    ax.axhline(0, color="#555555", linewidth=0.8, linestyle=":")
+    ax.set_xticks(positions, [f"{r}\n(n={len(g)})" for r, g in zip(present, groups)])
+    ax.set_xlim(-0.6, len(present) - 0.4)
+    ax.set_ylim(-1.05, 1.05)
+    ax.set_xlabel("Role of the commenter")
+    ax.set_ylabel("Comment tone\n(VADER compound, −1 to +1)")
+    ax.set_title(title)
+    return ax
+
+
+def plot_thread_trajectory(
+    trajectory: pd.DataFrame,
+    *,
+    ax: Axes | None = None,
+) -> Axes:
+    """Draw tone along threads: one line per thread, comment by comment, and their mean.
+
+    Parameters
+    ----------
+    trajectory : pandas.DataFrame
+        From :func:`msdiscourse.thread_trajectory`: ``thread_id``, a step column
+        (``step``, ``position_in_thread`` or ``position``) and a tone column
+        (``mean_compound`` or ``compound``).
+    ax : matplotlib.axes.Axes, optional
+
+    Returns
+    -------
+    matplotlib.axes.Axes
+        Thin grey lines (gid ``thread``) for each thread with more than one comment and a
+        thick line (gid ``mean``) for the mean at each step.
+
+    Raises
+    ------
+    ValueError
+        When no thread, step or tone column is found.
+
+    Examples
+    --------
+    >>> from matplotlib.figure import Figure
+    >>> trajectory = pd.DataFrame({"thread_id": ["t", "t"], "step": [1, 2],
+    ...                            "mean_compound": [0.5, -0.5]})
+    >>> [line.get_gid() for line in plot_thread_trajectory(trajectory, ax=Figure().subplots()).lines]
+    ['thread', 'mean', 'zero']
+    """
+    ax = _axes(ax)
+    step = next((c for c in ("step", "position_in_thread", "position") if c in trajectory.columns), None)
+    tone = next((c for c in ("mean_compound", "compound") if c in trajectory.columns), None)
+    if step is None or tone is None or "thread_id" not in trajectory.columns:
+        raise ValueError(
+            "trajectory: expected thread_id, a step column (step, position_in_thread or "
+            f"position) and a tone column (mean_compound or compound); found: {', '.join(map(str, trajectory.columns))}"
+        )
+    data = trajectory[["thread_id", step, tone]].dropna()
+    n_threads = data["thread_id"].nunique()
+    title = f"Tone along threads (n = {n_threads} threads, {len(data)} comments)"
+    if data.empty:
+        return _no_data(ax, title)
+    data = data.assign(**{step: data[step].astype("float64"), tone: data[tone].astype("float64")})
+    for _, thread in data.groupby("thread_id", sort=True):
+        if len(thread) < 2:
+            continue
+        thread = thread.sort_values(step)
+        ax.plot(thread[step], thread[tone], color="#AAAAAA", linewidth=0.9, alpha=0.8,
+                marker="o", markersize=3, gid="thread")
+    means = data.groupby(step)[tone].agg(["mean", "size"]).sort_index()
+    ax.plot(means.index, means["mean"], color=OKABE_ITO["blue"], linewidth=2.5, marker="o",
+            gid="mean", label="mean over threads")
+    ax.axhline(0, color="#555555", linewidth=0.8, linestyle=":", gid="zero")
+    ax.set_ylim(-1.05, 1.05)
+    ax.xaxis.set_major_locator(MaxNLocator(integer=True))
+    label = "Reply order in the thread (1 = top-level comment)"
+    ax.set_xlabel(label if step != "position" else "Position on the page")
+    ax.set_ylabel("Comment tone\n(VADER compound, −1 to +1)")
+    ax.set_title(title)
+    ax.legend(handles=[Line2D([], [], color="#AAAAAA", marker="o", markersize=3, label="one thread"),
+                       Line2D([], [], color=OKABE_ITO["blue"], linewidth=2.5, marker="o",
+                              label="mean at each step")],
+              loc="upper left", bbox_to_anchor=(1.01, 1.0), borderaxespad=0)
+    return ax
+
+
+# -- markers -------------------------------------------------------------------------------
+
+
+def marker_rates_by_role(
+    profile: pd.DataFrame,
+    *,
+    n_boot: int = 1000,
+    seed: int = 0,
+    level: float = 0.95,
+) -> pd.DataFrame:
+    """Compute irony-marker rates per 100 words for each role and category, with intervals.
+
+    The rate pools a role's comments (markers in the category / words, times 100), so
+    long comments weigh by their length. The interval is a percentile bootstrap over
+    comments (resampled within each role), seeded, so it is the same on every run.
+
+    Parameters
+    ----------
+    profile : pandas.DataFrame
+        :func:`msdiscourse.marker_profile` joined with roles: ``role``, ``n_words`` and
+        ``n_<category>`` columns.
+    n_boot, seed, level
+        Bootstrap resamples, random seed and interval level.
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``role, category, n_comments, n_words, n_markers, rate_per_100_words, ci_low,
+        ci_high``: roles and categories in their shared order (only those present).
+
+    Raises
+    ------
+    ValueError
+        When ``role``, ``n_words`` or every ``n_<category>`` column is missing.
+
+    Examples
+    --------
+    >>> profile = pd.DataFrame({"role": ["patient", "patient"], "n_words": [50, 50],
+    ...                         "n_trope": [1, 0], "n_typographic": [2, 2]})
+    >>> marker_rates_by_role(profile)[["role", "category", "rate_per_100_words"]]
+          role     category  rate_per_100_words
+    0  patient        trope                 1.0
+    1  patient  typographic                 4.0
+    """
+    _require(profile, ["role", "n_words"], "marker profile")
+    categories = [c for c in MARKER_CATEGORIES if f"n_{c}" in profile.columns]
+    if not categories:
+        raise ValueError(
+            "marker profile: expected n_<category> columns "
+            f"({', '.join('n_' + c for c in MARKER_CATEGORIES)}); found none"
+        )
+    rows = []
+    tail = (1 - level) / 2 * 100
+    data = profile.dropna(subset=["role"])
+    for role in _present_roles(data["role"].astype(str)):
+        group = data[data["role"].astype(str) == role]
+        words = group["n_words"].astype("float64").fillna(0).to_numpy()
+        counts = group[[f"n_{c}" for c in categories]].astype("float64").fillna(0).to_numpy()
+        rng = np.random.default_rng(seed)
+        # multinomial weights: each resample's count of every comment, memory n_boot x n
+        weights = rng.multinomial(len(group), np.full(len(group), 1 / len(group)), size=n_boot)
+        boot_words = weights @ words
+        boot_counts = weights @ counts
+        with np.errstate(divide="ignore", invalid="ignore"):
+            boot_rates = 100 * boot_counts / boot_words[:, None]
+        for index, category in enumerate(categories):
+            total_words = words.sum()
+            rate = 100 * counts[:, index].sum() / total_words if total_words else np.nan
+            finite = boot_rates[:, index][np.isfinite(boot_rates[:, index])]
+            low, high = (np.percentile(finite, [tail, 100 - tail]) if len(finite) else (np.nan, np.nan))
+            rows.append({"role": role, "category": category, "n_comments": len(group),
+                         "n_words": int(total_words), "n_markers": int(counts[:, index].sum()),
+                         "rate_per_100_words": float(rate), "ci_low": float(low),
+                         "ci_high": float(high)})
+    return pd.DataFrame(rows, columns=["role", "category", "n_comments", "n_words", "n_markers",
+                                       "rate_per_100_words", "ci_low", "ci_high"])
+
+
+def plot_marker_rates_by_role(
+    profile: pd.DataFrame,
+    *,
+    n_boot: int = 1000,
+    seed: int = 0,
+    ax: Axes | None = None,
+) -> Axes:
+    """Draw irony-marker rates per 100 words by category, one bar per role, with 95% intervals.
+
+    Parameters
+    ----------
+    profile : pandas.DataFrame
+        Marker profile per comment with a ``role`` column (see :func:`marker_rates_by_role`).
+    n_boot, seed
+        Bootstrap settings for the intervals.
+    ax : matplotlib.axes.Axes, optional
+
+    Returns
+    -------
+    matplotlib.axes.Axes
+        One bar container per role, labelled with the role.
+
+    Raises
+    ------
+    ValueError
+        As :func:`marker_rates_by_role`.
+
+    Examples
+    --------
+    >>> from matplotlib.figure import Figure
+    >>> profile = pd.DataFrame({"role": ["patient"], "n_words": [20], "n_trope": [1]})
+    >>> ax = plot_marker_rates_by_role(profile, ax=Figure().subplots())
+    >>> [float(bar.get_height()) for bar in ax.patches]
+    [5.0]
+    """
+    ax = _axes(ax)
+    title = "Irony markers per 100 words, by role"
+    if profile.empty:
+        return _no_data(ax, title)
+    rates = marker_rates_by_role(profile, n_boot=n_boot, seed=seed)
+    if rates.empty:
+        return _no_data(ax, title)
+    categories = list(dict.fromkeys(rates["category"]))
+    roles = list(dict.fromkeys(rates["role"]))
+    width = 0.8 / len(roles)
+    centres = np.arange(len(categories))
+    for index, role in enumerate(roles):
+        part = rates[rates["role"] == role].set_index("category").reindex(categories)
+        heights = part["rate_per_100_words"].to_numpy()
+        errors = np.vstack([heights - part["ci_low"].to_numpy(), part["ci_high"].to_numpy() - heights])
+        first = part.iloc[0]
+        ax.bar(centres - 0.4 + width * (index + 0.5), heights, width=width * 0.95,
+               color=ROLE_COLOURS[role], yerr=np.clip(errors, 0, None),
+               error_kw={"elinewidth": 1, "capsize": 2, "ecolor": "#333333"},
+               label=f"{role} (n={first['n_comments']}, {first['n_words']:,} words)")
+    ax.set_xticks(centres, categories, rotation=30, ha="right")
+    ax.set_xlabel("Marker category")
+    ax.set_ylabel("Markers per 100 words")
+    ax.set_ylim(bottom=0)
+    n_comments = int(rates.drop_duplicates("role")["n_comments"].sum())
+    ax.set_title(f"{title} (n = {n_comments} comments; bars: 95% bootstrap intervals)")
+    ax.legend(title="Role", loc="upper left", bbox_to_anchor=(1.01, 1.0), borderaxespad=0)
+    return ax
+
+
+def plot_marker_evaluation(
+    per_marker: pd.DataFrame,
+    *,
+    min_support: int = 1,
+    ax: Axes | None = None,
+) -> Axes:
+    """Draw each marker rule's lift over the base rate on labelled sets, with its precision.
+
+    Parameters
+    ----------
+    per_marker : pandas.DataFrame
+        From :func:`msdiscourse.evaluate_markers`: ``rule``, ``lift``, ``precision``,
+        ``support`` and optionally ``category`` and ``dataset`` (one bar per data set).
+    min_support
+        Leave out rules that fired fewer times than this (their lift is noise).
+    ax : matplotlib.axes.Axes, optional
+
+    Returns
+    -------
+    matplotlib.axes.Axes
+        Horizontal bars, one container per data set; the text beside each bar gives the
+        precision and support.
+
+    Raises
+    ------
+    ValueError
+        When ``rule``, ``lift``, ``precision`` or ``support`` is missing.
+
+    Examples
+    --------
+    >>> from matplotlib.figure import Figure
+    >>> per_marker = pd.DataFrame({"rule": ["oh_great"], "lift": [1.8], "precision": [0.9],
+    ...                            "support": [12]})
+    >>> ax = plot_marker_evaluation(per_marker, ax=Figure().subplots())
+    >>> float(ax.containers[0][0].get_width())
+    1.8
+    """
+    ax = _axes(ax)
+    _require(per_marker, ["rule", "lift", "precision", "support"], "marker evaluation")
+    data = per_marker[per_marker["support"].fillna(0) >= min_support].dropna(subset=["lift"])
+    title = "Irony markers on labelled data: lift over the base rate"
+    if data.empty:
+        return _no_data(ax, title)
+    if "dataset" not in data.columns:
+        data = data.assign(dataset="labelled set")
+    order_keys = ["rule"]
+    if "category" in data.columns:
+        rank = {c: i for i, c in enumerate(MARKER_CATEGORIES)}
+        data = data.assign(_rank=data["category"].map(lambda c: rank.get(str(c), len(rank))))
+        order_keys = ["_rank", "rule"]
+    rules = list(dict.fromkeys(data.sort_values(order_keys)["rule"].astype(str)))
+    datasets = list(dict.fromkeys(data["dataset"].astype(str)))
+    height = 0.8 / len(datasets)
+    centres = np.arange(len(rules))
+    colours = [OKABE_ITO["blue"], OKABE_ITO["orange"], OKABE_ITO["bluish_green"],
+               OKABE_ITO["reddish_purple"], OKABE_ITO["sky_blue"]]
+    max_lift = float(data["lift"].max())
+    for index, dataset in enumerate(datasets):
+        part = (data[data["dataset"].astype(str) == dataset]
+                .assign(rule=lambda frame: frame["rule"].astype(str))
+                .drop_duplicates("rule").set_index("rule").reindex(rules))
+        offsets = centres - 0.4 + height * (index + 0.5)
+        bars = ax.barh(offsets, part["lift"].fillna(0).to_numpy(), height=height * 0.9,
+                       color=colours[index % len(colours)], label=dataset)
+        for bar, (_, row) in zip(bars, part.iterrows()):
+            if pd.isna(row["lift"]):
+                continue
+            ax.text(bar.get_width() + max_lift * 0.01, bar.get_y() + bar.get_height() / 2,
+                    f"p={row['precision']:.2f}, n={int(row['support'])}", va="center",
+                    fontsize=8, color="#333333")
+    ax.axvline(1, color="#333333", linewidth=1, linestyle="--")
+    ax.set_yticks(centres, rules)
+    ax.invert_yaxis()
+    ax.set_xlim(0, max_lift * 1.35)
+    ax.grid(True, axis="x")
+    ax.grid(False, axis="y")
+    ax.set_xlabel("Lift: precision ÷ share of ironic texts (1 = no better than chance)")
+    ax.set_ylabel("Marker rule")
+    ax.set_title(f"{title}\n(p = precision, n = texts the rule fired on)")
+    ax.legend(title="Labelled set", loc="upper left", bbox_to_anchor=(1.01, 1.0), borderaxespad=0)
+    return ax
+
+
+# -- exchanges ------------------------------------------------------------------------------
+
+
+def plot_exchange_heatmap(
+    matrix: pd.DataFrame,
+    *,
+    fmt: str = "{:.0f}",
+    title: str | None = None,
+    centre: float | None = None,
+    ax: Axes | None = None,
+) -> Axes:
+    """Draw a role by role table as an annotated heatmap (rows: replier, columns: addressee).
+
+    Parameters
+    ----------
+    matrix : pandas.DataFrame
+        From :func:`msdiscourse.exchange_matrix`: replier roles as index, addressee roles
+        as columns; missing cells are drawn blank and annotated "–".
+    fmt
+        Format of each annotation (``"{:.0f}"`` for counts, ``"{:+.2f}"`` for tone).
+    title
+        Axes title; default "Who replies to whom" with the total for counts.
+    centre
+        Centre a diverging colour map here (e.g. 0 for tone); default sequential.
+    ax : matplotlib.axes.Axes, optional
+
+    Returns
+    -------
+    matplotlib.axes.Axes
+        One image and one text per cell.
+
+    Examples
+    --------
+    >>> from matplotlib.figure import Figure
+    >>> matrix = pd.DataFrame([[0, 3], [5, 1]], index=["researcher", "patient"],
+    ...                       columns=["researcher", "patient"])
+    >>> ax = plot_exchange_heatmap(matrix, ax=Figure().subplots())
+    >>> [t.get_text() for t in ax.texts]
+    ['0', '3', '5', '1']
+    """
+    ax = _axes(ax)
+    values = matrix.apply(pd.to_numeric, errors="coerce").astype("float64").to_numpy() if matrix.size else np.empty((0, 0))
+    counts = bool(matrix.size) and np.allclose(np.nan_to_num(values) % 1, 0)
+    if title is None:
+        title = "Who replies to whom"
+        if counts:
+            title += f" (n = {int(np.nansum(values))} replies)"
+    if not matrix.size or np.isnan(values).all():
+        return _no_data(ax, title)
+    if centre is not None:
+        reach = float(np.nanmax(np.abs(values - centre))) or 1.0
+        cmap, vmin, vmax = mpl.colormaps["PuOr_r"], centre - reach, centre + reach
+    else:
+        cmap, vmin, vmax = mpl.colormaps["cividis"], float(np.nanmin(values)), float(np.nanmax(values))
+        if vmin == vmax:
+            vmax = vmin + 1
+    cmap = cmap.with_extremes(bad="#F2F2F2")
+    ax.imshow(np.ma.masked_invalid(values), cmap=cmap, vmin=vmin, vmax=vmax, aspect="auto")
+    norm = mpl.colors.Normalize(vmin=vmin, vmax=vmax)
+    for row in range(values.shape[0]):
+        for column in range(values.shape[1]):
+            value = values[row, column]
+            if np.isnan(value):
+                text, colour = "–", "#555555"
+            else:
+                red, green, blue, _ = cmap(norm(value))
+                colour = "black" if 0.299 * red + 0.587 * green + 0.114 * blue > 0.5 else "white"
+                text = fmt.format(value)
+            ax.text(column, row, text, ha="center", va="center", color=colour, fontsize=11)
+    ax.set_xticks(range(values.shape[1]), [str(c) for c in matrix.columns], rotation=30, ha="right")
+    ax.set_yticks(range(values.shape[0]), [str(i) for i in matrix.index])
+    ax.set_xlabel("Addressee (the author replied to)")
+    ax.set_ylabel("Replier")
+    ax.grid(False)
+    for spine in ax.spines.values():
+        spine.set_visible(False)
+    ax.set_title(title)
+    return ax
+
+
+def plot_tone_shift(
+    exchanges: pd.DataFrame,
+    *,
+    pairs: Sequence[str] = ("researcher->patient", "patient->researcher"),
+    n_boot: int = 1000,
+    seed: int = 0,
+    ax: Axes | None = None,
+) -> Axes:
+    """Draw the tone shift of replies (reply minus parent compound) for chosen role pairs.
+
+    Each reply is a point; the black marker and bar are the mean and its 95% bootstrap
+    interval. A pair with no replies is labelled so rather than left blank.
+
+    Parameters
+    ----------
+    exchanges : pandas.DataFrame
+        From :func:`msdiscourse.reply_exchanges`: ``pair`` and ``tone_shift``.
+    pairs
+        ``"replier->addressee"`` pairs to compare, in display order.
+    n_boot, seed
+        Bootstrap settings for the intervals.
+    ax : matplotlib.axes.Axes, optional
+
+    Returns
+    -------
+    matplotlib.axes.Axes
+
+    Raises
+    ------
+    ValueError
+        When ``pair`` or ``tone_shift`` is missing.
+
+    Examples
+    --------
+    >>> from matplotlib.figure import Figure
+    >>> exchanges = pd.DataFrame({"pair": ["researcher->patient", "patient->researcher"],
+    ...                           "tone_shift": [0.3, -0.2]})
+    >>> ax = plot_tone_shift(exchanges, ax=Figure().subplots())
+    >>> [t.get_text() for t in ax.get_xticklabels()]
+    ['researcher → patient\\n(n=1)', 'patient → researcher\\n(n=1)']
+    """
+    ax = _axes(ax)
+    _require(exchanges, ["pair", "tone_shift"], "exchanges")
+    groups = [exchanges.loc[exchanges["pair"].astype("object") == p, "tone_shift"]
+              .dropna().astype("float64").to_numpy() for p in pairs]
+    total = sum(len(g) for g in groups)
+    title = f"Tone shift from parent to reply (n = {total} replies)"
+    if total == 0:
+        return _no_data(ax, title, "no replies between these roles")
+    for index, (pair, values) in enumerate(zip(pairs, groups)):
+        replier = pair.split("->")[0]
+        colour = ROLE_COLOURS.get(replier, _GREY)
+        if len(values) == 0:
+            ax.text(index, 0.5, "no replies", ha="center", va="center", color="#555555")
+            continue
+        ax.scatter(index + _jitter(len(values), seed=index), values, s=22, color=colour,
+                   edgecolors="black", linewidths=0.3, alpha=0.8, zorder=2, gid=f"points-{pair}")
+        low, high = _bootstrap_mean_ci(values, n_boot=n_boot, seed=seed)
+        mean = float(values.mean())
+        drawn = ax.errorbar([index + 0.25], [mean], yerr=[[mean - low], [high - mean]], fmt="D",
+                            color="black", markersize=6, capsize=4, zorder=3)
+        drawn.lines[0].set_gid(f"mean-{pair}")
+    ax.axhline(0, color="#555555", linewidth=0.8, linestyle=":")
+    labels = [f"{p.replace('->', ' → ')}\n(n={len(g)})" for p, g in zip(pairs, groups)]
+    ax.set_xticks(range(len(pairs)), labels)
+    ax.set_xlim(-0.6, len(pairs) - 0.4)
+    # symmetric about 0 so that up and down read alike; never beyond the possible ±2
+    reach = max(float(max((np.abs(g).max() for g in groups if len(g)), default=0)) * 1.15, 0.5)
+    ax.set_ylim(-min(reach, 2.05), min(reach, 2.05))
+    ax.set_xlabel("Replier → addressee")
+    ax.set_ylabel("Tone shift: reply − parent\n(VADER compound)")
+    ax.set_title(title)
+    ax.legend(handles=[Line2D([], [], marker="D", color="black", linestyle="",
+                              label="mean, 95% bootstrap interval")],
+              loc="upper left", bbox_to_anchor=(1.01, 1.0), borderaxespad=0)
+    return ax
