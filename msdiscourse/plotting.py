@@ -53,6 +53,7 @@ __all__ = [
     "tone_category",
     "marker_rates_by_role",
     "plot_thread_tree",
+    "plot_role_counts",
     "plot_tone_by_role",
     "plot_thread_trajectory",
     "plot_marker_rates_by_role",
@@ -124,6 +125,10 @@ _SAVE_METADATA: dict[str, dict[str, None]] = {
     "svg": {"Date": None, "Creator": None},
     "pdf": {"Creator": None, "Producer": None, "CreationDate": None},
 }
+
+#: column names accepted for a comment's tone and for its step along a thread, first wins
+_TONE_COLUMNS: tuple[str, ...] = ("compound", "mean_compound")
+_STEP_COLUMNS: tuple[str, ...] = ("thread_position", "step", "position")
 
 _NEGATIVE_BELOW = -0.05  # VADER's own thresholds for a neutral compound
 _POSITIVE_ABOVE = 0.05
@@ -327,7 +332,8 @@ def plot_thread_tree(
     roles : pandas.DataFrame, optional
         ``comment_id, role`` (from :func:`msdiscourse.assign_roles`); missing: all unknown.
     tone : pandas.DataFrame, optional
-        ``comment_id`` and ``tone`` or ``mean_compound``; missing: all drawn as circles.
+        ``comment_id`` and ``tone``, ``compound`` or ``mean_compound`` (from
+        :func:`msdiscourse.tone.comment_tone`); missing: all drawn as circles.
     title
         Axes title; default the post id.
     ax : matplotlib.axes.Axes, optional
@@ -379,12 +385,18 @@ def plot_thread_tree(
         role_of.update(known.reindex(ids).dropna().astype(str))
     tone_of = pd.Series(pd.NA, index=ids, dtype="object")
     if tone is not None and len(tone):
+        _require(tone, ["comment_id"], "tone")
+        column = next((c for c in _TONE_COLUMNS if c in tone.columns), None)
         if "tone" in tone.columns:
             values = tone["tone"].astype("object")
-        else:
-            _require(tone, ["comment_id", "mean_compound"], "tone")
-            values = tone_category(tone["mean_compound"].to_numpy()).astype("object")
+        elif column is not None:
+            values = tone_category(tone[column].to_numpy()).astype("object")
             values.index = tone.index
+        else:
+            raise ValueError(
+                f"tone: expected a tone column or one of {', '.join(_TONE_COLUMNS)}; "
+                f"found: {', '.join(map(str, tone.columns))}"
+            )
         by_comment = pd.Series(values.to_numpy(), index=tone["comment_id"].astype(str))
         by_comment = by_comment[~by_comment.index.duplicated()]
         tone_of = by_comment.reindex(ids)
@@ -426,13 +438,90 @@ def plot_thread_tree(
     return ax
 
 
+# -- roles -------------------------------------------------------------------------------
+
+#: how a role was decided (``source`` of :func:`msdiscourse.assign_roles`) -> (label, hatch, alpha)
+_EVIDENCE_STYLES: dict[str, tuple[str, str, float]] = {
+    "own_text": ("disclosed in the comment", "", 1.0),
+    "same_author": ("carried from the same author", "///", 0.55),
+    "byline": ("post author (byline)", "...", 0.8),
+    "known": ("known to the analyst", "xx", 0.8),
+    "codebook": ("from the codebook", "xx", 0.8),
+    "none": ("no evidence", "", 1.0),
+}
+
+
+def plot_role_counts(roles: pd.DataFrame, *, ax: Axes | None = None) -> Axes:
+    """Draw how many comments each role has, split by the kind of evidence that decided it.
+
+    Parameters
+    ----------
+    roles : pandas.DataFrame
+        From :func:`msdiscourse.assign_roles`: ``role`` and ``source`` (the evidence
+        kind: ``own_text``, ``same_author``, ``byline``, ``known``, ``codebook``, ``none``).
+    ax : matplotlib.axes.Axes, optional
+
+    Returns
+    -------
+    matplotlib.axes.Axes
+        One stacked bar container per evidence kind (labelled as in the legend).
+
+    Raises
+    ------
+    ValueError
+        When ``role`` or ``source`` is missing, or a role is not one of the known roles.
+
+    Examples
+    --------
+    >>> from matplotlib.figure import Figure
+    >>> roles = pd.DataFrame({"role": ["patient", "patient", "unknown"],
+    ...                       "source": ["own_text", "same_author", "none"]})
+    >>> ax = plot_role_counts(roles, ax=Figure().subplots())
+    >>> [label.get_text() for label in ax.get_xticklabels()]
+    ['patient\\n(n=2)', 'unknown\\n(n=1)']
+    """
+    ax = _axes(ax)
+    _require(roles, ["role", "source"], "roles")
+    data = roles[["role", "source"]].dropna(subset=["role"]).astype({"role": "object", "source": "object"})
+    title = f"Who is who: comments by role (n = {len(data)} comments)"
+    if data.empty:
+        return _no_data(ax, title)
+    present = _present_roles(data["role"])
+    counts = pd.crosstab(data["role"], data["source"].fillna("none")).reindex(present, fill_value=0)
+    sources = [s for s in _EVIDENCE_STYLES if s in counts.columns]
+    sources += [s for s in counts.columns if s not in _EVIDENCE_STYLES]
+    positions = np.arange(len(present))
+    bottom = np.zeros(len(present))
+    for source in sources:
+        label, hatch, alpha = _EVIDENCE_STYLES.get(source, (str(source), "", 0.8))
+        heights = counts[source].to_numpy(dtype="float64")
+        colours = [mpl.colors.to_rgba(ROLE_COLOURS[r], alpha) for r in present]
+        ax.bar(positions, heights, bottom=bottom, width=0.6, color=colours, hatch=hatch,
+               edgecolor="white", linewidth=0.8, label=label)
+        bottom += heights
+    for position, total in zip(positions, bottom):
+        ax.text(position, total, f"{int(total)}", ha="center", va="bottom", fontsize=10)
+    ax.set_xticks(positions, [f"{r}\n(n={int(t)})" for r, t in zip(present, bottom)])
+    ax.set_ylim(0, bottom.max() * 1.12)
+    ax.yaxis.set_major_locator(MaxNLocator(integer=True))
+    ax.set_xlabel("Role")
+    ax.set_ylabel("Comments")
+    ax.set_title(title)
+    handles = [Patch(facecolor=mpl.colors.to_rgba("#777777", _EVIDENCE_STYLES.get(s, ("", "", 0.8))[2]),
+                     hatch=_EVIDENCE_STYLES.get(s, ("", "", 0.8))[1], edgecolor="white",
+                     label=_EVIDENCE_STYLES.get(s, (str(s), "", 0.8))[0]) for s in sources]
+    ax.legend(handles=handles, title="Decided by", loc="upper left", bbox_to_anchor=(1.01, 1.0),
+              borderaxespad=0)
+    return ax
+
+
 # -- tone -------------------------------------------------------------------------------
 
 
 def plot_tone_by_role(
     comment_tone: pd.DataFrame,
     *,
-    value: str = "mean_compound",
+    value: str | None = None,
     ax: Axes | None = None,
 ) -> Axes:
     """Draw the distribution of comment tone for each role: a box per role and every comment.
@@ -440,10 +529,10 @@ def plot_tone_by_role(
     Parameters
     ----------
     comment_tone : pandas.DataFrame
-        One row per comment with ``role`` and ``value`` columns (tone per comment joined
+        One row per comment with ``role`` and a tone column (tone per comment joined
         with :func:`msdiscourse.assign_roles`).
     value
-        The tone column to show.
+        The tone column to show; default ``compound``, else ``mean_compound``.
     ax : matplotlib.axes.Axes, optional
 
     Returns
@@ -464,6 +553,8 @@ def plot_tone_by_role(
     'Tone of comments by role (n = 1 comments)'
     """
     ax = _axes(ax)
+    if value is None:
+        value = next((c for c in _TONE_COLUMNS if c in comment_tone.columns), _TONE_COLUMNS[0])
     _require(comment_tone, ["role", value], "comment tone")
     data = comment_tone[["role", value]].dropna()
     title = f"Tone of comments by role (n = {len(data)} comments)"
@@ -503,8 +594,8 @@ def plot_thread_trajectory(
     ----------
     trajectory : pandas.DataFrame
         From :func:`msdiscourse.thread_trajectory`: ``thread_id``, a step column
-        (``step``, ``position_in_thread`` or ``position``) and a tone column
-        (``mean_compound`` or ``compound``).
+        (``thread_position``, ``step`` or ``position``) and a tone column
+        (``compound`` or ``mean_compound``).
     ax : matplotlib.axes.Axes, optional
 
     Returns
@@ -527,12 +618,12 @@ def plot_thread_trajectory(
     ['thread', 'mean', 'zero']
     """
     ax = _axes(ax)
-    step = next((c for c in ("step", "position_in_thread", "position") if c in trajectory.columns), None)
-    tone = next((c for c in ("mean_compound", "compound") if c in trajectory.columns), None)
+    step = next((c for c in _STEP_COLUMNS if c in trajectory.columns), None)
+    tone = next((c for c in _TONE_COLUMNS if c in trajectory.columns), None)
     if step is None or tone is None or "thread_id" not in trajectory.columns:
         raise ValueError(
-            "trajectory: expected thread_id, a step column (step, position_in_thread or "
-            f"position) and a tone column (mean_compound or compound); found: {', '.join(map(str, trajectory.columns))}"
+            f"trajectory: expected thread_id, a step column ({' or '.join(_STEP_COLUMNS)}) and a "
+            f"tone column ({' or '.join(_TONE_COLUMNS)}); found: {', '.join(map(str, trajectory.columns))}"
         )
     data = trajectory[["thread_id", step, tone]].dropna()
     n_threads = data["thread_id"].nunique()

@@ -20,6 +20,7 @@ from msdiscourse.plotting import (
     plot_exchange_heatmap,
     plot_marker_evaluation,
     plot_marker_rates_by_role,
+    plot_role_counts,
     plot_thread_tree,
     plot_thread_trajectory,
     plot_tone_by_role,
@@ -203,6 +204,31 @@ def test_plots_touch_only_the_axes_they_are_given():
     assert fig.axes == [ax]
 
 
+# -- roles -------------------------------------------------------------------------------
+
+
+def test_role_counts_stack_comments_by_the_evidence_that_decided_them():
+    roles = pd.DataFrame(
+        {
+            "role": pd.Categorical(
+                ["patient", "patient", "patient", "researcher", "unknown", "unknown"],
+                categories=list(ROLES), ordered=True),
+            "source": ["own_text", "same_author", "own_text", "byline", "none", "none"],
+        }
+    )
+    ax = plot_role_counts(roles, ax=new_axes())
+    assert tick_texts(ax.xaxis) == ["researcher\n(n=1)", "patient\n(n=3)", "unknown\n(n=2)"]
+    stacks = {c.get_label(): [float(b.get_height()) for b in c] for c in bar_containers(ax)}
+    assert stacks == {
+        "disclosed in the comment": [0.0, 2.0, 0.0],
+        "carried from the same author": [0.0, 1.0, 0.0],
+        "post author (byline)": [1.0, 0.0, 0.0],
+        "no evidence": [0.0, 0.0, 2.0],
+    }
+    assert [t.get_text() for t in ax.texts] == ["1", "3", "2"]
+    assert ax.get_title() == "Who is who: comments by role (n = 6 comments)"
+
+
 # -- tone -------------------------------------------------------------------------------
 
 
@@ -246,7 +272,7 @@ def test_thread_trajectory_draws_each_thread_and_the_mean_at_each_step():
     trajectory = pd.DataFrame(
         {
             "thread_id": ["a", "a", "a", "b", "b", "c"],
-            "position_in_thread": [1, 2, 3, 1, 2, 1],
+            "thread_position": [1, 2, 3, 1, 2, 1],
             "mean_compound": [0.5, -0.1, 0.2, -0.3, 0.3, 0.4],
         }
     )
