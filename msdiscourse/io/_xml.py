@@ -1,0 +1,497 @@
+"""Safe, streaming XML for the export readers (WordPress WXR, Blogger Atom, Disqus).
+
+Exports are large and come from elsewhere, so every reader parses them through
+:class:`XmlStream`, which
+
+- parses with lxml's ``iterparse`` and never expands an entity, never loads a DTD and never
+  touches the network (``resolve_entities=False, load_dtd=False, no_network=True``);
+- refuses any document whose DOCTYPE declares entities or points to an external DTD (the
+  "billion laughs" bomb and XXE both need one; no real export has one), before reading any
+  content;
+- keeps libxml2's limits on text size (``huge_tree=False``: a text node over 10 MB is an
+  error, not a memory blow-up);
+- streams: it yields one record element (a WXR ``<item>``, an Atom ``<entry>``, a Disqus
+  ``<post>``) at a time and frees it, with everything before it, once the reader is done
+  with it, so memory grows with the output tables and not with the tree;
+- tolerates namespace prefixes that were never declared (real Blogger exports use
+  ``app:`` without declaring it) but nothing else: a truncated file, a mismatched tag, text
+  that is not XML or an oversized text node becomes a :class:`~msdiscourse.errors.ParseError`
+  naming the file, the parser's line and what was wrong.
+"""
+
+from __future__ import annotations
+
+import io
+import os
+import re
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Callable, Iterable, Iterator, Mapping
+
+from lxml import etree
+
+from msdiscourse.errors import ParseError
+
+__all__ = [
+    "SAFE_PARSER_OPTIONS",
+    "RootInfo",
+    "XmlStream",
+    "end_line",
+    "local_name",
+    "namespace_of",
+    "parse_datetime_utc",
+    "text_of",
+    "order_as_displayed",
+    "string_columns",
+]
+
+#: lxml parser options used for every export: nothing is expanded, loaded or fetched
+SAFE_PARSER_OPTIONS: dict[str, bool] = {
+    "resolve_entities": False,
+    "load_dtd": False,
+    "no_network": True,
+    "huge_tree": False,
+    "remove_comments": True,
+    "remove_pis": True,
+}
+
+_PROBE_RECORD_BYTES = 1 << 20  # enough of the prolog to find the line of a DOCTYPE
+_LINE_COLUMN_SUFFIX = re.compile(r", line \d+, column \d+$")
+
+#: libxml2 error types -> how we describe the problem to the user
+_TRUNCATION_TYPES = frozenset({"ERR_TAG_NOT_FINISHED", "ERR_LTSLASH_REQUIRED", "ERR_GT_REQUIRED"})
+
+
+@dataclass(frozen=True)
+class RootInfo:
+    """The root element of a document, as seen before any content is read.
+
+    Attributes
+    ----------
+    tag
+        The root's tag in Clark notation (``{namespace}name``).
+    line
+        The root start tag's line.
+    nsmap
+        Prefix -> namespace URI declared on the root.
+    """
+
+    tag: str
+    line: int
+    nsmap: Mapping[str | None, str]
+
+    @property
+    def name(self) -> str:
+        """The root's local name, without namespace."""
+        return local_name(self.tag)
+
+    @property
+    def namespace(self) -> str | None:
+        """The root's namespace URI, or ``None``."""
+        return namespace_of(self.tag)
+
+
+def local_name(tag: str) -> str:
+    """Return a tag's local name: ``{ns}item`` -> ``item``, ``app:draft`` -> ``draft``.
+
+    An undeclared prefix stays in the tag as written (``app:draft``); it is dropped here so
+    readers find the element whether or not the export declared its namespace.
+
+    >>> local_name("{http://wordpress.org/export/1.2/}comment")
+    'comment'
+    >>> local_name("app:draft")
+    'draft'
+    """
+    if tag[:1] == "{":
+        return tag[tag.index("}") + 1:]
+    return tag.rpartition(":")[2]
+
+
+def namespace_of(tag: str) -> str | None:
+    """Return a tag's namespace URI, or ``None``.
+
+    >>> namespace_of("{http://disqus.com}post")
+    'http://disqus.com'
+    >>> namespace_of("item") is None
+    True
+    """
+    if tag[:1] == "{":
+        return tag[1:tag.index("}")]
+    return None
+
+
+def text_of(element) -> str:
+    """Return the text inside an element, ``""`` when empty.
+
+    CDATA sections are plain text here. An entity reference that was not expanded (it can
+    only be an undeclared one) contributes nothing.
+
+    >>> text_of(etree.fromstring("<m><![CDATA[<p>Hi</p>]]></m>"))
+    '<p>Hi</p>'
+    """
+    if element is None:
+        return ""
+    if len(element):
+        return "".join(element.itertext())
+    return element.text or ""
+
+
+def end_line(element) -> int:
+    """Return the line of an element's end tag, from the parser's start lines and newlines.
+
+    The last descendant's start line plus the newlines in the text and tails that follow
+    it: exact for exports (CDATA keeps its newlines), where a start tag sits on one line.
+
+    >>> doc = etree.fromstring("<a>\\n <b>one\\ntwo</b>\\n</a>")
+    >>> doc.sourceline, end_line(doc), end_line(doc[0])
+    (1, 4, 3)
+    """
+    node = element
+    newlines = 0
+    while len(node):
+        last = node[-1]
+        newlines += (last.tail or "").count("\n")
+        node = last
+    return (node.sourceline or 0) + newlines + (node.text or "").count("\n")
+
+
+_DATE_ONLY_SPACE = re.compile(r"^(\d{4}-\d\d-\d\d) (\d)")
+
+
+def parse_datetime_utc(value: str | None, *, naive_is_utc: bool = True) -> datetime | None:
+    """Parse an ISO 8601 date-time (``2013-03-15 23:16:59``, ``2010-11-27T07:12:00.000-08:00``).
+
+    Parameters
+    ----------
+    value
+        The text; ``None``, ``""`` and WordPress' ``0000-00-00 00:00:00`` (a draft's
+        "no date yet") give ``None``.
+    naive_is_utc
+        Read a date-time without offset as UTC (WordPress' ``*_date_gmt`` fields).
+
+    Returns
+    -------
+    datetime.datetime or None
+        Timezone-aware, in UTC.
+
+    Raises
+    ------
+    ValueError
+        When the text is not a date-time.
+
+    Examples
+    --------
+    >>> parse_datetime_utc("2010-11-27T07:12:00.000-08:00")
+    datetime.datetime(2010, 11, 27, 15, 12, tzinfo=datetime.timezone.utc)
+    >>> parse_datetime_utc("0000-00-00 00:00:00") is None
+    True
+    """
+    if value is None:
+        return None
+    value = value.strip()
+    if not value or value.startswith("0000-00-00"):
+        return None
+    if value.endswith(("Z", "z")):
+        value = value[:-1] + "+00:00"
+    parsed = datetime.fromisoformat(value)
+    if parsed.tzinfo is None:
+        if not naive_is_utc:
+            raise ValueError(f"date-time without a timezone: {value!r}")
+        return parsed.replace(tzinfo=timezone.utc)
+    return parsed.astimezone(timezone.utc)
+
+
+def order_as_displayed(
+    comments: list[dict], *, sort_key: Callable[[dict], object]
+) -> list[dict]:
+    """Return one post's comments in the order a reader sees them on the page.
+
+    Top-level comments by ``sort_key`` (usually the date), each followed by its replies,
+    depth first, replies again by ``sort_key``. A comment whose parent is not among
+    ``comments`` counts as top level here (:meth:`Corpus.from_records` then flags it);
+    comments caught in a parent cycle come last, in their given order.
+
+    >>> rows = [{"comment_id": "b", "parent_id": "a", "n": 2},
+    ...         {"comment_id": "c", "parent_id": None, "n": 3},
+    ...         {"comment_id": "a", "parent_id": None, "n": 1}]
+    >>> [r["comment_id"] for r in order_as_displayed(rows, sort_key=lambda r: r["n"])]
+    ['a', 'b', 'c']
+    """
+    ids = {row["comment_id"] for row in comments}
+    children: dict[str | None, list[dict]] = {}
+    for row in comments:
+        parent = row.get("parent_id")
+        key = parent if parent in ids and parent != row["comment_id"] else None
+        children.setdefault(key, []).append(row)
+    for rows in children.values():
+        rows.sort(key=sort_key)
+    ordered: list[dict] = []
+    seen: set[str] = set()
+    stack = list(reversed(children.get(None, [])))
+    while stack:
+        row = stack.pop()
+        if row["comment_id"] in seen:
+            continue
+        seen.add(row["comment_id"])
+        ordered.append(row)
+        stack.extend(reversed(children.get(row["comment_id"], [])))
+    ordered.extend(row for row in comments if row["comment_id"] not in seen)
+    return ordered
+
+
+def string_columns(corpus, *, posts: Iterable[str] = (), comments: Iterable[str] = ()):
+    """Return ``corpus`` with a reader's extra columns (``kind``, ``status`` ...) as ``string``.
+
+    :meth:`Corpus.from_records` types only the contract columns; extras would stay
+    ``object``.
+    """
+    post_frame = corpus.posts.astype({name: "string" for name in posts if name in corpus.posts})
+    comment_frame = corpus.comments.astype(
+        {name: "string" for name in comments if name in corpus.comments})
+    return corpus.replace(posts=post_frame, comments=comment_frame)
+
+
+class _Utf8Reader:
+    """Give lxml bytes from a text stream (``io.StringIO``): lxml only reads bytes."""
+
+    def __init__(self, text_stream) -> None:
+        self._stream = text_stream
+
+    def read(self, size: int = -1) -> bytes:
+        return self._stream.read(size if size and size > 0 else -1).encode("utf-8")
+
+
+class _Recorder:
+    """Pass reads through, keeping the first bytes so an error can name a prolog line."""
+
+    def __init__(self, stream, limit: int) -> None:
+        self._stream = stream
+        self._limit = limit
+        self.head = bytearray()
+
+    def read(self, size: int = -1) -> bytes:
+        data = self._stream.read(size)
+        if len(self.head) < self._limit:
+            self.head += data[: self._limit - len(self.head)]
+        return data
+
+
+class XmlStream:
+    """One export file (or buffer), parsed safely: probe its root, then stream its records.
+
+    Parameters
+    ----------
+    path_or_buffer
+        A path (``str`` or ``os.PathLike``), or an open binary or text stream
+        (``io.BytesIO``, ``io.StringIO``). A stream that cannot seek is read into memory
+        first, because the root is probed before the records are streamed.
+    default_stem
+        The key for ids when the input has no file name (a buffer).
+    format_label
+        What the reader expects, for error messages ("a WordPress WXR export").
+
+    Attributes
+    ----------
+    name : str
+        The file as given (or the buffer's name): the ``source`` of every row and the
+        file named in errors.
+    stem : str
+        The file name without its extension: the key of the ids made from this input.
+
+    Examples
+    --------
+    >>> stream = XmlStream(io.BytesIO(b"<feed><entry>a</entry><entry>b</entry></feed>"),
+    ...                    default_stem="demo", format_label="a demo feed")
+    >>> stream.probe().name
+    'feed'
+    >>> [entry.text for entry in stream.records(("entry",), depth=1)]
+    ['a', 'b']
+    """
+
+    def __init__(self, path_or_buffer, *, default_stem: str, format_label: str) -> None:
+        self.format_label = format_label
+        self._path: Path | None = None
+        self._buffer = None
+        self._start = 0
+        if isinstance(path_or_buffer, (str, os.PathLike)):
+            self._path = Path(path_or_buffer)
+            self.name = str(path_or_buffer)
+            self.stem = self._path.stem or default_stem
+            return
+        if not hasattr(path_or_buffer, "read"):
+            raise TypeError(
+                f"expected a path or an open file, got {type(path_or_buffer).__name__}"
+                " (a document in memory goes in io.StringIO or io.BytesIO)"
+            )
+        buffer_name = getattr(path_or_buffer, "name", None)
+        self.name = str(buffer_name) if isinstance(buffer_name, (str, os.PathLike)) else f"<{default_stem}>"
+        self.stem = Path(str(buffer_name)).stem if isinstance(buffer_name, (str, os.PathLike)) else default_stem
+        seekable = getattr(path_or_buffer, "seekable", lambda: False)()
+        if seekable:
+            self._buffer = path_or_buffer
+            self._start = path_or_buffer.tell()
+        else:
+            data = path_or_buffer.read()
+            self._buffer = io.StringIO(data) if isinstance(data, str) else io.BytesIO(data)
+
+    # -- opening ------------------------------------------------------------------------
+    @contextmanager
+    def _open(self) -> Iterator[tuple[object, str | None]]:
+        """Yield ``(binary_reader, encoding_override)`` positioned at the start."""
+        if self._path is not None:
+            if not self._path.is_file():
+                raise FileNotFoundError(f"{self.name}: no such file")
+            with open(self._path, "rb") as handle:
+                yield handle, None
+            return
+        self._buffer.seek(self._start)
+        if isinstance(self._buffer.read(0), str):
+            # the text is already decoded: whatever encoding its declaration names
+            yield _Utf8Reader(self._buffer), "utf-8"
+        else:
+            yield self._buffer, None
+
+    # -- errors ------------------------------------------------------------------------
+    def error(self, line: int | None, *, expected: str, found: str) -> ParseError:
+        """Build the ParseError for this input (no remedy: the file cannot be read)."""
+        return ParseError(self.name, line, expected=expected, found=found, remedy=None)
+
+    def _syntax_error(self, error: etree.XMLSyntaxError, parser) -> ParseError:
+        """Describe a libxml2 error: its line, and in words what it means."""
+        entries = [
+            entry for entry in parser.error_log
+            if entry.level >= etree.ErrorLevels.ERROR
+            and entry.type_name != "NS_ERR_UNDEFINED_NAMESPACE"
+        ]
+        if entries:
+            line, message, kind = entries[0].line, entries[0].message, entries[0].type_name
+        else:
+            line, message, kind = error.lineno, _LINE_COLUMN_SUFFIX.sub("", error.msg or ""), ""
+        message = message.strip()
+        if kind == "ERR_DOCUMENT_EMPTY" and "empty" in message.lower():
+            found = "an empty document"
+        elif kind == "ERR_DOCUMENT_EMPTY":
+            found = f"text that is not XML ({message})"
+        elif kind in _TRUNCATION_TYPES or message.startswith("Premature end of data"):
+            found = f"the end of the file inside an open element ({message}): the file is truncated"
+        elif kind == "ERR_RESOURCE_LIMIT" or "huge" in message.lower():
+            found = (f"a text node over libxml2's 10 MB limit ({message}); "
+                     "refused so that memory stays bounded")
+        else:
+            found = f"malformed XML ({message})"
+        return self.error(line or None, expected=f"well-formed XML ({self.format_label})",
+                          found=found)
+
+    # -- reading ----------------------------------------------------------------------
+    def probe(self) -> RootInfo:
+        """Read up to the root start tag; refuse entity declarations and external DTDs.
+
+        Returns
+        -------
+        RootInfo
+
+        Raises
+        ------
+        ParseError
+            When the input is not XML, or its DOCTYPE declares entities or names an
+            external DTD.
+        """
+        with self._open() as (handle, encoding):
+            recorder = _Recorder(handle, _PROBE_RECORD_BYTES)
+            parser = etree.iterparse(recorder, events=("start",), encoding=encoding,
+                                     **SAFE_PARSER_OPTIONS)
+            try:
+                _, root = next(iter(parser))
+            except StopIteration:
+                raise self.error(None, expected=f"well-formed XML ({self.format_label})",
+                                 found="no element at all") from None
+            except etree.XMLSyntaxError as error:
+                raise self._syntax_error(error, parser) from None
+            docinfo = root.getroottree().docinfo
+            dtd = docinfo.internalDTD
+            entities = [entity.name for entity in dtd.iterentities()] if dtd is not None else []
+            if entities:
+                shown = ", ".join(entities[:5]) + (" ..." if len(entities) > 5 else "")
+                raise self.error(
+                    _line_of(recorder.head, b"<!ENTITY") or root.sourceline,
+                    expected=f"{self.format_label} without entity declarations "
+                             "(entities are never expanded, for safety)",
+                    found=f"a DOCTYPE declaring {len(entities)} "
+                          f"entit{'y' if len(entities) == 1 else 'ies'} ({shown})",
+                )
+            if docinfo.system_url or docinfo.public_id:
+                raise self.error(
+                    _line_of(recorder.head, b"<!DOCTYPE") or root.sourceline,
+                    expected=f"{self.format_label} that refers to no external DTD "
+                             "(nothing is loaded from outside the file)",
+                    found=f"a DOCTYPE pointing to {docinfo.system_url or docinfo.public_id!r}",
+                )
+            return RootInfo(tag=root.tag, line=root.sourceline, nsmap=dict(root.nsmap))
+
+    def records(self, tags: Iterable[str], *, depth: int) -> Iterator:
+        """Yield the elements with one of ``tags`` at ``depth`` (root = 0), then free them.
+
+        Each element is complete (all its children parsed) when yielded. Once the caller
+        asks for the next one, it is cleared and removed with all earlier siblings, so the
+        tree never holds more than one record.
+
+        Parameters
+        ----------
+        tags
+            Tags in Clark notation; ``{*}name`` matches any namespace.
+        depth
+            How deep the records sit (``<feed><entry>``: 1; ``<rss><channel><item>``: 2).
+            Matching elements at other depths (a Disqus ``<thread dsq:id>`` inside a
+            ``<post>``) are left to the record that holds them.
+
+        Raises
+        ------
+        ParseError
+            When the XML breaks anywhere (truncation, bad tags, oversized text).
+        """
+        with self._open() as (handle, encoding):
+            parser = etree.iterparse(handle, events=("end",), tag=tuple(tags),
+                                     encoding=encoding, **SAFE_PARSER_OPTIONS)
+            events = iter(parser)
+            while True:
+                try:
+                    _, element = next(events)
+                except StopIteration:
+                    return
+                except etree.XMLSyntaxError as error:
+                    # libxml2 reports an undeclared prefix (Blogger's app:) as an error, and
+                    # lxml raises it only once the whole input was parsed: tolerate that,
+                    # after checking that the input really was read to its end.
+                    if self._only_undeclared_prefixes(parser) and handle.read(1) in (b"", ""):
+                        return
+                    raise self._syntax_error(error, parser) from None
+                if _depth(element) != depth:
+                    continue
+                yield element
+                element.clear(keep_tail=False)
+                parent = element.getparent()
+                if parent is not None:
+                    while element.getprevious() is not None:
+                        del parent[0]
+
+    @staticmethod
+    def _only_undeclared_prefixes(parser) -> bool:
+        errors = [e for e in parser.error_log if e.level >= etree.ErrorLevels.ERROR]
+        return bool(errors) and all(e.type_name == "NS_ERR_UNDEFINED_NAMESPACE" for e in errors)
+
+
+def _depth(element) -> int:
+    depth = 0
+    parent = element.getparent()
+    while parent is not None:
+        depth += 1
+        parent = parent.getparent()
+    return depth
+
+
+def _line_of(head: bytes, needle: bytes) -> int | None:
+    """1-based line of the first ``needle`` in the recorded head, or None."""
+    at = bytes(head).find(needle)
+    return None if at < 0 else bytes(head).count(b"\n", 0, at) + 1
