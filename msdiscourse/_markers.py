@@ -1,0 +1,358 @@
+"""Marker patterns as data, masking, and the one-pass scanner behind ``find_markers``.
+
+The patterns live in ``resources/sarcasm_markers.csv`` (one row per pattern; several rows
+may share a rule). They are compiled once into one alternation per category, each row a
+named group ``r<row>``, so a category costs one regex pass however many rows it has.
+Scanning runs over all texts joined by a separator, so a million sentences cost seven
+``finditer`` calls rather than seven million.
+"""
+
+from __future__ import annotations
+
+import csv
+import functools
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from re import _constants as _sre
+from re._parser import parse as _sre_parse
+
+from msdiscourse.categories import MARKER_CATEGORIES
+from msdiscourse.errors import ParseError
+from msdiscourse.paths import RESOURCES_DIR
+
+__all__ = [
+    "MARKERS_CSV",
+    "NEGATIVE_SITUATIONS",
+    "MASK_CHAR",
+    "PATTERN_COLUMNS",
+    "CONTRAST_THRESHOLD",
+    "read_marker_patterns",
+    "read_negative_situations",
+    "compiled_categories",
+    "mask_text",
+    "scan_texts",
+]
+
+MARKERS_CSV = RESOURCES_DIR / "sarcasm_markers.csv"
+NEGATIVE_SITUATIONS = RESOURCES_DIR / "negative_situations.txt"
+PATTERN_COLUMNS: tuple[str, ...] = ("category", "rule", "pattern", "example", "counter_example", "note")
+#: masked text is replaced by this (ASCII "substitute"): not a word character, not a space
+#: and not punctuation, so no pattern matches it and words on either side never join up
+MASK_CHAR = "\x1a"
+#: VADER compound a sentence needs for the contrast marker (positive wording, bad situation)
+CONTRAST_THRESHOLD = 0.3
+#: placeholder in the CSV that stands for the negative-situation list
+_SITUATIONS_PLACEHOLDER = "{negative_situations}"
+#: joins texts for the one-pass scan; begins with a newline so no line-bound pattern crosses it
+_SEPARATOR = "\n\x00\n"
+_FLAGS = re.IGNORECASE | re.MULTILINE
+
+# URLs and e-mail addresses are never the writer's own words; quotations of more than three
+# words are someone else's text. Shorter quotations stay: they are scare quotes.
+_MASK_RE = re.compile(
+    r"(?P<url>\b(?:https?://|www\.)[^\s\x00]+)"
+    r"|(?P<email>\b[\w.+-]+@[\w-]+(?:\.[\w-]+)+)"
+    r"|(?P<quote>\"[^\"\n]{1,3000}\"|“[^”\n]{1,3000}”)",
+    re.IGNORECASE,
+)
+_WORD_RE = re.compile(r"\w+(?:['’]\w+)*")
+_QUOTE_MIN_WORDS = 4
+
+
+@dataclass(frozen=True)
+class CompiledCategory:
+    """One pass of one category: its combined pattern, and the CSV row of each named group."""
+
+    category: str
+    regex: re.Pattern
+    rule_of_group: dict[str, str]
+    row_of_group: dict[str, int]
+
+
+def _csv_error(path: Path, line: int, expected: str, found: str) -> ParseError:
+    return ParseError(str(path), line, expected=expected, found=found, remedy=None)
+
+
+@functools.cache
+def _read_patterns_cached(path: str) -> pd.DataFrame:
+    source = Path(path)
+    with open(source, newline="", encoding="utf-8") as handle:
+        reader = csv.reader(handle)
+        header = next(reader, None)
+        if header is None or tuple(header) != PATTERN_COLUMNS:
+            raise _csv_error(source, 1, f"the header {','.join(PATTERN_COLUMNS)}", repr(header))
+        rows = []
+        for line_number, row in enumerate(reader, start=2):
+            if not row:
+                continue
+            if len(row) != len(PATTERN_COLUMNS):
+                raise _csv_error(source, line_number, f"{len(PATTERN_COLUMNS)} fields", f"{len(row)}")
+            record = dict(zip(PATTERN_COLUMNS, row))
+            if record["category"] not in MARKER_CATEGORIES:
+                raise _csv_error(source, line_number,
+                                 f"a category among {', '.join(MARKER_CATEGORIES)}",
+                                 repr(record["category"]))
+            if re.search(r"\\[1-9]", record["pattern"]):
+                raise _csv_error(source, line_number,
+                                 "named back-references ((?P<name>...) and (?P=name))",
+                                 "a numbered back-reference")
+            try:
+                re.compile(_expand(record["pattern"]), _FLAGS)
+            except re.error as error:
+                raise _csv_error(source, line_number, "a valid regular expression",
+                                 f"{error}") from None
+            record["line"] = line_number
+            rows.append(record)
+    if not rows:
+        raise _csv_error(source, 2, "at least one pattern row", "none")
+    table = pd.DataFrame(rows)
+    table["line"] = table["line"].astype("Int64")
+    return table.astype({column: "string" for column in PATTERN_COLUMNS})
+
+
+def read_marker_patterns(path: str | Path | None = None) -> pd.DataFrame:
+    """Read and validate the marker pattern table (cached per path; returns a copy)."""
+    return _read_patterns_cached(str(Path(path or MARKERS_CSV).resolve())).copy()
+
+
+@functools.cache
+def read_negative_situations(path: str | Path | None = None) -> tuple[str, ...]:
+    """Return the negative-situation terms (comments and blank lines dropped)."""
+    lines = Path(path or NEGATIVE_SITUATIONS).read_text(encoding="utf-8").splitlines()
+    return tuple(
+        line.strip().lower() for line in lines if line.strip() and not line.lstrip().startswith("#")
+    )
+
+
+@functools.cache
+def _situations_pattern() -> str:
+    # a trie of the terms: the regex engine tries alternatives one by one, so ninety terms
+    # as a flat alternation cost ninety comparisons at every word start; a trie costs one
+    trie: dict = {}
+    for term in read_negative_situations():
+        node = trie
+        for char in term.rstrip("*"):
+            node = node.setdefault(char, {})
+        node[""] = r"\w*" if term.endswith("*") else r"\b"
+    return r"\b" + _trie_regex(trie)
+
+
+def _trie_regex(node: dict) -> str:
+    alternatives = []
+    for char in sorted(node, key=lambda key: (key == "", key)):
+        if char == "":
+            alternatives.append(node[""])
+        else:
+            literal = r"\s+" if char == " " else re.escape(char)
+            alternatives.append(literal + _trie_regex(node[char]))
+    if len(alternatives) == 1:
+        return alternatives[0]
+    # a longer term wins over its prefix ("side effects" over "side"): its branch comes first
+    return "(?:" + "|".join(alternatives) + ")"
+
+
+def _expand(pattern: str) -> str:
+    if _SITUATIONS_PLACEHOLDER in pattern:
+        return pattern.replace(_SITUATIONS_PLACEHOLDER, _situations_pattern())
+    return pattern
+
+
+def _first_chars(items) -> tuple[frozenset[str] | None, bool]:
+    """Return the characters a parsed pattern can start with, and whether it can match empty.
+
+    ``None`` means "any character" (a negated set, ``\\w``, ``.``): no gate is possible.
+    """
+    chars: set[str] = set()
+    for op, av in items:
+        if op is _sre.LITERAL:
+            chars.add(chr(av))
+            return frozenset(chars), False
+        if op is _sre.IN:
+            for item_op, item_av in av:
+                if item_op is _sre.LITERAL:
+                    chars.add(chr(item_av))
+                elif item_op is _sre.RANGE and item_av[1] - item_av[0] < 256:
+                    chars.update(map(chr, range(item_av[0], item_av[1] + 1)))
+                else:
+                    return None, False
+            return frozenset(chars), False
+        if op in (_sre.AT, _sre.ASSERT, _sre.ASSERT_NOT):
+            continue  # zero-width: the next item decides
+        if op is _sre.BRANCH:
+            nullable = False
+            for alternative in av[1]:
+                sub_chars, sub_nullable = _first_chars(alternative)
+                if sub_chars is None:
+                    return None, False
+                chars |= sub_chars
+                nullable = nullable or sub_nullable
+            if not nullable:
+                return frozenset(chars), False
+            continue
+        if op is _sre.SUBPATTERN:
+            sub_chars, sub_nullable = _first_chars(av[3])
+        elif op in (_sre.MAX_REPEAT, _sre.MIN_REPEAT):
+            sub_chars, sub_nullable = _first_chars(av[2])
+            sub_nullable = sub_nullable or av[0] == 0
+        else:
+            return None, False
+        if sub_chars is None:
+            return None, False
+        chars |= sub_chars
+        if not sub_nullable:
+            return frozenset(chars), False
+    return frozenset(chars), True
+
+
+def _gate_chars(pattern: str) -> set[str] | None:
+    """Return the characters (both cases) ``pattern`` can start with; ``None`` if any."""
+    chars, nullable = _first_chars(_sre_parse(pattern, _FLAGS))
+    if chars is None or nullable or not chars:
+        return None
+    return {variant for char in chars for variant in (char, char.lower(), char.upper()) if len(variant) == 1}
+
+
+def _rename_groups(pattern: str, prefix: str) -> str:
+    # rows are joined into one regex, so their own named groups get a per-row prefix
+    return re.sub(r"\(\?P([<=])(\w+)", lambda m: f"(?P{m[1]}{prefix}_{m[2]}", pattern)
+
+
+def compile_row(pattern: str) -> re.Pattern:
+    """Compile one CSV pattern on its own, with the flags the scanner uses."""
+    return re.compile(_expand(pattern), _FLAGS)
+
+
+@functools.cache
+def _compiled_categories_cached(path: str) -> tuple[CompiledCategory, ...]:
+    table = _read_patterns_cached(path)
+    compiled = []
+    for category in MARKER_CATEGORIES:
+        rows = table[table["category"] == category]
+        if rows.empty:
+            continue
+        # Rows that can only start with known characters share one pass behind one lookahead
+        # test, so the engine skips most positions without trying them one by one. Rows that
+        # can start anywhere (a question starts at any word) get a second pass: within one
+        # pass the first row to match at a position wins and consumes its span, and a long
+        # question must not hide the hyperbole inside it. Rows keep their CSV order.
+        gated, ungated, gate_chars, rule_of_group, row_of_group = [], [], set(), {}, {}
+        for row_index, row in rows.iterrows():
+            group = f"r{row_index}"
+            pattern = _expand(row["pattern"])
+            part = f"(?P<{group}>{_rename_groups(pattern, group)})"
+            chars = _gate_chars(pattern)
+            if chars is None:
+                ungated.append(part)
+            else:
+                gated.append(part)
+                gate_chars.update(chars)
+            rule_of_group[group] = str(row["rule"])
+            row_of_group[group] = int(row_index)
+        passes = []
+        if gated:
+            gate = "(?=[" + "".join(re.escape(char) for char in sorted(gate_chars)) + "])"
+            passes.append(gate + "(?:" + "|".join(gated) + ")")
+        if ungated:
+            passes.append("|".join(ungated))
+        for regex in passes:
+            compiled.append(
+                CompiledCategory(category, re.compile(regex, _FLAGS), rule_of_group, row_of_group)
+            )
+    return tuple(compiled)
+
+
+def compiled_categories(path: str | Path | None = None) -> tuple[CompiledCategory, ...]:
+    """Return the compiled passes: one or two alternations per category in the table."""
+    return _compiled_categories_cached(str(Path(path or MARKERS_CSV).resolve()))
+
+
+def _mask_match(match: re.Match) -> str:
+    if match.lastgroup == "quote" and len(_WORD_RE.findall(match.group())) < _QUOTE_MIN_WORDS:
+        return match.group()
+    return MASK_CHAR * (match.end() - match.start())
+
+
+def mask_text(text: str) -> str:
+    """Mask URLs, e-mail addresses and quotations of four or more words, keeping the length.
+
+    Examples
+    --------
+    >>> mask_text('see http://x.co/a ;) and "this is a long quote" or "this"').replace(MASK_CHAR, "#")
+    'see ############# ;) and ###################### or "this"'
+    """
+    return _MASK_RE.sub(_mask_match, text)
+
+
+def scan_texts(
+    texts: Sequence[str], path: str | Path | None = None
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, list[str]]:
+    """Mask then scan every text with every category in one pass per category.
+
+    Returns
+    -------
+    text_positions, row_indices, starts, ends : numpy arrays, one entry per hit
+        ``starts``/``ends`` are offsets into the text at ``text_positions``.
+    masked : list of str
+        The masked texts (same lengths as the originals).
+    """
+    texts = list(texts)
+    if not texts:
+        empty = np.zeros(0, dtype=np.int64)
+        return empty, empty, empty, empty, []
+    joined = mask_text(_SEPARATOR.join(texts))
+    lengths = np.fromiter((len(text) for text in texts), dtype=np.int64, count=len(texts))
+    offsets = np.zeros(len(texts), dtype=np.int64)
+    np.cumsum(lengths[:-1] + len(_SEPARATOR), out=offsets[1:])
+    masked = [joined[offset : offset + length] for offset, length in zip(offsets.tolist(), lengths.tolist())]
+
+    hit_starts: list[int] = []
+    hit_ends: list[int] = []
+    hit_rows: list[int] = []
+    for category in compiled_categories(path):
+        row_of_group = category.row_of_group
+        for match in category.regex.finditer(joined):
+            hit_starts.append(match.start())
+            hit_ends.append(match.end())
+            hit_rows.append(row_of_group[match.lastgroup])
+    starts = np.asarray(hit_starts, dtype=np.int64)
+    ends = np.asarray(hit_ends, dtype=np.int64)
+    rows = np.asarray(hit_rows, dtype=np.int64)
+    positions = np.searchsorted(offsets, starts, side="right") - 1
+    starts = starts - offsets[positions]
+    ends = ends - offsets[positions]
+    inside = (ends <= lengths[positions]) & (starts < lengths[positions]) & (ends > starts)
+    if not inside.all():
+        # a pattern reached across the separator (or matched only separator text): drop
+        # those hits and scan the texts they started in one by one
+        redo = np.unique(positions[~inside & (starts < lengths[positions])])
+        positions, rows, starts, ends = positions[inside], rows[inside], starts[inside], ends[inside]
+        extra = [_scan_one(masked[position], position, path) for position in redo.tolist()]
+        redo_mask = np.isin(positions, redo)
+        positions, rows, starts, ends = (a[~redo_mask] for a in (positions, rows, starts, ends))
+        for extra_positions, extra_rows, extra_starts, extra_ends in extra:
+            positions = np.concatenate([positions, extra_positions])
+            rows = np.concatenate([rows, extra_rows])
+            starts = np.concatenate([starts, extra_starts])
+            ends = np.concatenate([ends, extra_ends])
+    return positions, rows, starts, ends, masked
+
+
+def _scan_one(text: str, position: int, path) -> tuple[np.ndarray, ...]:
+    found = [
+        (category.row_of_group[match.lastgroup], match.start(), match.end())
+        for category in compiled_categories(path)
+        for match in category.regex.finditer(text)
+    ]
+    rows = np.asarray([hit[0] for hit in found], dtype=np.int64)
+    return (
+        np.full(len(found), position, dtype=np.int64),
+        rows,
+        np.asarray([hit[1] for hit in found], dtype=np.int64),
+        np.asarray([hit[2] for hit in found], dtype=np.int64),
+    )

@@ -1,0 +1,253 @@
+"""Fast tests of the irony-marker finder: pattern data, offsets, masking, the real blog pages."""
+
+from __future__ import annotations
+
+import re
+
+import pandas as pd
+import pytest
+
+import msdiscourse as msd
+from msdiscourse import _markers
+from msdiscourse.categories import MARKER_CATEGORIES, MARKER_DTYPE
+from msdiscourse.errors import ParseError
+from msdiscourse.sarcasm import find_markers, load_marker_patterns, marker_profile
+
+PATTERNS = load_marker_patterns()
+
+
+def rules_found(text: str) -> set[str]:
+    return set(find_markers([text])["rule"])
+
+
+def spans(hits: pd.DataFrame, rule: str) -> list[tuple[int, int, str]]:
+    rows = hits[hits["rule"] == rule]
+    return list(zip(rows["start"].astype(int), rows["end"].astype(int), rows["match"]))
+
+
+# -- the pattern table ---------------------------------------------------------------------
+
+
+def test_pattern_table_covers_every_category_and_only_those():
+    assert list(PATTERNS.columns) == [*_markers.PATTERN_COLUMNS, "line"]
+    assert set(PATTERNS["category"]) == set(MARKER_CATEGORIES)
+    assert PATTERNS["example"].str.len().min() > 0
+    assert PATTERNS["counter_example"].str.len().min() > 0
+
+
+#: rules with a condition beyond their pattern: their counter-examples may match the
+#: pattern and fail the condition ("I hate having a relapse": no positive wording)
+CONDITIONAL_RULES = {"rhetorical_question", "sentiment_contrast"}
+
+
+@pytest.mark.parametrize("row", list(PATTERNS.itertuples()), ids=lambda r: f"{r.line}-{r.rule}")
+def test_each_pattern_matches_its_example_and_not_its_counter_example(row):
+    pattern = _markers.compile_row(row.pattern)
+    assert pattern.search(row.example), f"line {row.line}: {row.pattern!r} misses {row.example!r}"
+    if row.rule not in CONDITIONAL_RULES:
+        assert not pattern.search(row.counter_example), f"line {row.line}: {row.counter_example!r}"
+    # and through the whole finder (masking, passes, the rules' extra conditions)
+    assert row.rule in rules_found(row.example)
+    assert row.rule not in rules_found(row.counter_example)
+
+
+def test_patterns_are_compiled_once():
+    assert _markers.compiled_categories() is _markers.compiled_categories()
+
+
+def test_a_bad_pattern_file_names_file_line_and_problem(tmp_path):
+    path = tmp_path / "markers.csv"
+    path.write_text(
+        "category,rule,pattern,example,counter_example,note\n"
+        "trope,hyperbole,\\bsoo+\\b,sooo,so,ok\n"
+        "sarcastic,oh_great,oh great,oh great,great,\n",
+        encoding="utf-8",
+    )
+    with pytest.raises(ParseError) as error:
+        load_marker_patterns(path)
+    assert str(error.value) == (
+        f"{path}, line 3: expected a category among trope, morphosyntactic, typographic, "
+        "explicit, formula, repetition, contrast; found 'sarcastic'"
+    )
+    path.write_text("category,rule,pattern,example,counter_example,note\n"
+                    "repetition,repetition,(\\w+) \\1,a a,a b,\n", encoding="utf-8")
+    with pytest.raises(ParseError, match=r"line 2: expected named back-references .*found a numbered"):
+        load_marker_patterns(path)
+    path.write_text("category,rule,pattern,example,counter_example,note\n"
+                    "trope,hyperbole,(unclosed,x,y,\n", encoding="utf-8")
+    with pytest.raises(ParseError, match=r"line 2: expected a valid regular expression; found "
+                                         r"missing \), unterminated subpattern at position 0"):
+        load_marker_patterns(path)
+
+
+# -- output shape and offsets --------------------------------------------------------------
+
+
+def test_output_columns_and_dtypes_for_plain_texts():
+    hits = find_markers(pd.Series(["Yeah right!!", "Fine."], index=[10, 20]))
+    assert list(hits.columns) == ["text_index", "category", "rule", "start", "end", "match"]
+    assert hits["category"].dtype == MARKER_DTYPE
+    assert str(hits["start"].dtype) == "Int64"
+    assert hits[["text_index", "rule", "start", "end", "match"]].values.tolist() == [
+        [10, "interjection", 0, 4, "Yeah"],
+        [10, "ironic_formula", 0, 10, "Yeah right"],
+        [10, "punctuation_run", 10, 12, "!!"],
+    ]
+
+
+def test_sentence_tables_keep_sentence_and_comment_ids():
+    sentences = pd.DataFrame({
+        "sentence_id": ["c1-s1", "c1-s2"], "comment_id": ["c1", "c1"], "n": [1, 2],
+        "text": ["Great, another MRI.", "Sooo exciting!"], "is_quote": [False, False],
+    })
+    hits = find_markers(sentences)
+    assert list(hits.columns)[:2] == ["sentence_id", "comment_id"]
+    assert hits[["sentence_id", "rule", "match"]].values.tolist() == [
+        ["c1-s2", "elongation", "Sooo"],
+        ["c1-s2", "exclamation", "!"],
+    ]
+
+
+def test_no_hits_gives_an_empty_frame_with_the_columns():
+    hits = find_markers(["The trial starts in May."])
+    assert hits.empty
+    assert list(hits.columns) == ["text_index", "category", "rule", "start", "end", "match"]
+    assert find_markers([]).empty
+
+
+def test_bad_input_is_named():
+    with pytest.raises(ValueError, match=r"^expected a text column 'text'; found columns \['body'\] "
+                                         r"\(pass text_column=...\)$"):
+        find_markers(pd.DataFrame({"body": ["x"]}))
+    with pytest.raises(TypeError, match="found one str"):
+        find_markers("Oh great")
+
+
+def test_offsets_point_into_the_original_text_on_the_real_pages(blog_pages):
+    texts = [path.read_text(encoding="utf-8") for path in sorted(blog_pages.glob("*.txt"))]
+    hits = find_markers(texts)
+    assert len(hits) > 40
+    for row in hits.itertuples():
+        assert texts[row.text_index][row.start : row.end] == row.match
+
+
+# -- masking -------------------------------------------------------------------------------
+
+
+def test_urls_and_emails_are_masked_with_the_same_length():
+    text = "So sad :/ see http://t.co/xYz:/p?x=1 or mail OOPS.TEAM@nhs.uk ;)"
+    masked = _markers.mask_text(text)
+    assert len(masked) == len(text)
+    assert masked.index("http") == -1 if "http" in masked else True
+    hits = find_markers([text])
+    assert spans(hits, "emoticon") == [(7, 9, ":/"), (len(text) - 2, len(text), ";)")]
+    assert "all_caps" not in set(hits["rule"])  # OOPS, TEAM are inside the address
+
+
+def test_long_quotes_are_masked_and_short_ones_are_scare_quotes():
+    text = 'They wrote "this is SO amazing, truly!" and called it a "cure".'
+    hits = find_markers([text])
+    assert hits[["rule", "match"]].values.tolist() == [["scare_quotes", '"cure"']]
+
+
+def test_quoted_sentences_are_skipped():
+    sentences = pd.DataFrame({
+        "sentence_id": ["s1", "s2"], "comment_id": ["c1", "c1"], "n": [1, 2],
+        "text": ["Wow, amazing!", "Wow, amazing!"], "is_quote": [True, False],
+    })
+    assert set(find_markers(sentences)["sentence_id"]) == {"s2"}
+
+
+# -- rules that look beyond their match ---------------------------------------------------
+
+
+def test_a_question_is_rhetorical_only_when_the_writer_goes_on():
+    assert "rhetorical_question" in rules_found("Is this a joke? It must be.")
+    assert "rhetorical_question" not in rules_found("Is this a joke?")
+    assert "rhetorical_question" not in rules_found("Is this a joke? http://t.co/x")
+    sentences = pd.DataFrame({
+        "sentence_id": ["a1", "a2", "b1", "c1", "c2"], "comment_id": ["a", "a", "b", "c", "c"],
+        "n": [1, 2, 1, 1, 2],
+        "text": ["Seriously?", "Grow up.", "Seriously?", "Seriously?", "Quoted words here."],
+        "is_quote": [False, False, False, False, True],
+    })
+    hits = find_markers(sentences)
+    assert hits.loc[hits["rule"] == "rhetorical_question", "sentence_id"].tolist() == ["a1"]
+
+
+def test_contrast_needs_positive_wording_around_a_negative_situation():
+    text = "I just love having a relapse."
+    start = text.index("relapse")
+    assert spans(find_markers([text]), "sentiment_contrast") == [(start, start + 7, "relapse")]
+    assert "sentiment_contrast" not in rules_found("I hate having a relapse.")
+    # the sentiment is the sentence's, not the whole text's
+    assert "sentiment_contrast" not in rules_found("What a wonderful day! Then the relapse came.")
+
+
+# -- the real blog pages -------------------------------------------------------------------
+
+
+def test_real_page_000_hits_with_exact_spans(blog_pages):
+    text = (blog_pages / "000_cbe15b06e01714f3.txt").read_text(encoding="utf-8")
+    hits = find_markers([text])
+
+    def at(phrase: str, occurrence: int = 0) -> tuple[int, int, str]:
+        start = [m.start() for m in re.finditer(re.escape(phrase), text)][occurrence]
+        return (start, start + len(phrase), phrase)
+
+    assert spans(hits, "repetition") == [at("Poor poor poor")]
+    assert spans(hits, "explicit_marker") == [at("tongue in cheek"), at("sarcasm")]
+    assert spans(hits, "ironic_formula") == [
+        at("Just add stem cells to the diseased state and"),
+        at("just add stem cells and"),
+        at("bobs your uncle"),
+    ]
+    questions = spans(hits, "rhetorical_question")
+    assert at("Seriously?") in questions
+    assert at("Seriously is this blog staffed by a bunch of especially bright kindergarteners?") in questions
+    assert at("What is up with the undertones on this blog?") in questions
+    assert at("Was this so difficult Team G?") in questions
+    assert at("'war'") in spans(hits, "scare_quotes")
+    # "We got to have HEART" is a quotation (masked); HSCT has no vowel: an acronym
+    assert at("HEART")[:2] not in [s[:2] for s in spans(hits, "all_caps")]
+    assert all(match != "HSCT" for *_, match in spans(hits, "all_caps"))
+
+
+# -- profiles ------------------------------------------------------------------------------
+
+
+def test_profile_counts_every_category_per_unit_with_units_without_hits():
+    comments = pd.DataFrame({
+        "comment_id": ["c1", "c2", "c3"],
+        "text": ["Oh great. Thanks a lot!", "The trial starts in May.", None],
+    })
+    profile = marker_profile(find_markers(comments), comments)
+    assert list(profile.columns) == [
+        "comment_id", "n_words", "n_markers", "markers_per_100_words", "has_any",
+        *[f"n_{category}" for category in MARKER_CATEGORIES]]
+    assert profile["comment_id"].tolist() == ["c1", "c2", "c3"]
+    assert profile["n_words"].tolist() == [5, 5, 0]
+    # Oh (interjection), Oh great + Thanks a lot (formula), ! (exclamation)
+    assert profile["n_markers"].tolist() == [4, 0, 0]
+    assert profile["n_formula"].tolist() == [2, 0, 0]
+    assert profile["n_morphosyntactic"].tolist() == [2, 0, 0]
+    assert profile["markers_per_100_words"].tolist()[:2] == [80.0, 0.0]
+    assert profile["markers_per_100_words"].isna().tolist() == [False, False, True]
+    assert profile["has_any"].tolist() == [True, False, False]
+
+
+def test_profile_of_sentences_by_comment_leaves_quoted_words_out():
+    sentences = pd.DataFrame({
+        "sentence_id": ["a1", "a2", "b1"], "comment_id": ["a", "a", "b"], "n": [1, 2, 1],
+        "text": ["Wow.", "Some quoted words here.", "Fine then."],
+        "is_quote": [False, True, False],
+    })
+    profile = marker_profile(find_markers(sentences).drop(columns="comment_id"), sentences)
+    assert profile[["comment_id", "n_words", "n_markers"]].values.tolist() == [["a", 1, 1], ["b", 2, 0]]
+    with pytest.raises(ValueError, match=r"expected a column 'author' in units"):
+        marker_profile(find_markers(sentences), sentences, by="author")
+
+
+def test_top_level_names_resolve():
+    assert msd.find_markers is find_markers
+    assert msd.marker_profile is marker_profile
