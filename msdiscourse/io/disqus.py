@@ -1,0 +1,235 @@
+"""Read a Disqus XML export: flat comments linked to threads and parents by ``dsq:id``.
+
+A Disqus export (root ``<disqus xmlns="http://disqus.com">``) lists ``<category>``,
+``<thread dsq:id="...">`` (one per page that had comments: link, title, createdAt,
+author) and ``<post dsq:id="...">`` (one per comment: message HTML, createdAt, isDeleted,
+isSpam, author name, ``<thread dsq:id="..."/>`` and, for a reply, ``<parent dsq:id="..."/>``),
+flat and in any order. Each thread becomes a post of the corpus and each Disqus post a
+comment:
+
+=====================  ==========================================================
+Disqus                 corpus
+=====================  ==========================================================
+``thread dsq:id``      ``post_id`` = ``make_post_id(file stem, dsq:id)``
+``post dsq:id``        ``comment_id`` = ``make_comment_id(post_id, dsq:id)``
+``parent dsq:id``      ``parent_id``
+``isSpam``/``isDeleted`` ``status``: ``spam``, ``deleted`` or ``approved``
+``createdAt``          ``published`` (UTC)
+``message``            ``text``: the HTML as plain text, paragraphs kept
+=====================  ==========================================================
+
+Nothing is dropped. A comment whose thread is not in the file keeps its thread id: the
+corpus gets a placeholder post for that thread (posts column ``flags`` =
+``missing_thread``) and the comment is flagged ``orphan_thread``. A comment whose parent is
+missing becomes top level, flagged ``missing_parent`` (by :meth:`Corpus.from_records`). A
+deleted comment stays, with its (usually empty) text and status ``deleted``, so its replies
+keep their place in the thread; each reply is flagged ``parent_deleted``.
+"""
+
+from __future__ import annotations
+
+from msdiscourse.corpus import Corpus, make_comment_id, make_post_id
+from msdiscourse.errors import ErrorPolicy, check_on_error
+from msdiscourse.io._html_text import html_to_text
+from msdiscourse.io._xml import (
+    XmlStream,
+    end_line,
+    local_name,
+    order_as_displayed,
+    parse_datetime_utc,
+    string_columns,
+    text_of,
+)
+from msdiscourse.text import normalise_text
+
+__all__ = ["read_disqus", "DISQUS_NAMESPACE", "DSQ_NAMESPACE"]
+
+DISQUS_NAMESPACE = "http://disqus.com"
+DSQ_NAMESPACE = "http://disqus.com/disqus-internals"
+_DSQ_ID = f"{{{DSQ_NAMESPACE}}}id"
+_FORMAT = 'a Disqus XML export (a <disqus xmlns="http://disqus.com"> root)'
+_NO_THREAD = "no-thread"
+
+
+def read_disqus(path_or_buffer, *, on_error: str = "raise") -> Corpus:
+    """Read a Disqus XML export into a corpus, one post per thread.
+
+    Parameters
+    ----------
+    path_or_buffer
+        A path, or an open file or ``io.StringIO``/``io.BytesIO`` holding the export.
+    on_error
+        What to do with a ``<post>`` or ``<thread>`` without ``dsq:id`` (it cannot be
+        linked) or a malformed date: ``"raise"``, ``"warn"`` or ``"collect"`` (kept as an
+        ``unparsed`` row). Input that is not a readable Disqus export always raises.
+
+    Returns
+    -------
+    Corpus
+        ``posts`` (one per thread, plus a placeholder per thread that comments name but the
+        file lacks) with extra columns ``url``, ``status`` (open, closed, deleted) and
+        ``flags``; ``comments`` with extra columns ``kind`` (always ``comment``) and
+        ``status`` (approved, spam, deleted), in display order (threads depth first,
+        oldest first), flags ``orphan_thread``, ``parent_deleted``, ``missing_parent``.
+
+    Raises
+    ------
+    ParseError
+        When the input is not well-formed XML, not a Disqus export, declares entities or
+        is truncated; naming the file and line.
+
+    Examples
+    --------
+    >>> import io
+    >>> export = io.StringIO('''<disqus xmlns="http://disqus.com"
+    ...   xmlns:dsq="http://disqus.com/disqus-internals">
+    ... <post dsq:id="11"><message>&lt;p&gt;Agreed.&lt;/p&gt;</message>
+    ...   <author><name>Bob</name></author><thread dsq:id="1"/><parent dsq:id="10"/></post>
+    ... <thread dsq:id="1"><title>Fatigue</title></thread>
+    ... <post dsq:id="10"><message>First.</message><author><name>Ann</name></author>
+    ...   <thread dsq:id="1"/></post>
+    ... </disqus>''')
+    >>> read_disqus(export).comments[["comment_id", "parent_id", "author", "text", "depth"]]
+         comment_id     parent_id author     text  depth
+    0  disqus:1.c10          <NA>    Ann   First.      0
+    1  disqus:1.c11  disqus:1.c10    Bob  Agreed.      1
+    """
+    check_on_error(on_error)
+    stream = XmlStream(path_or_buffer, default_stem="disqus", format_label=_FORMAT)
+    root = stream.probe()
+    if root.name != "disqus" or root.namespace != DISQUS_NAMESPACE:
+        namespace = f" in namespace {root.namespace}" if root.namespace else ""
+        raise stream.error(root.line, expected=_FORMAT,
+                           found=f"a <{root.name}> root element{namespace}")
+    policy = ErrorPolicy(stream.name, on_error=on_error)
+    threads: dict[str, dict] = {}
+    comments: list[dict] = []
+    thread_tag, post_tag = f"{{{DISQUS_NAMESPACE}}}thread", f"{{{DISQUS_NAMESPACE}}}post"
+    for element in stream.records((thread_tag, post_tag), depth=1):
+        line_start, line_end = element.sourceline, end_line(element)
+        fields, links, author = _fields(element)
+        dsq_id = (element.get(_DSQ_ID) or "").strip()
+        what = "thread" if element.tag == thread_tag else "post"
+        if not dsq_id:
+            policy.unplaced(line_start, line_end, fields.get("message") or fields.get("title", ""),
+                            reason=f"{what} without dsq:id",
+                            expected=f'a dsq:id attribute on each <{what}>', found="none")
+            continue
+        published = _date(policy, fields.get("createdAt", ""), line_start)
+        if what == "thread":
+            threads.setdefault(dsq_id, {
+                "post_id": make_post_id(stream.stem, dsq_id),
+                "source": stream.name,
+                "source_format": "disqus",
+                "title": _plain(fields.get("title", ""), inline=True) or None,
+                "author": _plain(author, inline=True) or None,
+                "published": published,
+                "body": _plain(fields.get("message", "")),
+                "line_start": line_start,
+                "line_end": line_end,
+                "url": fields.get("link", "").strip() or None,
+                "status": ("deleted" if _true(fields.get("isDeleted")) else
+                           "closed" if _true(fields.get("isClosed")) else "open"),
+                "flags": "",
+            })
+            continue
+        comments.append({
+            "dsq_id": dsq_id,
+            "thread": links.get("thread") or _NO_THREAD,
+            "parent": links.get("parent"),
+            "author": _plain(author, inline=True) or None,
+            "text": _plain(fields.get("message", "")),
+            "line_start": line_start,
+            "line_end": line_end,
+            "published": published,
+            "is_deleted": _true(fields.get("isDeleted")),
+            "status": ("spam" if _true(fields.get("isSpam")) else
+                       "deleted" if _true(fields.get("isDeleted")) else "approved"),
+            "order": len(comments),
+        })
+    posts, comment_rows = _assemble(stream, threads, comments)
+    corpus = Corpus.from_records(posts=posts, comments=comment_rows, unparsed=policy.rows)
+    return string_columns(corpus, posts=("url", "status", "flags"), comments=("kind", "status"))
+
+
+def _fields(element) -> tuple[dict[str, str], dict[str, str], str]:
+    """Return the child texts, the dsq:ids of ``<thread>``/``<parent>`` and the author name."""
+    fields: dict[str, str] = {}
+    links: dict[str, str] = {}
+    author = ""
+    for child in element:
+        if not isinstance(child.tag, str):
+            continue
+        name = local_name(child.tag)
+        if name in ("thread", "parent"):
+            linked = (child.get(_DSQ_ID) or "").strip()
+            if linked:
+                links[name] = linked
+        elif name == "author":
+            details = {local_name(c.tag): text_of(c).strip() for c in child if isinstance(c.tag, str)}
+            author = details.get("name") or details.get("username", "")
+        else:
+            fields[name] = text_of(child)
+    return fields, links, author
+
+
+def _assemble(stream: XmlStream, threads: dict[str, dict], comments: list[dict]):
+    """Link comments to threads and parents, whatever order the file gave them in."""
+    deleted = {row["dsq_id"] for row in comments if row["is_deleted"]}
+    posts = list(threads.values())
+    for row in comments:
+        if row["thread"] not in threads:  # placeholder: the thread is named but absent
+            threads[row["thread"]] = {
+                "post_id": make_post_id(stream.stem, row["thread"]),
+                "source": stream.name,
+                "source_format": "disqus",
+                "flags": "missing_thread",
+            }
+            posts.append(threads[row["thread"]])
+    by_thread: dict[str, list[dict]] = {key: [] for key in threads}
+    for row in comments:
+        post_id = threads[row["thread"]]["post_id"]
+        flags = []
+        if threads[row["thread"]]["flags"] == "missing_thread":
+            flags.append("orphan_thread")
+        if row["parent"] in deleted:
+            flags.append("parent_deleted")
+        by_thread[row["thread"]].append({
+            "comment_id": make_comment_id(post_id, row["dsq_id"]),
+            "post_id": post_id,
+            "parent_id": make_comment_id(post_id, row["parent"]) if row["parent"] else None,
+            "author": row["author"],
+            "text": row["text"],
+            "line_start": row["line_start"],
+            "line_end": row["line_end"],
+            "published": row["published"],
+            "flags": ";".join(flags),
+            "kind": "comment",
+            "status": row["status"],
+            "_key": (row["published"] is None,
+                     row["published"].timestamp() if row["published"] else 0.0, row["order"]),
+        })
+    rows: list[dict] = []
+    for thread_key in threads:
+        rows.extend(order_as_displayed(by_thread[thread_key], sort_key=lambda r: r["_key"]))
+    for row in rows:
+        del row["_key"]
+    return posts, rows
+
+
+def _true(value: str | None) -> bool:
+    return (value or "").strip().lower() == "true"
+
+
+def _plain(html: str, *, inline: bool = False) -> str:
+    text = html_to_text(html, keep_newlines=not inline)
+    return text if text.isascii() else normalise_text(text)
+
+
+def _date(policy: ErrorPolicy, raw: str, line: int):
+    try:
+        return parse_datetime_utc(raw)
+    except ValueError:
+        policy.unplaced(line, line, raw, reason="malformed createdAt",
+                        expected="createdAt like 2013-10-10T19:20:29Z", found=repr(raw))
+        return None
