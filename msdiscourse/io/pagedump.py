@@ -306,17 +306,25 @@ def _split_lines(text: str) -> list[str]:
 def _infer_indents(bullet_indents: list[int]) -> tuple[int, int]:
     """Return (top-level indent, indentation step) from the page's bullet indents.
 
-    The step is the most common increase from one bullet to the next (ties go to the
-    larger step, so one stray bullet at an odd indent cannot halve the grid).
+    The step is the most common increase from one bullet to the next. Ties go to the
+    step that puts the most bullets on its grid, then to the larger step; a step of 1
+    is only taken when nothing else is seen, so one stray bullet at an odd indent
+    cannot redraw the grid.
     """
     if not bullet_indents:
         return 2, 2
     base = min(bullet_indents)
     increases = Counter(b - a for a, b in zip(bullet_indents, bullet_indents[1:]) if b > a)
+    if len(increases) > 1:
+        increases.pop(1, None)
     if not increases:
         return base, 2
-    step = max(increases.items(), key=lambda item: (item[1], item[0]))[0]
-    return base, step
+
+    def score(step: int) -> tuple[int, int, int]:
+        on_grid = sum((indent - base) % step == 0 for indent in bullet_indents)
+        return increases[step], on_grid, step
+
+    return base, max(increases, key=score)
 
 
 def _parse_page(text: str, source: str, post_id: str, policy: ErrorPolicy) -> dict:
@@ -339,7 +347,7 @@ def _parse_page(text: str, source: str, post_id: str, policy: ErrorPolicy) -> di
         gap = False
     if not content:
         policy.fatal(None, expected="a page dump (a title, a body and comments)",
-                     found="an empty file" if not text.strip() or not raw_lines else "only blank lines")
+                     found="an empty file" if not text else "only blank lines")
 
     bullets: list[tuple[str, str] | None] = []
     comments_start = len(content)
@@ -391,7 +399,7 @@ def _parse_page(text: str, source: str, post_id: str, policy: ErrorPolicy) -> di
         rule = match_furniture(stripped)
         if rule is not None:
             add_furniture(number, stripped, "furniture")
-            in_block = rule.block
+            in_block = rule.block or in_block  # a plain heading inside a block does not end it
             previous_owner = "furniture"
             continue
         if expecting in ("title", "tags") and _TAGS_RE.match(stripped):
@@ -512,7 +520,7 @@ def _parse_page(text: str, source: str, post_id: str, policy: ErrorPolicy) -> di
             close(current)
             current = None
             add_furniture(number, stripped, "furniture")
-            in_block = rule.block
+            in_block = rule.block or in_block  # a plain heading inside a block does not end it
             previous_owner = "furniture"
             continue
         if name is not None:
@@ -605,9 +613,12 @@ def read_pagedump(path_or_buffer: PathOrBuffer, *, on_error: str = "raise") -> C
         unparsed=policy.rows,
         furniture=records["furniture"],
     )
+    comments = corpus.comments
+    if "spans" not in comments.columns:  # a page without comments
+        comments = comments.assign(spans=pd.Series([], dtype="string"))
     return corpus.replace(
         posts=corpus.posts.astype(_POST_EXTRAS),
-        comments=corpus.comments.astype({"spans": "string"}),
+        comments=comments.astype({"spans": "string"}),
     )
 
 
