@@ -358,7 +358,7 @@ def read_comments_table(
 
 
 def _unique_ids(comments: list[dict]) -> tuple[list[dict], dict[int, list[str]]]:
-    """Give a repeated comment id a suffix (``~2``, ``~3``) and flag it ``duplicate_id``.
+    """Give a repeated comment id a suffix (``-dup2``, ``-dup3``) and flag it ``duplicate_id``.
 
     Threading needs unique ids; the repeat keeps its row, its text and its original id
     (in ``source_comment_id``) so nothing is lost.
@@ -370,7 +370,7 @@ def _unique_ids(comments: list[dict]) -> tuple[list[dict], dict[int, list[str]]]
         seen[comment_id] = seen.get(comment_id, 0) + 1
         if seen[comment_id] > 1:
             comment["source_comment_id"] = comment_id
-            comment["comment_id"] = f"{comment_id}~{seen[comment_id]}"
+            comment["comment_id"] = f"{comment_id}-dup{seen[comment_id]}"
             flags[id(comment)] = ["duplicate_id"]
     return comments, flags
 

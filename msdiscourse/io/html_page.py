@@ -1,0 +1,562 @@
+"""Read a saved HTML page of a WordPress or Blogger post, with its nested comments.
+
+A browser's "Save page as" keeps the markup the blog's theme produced. The common themes
+share a small vocabulary, which this reader knows:
+
+WordPress (``wp_list_comments``)
+    ``ol.commentlist`` (classic themes) or ``ol.comment-list`` (HTML5 themes) holding
+    ``li.comment`` elements (``id="comment-123"``, or ``li-comment-123`` in Twenty Ten
+    style themes); replies nest in ``ul.children``/``ol.children`` (or directly inside the
+    parent ``div.comment`` when a theme lists comments with ``style="div"``). The author
+    is ``.comment-author .fn``; the date a ``time[datetime]`` in ``.comment-metadata``, or
+    the text of ``.comment-meta`` ("March 3, 2015 at 10:12 am") in classic themes; the
+    text ``.comment-content`` (HTML5) or the paragraphs of ``.comment-body`` (classic).
+    Pingbacks and trackbacks (``li.pingback``, ``li.trackback``) are kept, marked in
+    ``kind``. The post: ``.entry-title``, ``.entry-content``, ``time.entry-date`` and the
+    byline's ``.author .fn``; tags are the ``rel="tag"`` links.
+Blogger
+    Threaded comments: ``div.comment-thread`` > ``ol`` > ``li.comment`` (``id="c123"``)
+    with ``.comment-block`` (``cite.user``, ``.datetime``, ``.comment-content``) and
+    replies in ``.comment-replies``; the date is read from the permalink's
+    ``showComment=`` milliseconds when present, else from its text. Classic
+    non-threaded comments (``dl#comments-block``: ``dt.comment-author``,
+    ``dd.comment-body``, ``dd.comment-footer``) are read too. The post: ``.post-title``,
+    ``.post-body``, ``.post-author .fn``, ``abbr.published[title]`` or
+    ``time.published``, and the ``.post-labels`` links as tags.
+
+A reply's parent is the comment element it is nested in, however deep, so the thread
+depth is the page's own. The page is parsed with BeautifulSoup's ``html.parser`` backend:
+no script runs and nothing is fetched.
+
+What is kept: the post (title, author, date, tags, body text with its paragraphs,
+canonical URL in ``url``) and every comment (author, date, text with its paragraphs,
+parent, ``kind``, the displayed date in ``date_text``). The post byline and the headings
+of the comments section and of sidebar widgets are recorded as furniture. Everything
+else on the page (navigation, sidebar contents, share buttons, forms, scripts, footers)
+is page chrome and is not kept, line by line or otherwise.
+"""
+
+from __future__ import annotations
+
+import copy
+import re
+from pathlib import Path
+from typing import Iterable
+
+import pandas as pd
+from bs4 import BeautifulSoup, Tag
+
+from msdiscourse.corpus import Corpus, make_comment_id, make_post_id
+from msdiscourse.errors import ErrorPolicy, ParseError, check_on_error
+from msdiscourse.io._html_text import html_to_text
+from msdiscourse.text import normalise_text
+
+__all__ = ["read_html_page"]
+
+# Elements that hold comments. A WordPress theme lists them as li/div/article with class
+# "comment" (or "pingback"/"trackback"); Blogger threaded comments are li.comment.
+_COMMENT_CLASSES = ("comment", "pingback", "trackback")
+_COMMENT_TAGS = ("li", "div", "article")
+_COMMENT_AREAS = (
+    "ol.commentlist, ul.commentlist, div.commentlist, ol.comment-list, ul.comment-list, "
+    "div.comment-list, .comment-thread, .comments-content"
+)
+#: the elements that wrap a comment's replies (not part of the comment itself)
+_REPLY_WRAPPERS = {"children", "comment-replies", "comment-thread"}
+_WP_ID = re.compile(r"^(?:li-|div-)?comment-(\d+)$")
+_BLOGGER_ID = re.compile(r"^c(\d+)$")
+_SHOW_COMMENT = re.compile(r"[?&]showComment=(\d{10,13})")
+_WORDPRESS_AT = re.compile(r"\s+at\s+", re.IGNORECASE)
+
+_TEXT_SELECTORS = (".comment-content", "[itemprop=commentText]", ".comment-text")
+# parts of a classic WordPress .comment-body that are not the comment's text
+_NOT_TEXT = (".comment-author, .comment-meta, .commentmetadata, .comment-metadata, .reply, "
+             ".comment-awaiting-moderation, .comment-footer, .comment-actions, .children")
+_AUTHOR_SELECTORS = (".comment-author .fn", "cite.user", ".fn", "[itemprop=author] [itemprop=name]",
+                     "[itemprop=author]", ".comment-author")
+_DATE_SELECTORS = (".comment-metadata", ".comment-meta", ".commentmetadata", ".datetime",
+                   ".comment-date", ".comment-timestamp")
+# page chrome inside a post body that is not the post's text
+_BODY_CHROME = ("script, style, noscript, form, .sharedaddy, .jp-relatedposts, "
+                ".post-share-buttons, .share-button, .wp-block-buttons, .post-footer")
+
+
+def _source_name(path_or_buffer) -> str:
+    if isinstance(path_or_buffer, (str, Path)):
+        return str(path_or_buffer)
+    return str(getattr(path_or_buffer, "name", "<buffer>"))
+
+
+def _read_text(path_or_buffer, source: str) -> str:
+    if isinstance(path_or_buffer, (str, Path)):
+        data = Path(path_or_buffer).read_bytes()
+    else:
+        data = path_or_buffer.read()
+    if isinstance(data, str):
+        return data
+    if b"\x00" in data[:8192] and not data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        raise ParseError(source, None, expected="an HTML page (a saved WordPress or Blogger post)",
+                         found="binary data (NUL bytes)", remedy=None)
+    for encoding in ("utf-8-sig", _declared_charset(data)):
+        if encoding:
+            try:
+                return data.decode(encoding)
+            except (UnicodeDecodeError, LookupError):
+                continue
+    # neither UTF-8 nor the declared charset: keep every byte visible rather than fail
+    return data.decode("cp1252", errors="replace")
+
+
+def _declared_charset(data: bytes) -> str | None:
+    match = re.search(rb"""<meta[^>]+charset\s*=\s*["']?([A-Za-z0-9_-]+)""", data[:4096], re.I)
+    return match.group(1).decode("ascii") if match else None
+
+
+def _check_is_html(text: str, source: str) -> None:
+    head = text.lstrip("\ufeff \t\r\n")[:4096].lower()
+    if head.startswith("<") and ("<html" in head or "<!doctype html" in head or "<body" in head
+                                 or "<head" in head):
+        return
+    first_line = text.lstrip("\ufeff \t\r\n").split("\n", 1)[0][:40]
+    if head.startswith("<?xml") or (head.startswith("<") and ("<rss" in head or "<feed" in head)):
+        found = f"an XML document ({first_line!r})"
+    elif head.startswith("<"):
+        found = f"markup without <html>, <head> or <body> ({first_line!r})"
+    else:
+        found = f"text that is not HTML ({first_line!r})" if first_line else "an empty file"
+    raise ParseError(source, 1 if first_line else None,
+                     expected="an HTML page (a saved WordPress or Blogger post)",
+                     found=found, remedy="read exports with read_corpus(), which sniffs the format")
+
+
+def _classes(element: Tag) -> list[str]:
+    value = element.get("class") or []
+    return value if isinstance(value, list) else str(value).split()
+
+
+def _is_comment(element: Tag) -> bool:
+    return element.name in _COMMENT_TAGS and any(c in _COMMENT_CLASSES for c in _classes(element))
+
+
+def _nearest_comment(element: Tag, comments: set[int]) -> Tag | None:
+    for ancestor in element.parents:
+        if id(ancestor) in comments:
+            return ancestor
+    return None
+
+
+def _own(element: Tag, selector: str, comments: set[int]) -> Tag | None:
+    """The first match of ``selector`` inside ``element`` that is not inside a reply."""
+    for match in element.select(selector):
+        if _nearest_comment(match, comments) is element:
+            return match
+    return None
+
+
+def _clean(text: str | None) -> str | None:
+    if text is None:
+        return None
+    text = normalise_text(" ".join(text.split()))
+    return text or None
+
+
+def _text_of(element: Tag, drop: str | None = None) -> str:
+    """Plain text of an element: paragraphs kept, newlines in the source only spacing."""
+    element = copy.copy(element)  # the page's tree is left as parsed
+    if drop:
+        for unwanted in element.select(drop):
+            unwanted.decompose()
+    # Blogger writes "text<br />\n<br />\ntext": the newline between the two <br> is only
+    # source formatting, and html_to_text(keep_newlines=False) would count it as text and
+    # see two single line breaks instead of a paragraph break
+    for string in element.find_all(string=True):
+        if not string.strip() and _is_br(string.previous_sibling) and _is_br(string.next_sibling):
+            string.extract()
+    return normalise_text(html_to_text(element.decode_contents(), keep_newlines=False))
+
+
+def _is_br(node) -> bool:
+    return isinstance(node, Tag) and node.name == "br"
+
+
+def _last_line(element: Tag, comments: set[int] | None = None) -> int | None:
+    """The start line of the last tag inside ``element``, not descending into its replies."""
+    last = element.sourceline or 0
+    stack = [child for child in element.children if isinstance(child, Tag)]
+    while stack:
+        node = stack.pop()
+        if comments is not None and (id(node) in comments or set(_classes(node)) & _REPLY_WRAPPERS):
+            continue
+        last = max(last, node.sourceline or 0)
+        stack.extend(child for child in node.children if isinstance(child, Tag))
+    return last or None
+
+
+def _parse_when(value: str | None) -> pd.Timestamp | None:
+    """A UTC timestamp from a machine date, or from a displayed one ("May 2, 2015 at 3:04 pm").
+
+    Displayed dates carry no time zone and are taken to be UTC; an unreadable one gives
+    ``None`` (the text stays in ``date_text``).
+    """
+    if not value:
+        return None
+    value = value.strip()
+    match = _SHOW_COMMENT.search(value)
+    if match:
+        digits = match.group(1)
+        return pd.Timestamp(int(digits), unit="ms" if len(digits) == 13 else "s", tz="UTC")
+    value = _WORDPRESS_AT.sub(" ", value)
+    try:
+        stamp = pd.Timestamp(value)
+    except (ValueError, TypeError, OverflowError):
+        return None
+    if stamp is pd.NaT:
+        return None
+    return stamp.tz_localize("UTC") if stamp.tzinfo is None else stamp.tz_convert("UTC")
+
+
+def _machine_date(element: Tag) -> tuple[str | None, str | None]:
+    """(machine-readable value, displayed text) of the first dated element found."""
+    for candidate in element.select("time[datetime], abbr[title], [itemprop=datePublished]"):
+        value = candidate.get("datetime") or candidate.get("title") or candidate.get("content")
+        if value:
+            return value, _clean(candidate.get_text(" "))
+    return None, None
+
+
+def _comment_date(element: Tag, comments: set[int]) -> tuple[pd.Timestamp | None, str | None]:
+    for selector in _DATE_SELECTORS:
+        holder = _own(element, selector, comments)
+        if holder is None:
+            continue
+        machine, shown = _machine_date(holder)
+        if machine:
+            return _parse_when(machine), shown
+        for link in holder.select("a[href]"):
+            if _SHOW_COMMENT.search(link["href"]):
+                return _parse_when(link["href"]), _clean(link.get_text(" "))
+        shown = _clean(holder.get_text(" "))
+        if shown:
+            shown = re.sub(r"\s*\(?Edit\)?\s*$", "", shown)
+            return _parse_when(shown), shown
+    machine, shown = _machine_date(element) if _own(element, "time[datetime]", comments) else (None, None)
+    return _parse_when(machine), shown
+
+
+def _comment_local_id(element: Tag) -> str | None:
+    candidates = [element] + element.find_all(id=True, recursive=False)
+    body = element.find(["div", "article"], id=True)
+    if body is not None:
+        candidates.append(body)
+    for candidate in candidates:
+        identifier = str(candidate.get("id") or "")
+        match = _WP_ID.match(identifier) or _BLOGGER_ID.match(identifier)
+        if match:
+            return match.group(1)
+    return None
+
+
+def _kind(element: Tag) -> str:
+    classes = _classes(element)
+    for kind in ("pingback", "trackback"):
+        if kind in classes:
+            return kind
+    return "comment"
+
+
+def _first(root: Tag, selectors: Iterable[str]) -> Tag | None:
+    for selector in selectors:
+        found = root.select_one(selector)
+        if found is not None:
+            return found
+    return None
+
+
+def _meta(soup: BeautifulSoup, *names: str) -> str | None:
+    for name in names:
+        tag = soup.find("meta", attrs={"property": name}) or soup.find("meta", attrs={"name": name})
+        if tag is not None and tag.get("content"):
+            return str(tag["content"])
+    return None
+
+
+def _post_fields(soup: BeautifulSoup, body: Tag) -> dict:
+    container = body
+    for ancestor in body.parents:
+        if not isinstance(ancestor, Tag) or ancestor.name in ("body", "html", "[document]"):
+            break
+        classes = _classes(ancestor)
+        if ancestor.name == "article" or "post" in classes or "hentry" in classes or (
+                str(ancestor.get("id") or "").startswith("post-")):
+            container = ancestor
+            break
+    scope = container if container is not body else soup
+
+    title_tag = _first(scope, (".entry-title", ".post-title", "h1", "h2"))
+    title = _clean(title_tag.get_text(" ")) if title_tag is not None else None
+    title = title or _clean(_meta(soup, "og:title")) or (
+        _clean(soup.title.get_text(" ")) if soup.title else None)
+
+    byline_tag = _first(scope, (".byline", ".post-author", ".entry-meta", ".author"))
+    author_tag = _first(scope, (".byline .fn", ".author.vcard .fn", ".post-author .fn",
+                                ".entry-meta .author a", "[rel~=author]"))
+    author = _clean(author_tag.get_text(" ")) if author_tag is not None else None
+    author = author or _clean(_meta(soup, "author", "article:author"))
+
+    published = None
+    for selector in ("time.entry-date.published[datetime]", "time.published[datetime]",
+                     "time.entry-date[datetime]", "abbr.published[title]",
+                     "[itemprop=datePublished]", ".entry-date", ".post-timestamp", ".date-header"):
+        found = soup.select_one(selector) if selector == ".date-header" else scope.select_one(selector)
+        if found is None:
+            continue
+        value = found.get("datetime") or found.get("title") or found.get("content") or found.get_text(" ")
+        published = _parse_when(value)
+        if published is not None:
+            break
+    if published is None:
+        published = _parse_when(_meta(soup, "article:published_time"))
+
+    tags = list(dict.fromkeys(
+        _clean(link.get_text(" ")) for link in scope.select("a[rel~=tag]") if _clean(link.get_text(" "))
+    ))
+    local_id = None
+    for candidate in (container.get("id"), body.get("id")):
+        match = re.search(r"(?:post-body-|post-)(\d+)$", str(candidate or ""))
+        if match:
+            local_id = match.group(1)
+            break
+    post_id_meta = scope.select_one("meta[itemprop=postId]")
+    if local_id is None and post_id_meta is not None:
+        local_id = str(post_id_meta.get("content") or "") or None
+    canonical = soup.find("link", rel="canonical")
+    url = (canonical.get("href") if canonical is not None else None) or _meta(soup, "og:url")
+    return {"title": title, "author": author, "published": published, "tags": tags,
+            "local_id": local_id, "url": url, "byline": byline_tag, "title_tag": title_tag}
+
+
+def read_html_page(path_or_buffer, *, on_error: str = "raise") -> Corpus:
+    """Read a saved WordPress or Blogger post page into a corpus of one post and its comments.
+
+    Parameters
+    ----------
+    path_or_buffer
+        A path (``str`` or :class:`~pathlib.Path`) to a ``.html`` file, or an open text or
+        binary buffer. UTF-8 is tried first, then the charset the page declares.
+    on_error
+        For a comment element whose text cannot be found: ``"raise"`` a
+        :class:`ParseError`, or ``"warn"``/``"collect"`` it as an ``unparsed`` row (its
+        replies are still read, and attach to the nearest comment above them that was
+        read).
+
+    Returns
+    -------
+    Corpus
+        One post (``source_format`` ``"html"``, ``url`` from the canonical link) and its
+        comments in page order, with ``parent_id`` from the nesting, ``kind``
+        (comment, pingback, trackback) and ``date_text`` (the date as displayed).
+        Dates without a time zone (displayed dates) are taken to be UTC. Line numbers are
+        the lines of the HTML where each element starts. See the module docstring for
+        what is kept from the rest of the page.
+
+    Raises
+    ------
+    ParseError
+        When the input is not HTML, or is HTML without a post body (no ``.entry-content``
+        or ``.post-body``), naming the file; under ``on_error="raise"``, for a comment
+        without text, naming the line.
+
+    Examples
+    --------
+    >>> import io
+    >>> page = io.StringIO(
+    ...     '<html><body><article id="post-7" class="post">'
+    ...     '<h1 class="entry-title">Vitamin D and relapses</h1>'
+    ...     '<div class="entry-content"><p>Does it help?</p></div></article>'
+    ...     '<ol class="comment-list">'
+    ...     '<li id="comment-1" class="comment"><b class="fn">Ann</b>'
+    ...     '<div class="comment-content"><p>Yes.</p></div>'
+    ...     '<ol class="children"><li id="comment-2" class="comment"><b class="fn">Bob</b>'
+    ...     '<div class="comment-content"><p>Source?</p></div></li></ol></li>'
+    ...     '</ol></body></html>')
+    >>> corpus = read_html_page(page)
+    >>> corpus.posts[["post_id", "title", "body"]]
+      post_id                   title           body
+    0  page:7  Vitamin D and relapses  Does it help?
+    >>> corpus.comments[["comment_id", "parent_id", "author", "depth", "text"]]
+      comment_id  parent_id author  depth     text
+    0  page:7.c1       <NA>    Ann      0     Yes.
+    1  page:7.c2  page:7.c1    Bob      1  Source?
+    """
+    check_on_error(on_error)
+    source = _source_name(path_or_buffer)
+    policy = ErrorPolicy(source, on_error=on_error)
+    text = _read_text(path_or_buffer, source)
+    _check_is_html(text, source)
+    soup = BeautifulSoup(text, "html.parser")
+
+    comment_elements = _find_comments(soup)
+    in_comments = {id(e) for e in comment_elements}
+    body = None
+    for candidate in soup.select(".entry-content, .post-body"):
+        # TwentyTwenty gives comment texts the class entry-content too
+        if id(candidate) not in in_comments and _nearest_comment(candidate, in_comments) is None:
+            body = candidate
+            break
+    if body is None:
+        raise ParseError(source, None,
+                         expected="a WordPress or Blogger post page (a post body with class "
+                                  "entry-content or post-body)",
+                         found="an HTML page without one", remedy=None)
+
+    fields = _post_fields(soup, body)
+    stem = Path(source).stem if source != "<buffer>" else "page"
+    post_id = make_post_id(stem, fields["local_id"])
+    name = Path(source).name
+    post = {
+        "post_id": post_id, "source": name, "source_format": "html",
+        "title": fields["title"], "author": fields["author"], "tags": fields["tags"],
+        "published": fields["published"], "body": _text_of(body, _BODY_CHROME) or None,
+        "line_start": body.sourceline, "line_end": _last_line(body), "url": fields["url"],
+    }
+
+    furniture = []
+    if fields["byline"] is not None:
+        furniture.append({"source": name, "post_id": post_id, "kind": "byline",
+                          "line_start": fields["byline"].sourceline,
+                          "line_end": fields["byline"].sourceline,
+                          "text": _clean(fields["byline"].get_text(" "))})
+    for heading in soup.select(".comments-title, #comments > h4, #comments > h2, #comments > h3, "
+                               ".widget-title, .widget > h2, .widgettitle"):
+        furniture.append({"source": name, "post_id": post_id, "kind": "heading",
+                          "line_start": heading.sourceline, "line_end": heading.sourceline,
+                          "text": _clean(heading.get_text(" "))})
+
+    comments = _read_comments(comment_elements, in_comments, post_id, policy)
+    comments += _read_classic_blogger(soup, post_id, len(comments))
+    corpus = Corpus.from_records(posts=[post], comments=comments, unparsed=policy.rows,
+                                 furniture=furniture)
+    # the reader's own columns get the same nullable string dtype as the contract ones
+    posts = corpus.posts.astype({"url": "string"})
+    comments_frame = corpus.comments
+    for column in ("kind", "date_text"):
+        if column not in comments_frame.columns:
+            comments_frame = comments_frame.assign(**{column: pd.NA})
+    comments_frame = comments_frame.astype({"kind": "string", "date_text": "string"})
+    return corpus.replace(posts=posts, comments=comments_frame)
+
+
+def _find_comments(soup: BeautifulSoup) -> list[Tag]:
+    """Comment elements inside the page's comment areas, in page order."""
+    found: list[Tag] = []
+    seen: set[int] = set()
+    for area in soup.select(_COMMENT_AREAS):
+        for element in area.find_all(_COMMENT_TAGS):
+            if _is_comment(element) and id(element) not in seen:
+                seen.add(id(element))
+                found.append(element)
+    order = {id(e): i for i, e in enumerate(soup.find_all(_COMMENT_TAGS))}
+    return sorted(found, key=lambda e: order[id(e)])
+
+
+def _read_comments(elements: list[Tag], in_comments: set[int], post_id: str,
+                   policy: ErrorPolicy) -> list[dict]:
+    records: list[dict] = []
+    comment_id_of: dict[int, str] = {}
+    used_ids: dict[str, int] = {}
+    for position, element in enumerate(elements, start=1):
+        local_id = _comment_local_id(element) or f"n{position}"
+        flags = []
+        used_ids[local_id] = used_ids.get(local_id, 0) + 1
+        if used_ids[local_id] > 1:  # a page saved twice into itself, or a broken theme
+            local_id = f"{local_id}-dup{used_ids[local_id]}"
+            flags.append("duplicate_id")
+        comment_id = make_comment_id(post_id, local_id)
+        comment_id_of[id(element)] = comment_id
+
+        text_holder = None
+        for selector in _TEXT_SELECTORS:
+            text_holder = _own(element, selector, in_comments)
+            if text_holder is not None:
+                break
+        kind = _kind(element)
+        if text_holder is not None:
+            text = _text_of(text_holder)
+        else:
+            body = _own(element, ".comment-body", in_comments)
+            if body is None and kind != "comment":
+                body = element  # Twenty Ten prints a pingback as a bare <p> in the <li>
+            text = _text_of(body, _NOT_TEXT + ", .edit-link") if body is not None else ""
+        line_start = element.sourceline
+        line_end = _last_line(element, in_comments)
+        if not text:
+            own_text = _text_of(element, ".children, .comment-replies, .comment-thread, "
+                                         ".comment, .pingback, .trackback")
+            policy.unplaced(line_start, line_end, own_text,
+                            reason="no_comment_text",
+                            expected="a comment's text (.comment-content, or paragraphs in "
+                                     ".comment-body)",
+                            found=f"<{element.name} id={element.get('id')!r}> without text")
+            comment_id_of[id(element)] = None
+            continue
+
+        parent = element
+        parent_id = None
+        while True:  # the nearest enclosing comment that was read
+            parent = _nearest_comment(parent, in_comments)
+            if parent is None:
+                break
+            parent_id = comment_id_of.get(id(parent))
+            if parent_id is not None:
+                break
+
+        author_tag = None
+        for selector in _AUTHOR_SELECTORS:
+            author_tag = _own(element, selector, in_comments)
+            if author_tag is not None:
+                break
+        author = None
+        if author_tag is not None:
+            author = _text_of(author_tag, ".says, .screen-reader-text, img, .avatar")
+            author = _clean(author)
+        published, date_text = _comment_date(element, in_comments)
+        if kind != "comment" and author is None:
+            link = _own(element, "a.url, a[href]", in_comments)
+            author = _clean(link.get_text(" ")) if link is not None else None
+        records.append({
+            "comment_id": comment_id, "post_id": post_id, "parent_id": parent_id,
+            "author": author, "text": text, "published": published,
+            "line_start": line_start, "line_end": line_end, "flags": ";".join(flags),
+            "kind": kind, "date_text": date_text,
+        })
+    return records
+
+
+def _read_classic_blogger(soup: BeautifulSoup, post_id: str, already: int) -> list[dict]:
+    """Blogger's non-threaded comments: ``dl#comments-block`` of dt/dd triplets (flat)."""
+    block = soup.select_one("dl#comments-block")
+    if block is None:
+        return []
+    records = []
+    for position, author_tag in enumerate(block.find_all("dt", class_="comment-author"),
+                                          start=already + 1):
+        match = _BLOGGER_ID.match(str(author_tag.get("id") or ""))
+        local_id = match.group(1) if match else f"n{position}"
+        body = author_tag.find_next_sibling("dd", class_="comment-body")
+        footer = author_tag.find_next_sibling("dd", class_="comment-footer")
+        author = _clean(re.sub(r"\s*said\.*\s*$", "", author_tag.get_text(" ").strip()))
+        published, date_text = None, None
+        if footer is not None:
+            link = footer.select_one("a[href]")
+            date_text = _clean(footer.get_text(" "))
+            published = _parse_when(link["href"] if link is not None and
+                                    _SHOW_COMMENT.search(link["href"]) else date_text)
+        records.append({
+            "comment_id": make_comment_id(post_id, local_id), "post_id": post_id,
+            "parent_id": None, "author": author,
+            "text": _text_of(body) if body is not None else "",
+            "published": published, "line_start": author_tag.sourceline,
+            "line_end": _last_line(footer or body or author_tag), "flags": "",
+            "kind": "comment", "date_text": date_text,
+        })
+    return records

@@ -1,0 +1,268 @@
+"""read_html_page: saved WordPress and Blogger post pages, compared with golden files."""
+
+from __future__ import annotations
+
+import io
+import json
+import warnings
+
+import pandas as pd
+import pytest
+
+from msdiscourse.errors import ParseError, ParseWarning
+from msdiscourse.io.folder import sniff_format
+from msdiscourse.io.html_page import read_html_page
+from msdiscourse.threads import check_threads
+from tests.conftest import FIXTURES
+
+HTML = FIXTURES / "html"
+PAGES = sorted(HTML.glob("*.html"))
+
+
+def test_the_fixture_glob_finds_the_three_theme_pages():
+    assert [p.name for p in PAGES] == [
+        "blogger-threaded.html",
+        "wordpress-classic-commentlist.html",
+        "wordpress-html5-comment-list.html",
+    ]
+
+
+def _stamp(value):
+    return pd.NaT if value is None else pd.Timestamp(value)
+
+
+@pytest.mark.parametrize("page", PAGES, ids=lambda p: p.stem)
+def test_page_matches_its_golden_file(page):
+    expected = json.loads(page.with_suffix(".expected.json").read_text(encoding="utf-8"))
+    corpus = read_html_page(page)
+
+    assert len(corpus.posts) == 1
+    post = corpus.posts.iloc[0]
+    for field in ("post_id", "title", "author", "url", "body"):
+        assert post[field] == expected["post"][field], field
+    assert post["published"] == _stamp(expected["post"]["published"])
+    assert post["tags"] == expected["post"]["tags"]
+    assert post["n_comments"] == expected["post"]["n_comments"]
+    assert post["source"] == page.name and post["source_format"] == "html"
+
+    comments = corpus.comments
+    post_id = expected["post"]["post_id"]
+    assert len(comments) == len(expected["comments"])
+    for row, want in zip(comments.to_dict(orient="records"), expected["comments"]):
+        assert row["comment_id"] == f"{post_id}.c{want['id']}"
+        want_parent = None if want["parent"] is None else f"{post_id}.c{want['parent']}"
+        assert (None if pd.isna(row["parent_id"]) else row["parent_id"]) == want_parent
+        assert row["depth"] == want["depth"]
+        assert row["author"] == want["author"]
+        assert row["kind"] == want["kind"]
+        assert row["text"] == want["text"]
+        published = row["published"]
+        assert (pd.isna(published) and want["published"] is None) or published == _stamp(want["published"])
+        assert (None if pd.isna(row["date_text"]) else row["date_text"]) == want["date_text"]
+        assert row["flags"] == ""
+    assert comments["position"].tolist() == list(range(1, len(comments) + 1))
+    assert comments["depth"].max() >= 3  # every fixture nests at least four levels
+    assert corpus.unparsed.empty
+    assert corpus.furniture[["kind", "text"]].values.tolist() == expected["furniture"]
+
+
+@pytest.mark.parametrize("page", PAGES, ids=lambda p: p.stem)
+def test_fixture_pages_have_sound_threads_and_sniff_as_html(page):
+    corpus = read_html_page(page)
+    assert check_threads(corpus).empty
+    assert sniff_format(page) == "html"
+
+
+def test_line_spans_point_at_the_comment_markup():
+    page = HTML / "wordpress-html5-comment-list.html"
+    lines = page.read_text(encoding="utf-8").splitlines()
+    corpus = read_html_page(page)
+    first = corpus.comments.iloc[0]
+    assert 'id="comment-2201"' in lines[first["line_start"] - 1]
+    # the comment ends before its replies start
+    assert "Reply to Lorna" in lines[first["line_end"] - 1]
+    assert first["line_end"] < corpus.comments.iloc[1]["line_start"]
+    post = corpus.posts.iloc[0]
+    assert 'class="entry-content"' in lines[post["line_start"] - 1]
+
+
+def test_a_binary_buffer_and_a_declared_legacy_charset_are_decoded():
+    page = (
+        '<html><head><meta charset="windows-1252"></head><body>'
+        '<div class="post"><h3 class="post-title">Caf\xe9 talk</h3>'
+        '<div class="post-body">It\x92s fine</div></div></body></html>'
+    ).encode("latin-1")
+    corpus = read_html_page(io.BytesIO(page))
+    assert corpus.posts.loc[0, "title"] == "Café talk"
+    assert corpus.posts.loc[0, "body"] == "It’s fine"
+
+
+def test_replies_nested_directly_in_div_comments_are_threaded():
+    # wp_list_comments(style="div"), as Twenty Twenty prints it: no children wrapper, and
+    # the comment text also carries the class entry-content
+    page = io.StringIO(
+        "<html><body><article id='post-9' class='post'><h1 class='entry-title'>T</h1>"
+        "<div class='entry-content'><p>Body.</p></div></article>"
+        "<div class='comments-wrapper'><div class='comment-list'>"
+        "<div id='comment-1' class='comment depth-1'><article class='comment-body'>"
+        "<span class='fn'>Ann</span><div class='comment-content entry-content'><p>One</p></div>"
+        "</article>"
+        "<div id='comment-2' class='comment depth-2'><article class='comment-body'>"
+        "<span class='fn'>Bob</span><div class='comment-content entry-content'><p>Two</p></div>"
+        "</article>"
+        "<div id='comment-3' class='comment depth-3'><article class='comment-body'>"
+        "<span class='fn'>Cat</span><div class='comment-content entry-content'><p>Three</p></div>"
+        "</article></div></div></div></div></body></html>"
+    )
+    corpus = read_html_page(page)
+    assert corpus.posts.loc[0, "body"] == "Body."
+    assert corpus.comments[["author", "parent_id", "depth", "text"]].values.tolist() == [
+        ["Ann", pd.NA, 0, "One"],
+        ["Bob", "page:9.c1", 1, "Two"],
+        ["Cat", "page:9.c2", 2, "Three"],
+    ]
+
+
+def test_blogger_classic_comments_block_is_read_flat():
+    page = io.StringIO(
+        "<html><body><div class='post hentry'><h3 class='post-title entry-title'>Old post</h3>"
+        "<div class='post-body entry-content' id='post-body-42'>Text.</div></div>"
+        "<div class='comments' id='comments'><h4>2 comments:</h4><dl id='comments-block'>"
+        "<dt class='comment-author' id='c101'><a name='c101'></a>Sue said...</dt>"
+        "<dd class='comment-body'><p>First.</p></dd>"
+        "<dd class='comment-footer'><span class='comment-timestamp'>"
+        "<a href='https://x.blogspot.com/2009/01/old.html?showComment=1231853340000#c101'>"
+        "13 January 2009 13:29</a></span></dd>"
+        "<dt class='comment-author' id='c102'><a name='c102'></a>Anonymous said...</dt>"
+        "<dd class='comment-body'><p>Second.</p></dd>"
+        "<dd class='comment-footer'><span class='comment-timestamp'>"
+        "<a href='https://x.blogspot.com/2009/01/old.html#c102'>14 January 2009 08:00</a>"
+        "</span></dd></dl></div></body></html>"
+    )
+    comments = read_html_page(page).comments
+    assert comments[["comment_id", "author", "text"]].values.tolist() == [
+        ["page:42.c101", "Sue", "First."],
+        ["page:42.c102", "Anonymous", "Second."],
+    ]
+    assert comments["published"].tolist() == [
+        pd.Timestamp("2009-01-13T13:29:00Z"), pd.Timestamp("2009-01-14T08:00:00Z")]
+    assert comments["parent_id"].isna().all()
+
+
+def test_scripts_are_never_run_nor_kept_as_text():
+    page = io.StringIO(
+        "<html><body><article id='post-1' class='post'><h1 class='entry-title'>T</h1>"
+        "<div class='entry-content'><p>Safe.</p><script>alert('x')</script></div></article>"
+        "<ol class='comment-list'><li id='comment-5' class='comment'><b class='fn'>Eve</b>"
+        "<div class='comment-content'><p>Hi<script>document.cookie</script>"
+        "<img src='https://tracker.example/x.gif' onerror='steal()'></p></div></li></ol>"
+        "</body></html>"
+    )
+    corpus = read_html_page(page)
+    assert corpus.posts.loc[0, "body"] == "Safe."
+    assert corpus.comments.loc[0, "text"] == "Hi"
+
+
+def _page_with_empty_comment() -> io.StringIO:
+    return io.StringIO(
+        "<html><body>\n"
+        "<article id='post-3' class='post'><h1 class='entry-title'>T</h1>\n"
+        "<div class='entry-content'><p>Body.</p></div></article>\n"
+        "<ol class='comment-list'>\n"
+        "<li id='comment-1' class='comment'><b class='fn'>Ann</b>\n"
+        "<div class='comment-content'><p>Top.</p></div>\n"
+        "<ol class='children'>\n"
+        "<li id='comment-2' class='comment'><b class='fn'>Bob</b>\n"
+        "<ol class='children'>\n"
+        "<li id='comment-3' class='comment'><b class='fn'>Cat</b>\n"
+        "<div class='comment-content'><p>Reply to the empty one.</p></div></li>\n"
+        "</ol></li></ol></li></ol></body></html>\n"
+    )
+
+
+def test_a_comment_without_text_raises_with_its_line():
+    with pytest.raises(ParseError) as raised:
+        read_html_page(_page_with_empty_comment())
+    assert str(raised.value) == (
+        "<buffer>, line 8: expected a comment's text (.comment-content, or paragraphs in "
+        ".comment-body); found <li id='comment-2'> without text "
+        '(pass on_error="collect" to keep it as an unparsed row)'
+    )
+
+
+def test_collect_keeps_the_empty_comment_as_unparsed_and_reattaches_its_reply():
+    corpus = read_html_page(_page_with_empty_comment(), on_error="collect")
+    assert corpus.comments[["comment_id", "parent_id", "depth"]].values.tolist() == [
+        ["page:3.c1", pd.NA, 0],
+        ["page:3.c3", "page:3.c1", 1],
+    ]
+    unparsed = corpus.unparsed.iloc[0]
+    assert (unparsed["line_start"], unparsed["reason"], unparsed["text"]) == (8, "no_comment_text", "Bob")
+    with pytest.warns(ParseWarning, match="line 8: expected a comment's text"):
+        read_html_page(_page_with_empty_comment(), on_error="warn")
+
+
+def test_a_repeated_comment_id_is_kept_flagged_and_reported():
+    page = io.StringIO(
+        "<html><body><article id='post-4' class='post'><h1 class='entry-title'>T</h1>"
+        "<div class='entry-content'><p>B.</p></div></article><ol class='comment-list'>"
+        "<li id='comment-7' class='comment'><div class='comment-content'>First</div></li>"
+        "<li id='comment-7' class='comment'><div class='comment-content'>Again</div></li>"
+        "</ol></body></html>"
+    )
+    corpus = read_html_page(page)
+    assert corpus.comments[["comment_id", "text", "flags"]].values.tolist() == [
+        ["page:4.c7", "First", ""],
+        ["page:4.c7-dup2", "Again", "duplicate_id"],
+    ]
+    problems = check_threads(corpus)
+    assert problems[["comment_id", "problem"]].values.tolist() == [["page:4.c7-dup2", "duplicate_id"]]
+
+
+@pytest.mark.parametrize(
+    "content, found",
+    [
+        ("A title\n\n  • A comment\n", "text that is not HTML ('A title')"),
+        ('<?xml version="1.0"?>\n<rss version="2.0"><channel/></rss>\n',
+         "an XML document ('<?xml version=\"1.0\"?>')"),
+        ("<p>just a fragment</p>\n", "markup without <html>, <head> or <body> ('<p>just a fragment</p>')"),
+    ],
+    ids=["page-dump", "xml", "fragment"],
+)
+def test_input_that_is_not_an_html_page_is_refused(tmp_path, content, found):
+    path = tmp_path / "page.html"
+    path.write_text(content, encoding="utf-8")
+    with pytest.raises(ParseError) as raised:
+        read_html_page(path)
+    assert str(raised.value) == (
+        f"{path}, line 1: expected an HTML page (a saved WordPress or Blogger post); "
+        f"found {found} (read exports with read_corpus(), which sniffs the format)"
+    )
+
+
+def test_binary_and_empty_input_are_refused(tmp_path):
+    binary = tmp_path / "image.html"
+    binary.write_bytes(b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR")
+    with pytest.raises(ParseError, match=r"image.html: expected an HTML page .*; found binary data"):
+        read_html_page(binary)
+    with pytest.raises(ParseError, match=r"<buffer>: expected an HTML page .*; found an empty file"):
+        read_html_page(io.StringIO("  \n"))
+
+
+def test_an_html_page_without_a_post_body_is_refused(tmp_path):
+    path = tmp_path / "index.html"
+    path.write_text("<!DOCTYPE html><html><body><h1>Blog home</h1><ul><li>a</li></ul></body></html>",
+                    encoding="utf-8")
+    with pytest.raises(ParseError) as raised:
+        read_html_page(path)
+    assert str(raised.value) == (
+        f"{path}: expected a WordPress or Blogger post page (a post body with class "
+        "entry-content or post-body); found an HTML page without one"
+    )
+
+
+def test_input_is_not_changed_and_no_warning_on_clean_pages():
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        for page in PAGES:
+            read_html_page(page, on_error="warn")
