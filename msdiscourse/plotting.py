@@ -369,13 +369,17 @@ def plot_thread_tree(
     x = dict(zip(ids, thread["position"].astype("float64")))
     y = dict(zip(ids, thread["depth"].astype("float64")))
     root = (0.0, -1.0)
-    segments = []
+    segments, from_post = [], []
     for cid, parent in zip(ids, thread["parent_id"].tolist()):
         parent = None if parent is None or parent is pd.NA else str(parent)
         start = (x[parent], y[parent]) if parent in x else root
         segments.append([start, (x[cid], y[cid])])
-    ax.add_collection(LineCollection(segments, colors="#888888", linewidths=1.0, zorder=1,
-                                     gid="thread-edges"))
+        from_post.append(start == root)
+    # edges from the post are long and cross the page: draw them light and dashed
+    ax.add_collection(LineCollection(
+        segments, colors=["#BBBBBB" if p else "#777777" for p in from_post],
+        linestyles=[(0, (3, 3)) if p else "solid" for p in from_post],
+        linewidths=1.0, zorder=1, gid="thread-edges"))
 
     role_of = pd.Series("unknown", index=ids, dtype="object")
     if roles is not None and len(roles):
@@ -642,7 +646,10 @@ def plot_thread_trajectory(
             gid="mean", label="mean over threads")
     ax.axhline(0, color="#555555", linewidth=0.8, linestyle=":", gid="zero")
     ax.set_ylim(-1.05, 1.05)
-    ax.xaxis.set_major_locator(MaxNLocator(integer=True))
+    if len(means) <= 15:  # few steps: say how many comments each mean rests on
+        ax.set_xticks(means.index, [f"{s:g}\n(n={n})" for s, n in zip(means.index, means["size"])])
+    else:
+        ax.xaxis.set_major_locator(MaxNLocator(integer=True))
     label = "Reply order in the thread (1 = top-level comment)"
     ax.set_xlabel(label if step != "position" else "Position on the page")
     ax.set_ylabel("Comment tone\n(VADER compound, −1 to +1)")

@@ -283,6 +283,7 @@ def test_thread_trajectory_draws_each_thread_and_the_mean_at_each_step():
     assert list(mean.get_xdata()) == [1, 2, 3]
     assert list(mean.get_ydata()) == pytest.approx([0.2, 0.1, 0.2])
     assert ax.get_title() == "Tone along threads (n = 3 threads, 6 comments)"
+    assert tick_texts(ax.xaxis) == ["1\n(n=3)", "2\n(n=2)", "3\n(n=1)"]
 
 
 def test_thread_trajectory_names_what_it_needs():
