@@ -56,6 +56,9 @@ _EXPORTS: dict[str, str] = {
     "load_marker_patterns": "msdiscourse.sarcasm",
     # roles, coding, exchanges, privacy
     "assign_roles": "msdiscourse.roles",
+    "role_summary": "msdiscourse.roles",
+    "post_roles": "msdiscourse.roles",
+    "read_role_codebook": "msdiscourse.roles",
     "export_coding_sheet": "msdiscourse.coding",
     "read_coding_sheet": "msdiscourse.coding",
     "agreement": "msdiscourse.coding",
@@ -63,6 +66,7 @@ _EXPORTS: dict[str, str] = {
     "exchange_matrix": "msdiscourse.exchanges",
     "exchange_summary": "msdiscourse.exchanges",
     "pseudonymise": "msdiscourse.privacy",
+    "pseudonymise_frame": "msdiscourse.privacy",
 }
 
 __all__ = ["Corpus", "load_processed", "ParseError", "ParseWarning", "__version__", *_EXPORTS]
