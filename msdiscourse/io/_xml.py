@@ -299,6 +299,8 @@ class XmlStream:
         file named in errors.
     stem : str
         The file name without its extension: the key of the ids made from this input.
+    path : pathlib.Path or None
+        The file, when a path was given.
 
     Examples
     --------
@@ -312,13 +314,13 @@ class XmlStream:
 
     def __init__(self, path_or_buffer, *, default_stem: str, format_label: str) -> None:
         self.format_label = format_label
-        self._path: Path | None = None
+        self.path: Path | None = None
         self._buffer = None
         self._start = 0
         if isinstance(path_or_buffer, (str, os.PathLike)):
-            self._path = Path(path_or_buffer)
+            self.path = Path(path_or_buffer)
             self.name = str(path_or_buffer)
-            self.stem = self._path.stem or default_stem
+            self.stem = self.path.stem or default_stem
             return
         if not hasattr(path_or_buffer, "read"):
             raise TypeError(
@@ -340,10 +342,10 @@ class XmlStream:
     @contextmanager
     def _open(self) -> Iterator[tuple[object, str | None]]:
         """Yield ``(binary_reader, encoding_override)`` positioned at the start."""
-        if self._path is not None:
-            if not self._path.is_file():
+        if self.path is not None:
+            if not self.path.is_file():
                 raise FileNotFoundError(f"{self.name}: no such file")
-            with open(self._path, "rb") as handle:
+            with open(self.path, "rb") as handle:
                 yield handle, None
             return
         self._buffer.seek(self._start)
