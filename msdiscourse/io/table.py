@@ -7,7 +7,8 @@ columns and rebuilds the threads from the parent links.
 Ids are kept exactly as the table writes them (as strings: ``007`` stays ``007``), so results
 can be joined back to the analyst's spreadsheet. CSV and TSV cells are read with the
 standard library's :mod:`csv` module, which gives every row its true line number (a quoted
-cell may span several lines) and never guesses types.
+cell may span several lines) and never guesses types. TSV follows the IANA definition: no
+quoting, so a cell that starts with ``"`` keeps it.
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ import csv
 import io
 import json
 from pathlib import Path
-from typing import IO, Iterator, Mapping
+from typing import IO, Iterator, Mapping, NamedTuple
 
 import pandas as pd
 
@@ -104,8 +105,11 @@ def _decode(source: str, data: bytes) -> str:
                          found=f"the byte {data[error.start]:#04x}", remedy=None) from None
 
 
-def _csv_rows(source: str, text: str, delimiter: str) -> tuple[list[str], Iterator[tuple[int, list[str]]]]:
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+def _csv_rows(source: str, text: str, delimiter: str) -> tuple[list[str], Iterator[tuple[int, int, list[str]]]]:
+    # TSV (IANA text/tab-separated-values) has no quoting: a cell cannot hold a tab or a
+    # newline, and a leading '"' is text (a quoted remark), not a quote
+    quoting = csv.QUOTE_NONE if delimiter == "\t" else csv.QUOTE_MINIMAL
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, quoting=quoting)
     try:
         header = next(reader)
     except StopIteration:
@@ -113,18 +117,27 @@ def _csv_rows(source: str, text: str, delimiter: str) -> tuple[list[str], Iterat
                          found="an empty file", remedy=None) from None
     header = [name.strip() for name in header]
 
-    def rows() -> Iterator[tuple[int, list[str]]]:
+    def rows() -> Iterator[tuple[int, int, list[str]]]:
         line = reader.line_num + 1  # a row starts on the line after the previous row ended
         for cells in reader:
             if any(cell.strip() for cell in cells):
-                yield line, cells
+                yield line, reader.line_num, cells
             line = reader.line_num + 1
 
     return header, rows()
 
 
-def _jsonl_rows(text: str, policy: ErrorPolicy) -> tuple[list[str], list[tuple[int, dict]]]:
-    rows: list[tuple[int, dict]] = []
+class _BadRow(NamedTuple):
+    """A row that could not be read, reported in line order with the good ones."""
+
+    reason: str
+    expected: str
+    found: str
+    raw: str
+
+
+def _jsonl_rows(text: str) -> tuple[list[str], list[tuple[int, dict | _BadRow]]]:
+    rows: list[tuple[int, dict | _BadRow]] = []
     header: dict[str, None] = {}
     for line_number, line in enumerate(text.splitlines(), start=1):
         if not line.strip():
@@ -132,14 +145,13 @@ def _jsonl_rows(text: str, policy: ErrorPolicy) -> tuple[list[str], list[tuple[i
         try:
             record = json.loads(line)
         except json.JSONDecodeError as error:
-            policy.unplaced(line_number, line_number, line, reason="bad_json",
-                            expected="one JSON object per line",
-                            found=f"invalid JSON ({error.msg}, column {error.colno})")
+            rows.append((line_number, _BadRow("bad_json", "one JSON object per line",
+                                              f"invalid JSON ({error.msg}, column {error.colno})",
+                                              line)))
             continue
         if not isinstance(record, dict):
-            policy.unplaced(line_number, line_number, line, reason="bad_json",
-                            expected="one JSON object per line",
-                            found=f"a JSON {type(record).__name__}")
+            rows.append((line_number, _BadRow("bad_json", "one JSON object per line",
+                                              f"a JSON {type(record).__name__}", line)))
             continue
         header.update(dict.fromkeys(record))
         rows.append((line_number, record))
@@ -261,7 +273,8 @@ def read_comments_table(
     if format not in TABLE_FORMATS:
         raise ValueError(f"format must be one of {', '.join(TABLE_FORMATS)}; got {format!r}")
 
-    records: list[tuple[int | None, int, dict]] = []  # (line, row number, record)
+    # (first line, last line, row number, record or the reason it could not be read)
+    records: list[tuple[int | None, int | None, int, dict | _BadRow]] = []
     if format == "parquet":
         try:
             frame = pd.read_parquet(io.BytesIO(data))
@@ -269,7 +282,7 @@ def read_comments_table(
             raise ParseError(source, None, expected="a parquet file",
                              found=f"unreadable data ({error})", remedy=None) from None
         header = [str(c) for c in frame.columns]
-        records = [(None, number, record) for number, record in
+        records = [(None, None, number, record) for number, record in
                    enumerate(frame.to_dict(orient="records"), start=1)]
     else:
         text = _decode(source, data)
@@ -280,19 +293,19 @@ def read_comments_table(
             if not text.lstrip().startswith("{"):
                 raise ParseError(source, 1, expected="JSON Lines (one JSON object per line)",
                                  found=repr(text.lstrip()[:20]), remedy=None)
-            header, json_rows = _jsonl_rows(text, policy)
-            records = [(line, number, record) for number, (line, record) in
+            header, json_rows = _jsonl_rows(text)
+            records = [(line, line, number, record) for number, (line, record) in
                        enumerate(json_rows, start=1)]
         else:
             header, csv_rows = _csv_rows(source, text, "\t" if format == "tsv" else ",")
-            for number, (line, cells) in enumerate(csv_rows, start=1):
+            for number, (line, last_line, cells) in enumerate(csv_rows, start=1):
                 if len(cells) != len(header):
-                    policy.unplaced(line, line, (", " if format == "csv" else "\t").join(cells),
-                                    reason="bad_row",
-                                    expected=f"{len(header)} cells, as in the header",
-                                    found=f"{len(cells)} cells")
-                    continue
-                records.append((line, number, dict(zip(header, cells))))
+                    bad = _BadRow("bad_row", f"{len(header)} cells, as in the header",
+                                  f"{len(cells)} cells",
+                                  ("," if format == "csv" else "\t").join(cells))
+                    records.append((line, last_line, number, bad))
+                else:
+                    records.append((line, last_line, number, dict(zip(header, cells))))
 
     for role, name in mapping.items():
         if name is not None and name not in header:
@@ -304,7 +317,11 @@ def read_comments_table(
     extras = [name for name in header if name not in used and name not in COMMENT_COLUMNS]
     old_flags = "flags" if "flags" in header and "flags" not in used else None
     comments: list[dict] = []
-    for line, number, record in records:
+    for line, last_line, number, record in records:
+        if isinstance(record, _BadRow):
+            policy.unplaced(line, last_line, record.raw, reason=record.reason,
+                            expected=record.expected, found=record.found)
+            continue
         where = "" if line is not None else f"row {number}: "
         values = {role: (_cell(record.get(name)) if name is not None else None)
                   for role, name in mapping.items()}
@@ -312,7 +329,7 @@ def read_comments_table(
         missing = [role for role in ("id", "post") if values[role] is None]
         if missing:
             role = missing[0]
-            policy.unplaced(line, line, raw, reason=f"no_{role}",
+            policy.unplaced(line, last_line, raw, reason=f"no_{role}",
                             expected=f"{_ROLE_MEANING[role]} in column {mapping[role]!r}",
                             found=f"{where}an empty cell")
             continue
@@ -322,7 +339,7 @@ def read_comments_table(
             try:
                 published = _parse_date(date_value)
             except (ValueError, TypeError, OverflowError):
-                policy.unplaced(line, line, raw, reason="bad_date",
+                policy.unplaced(line, last_line, raw, reason="bad_date",
                                 expected=f"a date in column {mapping['date']!r}",
                                 found=f"{where}{_cell(date_value)!r}")
         text_value = record.get(mapping["text"])
@@ -335,12 +352,13 @@ def read_comments_table(
             "text": normalise_text(str(text_value)) if _cell(text_value) is not None else None,
             "published": published,
             "line_start": line,
-            "line_end": line,
+            "line_end": last_line,
             "flags": _cell(record.get(old_flags)) if old_flags else None,
         }
         for name in extras:
-            if name not in comment:
-                comment[name] = _cell(record.get(name))
+            value = record.get(name)
+            # typed formats (JSON Lines, parquet) keep their types; CSV cells stay text
+            comment[name] = None if value == "" or _cell(value) is None else value
         comments.append(comment)
 
     comments, duplicate_flags = _unique_ids(comments)
@@ -353,8 +371,12 @@ def read_comments_table(
             flags.append("orphan")
         comment["flags"] = ";".join(dict.fromkeys(flags))
     # Corpus.from_records numbers comments per post in the order given: keep table order
-    return Corpus.from_records(posts=post_records, comments=comments,
-                               unparsed=policy.rows)
+    corpus = Corpus.from_records(posts=post_records, comments=comments, unparsed=policy.rows)
+    if extras and len(corpus.comments):
+        frame = corpus.comments.copy()
+        frame[extras] = frame[extras].convert_dtypes()  # nullable dtypes, like the contract ones
+        corpus = corpus.replace(comments=frame)
+    return corpus
 
 
 def _unique_ids(comments: list[dict]) -> tuple[list[dict], dict[int, list[str]]]:
