@@ -29,7 +29,7 @@ from typing import Any, Iterable
 import pandas as pd
 
 from msdiscourse import __version__
-from msdiscourse.corpus import Corpus
+from msdiscourse.corpus import COMMENT_COLUMNS, POST_COLUMNS, Corpus
 from msdiscourse.errors import ErrorPolicy, ParseError, check_on_error
 from msdiscourse.io.table import _parse_date
 
@@ -156,7 +156,7 @@ def to_convokit(corpus: Corpus, folder: str | Path) -> Path:
     post_extras = [c for c in corpus.posts.columns if c not in _POST_FIELDS]
     for post in corpus.posts.to_dict(orient="records"):
         post_id = str(post["post_id"])
-        meta = {"kind": "post", **{c: _json_value(post[c]) for c in post_extras}}
+        meta = {"is_post": True, **{c: _json_value(post[c]) for c in post_extras}}
         utterances.append({
             "id": post_id, "conversation_id": post_id, "reply-to": None,
             "speaker": _speaker(post["author"]), "timestamp": _timestamp(post["published"]),
@@ -172,7 +172,7 @@ def to_convokit(corpus: Corpus, folder: str | Path) -> Path:
     for comment in corpus.comments.to_dict(orient="records"):
         post_id = _json_value(comment["post_id"])
         parent_id = _json_value(comment["parent_id"])
-        meta = {"kind": "comment", "depth": _json_value(comment["depth"]),
+        meta = {"is_post": False, "depth": _json_value(comment["depth"]),
                 **{c: _json_value(comment[c]) for c in comment_extras}}
         # a comment whose post is missing has no root to reply to: it becomes a root itself
         reply_to = parent_id if parent_id is not None else (post_id if post_id in known_posts else None)
@@ -226,7 +226,7 @@ def _load_utterances(folder: Path, policy: ErrorPolicy) -> list[tuple[int, dict]
                 if not line.strip():
                     continue
                 try:
-                    record = json.loads(line)
+                    record = json.loads(line.rstrip("\r\n"))
                 except json.JSONDecodeError as error:
                     policy.unplaced(line_number, line_number, line.rstrip("\n"), reason="bad_json",
                                     expected="one JSON object per line (an utterance)",
@@ -267,7 +267,7 @@ def read_convokit(folder: str | Path, *, on_error: str = "raise") -> Corpus:
     """Read a ConvoKit corpus folder (ours or any other) into a corpus.
 
     Each conversation becomes a post: its root utterance (``reply-to`` null, or the
-    utterance marked ``meta.kind == "post"`` in our own exports) gives the post's body,
+    utterance marked ``meta.is_post`` in our own exports) gives the post's body,
     author and date; the title comes from the utterance's or the conversation's
     ``title`` metadata. Every other utterance becomes a comment of that post; a reply to
     the root is a top-level comment. Only ``utterances.jsonl`` is required (a legacy
@@ -342,7 +342,8 @@ def read_convokit(folder: str | Path, *, on_error: str = "raise") -> Corpus:
             record["_published"] = None
         meta = record.get("meta") if isinstance(record.get("meta"), dict) else {}
         reply_to = record.get("reply-to", record.get("reply_to"))
-        is_root = meta.get("kind") == "post" if "kind" in meta else reply_to in (None, "")
+        # our exports say which utterance is the post; elsewhere the root is the post
+        is_root = meta["is_post"] is True if "is_post" in meta else reply_to in (None, "")
         (roots if is_root else replies).append((line, record))
 
     def conversation_of(record: dict) -> str:
@@ -357,7 +358,7 @@ def read_convokit(folder: str | Path, *, on_error: str = "raise") -> Corpus:
     root_ids: set[str] = set()
     for line, record in roots:
         meta = dict(record.get("meta") or {})
-        meta.pop("kind", None)
+        meta.pop("is_post", None)
         conversation_id = conversation_of(record)
         convo = conversations.get(conversation_id) or {}
         convo_meta = convo.get("meta", convo) if isinstance(convo, dict) else {}
@@ -369,7 +370,7 @@ def read_convokit(folder: str | Path, *, on_error: str = "raise") -> Corpus:
             "title": meta.get("title") or (convo_meta or {}).get("title"),
             "author": author_of(record),
             "published": record["_published"],
-            "body": record.get("text"),
+            "body": record.get("text") or None,  # written as "" when the post had none
             "line_start": line,
             "line_end": line,
         })
@@ -379,7 +380,7 @@ def read_convokit(folder: str | Path, *, on_error: str = "raise") -> Corpus:
     comments: list[dict] = []
     for line, record in replies:
         meta = dict(record.get("meta") or {})
-        meta.pop("kind", None)
+        meta.pop("is_post", None)
         meta.pop("depth", None)  # rebuilt from the parent links
         reply_to = record.get("reply-to", record.get("reply_to"))
         reply_to = None if reply_to in (None, "") else str(reply_to)
@@ -400,4 +401,16 @@ def read_convokit(folder: str | Path, *, on_error: str = "raise") -> Corpus:
     # post while keeping the file's order within each post
     order = {post["post_id"]: index for index, post in enumerate(posts)}
     comments.sort(key=lambda c: order.get(c["post_id"], len(order)))
-    return Corpus.from_records(posts=posts, comments=comments, unparsed=policy.rows)
+    corpus = Corpus.from_records(posts=posts, comments=comments, unparsed=policy.rows)
+    return corpus.replace(posts=_nullable_extras(corpus.posts, POST_COLUMNS),
+                          comments=_nullable_extras(corpus.comments, COMMENT_COLUMNS))
+
+
+def _nullable_extras(frame: pd.DataFrame, contract: dict) -> pd.DataFrame:
+    """Give metadata columns pandas' nullable dtypes, like the contract columns."""
+    extras = [c for c in frame.columns if c not in contract]
+    if not extras or frame.empty:
+        return frame
+    frame = frame.copy()
+    frame[extras] = frame[extras].convert_dtypes()
+    return frame
