@@ -292,6 +292,11 @@ class XmlStream:
     format_label
         What the reader expects, for error messages ("a WordPress WXR export").
 
+    Raises
+    ------
+    TypeError
+        When ``path_or_buffer`` is neither a path nor a readable stream.
+
     Attributes
     ----------
     name : str
@@ -360,8 +365,12 @@ class XmlStream:
         """Build the ParseError for this input (no remedy: the file cannot be read)."""
         return ParseError(self.name, line, expected=expected, found=found, remedy=None)
 
-    def _syntax_error(self, error: etree.XMLSyntaxError, parser) -> ParseError:
-        """Describe a libxml2 error: its line, and in words what it means."""
+    def _syntax_error(self, error: etree.XMLSyntaxError, parser, *, at_end: bool) -> ParseError:
+        """Describe a libxml2 error: the parser's line, and in words what it means.
+
+        ``at_end`` says the whole input had been read when the error came: an error there
+        is most likely a file cut short.
+        """
         entries = [
             entry for entry in parser.error_log
             if entry.level >= etree.ErrorLevels.ERROR
@@ -372,18 +381,18 @@ class XmlStream:
         else:
             line, message, kind = error.lineno, _LINE_COLUMN_SUFFIX.sub("", error.msg or ""), ""
         message = message.strip()
-        if kind == "ERR_DOCUMENT_EMPTY" and "empty" in message.lower():
-            found = "an empty document"
-        elif kind == "ERR_DOCUMENT_EMPTY":
+        if kind == "ERR_DOCUMENT_EMPTY":
             found = f"text that is not XML ({message})"
-        elif kind in _TRUNCATION_TYPES or message.startswith("Premature end of data"):
+        elif message.startswith("Premature end of data"):
             found = f"the end of the file inside an open element ({message}): the file is truncated"
         elif kind == "ERR_RESOURCE_LIMIT" or "huge" in message.lower():
             found = (f"a text node over libxml2's 10 MB limit ({message}); "
                      "refused so that memory stays bounded")
+        elif at_end:
+            found = f"malformed XML at the end of the input ({message}): is the file truncated?"
         else:
             found = f"malformed XML ({message})"
-        return self.error(line or None, expected=f"well-formed XML ({self.format_label})",
+        return self.error(line or None, expected=f"well-formed XML for {self.format_label}",
                           found=found)
 
     # -- reading ----------------------------------------------------------------------
@@ -406,11 +415,15 @@ class XmlStream:
                                      **SAFE_PARSER_OPTIONS)
             try:
                 _, root = next(iter(parser))
-            except StopIteration:
-                raise self.error(None, expected=f"well-formed XML ({self.format_label})",
-                                 found="no element at all") from None
-            except etree.XMLSyntaxError as error:
-                raise self._syntax_error(error, parser) from None
+            except (StopIteration, etree.XMLSyntaxError) as error:
+                if not bytes(recorder.head).strip():
+                    raise self.error(None, expected=self.format_label,
+                                     found="an empty file") from None
+                if isinstance(error, StopIteration):  # pragma: no cover - lxml raises instead
+                    raise self.error(None, expected=self.format_label,
+                                     found="no element at all") from None
+                at_end = handle.read(1) in (b"", "")
+                raise self._syntax_error(error, parser, at_end=at_end) from None
             docinfo = root.getroottree().docinfo
             dtd = docinfo.internalDTD
             entities = [entity.name for entity in dtd.iterentities()] if dtd is not None else []
@@ -466,9 +479,10 @@ class XmlStream:
                     # libxml2 reports an undeclared prefix (Blogger's app:) as an error, and
                     # lxml raises it only once the whole input was parsed: tolerate that,
                     # after checking that the input really was read to its end.
-                    if self._only_undeclared_prefixes(parser) and handle.read(1) in (b"", ""):
+                    at_end = handle.read(1) in (b"", "")
+                    if at_end and self._only_undeclared_prefixes(parser):
                         return
-                    raise self._syntax_error(error, parser) from None
+                    raise self._syntax_error(error, parser, at_end=at_end) from None
                 if _depth(element) != depth:
                     continue
                 yield element

@@ -53,7 +53,8 @@ LABEL_SCHEME = "http://www.blogger.com/atom/ns#"
 THREAD_NAMESPACE = "http://purl.org/syndication/thread/1.0"
 TAKEOUT_NAMESPACE = "http://schemas.google.com/blogger/2018"
 
-_FORMAT = "a Blogger export (an Atom <feed> of Blogger entries)"
+_FORMAT = "a Blogger Atom export"
+_ROOT = 'a <feed xmlns="http://www.w3.org/2005/Atom"> root'
 _ENTRY = f"{{{ATOM_NAMESPACE}}}entry"
 #: kinds read; the rest (template, settings, anything new) are skipped and noted
 _CONTENT_KINDS = ("post", "page", "comment")
@@ -121,8 +122,8 @@ def read_blogger(path_or_buffer, *, on_error: str = "raise") -> Corpus:
     root = stream.probe()
     if root.name != "feed" or root.namespace != ATOM_NAMESPACE:
         namespace = f" in namespace {root.namespace}" if root.namespace else ""
-        raise stream.error(root.line, expected=_FORMAT,
-                           found=f"a <{root.name}> root element{namespace}")
+        raise stream.error(root.line, expected=f"{_FORMAT}: {_ROOT}",
+                           found=f"the root element <{root.name}>{namespace}")
     if stream.path is not None and stream.stem == "feed" and stream.path.parent.name:
         # every Takeout blog is Blogs/NAME/feed.atom: the blog's folder keeps ids apart
         stream.stem = make_post_id(stream.path.parent.name)

@@ -47,7 +47,8 @@ __all__ = ["read_disqus", "DISQUS_NAMESPACE", "DSQ_NAMESPACE"]
 DISQUS_NAMESPACE = "http://disqus.com"
 DSQ_NAMESPACE = "http://disqus.com/disqus-internals"
 _DSQ_ID = f"{{{DSQ_NAMESPACE}}}id"
-_FORMAT = 'a Disqus XML export (a <disqus xmlns="http://disqus.com"> root)'
+_FORMAT = "a Disqus XML export"
+_ROOT = 'a <disqus xmlns="http://disqus.com"> root'
 _NO_THREAD = "no-thread"
 
 
@@ -99,8 +100,8 @@ def read_disqus(path_or_buffer, *, on_error: str = "raise") -> Corpus:
     root = stream.probe()
     if root.name != "disqus" or root.namespace != DISQUS_NAMESPACE:
         namespace = f" in namespace {root.namespace}" if root.namespace else ""
-        raise stream.error(root.line, expected=_FORMAT,
-                           found=f"a <{root.name}> root element{namespace}")
+        raise stream.error(root.line, expected=f"{_FORMAT}: {_ROOT}",
+                           found=f"the root element <{root.name}>{namespace}")
     policy = ErrorPolicy(stream.name, on_error=on_error)
     threads: dict[str, dict] = {}
     comments: list[dict] = []

@@ -60,7 +60,8 @@ COMMENT_STATUSES = {"1": "approved", "0": "pending", "spam": "spam", "trash": "t
 #: WXR 1.0 also repeats each category without a domain
 _TAG_DOMAINS = {"category", "post_tag", "tag", None}
 
-_FORMAT = "a WordPress WXR export (an <rss> root declaring the http://wordpress.org/export/1.x/ namespace)"
+_FORMAT = "a WordPress WXR export"
+_ROOT = "an <rss> root declaring the http://wordpress.org/export/1.x/ namespace"
 
 
 def read_wxr(path_or_buffer, *, on_error: str = "raise") -> Corpus:
@@ -113,7 +114,7 @@ def read_wxr(path_or_buffer, *, on_error: str = "raise") -> Corpus:
     if root.name != "rss" or not any(
         (uri or "").startswith(WP_NAMESPACE_PREFIX) for uri in root.nsmap.values()
     ):
-        raise stream.error(root.line, expected=_FORMAT, found=_describe_root(root))
+        raise stream.error(root.line, expected=f"{_FORMAT}: {_ROOT}", found=_describe_root(root))
     policy = ErrorPolicy(stream.name, on_error=on_error)
     reader = _WxrReader(stream, policy)
     for element in stream.records(("item", "{*}author"), depth=2):
@@ -128,9 +129,9 @@ def read_wxr(path_or_buffer, *, on_error: str = "raise") -> Corpus:
 
 def _describe_root(root) -> str:
     if root.name == "rss":
-        return f"an <rss> root (line {root.line}) without the WordPress namespace: a plain RSS feed?"
+        return "an <rss> root without the WordPress namespace (a plain RSS feed?)"
     namespace = f" in namespace {root.namespace}" if root.namespace else ""
-    return f"a <{root.name}> root element{namespace}"
+    return f"the root element <{root.name}>{namespace}"
 
 
 def _plain(html: str, *, inline: bool = False) -> str:
