@@ -1,0 +1,248 @@
+"""Manual coding: the sheet a spreadsheet opens cleanly, codes read back checked, agreement.
+
+``fixtures/coding/ana.csv`` and ``ben.csv`` are two coders' sheets for the same ten demo
+comments, as they come back from a spreadsheet: Ana's as exported (BOM, all quoted, a
+formula guard on a note, a line break inside a note), Ben's saved by a spreadsheet in a
+";" locale (no BOM, minimal quoting, codes typed as "Patient" and "Y").
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+
+import numpy as np
+import pandas as pd
+import pytest
+
+import msdiscourse as msd
+from msdiscourse.categories import ROLE_DTYPE
+from msdiscourse.coding import agreement, coding_sheet, export_coding_sheet, read_coding_sheet
+from msdiscourse.corpus import Corpus
+from msdiscourse.privacy import pseudonym
+from tests.conftest import DATA_RAW, FIXTURES, require
+
+SHEETS = FIXTURES / "coding"
+
+
+@pytest.fixture(scope="module")
+def demo():
+    return msd.read_corpus(require(DATA_RAW))
+
+
+# -- writing ---------------------------------------------------------------------------------
+TRICKY = Corpus.from_records(
+    posts=[{"post_id": "p", "author": "MouseDoctor", "title": "Stem cells", "body": "Read this."}],
+    comments=[
+        {"comment_id": "p.c1", "post_id": "p", "author": "Bojana",
+         "text": '=HYPERLINK("http://evil","click")'},
+        {"comment_id": "p.c2", "post_id": "p", "author": "MouseDoctor", "parent_id": "p.c1",
+         "text": "Dear Bojana,\n  two lines, \"quoted\" and ‘curly’ 🐭"},
+        {"comment_id": "p.c3", "post_id": "p", "author": "@LabRat", "text": "-- sent from phone"},
+        {"comment_id": "p.c4", "post_id": "p", "author": "Kim", "text": "'tis +1 from me"},
+        {"comment_id": "p.c5", "post_id": "p", "author": "Kim", "text": "+44 20 7946 0000"},
+    ])
+
+
+def test_sheet_bytes_open_cleanly_in_a_spreadsheet(tmp_path):
+    path = export_coding_sheet(TRICKY, tmp_path / "sheet.csv", keep_names=True)
+    raw = path.read_bytes()
+    assert raw.startswith(b"\xef\xbb\xbf\"comment_id\",\"post_id\",\"depth\",\"parent_excerpt\"")
+    body = raw.decode("utf-8-sig")
+    assert body.count("\r\n") == 1 + 5  # header + five rows; the inner line break is a bare \n
+    assert '"Dear Bojana,\n  two lines, ""quoted"" and ‘curly’ 🐭"' in body
+    rows = list(csv.reader(io.StringIO(body, newline="")))
+    assert all(len(row) == 12 for row in rows)  # no auto_markers column without markers
+    text = {row[0]: row[5] for row in rows[1:]}
+    assert text["p.c1"] == "'=HYPERLINK(\"http://evil\",\"click\")"
+    assert text["p.c3"] == "'-- sent from phone"
+    assert text["p.c4"] == "''tis +1 from me"  # the writer's apostrophe is kept, doubled
+    assert text["p.c5"] == "'+44 20 7946 0000"
+    authors = {row[0]: row[4] for row in rows[1:]}
+    assert authors["p.c3"] == "'@LabRat"
+    # every field quoted, even empty ones
+    assert body.split("\r\n")[1].endswith('"","","","",""')
+
+
+def test_sheet_round_trips_exactly(tmp_path):
+    path = export_coding_sheet(TRICKY, tmp_path / "sheet.csv", keep_names=True)
+    back = read_coding_sheet(path)
+    assert back["text"].tolist() == TRICKY.comments["text"].tolist()
+    assert back["author"].tolist() == ["Bojana", "MouseDoctor", "@LabRat", "Kim", "Kim"]
+    assert back["parent_excerpt"].tolist()[:2] == [
+        "(post) Stem cells: Read this.", 'Bojana: =HYPERLINK("http://evil","click")']
+    assert back["role_code"].isna().all() and back["role_code"].dtype == ROLE_DTYPE
+    assert back["row"].tolist() == [2, 3, 4, 5, 6]
+
+
+def test_sheet_pseudonymised_by_default_and_with_a_key(demo):
+    sheet = coding_sheet(demo, pseudonymise_key="k")
+    wendy = pseudonym("Wendy W", key="k")
+    assert wendy in set(sheet["author"]) and "Wendy W" not in set(sheet["author"])
+    assert not sheet["text"].str.contains("Wendy").any()
+    random_key = coding_sheet(demo)
+    assert "Wendy W" not in set(random_key["author"]) and wendy not in set(random_key["author"])
+    assert "Wendy W" in set(coding_sheet(demo, keep_names=True)["author"])
+
+
+def test_sheet_columns_auto_role_markers_and_context(demo):
+    roles = msd.assign_roles(demo)
+    hits = pd.DataFrame({"comment_id": ["demo-01-miracle-diet.c1"] * 3 + ["demo-01-miracle-diet.c3"],
+                         "category": ["trope", "formula", "explicit", "explicit"]})
+    sheet = coding_sheet(demo, roles=roles, markers=hits, keep_names=True)
+    assert list(sheet.columns) == ["comment_id", "post_id", "depth", "parent_excerpt", "author",
+                                   "text", "auto_role", "auto_markers", "role_code",
+                                   "sarcasm_code", "free_code", "coder", "notes"]
+    row = sheet.set_index("comment_id").loc["demo-01-miracle-diet.c2"]
+    assert row["auto_role"] == "researcher" and row["depth"] == "1"
+    assert row["parent_excerpt"].startswith("Spoonie Sam: Oh great, yet another miracle cure.")
+    assert sheet.set_index("comment_id")["auto_markers"].loc[
+        ["demo-01-miracle-diet.c1", "demo-01-miracle-diet.c3", "demo-01-miracle-diet.c2"]
+    ].tolist() == ["3", "1", "0"]
+    profile = pd.DataFrame({"comment_id": ["demo-01-miracle-diet.c1"], "n_markers": [5]})
+    with_profile = coding_sheet(demo, markers=profile, keep_names=True).set_index("comment_id")
+    assert with_profile.loc["demo-01-miracle-diet.c1", "auto_markers"] == "5"
+    long_parent = sheet.set_index("comment_id").loc["demo-01-miracle-diet.c8", "parent_excerpt"]
+    assert long_parent.endswith("…") and len(long_parent) == len("Wendy W: ") + 200
+
+
+def test_sample_is_seeded_and_keeps_corpus_order(demo):
+    first = coding_sheet(demo, sample=10, seed=3)
+    again = coding_sheet(demo, sample=10, seed=3)
+    other = coding_sheet(demo, sample=10, seed=4)
+    assert first["comment_id"].tolist() == again["comment_id"].tolist()
+    assert first["comment_id"].tolist() != other["comment_id"].tolist()
+    order = demo.comments["comment_id"].tolist()
+    positions = [order.index(c) for c in first["comment_id"]]
+    assert len(first) == 10 and positions == sorted(positions)
+    assert len(coding_sheet(demo, sample=0.25)) == 19
+    with pytest.raises(ValueError, match="sample must be a number of comments .* found -2"):
+        coding_sheet(demo, sample=-2)
+
+
+# -- reading -----------------------------------------------------------------------------------
+def test_read_two_coders_sheets():
+    ana = read_coding_sheet(SHEETS / "ana.csv")
+    ben = read_coding_sheet(SHEETS / "ben.csv")
+    assert len(ana) == len(ben) == 10
+    assert ana["role_code"].tolist()[:2] == ["patient", "patient"]
+    assert ben["role_code"].tolist()[:2] == ["patient", "relative"]  # "Patient" normalised
+    assert ben["sarcasm_code"].tolist()[:3] == [True, False, True]
+    assert ana.loc[1, "notes"] == "=misread? wife has MS, not him"  # guard removed
+    assert ana.loc[9, "notes"] == "ends with /s,\nclear"
+    assert ana["text"].iloc[0].startswith("Oh great, yet another miracle cure.")
+    assert ana["coder"].unique().tolist() == ["ana"]
+    assert pd.isna(ana.loc[1, "free_code"])
+
+
+@pytest.mark.parametrize(
+    "cells, message",
+    [
+        ('"p.c1","doctor","",""',
+         "row 2 (p.c1): role_code must be one of researcher, patient, relative, other, "
+         "unknown, or empty; found 'doctor'"),
+        ('"p.c1","patient","maybe",""',
+         "row 2 (p.c1): sarcasm_code must be 1/yes/y/true/sarcastic/s or "
+         "0/no/n/false/not sarcastic/ns, or empty; found 'maybe'"),
+        ('"","patient","",""', "row 2: expected a comment_id; found an empty cell"),
+    ],
+)
+def test_bad_codes_name_file_row_and_allowed_values(tmp_path, cells, message):
+    path = tmp_path / "coded.csv"
+    path.write_text('"comment_id","role_code","sarcasm_code","free_code","coder","notes"\n'
+                    f'{cells},"",""\n', encoding="utf-8")
+    with pytest.raises(ValueError) as error:
+        read_coding_sheet(path)
+    assert str(error.value) == f"{path}, {message}"
+
+
+def test_repeated_id_and_missing_columns(tmp_path):
+    path = tmp_path / "coded.csv"
+    path.write_text("comment_id,role_code,sarcasm_code,free_code,coder,notes\n"
+                    "p.c1,patient,,,,\n\np.c2,,,,,\np.c1,other,,,,\n", encoding="utf-8")
+    with pytest.raises(ValueError) as error:
+        read_coding_sheet(path)
+    assert str(error.value) == f"{path}, row 5: comment_id 'p.c1' repeats row 2"
+    path.write_text("comment_id,role,notes\np.c1,patient,\n", encoding="utf-8")
+    with pytest.raises(ValueError) as error:
+        read_coding_sheet(path)
+    assert str(error.value) == (
+        f"{path}, line 1: expected the columns comment_id, role_code, sarcasm_code, free_code, "
+        "coder, notes; found comment_id, role, notes (missing role_code, sarcasm_code, "
+        "free_code, coder)")
+
+
+# -- agreement ----------------------------------------------------------------------------------
+def test_agreement_between_two_coders_known_values():
+    ana = read_coding_sheet(SHEETS / "ana.csv")
+    ben = read_coding_sheet(SHEETS / "ben.csv")
+    result = agreement(ana, ben).iloc[0]
+    # By hand. Ana and Ben agree on 8 of 10 comments (they differ on c8, Hamish, and on
+    # Bernard's "Thanks a lot!!!"): Ao = 0.8. Marginals (patient, researcher, relative,
+    # unknown, other): Ana 4,2,1,2,1; Ben 4,2,2,1,1. Expected agreement
+    # Ae = (4*4 + 2*2 + 1*2 + 2*1 + 1*1) / 100 = 0.25, so
+    # kappa = (0.8 - 0.25) / (1 - 0.25) = 0.55 / 0.75 = 0.7333.
+    # Krippendorff's alpha (nominal): 20 pooled values, patient 8, researcher 4,
+    # relative 3, unknown 3, other 2; De = 1 - (8*7 + 4*3 + 3*2 + 3*2 + 2*1) / (20*19)
+    # = 298/380; Do = 4 disagreeing ordered pairs / 20 = 0.2; alpha = 1 - 0.2 / (298/380)
+    # = 222/298 = 0.74497.
+    assert (result["coder_a"], result["coder_b"], result["n_items"]) == ("ana", "ben", 10)
+    assert result["percent_agreement"] == pytest.approx(0.8)
+    assert result["cohen_kappa"] == pytest.approx(0.55 / 0.75)
+    assert result["krippendorff_alpha"] == pytest.approx(222 / 298)
+    from sklearn.metrics import cohen_kappa_score
+
+    merged = ana.merge(ben, on="comment_id")
+    assert result["cohen_kappa"] == pytest.approx(cohen_kappa_score(
+        merged["role_code_x"].astype(str), merged["role_code_y"].astype(str)))
+
+
+def test_agreement_on_sarcasm_and_with_automatic_labels(demo):
+    ana = read_coding_sheet(SHEETS / "ana.csv")
+    ben = read_coding_sheet(SHEETS / "ben.csv")
+    sarcasm = agreement(ana, ben, column="sarcasm_code").iloc[0]
+    # one disagreement in ten (LabRat's "Ha, we share the frustration"); 4 vs 5 "yes":
+    # Ae = (4*5 + 6*5) / 100 = 0.5, kappa = (0.9 - 0.5) / 0.5 = 0.8
+    assert sarcasm["percent_agreement"] == pytest.approx(0.9)
+    assert sarcasm["cohen_kappa"] == pytest.approx(0.8)
+    roles = msd.assign_roles(demo)
+    versus_auto = agreement(ana, roles, column=["role_code", "role"], names=["ana", "auto"]).iloc[0]
+    # automatic roles are coded on all 76 comments; compared on Ana's 10. Ana differs only on
+    # Hamish (auto: relative): Ao = 0.9; Ae = (4*3 + 2*2 + 1*2 + 2*2 + 1*1)/100 = 0.23;
+    # kappa = 0.67 / 0.77
+    assert (versus_auto["n_items"], versus_auto["column_b"]) == (10, "role")
+    assert versus_auto["cohen_kappa"] == pytest.approx(0.67 / 0.77)
+    profile = pd.DataFrame({"comment_id": ana["comment_id"],
+                            "has_any": [True, False, False, False, False, True, False, False,
+                                        True, False]})
+    versus_markers = agreement(ana, profile, column=["sarcasm_code", "has_any"]).iloc[0]
+    assert versus_markers["percent_agreement"] == pytest.approx(0.9)
+
+
+def test_agreement_three_codings_adds_an_overall_row():
+    ana = read_coding_sheet(SHEETS / "ana.csv")
+    ben = read_coding_sheet(SHEETS / "ben.csv")
+    cleo = ana.assign(coder="cleo")
+    result = agreement(ana, ben, cleo)
+    assert result[["coder_a", "coder_b"]].values.tolist() == [
+        ["ana", "ben"], ["ana", "cleo"], ["ben", "cleo"], ["ana, ben, cleo", "(all)"]]
+    assert result.loc[1, "cohen_kappa"] == pytest.approx(1.0)
+    assert result.loc[3, "n_items"] == 10
+    # NLTK's multi-coder kappa is the mean of the pairwise kappas
+    assert result.loc[3, "cohen_kappa"] == pytest.approx(result.loc[:2, "cohen_kappa"].mean())
+
+
+def test_agreement_edge_cases():
+    one = pd.DataFrame({"comment_id": ["a", "b"], "role_code": ["patient", "patient"]})
+    same = agreement(one, one.copy())
+    assert list(same["coder_a"]) == ["coding1"] and list(same["coder_b"]) == ["coding2"]
+    assert same.loc[0, "percent_agreement"] == 1.0 and np.isnan(same.loc[0, "cohen_kappa"])
+    assert same.loc[0, "note"] == "one label only: kappa and alpha undefined"
+    none = agreement(one, pd.DataFrame({"comment_id": ["z"], "role_code": ["other"]}))
+    assert none.loc[0, "n_items"] == 0 and none.loc[0, "note"] == "no comment coded by all"
+    with pytest.raises(ValueError, match="agreement needs two or more codings; found 1"):
+        agreement(one)
+    with pytest.raises(KeyError, match="agreement: coding 'coding2' has no column 'role_code'"):
+        agreement(one, pd.DataFrame({"comment_id": ["a"], "role": ["x"]}))
+    with pytest.raises(ValueError, match="agreement: column lists 3 names for 2 codings"):
+        agreement(one, one, column=["a", "b", "c"])
