@@ -13,7 +13,7 @@ import pandas as pd
 
 from msdiscourse.corpus import Corpus
 
-__all__ = ["check_threads", "THREAD_PROBLEMS", "PROBLEM_DTYPE"]
+__all__ = ["check_threads", "THREAD_PROBLEMS", "PROBLEM_DTYPE", "FLAG_PROBLEMS"]
 
 #: the problems :func:`check_threads` reports, in the order its table sorts them
 THREAD_PROBLEMS: tuple[str, ...] = (
@@ -26,15 +26,22 @@ THREAD_PROBLEMS: tuple[str, ...] = (
 )
 PROBLEM_DTYPE = pd.CategoricalDtype(list(THREAD_PROBLEMS), ordered=True)
 
-#: what a reader's flag says it repaired, written into ``detail``
-_FLAG_DETAILS: dict[str, str] = {
-    "duplicate_id": "the source repeated this id; the reader gave the repeat a new id",
-    "orphan": "the source named a post that is not in the corpus; the reader kept the comment",
-    "missing_parent": "the source named a parent that is not a comment of this post; "
-    "the reader made the reply top level",
-    "self_reply": "the source named the comment as its own parent; the reader made it top level",
-    "cycle": "the source's parent links formed a cycle; the reader cut it here (made top level)",
-    "reply_before_parent": "the source dates this reply before its parent",
+#: a reader's flag -> (the problem it records, what the reader did about it)
+FLAG_PROBLEMS: dict[str, tuple[str, str]] = {
+    "duplicate_id": ("duplicate_id",
+                     "the source repeated this id; the reader gave the repeat a new id"),
+    "orphan": ("orphan", "the source named a post that is not in the corpus; "
+                         "the reader kept the comment"),
+    # Disqus and Blogger readers: a comment whose thread is missing gets a placeholder post
+    "orphan_thread": ("orphan", "the source named a thread that is not in the export; "
+                                "the reader made a placeholder post for it"),
+    "missing_parent": ("missing_parent", "the source named a parent that is not a comment "
+                                         "of this post; the reader made the reply top level"),
+    "self_reply": ("self_reply", "the source named the comment as its own parent; "
+                                 "the reader made it top level"),
+    "cycle": ("cycle", "the source's parent links formed a cycle; "
+                       "the reader cut it here (made top level)"),
+    "reply_before_parent": ("reply_before_parent", "the source dates this reply before its parent"),
 }
 
 _COLUMNS = ["comment_id", "post_id", "problem", "detail"]
@@ -140,10 +147,10 @@ def _flag_problems(comments: pd.DataFrame) -> list[dict]:
         if flags is None:
             continue
         for flag in flags.split(";"):
-            flag = flag.strip()
-            if flag in _FLAG_DETAILS:
+            if flag.strip() in FLAG_PROBLEMS:
+                problem, detail = FLAG_PROBLEMS[flag.strip()]
                 rows.append({"comment_id": _text(comment_id), "post_id": _text(post_id),
-                             "problem": flag, "detail": f"repaired: {_FLAG_DETAILS[flag]}",
+                             "problem": problem, "detail": f"repaired: {detail}",
                              "_row": index})
     return rows
 
@@ -157,9 +164,11 @@ def check_threads(corpus: Corpus) -> pd.DataFrame:
     (``missing_parent``), a comment that is its own parent (``self_reply``), parent links
     that loop (``cycle``, one row per comment on the loop) and a reply published before
     its parent (``reply_before_parent``). Problems a reader repaired and recorded in the
-    ``flags`` column are reported under the same names, with a ``detail`` starting
-    ``repaired:``. A comment with the same problem in both is reported once (the table's
-    evidence wins). Flags that name no thread problem are not reported.
+    ``flags`` column (see :data:`FLAG_PROBLEMS`; ``orphan_thread`` from the Disqus and
+    Blogger readers counts as ``orphan``) are reported under the same names, with a
+    ``detail`` starting ``repaired:``. A comment with the same problem in both is
+    reported once (the table's evidence wins). Flags that name no thread problem (such as
+    ``parent_deleted``: the parent is there, only deleted) are not reported.
 
     Parameters
     ----------
