@@ -69,7 +69,8 @@ def sniff_format(path: str | Path) -> str:
     """
     path = Path(path)
     if path.is_dir():
-        if (path / "utterances.jsonl").exists():
+        # utterances.json (a JSON list) is ConvoKit's pre-2.0 layout, still loadable by it
+        if (path / "utterances.jsonl").exists() or (path / "utterances.json").exists():
             return "convokit"
         raise ParseError(str(path), None, expected="a file or a ConvoKit folder (utterances.jsonl)",
                          found="a folder without utterances.jsonl", remedy=None)
@@ -123,7 +124,8 @@ def list_corpus_files(folder: str | Path) -> tuple[list[Path], list[Path]]:
         return [folder], []
     found: list[Path] = []
     skipped: list[Path] = []
-    convokit_dirs = sorted(p.parent for p in folder.rglob("utterances.jsonl"))
+    convokit_dirs = sorted({p.parent for name in ("utterances.jsonl", "utterances.json")
+                            for p in folder.rglob(name)})
     for candidate in sorted(folder.rglob("*")):
         if any(d == candidate or d in candidate.parents for d in convokit_dirs):
             continue

@@ -11,7 +11,7 @@ import pytest
 from msdiscourse.corpus import Corpus
 from msdiscourse.errors import ParseError
 from msdiscourse.io.convokit import CONVOKIT_FILES, UNKNOWN_SPEAKER, read_convokit, to_convokit
-from msdiscourse.io.folder import sniff_format
+from msdiscourse.io.folder import read_corpus, sniff_format
 from msdiscourse.io.html_page import read_html_page
 from msdiscourse.io.table import read_comments_table
 from msdiscourse.threads import check_threads
@@ -142,6 +142,13 @@ def test_a_legacy_convokit_corpus_with_users_and_root_is_read():
     assert corpus.comments[["comment_id", "parent_id", "depth", "author"]].values.tolist() == [
         ["L2", pd.NA, 0, "Anon"], ["L3", "L2", 1, "Prof G"], ["L4", "L3", 2, "Anon"]]
     assert corpus.comments.loc[2, "published"] == pd.Timestamp("2014-02-03T11:45:00Z")
+    assert sniff_format(CONVOKIT / "legacy-users") == "convokit"
+
+
+def test_read_corpus_reads_every_convokit_folder_below_a_folder():
+    corpus = read_corpus(CONVOKIT)
+    assert sorted(corpus.posts["post_id"]) == ["8x1abc", "9b2def", "L1"]
+    assert len(corpus.comments) == 6 + 3
 
 
 def test_a_folder_without_utterances_is_refused(tmp_path):
