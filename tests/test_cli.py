@@ -1,0 +1,89 @@
+"""Tests for msdiscourse/cli.py: ``msdiscourse parse`` in process and as ``python -m``."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+import sys
+
+import pandas as pd
+import pytest
+
+from msdiscourse.cli import main
+from msdiscourse.corpus import load_processed
+from msdiscourse.io.folder import read_corpus
+from tests.conftest import FIXTURES, PROJECT_DIR
+
+TABLES = ["furniture.parquet", "manifest.json", "comments.parquet", "posts.parquet", "unparsed.parquet"]
+
+
+def test_parse_real_pages(blog_pages, tmp_path, capsys):
+    out = tmp_path / "processed"
+    assert main(["parse", str(blog_pages), "-o", str(out)]) == 0
+    printed = capsys.readouterr().out.splitlines()
+    assert printed == [
+        f"parsed 2 file(s) from {blog_pages}: 2 posts, 17 comments, deepest reply at depth 1, "
+        "0 unparsed row(s), 4 furniture line(s)",
+        f"skipped (not corpus data): {blog_pages / 'expected.json'}",
+        f"tables written to {out}/ (posts, comments, unparsed, furniture .parquet)",
+    ]
+    assert sorted(p.name for p in out.iterdir()) == sorted(TABLES)
+    pd.testing.assert_frame_equal(load_processed(out).comments, read_corpus(blog_pages).comments)
+
+
+def test_parse_collects_unplaced_lines_by_default(tmp_path, capsys):
+    data = tmp_path / "raw"
+    data.mkdir()
+    shutil.copy(FIXTURES / "pagedump" / "unplaceable.txt", data)
+    assert main(["parse", str(data), "-o", str(tmp_path / "out")]) == 0
+    assert "3 comments, deepest reply at depth 1, 2 unparsed row(s), 1 furniture line(s)" in capsys.readouterr().out
+    assert load_processed(tmp_path / "out").unparsed["line_start"].tolist() == [7, 12]
+
+
+def test_parse_bad_input_exits_2_with_the_message(tmp_path, capsys):
+    data = tmp_path / "raw"
+    data.mkdir()
+    shutil.copy(FIXTURES / "pagedump" / "unplaceable.txt", data)
+    assert main(["parse", str(data), "-o", str(tmp_path / "out"), "--on-error", "raise"]) == 2
+    assert capsys.readouterr().err == (
+        f"msdiscourse: error: {data / 'unplaceable.txt'}, line 7: expected a comment bullet at indent "
+        '2, 4 or 6; found indent 3 (pass on_error="collect" to keep it as an unparsed row)\n'
+    )
+    assert not (tmp_path / "out").exists()
+
+
+def test_parse_missing_folder_exits_2(tmp_path, capsys):
+    assert main(["parse", str(tmp_path / "nope"), "-o", str(tmp_path / "out")]) == 2
+    assert capsys.readouterr().err == f"msdiscourse: error: {tmp_path / 'nope'}: no such folder\n"
+
+
+def test_unknown_on_error_is_a_usage_error(tmp_path):
+    with pytest.raises(SystemExit) as caught:
+        main(["parse", str(tmp_path), "--on-error", "ignore"])
+    assert caught.value.code == 2
+
+
+def _run_module(*args: str) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-m", "msdiscourse", *args], cwd=PROJECT_DIR,
+                          capture_output=True, text=True, timeout=120)
+
+
+def test_python_dash_m_parses_the_real_pages(blog_pages, tmp_path):
+    out = tmp_path / "processed"
+    done = _run_module("parse", str(blog_pages), "-o", str(out))
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.splitlines()[0] == (
+        f"parsed 2 file(s) from {blog_pages}: 2 posts, 17 comments, deepest reply at depth 1, "
+        "0 unparsed row(s), 4 furniture line(s)"
+    )
+    assert sorted(p.name for p in out.iterdir()) == sorted(TABLES)
+
+
+def test_python_dash_m_bad_input(tmp_path):
+    data = tmp_path / "raw"
+    data.mkdir()
+    (data / "empty.txt").write_bytes(b"")
+    done = _run_module("parse", str(data), "-o", str(tmp_path / "out"))
+    assert done.returncode == 2
+    assert done.stderr == f"msdiscourse: error: {data / 'empty.txt'}: expected a non-empty file; found an empty file\n"
+    assert done.stdout == ""
