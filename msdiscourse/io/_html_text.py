@@ -33,7 +33,9 @@ _INVISIBLE_TAGS = frozenset("script style template noscript head title iframe ob
 
 _PARAGRAPH, _LINE = 2, 1
 _BR = object()  # a <br>: unlike block breaks, two of them make a paragraph break
-_HORIZONTAL_RUN = re.compile(r"[ \t\r\f\v]+")  # NBSP and thin spaces are kept: they are evidence
+# runs to collapse to one space; a lone space matches nothing, which keeps this fast.
+# NBSP and thin spaces are kept: they are evidence.
+_HORIZONTAL_RUN = re.compile(r"[ \t\r\f\v]{2,}|[\t\r\f\v]")
 _PARAGRAPH_GAP = re.compile(r"\n[ \t\r\f\v]*\n\s*")
 _MARKUP = re.compile(r"[<&]")
 
@@ -76,10 +78,8 @@ def html_to_text(fragment: str | None, *, keep_newlines: bool = True) -> str:
     """
     if not fragment:
         return ""
-    if not _MARKUP.search(fragment):  # plain text: no parser needed (most comments)
-        pieces: list = []
-        _add_text(pieces, fragment, keep_newlines)
-        return _join(pieces)
+    if not _MARKUP.search(fragment):  # plain text (most comments): no parser, no pieces
+        return _plain_text(fragment, keep_newlines)
     try:
         root = lxml.html.fragment_fromstring(fragment, create_parent="div", parser=_PARSER)
     except (etree.ParserError, ValueError):  # nothing but whitespace or comments
@@ -88,6 +88,20 @@ def html_to_text(fragment: str | None, *, keep_newlines: bool = True) -> str:
     _add_text(pieces, root.text, keep_newlines)
     _walk(root, pieces, keep_newlines, in_pre=False)
     return _join(pieces)
+
+
+def _plain_text(text: str, keep_newlines: bool) -> str:
+    """The fast path of :func:`html_to_text` for text without tags or entities."""
+    if not keep_newlines:
+        return _HORIZONTAL_RUN.sub(" ", text.replace("\n", " ")).strip(" ")
+    text = _HORIZONTAL_RUN.sub(" ", text)
+    paragraphs = []
+    for paragraph in _PARAGRAPH_GAP.split(text):
+        lines = [line.strip(" ") for line in paragraph.split("\n")]
+        joined = "\n".join(line for line in lines if line)
+        if joined:
+            paragraphs.append(joined)
+    return "\n\n".join(paragraphs)
 
 
 def _add_text(pieces: list, text: str | None, keep_newlines: bool, in_pre: bool = False) -> None:
@@ -112,7 +126,7 @@ def _add_text(pieces: list, text: str | None, keep_newlines: bool, in_pre: bool 
             if l_index:
                 pieces.append(_LINE)
             if line:
-                pieces.append(_HORIZONTAL_RUN.sub(" ", line))
+                pieces.append(line)  # spaces are collapsed once a whole line is joined
 
 
 def _walk(element, pieces: list, keep_newlines: bool, in_pre: bool) -> None:

@@ -1,0 +1,27 @@
+"""The export benchmark runs end to end (tiny size) and prints its figures beside the baseline."""
+
+from __future__ import annotations
+
+import re
+import subprocess
+import sys
+
+import pytest
+
+from tests.conftest import PROJECT_DIR
+
+
+@pytest.mark.slow
+def test_bench_exports_quick_run():
+    result = subprocess.run(
+        [sys.executable, str(PROJECT_DIR / "benchmarks" / "bench_exports.py"), "--quick"],
+        capture_output=True, text=True, cwd=PROJECT_DIR, timeout=300, check=True)
+    lines = result.stdout.splitlines()
+    for fmt in ("wxr", "disqus"):
+        baseline = next(line for line in lines if line.startswith(f"{fmt} ") and " baseline " in line)
+        reader = next(line for line in lines if line.startswith(f"{fmt} ") and " reader " in line)
+        assert int(re.search(r"elements=(\d+)", baseline).group(1)) > 10_000
+        assert int(re.search(r"comments=(\d+)", reader).group(1)) > 1_000
+        assert re.search(r"unparsed=0\b", reader)
+        assert any(re.match(rf"{fmt}\s+ratio\s+reader/baseline: time x[\d.]+, peak memory x[\d.]+$", line)
+                   for line in lines)
