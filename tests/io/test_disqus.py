@@ -101,3 +101,65 @@ def test_post_without_dsq_id_follows_on_error():
     assert rows(corpus.unparsed, ["line_start", "line_end", "reason", "text"]) == [
         [3, 5, "post without dsq:id", "Lost?"]]
     assert corpus.comments.empty
+
+
+# -- property: any order of a random thread tree reads back as the same tree --------------
+
+from hypothesis import given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+WORD = st.text(alphabet="abcdefghijklmnopqrstuvwxyzéü’ABC", min_size=1, max_size=8)
+PARAGRAPH = st.lists(WORD, min_size=1, max_size=6).map(" ".join)
+TEXT = st.lists(PARAGRAPH, min_size=1, max_size=3).map("\n\n".join)
+
+
+@st.composite
+def thread_forests(draw):
+    """Threads with comments; each comment answers the post or an earlier comment."""
+    threads = []
+    next_id = 100
+    for thread_index in range(draw(st.integers(1, 3))):
+        comments = []
+        for index in range(draw(st.integers(0, 8))):
+            parent = draw(st.sampled_from([None] + [c["id"] for c in comments]))
+            comments.append({"id": str(next_id), "parent": parent, "text": draw(TEXT),
+                             "minute": index})
+            next_id += 1
+        threads.append({"id": f"t{thread_index}", "comments": comments})
+    return threads
+
+
+def disqus_document(threads, order) -> str:
+    blocks = []
+    for thread in threads:
+        blocks.append(f'<thread dsq:id="{thread["id"]}"><title>T</title></thread>')
+        for comment in thread["comments"]:
+            parent = f'<parent dsq:id="{comment["parent"]}"/>' if comment["parent"] else ""
+            blocks.append(
+                f'<post dsq:id="{comment["id"]}"><message><![CDATA[{comment["text"]}]]></message>'
+                f'<createdAt>2021-01-01T10:{comment["minute"]:02d}:00Z</createdAt>'
+                f'<thread dsq:id="{thread["id"]}"/>{parent}</post>')
+    blocks = [blocks[i] for i in order(list(range(len(blocks))))]
+    return ('<disqus xmlns="http://disqus.com" xmlns:dsq="http://disqus.com/disqus-internals">\n'
+            + "\n".join(blocks) + "\n</disqus>")
+
+
+@settings(max_examples=25, deadline=None)
+@given(threads=thread_forests(), data=st.data())
+def test_any_order_round_trip(threads, data):
+    document = disqus_document(threads, lambda items: data.draw(st.permutations(items)))
+    corpus = read_disqus(io.StringIO(document))
+    got = {row.comment_id: (None if pd.isna(row.parent_id) else row.parent_id, row.text)
+           for row in corpus.comments.itertuples()}
+    expected = {}
+    for thread in threads:
+        post_id = f"disqus:{thread['id']}"
+        for comment in thread["comments"]:
+            parent = f"{post_id}.c{comment['parent']}" if comment["parent"] else None
+            expected[f"{post_id}.c{comment['id']}"] = (parent, comment["text"])
+    assert got == expected
+    assert corpus.comments["flags"].eq("").all()
+    assert sorted(corpus.posts["post_id"]) == sorted(f"disqus:{t['id']}" for t in threads)
+    # shown oldest first, replies under their parent: positions run 1..n in each thread
+    for _, group in corpus.comments.groupby("post_id"):
+        assert group["position"].tolist() == list(range(1, len(group) + 1))
