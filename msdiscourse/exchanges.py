@@ -1,0 +1,579 @@
+"""Who answers whom, in what tone: one row per reply edge, a role-by-role table, a verdict.
+
+Every comment answers something: its parent comment, or the post when it is top level.
+:func:`reply_exchanges` turns each comment into a reply edge between the replier (the
+comment's author) and the addressee (the parent's author, or the post's byline author),
+with both roles, both tones and the shift between them, irony markers on both sides,
+whether the reply reproduces the words it answers (or the post's), and the names it
+addresses ("Dear Bojana", "@LabRat", "thanks Wendy").
+
+:func:`exchange_matrix` condenses the edges into a role-by-role table (all five roles on
+both axes, in the shared order) and :func:`exchange_summary` answers the question the
+project was started for: do researchers answer patients in a different tone, and with
+more irony markers, than patients answer researchers? It reports bootstrap confidence
+intervals, and says plainly when there are too few exchanges for a claim.
+
+Examples
+--------
+>>> from msdiscourse.corpus import Corpus
+>>> from msdiscourse.roles import assign_roles
+>>> corpus = Corpus.from_records(
+...     posts=[{"post_id": "p1", "author": "LabRat", "title": "Mice", "body": "It worked in mice."}],
+...     comments=[
+...         {"comment_id": "p1.c1", "post_id": "p1", "author": "Wendy",
+...          "text": "I'm on Ocrevus. Will it work in people?"},
+...         {"comment_id": "p1.c2", "post_id": "p1", "author": "LabRat", "parent_id": "p1.c1",
+...          "text": "Dear Wendy, we do not know yet."}])
+>>> edges = reply_exchanges(corpus, assign_roles(corpus))
+>>> edges[["comment_id", "replier", "addressee", "pair", "depth", "names_addressed"]]
+  comment_id replier addressee                 pair  depth names_addressed
+0      p1.c1   Wendy    LabRat  patient->researcher      0            <NA>
+1      p1.c2  LabRat     Wendy  researcher->patient      1           Wendy
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Literal
+
+import numpy as np
+import pandas as pd
+
+from msdiscourse.categories import ROLE_DTYPE, ROLES
+from msdiscourse.corpus import Corpus
+from msdiscourse.roles import author_key
+
+__all__ = [
+    "EXCHANGE_COLUMNS",
+    "MIN_EXCHANGES",
+    "reply_exchanges",
+    "exchange_matrix",
+    "exchange_summary",
+    "names_addressed",
+]
+
+EXCHANGE_COLUMNS: tuple[str, ...] = (
+    "comment_id", "post_id", "parent_id", "replier", "addressee", "replier_role",
+    "addressee_role", "pair", "depth", "replier_compound", "addressee_compound", "tone_shift",
+    "replier_markers", "addressee_markers", "replier_marker_rate", "addressee_marker_rate",
+    "quotes_parent", "quotes_post", "names_addressed", "names_addressee",
+)
+
+#: fewer exchanges than this on either side of a comparison, and no claim is made
+MIN_EXCHANGES = 10
+#: a shorter sentence repeated in a reply is an echo ("I agree."), not a quotation;
+#: the same threshold as msdiscourse.sentences.MIN_QUOTE_WORDS
+MIN_QUOTE_WORDS = 4
+
+_SENTENCE_SPLIT = re.compile(r"(?<=[.!?…])[\"'”’)\]]*\s+|\n+")
+_QUOTE_MARKS = str.maketrans({"\u2018": "'", "\u2019": "'", "\u201c": " ", "\u201d": " ",
+                              '"': " ", "\u00a0": " ", "\u2026": "...", "\u2013": "-",
+                              "\u2014": "-"})
+_NOT_WORD = re.compile(r"[^\w']+")
+_WORD = re.compile(r"\w+")
+
+# A name: an optional title, then a capitalised word (a pseudonym such as P-7bd228 too),
+# then optionally an initial or a second capitalised word ("Wendy W", "Prof G").
+_NAME = (r"(?:(?:Dr|Prof|Professor|Mr|Mrs|Ms|Miss)\.?\s+)?(?!I\b)[A-Z][\w'’-]*"
+         r"(?:\s+(?!I\b)[A-Z](?:[\w'’-]+)?\b)?")
+_SALUTATION = re.compile(
+    r"(?:(?<=^)|(?<=[\s(,.;:!?]))(?i:dear|hi|hello|hey|thanks|thank\s+you|thanks\s+to|cheers|"
+    r"sorry|well\s+said|good\s+point)\s*,?\s+(" + _NAME + r")")
+_HANDLE = re.compile(r"(?<![\w@])@([A-Za-z][\w.-]*[\w])")
+_LEADING_VOCATIVE = re.compile(r"^\s*(" + _NAME + r")\s*,")
+_TRAILING_VOCATIVE = re.compile(r",\s+(" + _NAME + r")\s*[.!?]+(?=\s|$)")
+#: salutation words that address no one in particular
+_NOBODY = frozenset({"all", "everyone", "everybody", "guys", "folks", "team", "god", "again",
+                     "heaven", "goodness", "anyway", "you", "both", "lot", "much"})
+
+
+# -- names addressed -----------------------------------------------------------------------------
+def names_addressed(text: str, *, known_names: set[str] | frozenset[str] = frozenset()) -> list[str]:
+    """Return the names a comment addresses, in order: "Dear NAME", "Hi NAME", "thanks NAME", "@name".
+
+    A comment that opens with "NAME," or ends a sentence with ", NAME." also addresses
+    NAME, but only when NAME is a known author name or part of one (``known_names``,
+    compared ignoring case): "Bernard, give it a rest" and "ask your neuro, Wendy."
+    address someone, "Yes, it is" and "as in Boston." do not.
+
+    Parameters
+    ----------
+    text
+        The comment.
+    known_names
+        Author names and their parts, lower-cased.
+
+    Returns
+    -------
+    list of str
+        Each name once, as written.
+
+    Examples
+    --------
+    >>> names_addressed("Dear Bojana, sorry. Thanks Prof G and @LabRat!")
+    ['Bojana', 'Prof G', 'LabRat']
+    >>> names_addressed("Thank you, this is great. Thanks, I will.")
+    []
+    >>> names_addressed("Bernard, give it a rest. Ask your neuro, Wendy.",
+    ...                 known_names={"bernard", "wendy"})
+    ['Bernard', 'Wendy']
+    """
+    if not isinstance(text, str):
+        return []
+    found: list[tuple[int, str]] = []
+    for match in _SALUTATION.finditer(text):
+        found.append((match.start(1), match.group(1)))
+    for match in _HANDLE.finditer(text):
+        found.append((match.start(1), match.group(1)))
+    vocatives = [_LEADING_VOCATIVE.match(text), *_TRAILING_VOCATIVE.finditer(text)]
+    for match in vocatives:
+        if match and match.group(1).casefold() in known_names:
+            found.append((match.start(1), match.group(1)))
+    names: list[str] = []
+    for _, name in sorted(found):
+        name = name.strip()
+        if name.casefold() in _NOBODY or name in names:
+            continue
+        names.append(name)
+    return names
+
+
+def _known_names(authors) -> frozenset[str]:
+    names = set()
+    for author in authors:
+        key = author_key(author)
+        if key is None:
+            continue
+        names.add(key)
+        names.update(part for part in key.split(" ") if len(part) >= 3)
+    return frozenset(names)
+
+
+# -- quoting ------------------------------------------------------------------------------------
+def _normalise(text) -> str:
+    if not isinstance(text, str):
+        return ""
+    return " ".join(_NOT_WORD.sub(" ", text.translate(_QUOTE_MARKS).casefold()).split())
+
+
+def _quoted_sentences(source: str) -> list[str]:
+    """The sentences of ``source`` long enough to count as quoted when repeated."""
+    if not isinstance(source, str):
+        return []
+    sentences = (_normalise(part) for part in _SENTENCE_SPLIT.split(source))
+    return [s for s in sentences if len(s.split()) >= MIN_QUOTE_WORDS]
+
+
+def _reproduces(reply: str, source: str, flagged: list[str]) -> bool:
+    """Whether ``reply`` repeats a sentence of ``source`` (or a flagged quote found in it)."""
+    reply_norm = f" {_normalise(reply)} "
+    source_norm = f" {_normalise(source)} "
+    if any(f" {sentence} " in reply_norm for sentence in _quoted_sentences(source)):
+        return True
+    return any(f" {q} " in source_norm for q in flagged if q)
+
+
+# -- tone and markers -----------------------------------------------------------------------
+def _tone_tables(tone: pd.DataFrame | None) -> tuple[dict, dict]:
+    """Mean compound per comment and per post, from scored sentences or an aggregate."""
+    if tone is None:
+        return {}, {}
+    if "mean_compound" in tone.columns:
+        if "comment_id" not in tone.columns:
+            raise KeyError(f"reply_exchanges: tone has mean_compound but no comment_id; it has "
+                           f"{', '.join(map(str, tone.columns))}")
+        comments = tone.dropna(subset=["comment_id"]).set_index("comment_id")["mean_compound"]
+        return comments.astype("Float64").to_dict(), {}
+    if "compound" not in tone.columns or "comment_id" not in tone.columns:
+        raise KeyError(
+            "reply_exchanges: tone must be scored sentences (comment_id, compound) or "
+            f"aggregate_tone output (comment_id, mean_compound); it has "
+            f"{', '.join(map(str, tone.columns))}")
+    from msdiscourse.tone import aggregate_tone
+
+    per_comment = aggregate_tone(tone, by="comment_id")
+    comments = per_comment.set_index("comment_id")["mean_compound"].to_dict()
+    posts: dict = {}
+    if "post_id" in tone.columns:
+        body = tone[tone["comment_id"].isna()]
+        if len(body):
+            posts = aggregate_tone(body, by="post_id").set_index("post_id")["mean_compound"].to_dict()
+    return comments, posts
+
+
+def _marker_tables(markers: pd.DataFrame | None, corpus: Corpus,
+                   sentences: pd.DataFrame | None) -> tuple[dict, dict, dict, dict]:
+    """Marker counts and rates per 100 words, per comment and per post."""
+    if markers is None:
+        return {}, {}, {}, {}
+    from msdiscourse.sarcasm import count_words
+
+    comments = corpus.comments
+    words = dict(zip(comments["comment_id"], count_words(comments["text"]).astype("Float64")))
+    post_words = dict(zip(corpus.posts["post_id"], count_words(corpus.posts["body"]).astype("Float64")))
+    if "n_markers" in markers.columns:
+        profile = markers.dropna(subset=["comment_id"]).set_index("comment_id")
+        counts = profile["n_markers"].to_dict()
+        if "markers_per_100_words" in profile.columns:
+            rates = profile["markers_per_100_words"].astype("Float64").to_dict()
+        else:
+            rates = {c: _rate(n, words.get(c)) for c, n in counts.items()}
+        return counts, rates, {}, {}
+    if "comment_id" not in markers.columns:
+        raise KeyError("reply_exchanges: markers must be find_markers hits or a marker_profile, "
+                       f"keyed by comment_id; they have {', '.join(map(str, markers.columns))}")
+    on_comments = markers.dropna(subset=["comment_id"])
+    counts = on_comments.groupby("comment_id").size().to_dict()
+    counts = {c: counts.get(c, 0) for c in comments["comment_id"]}
+    rates = {c: _rate(n, words.get(c)) for c, n in counts.items()}
+    post_counts: dict = {}
+    if sentences is not None and "sentence_id" in markers.columns:
+        body_hits = markers[markers["comment_id"].isna()]
+        post_of = sentences.set_index("sentence_id")["post_id"]
+        per_post = body_hits["sentence_id"].map(post_of).value_counts().to_dict()
+        post_counts = {p: per_post.get(p, 0) for p in corpus.posts["post_id"]}
+    post_rates = {p: _rate(n, post_words.get(p)) for p, n in post_counts.items()}
+    return counts, rates, post_counts, post_rates
+
+
+def _rate(count, n_words):
+    if n_words is None or n_words is pd.NA or n_words == 0 or count is pd.NA:
+        return pd.NA
+    return float(count) * 100.0 / float(n_words)
+
+
+# -- the edges ------------------------------------------------------------------------------------
+def reply_exchanges(corpus: Corpus, roles: pd.DataFrame, tone: pd.DataFrame | None = None,
+                    markers: pd.DataFrame | None = None, *,
+                    post_roles: pd.DataFrame | None = None,
+                    sentences: pd.DataFrame | None = None) -> pd.DataFrame:
+    """Turn every comment into a reply edge: who answers whom, in what tone, with what markers.
+
+    Parameters
+    ----------
+    corpus
+        The corpus (not changed).
+    roles
+        :func:`~msdiscourse.roles.assign_roles` output.
+    tone
+        Sentences scored by ``score_tone`` (then the post's tone is known too, for
+        top-level replies), or ``aggregate_tone`` output keyed by ``comment_id``.
+    markers
+        ``find_markers`` hits or a ``marker_profile`` keyed by ``comment_id``.
+    post_roles
+        The role of each post's author (``post_id``, ``role``), the addressee of a
+        top-level comment. By default: the role ``roles`` gives the byline author's own
+        comments, else :func:`~msdiscourse.roles.post_roles` with its defaults (a byline
+        author on a research blog is a researcher). Pass ``post_roles(corpus, known=...)``
+        when you gave ``assign_roles`` your own knowledge.
+    sentences
+        ``split_sentences`` output: sentences flagged ``is_quote`` also count as quoting
+        the parent or the post when their words are found there; and post-body markers
+        can be counted. Taken from ``tone`` when that is a sentence table.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per comment (:data:`EXCHANGE_COLUMNS`): ``comment_id``, ``post_id``,
+        ``parent_id`` (missing for a reply to the post), ``replier``, ``addressee`` (the
+        parent's author, or the post's), ``replier_role``, ``addressee_role`` (ordered
+        categories), ``pair`` ("patient->researcher"), ``depth``, ``replier_compound``,
+        ``addressee_compound``, ``tone_shift`` (replier minus addressee),
+        ``replier_markers``, ``addressee_markers`` (counts), ``replier_marker_rate``,
+        ``addressee_marker_rate`` (per 100 words), ``quotes_parent`` (repeats a sentence
+        of what it answers: the parent, or the post for a top-level comment),
+        ``quotes_post`` (repeats a sentence of the post), ``names_addressed`` ("; "
+        separated) and ``names_addressee`` (one of them is the addressee).
+
+    Raises
+    ------
+    KeyError
+        When ``roles``, ``tone`` or ``markers`` lack their key columns.
+
+    Examples
+    --------
+    >>> from msdiscourse.corpus import Corpus
+    >>> corpus = Corpus.from_records(
+    ...     posts=[{"post_id": "p", "author": "LabRat", "body": "We cured MS in mice again."}],
+    ...     comments=[{"comment_id": "p.c1", "post_id": "p",
+    ...                "text": '"We cured MS in mice again." Wow, impressive.'}])
+    >>> roles = pd.DataFrame({"comment_id": ["p.c1"], "role": ["unknown"]})
+    >>> reply_exchanges(corpus, roles)[["addressee", "pair", "quotes_parent", "quotes_post"]]
+      addressee                 pair  quotes_parent  quotes_post
+    0    LabRat  unknown->researcher           True         True
+    """
+    if not isinstance(corpus, Corpus):
+        raise TypeError(f"expected a msdiscourse Corpus; found {type(corpus).__name__}")
+    for column in ("comment_id", "role"):
+        if column not in roles.columns:
+            raise KeyError(f"reply_exchanges: roles need comment_id and role (assign_roles "
+                           f"output); they have {', '.join(map(str, roles.columns))}")
+    comments = corpus.comments
+    posts = corpus.posts.set_index("post_id")
+    role_of = dict(zip(roles["comment_id"], roles["role"].astype("string")))
+    author_of = dict(zip(comments["comment_id"], comments["author"]))
+    text_of = dict(zip(comments["comment_id"], comments["text"]))
+    post_role_of = _post_role_table(corpus, roles, post_roles)
+    if sentences is None and tone is not None and {"sentence_id", "is_quote"} <= set(tone.columns):
+        sentences = tone
+    flagged = _flagged_quotes(sentences)
+    compound, post_compound = _tone_tables(tone)
+    n_markers, marker_rate, post_markers, post_rate = _marker_tables(markers, corpus, sentences)
+    known = _known_names(list(comments["author"]) + list(corpus.posts["author"]))
+
+    rows = []
+    for row in comments.itertuples(index=False):
+        comment_id, post_id, parent_id = row.comment_id, row.post_id, row.parent_id
+        is_top = not isinstance(parent_id, str)
+        body = posts["body"].get(post_id) if post_id in posts.index else None
+        if is_top:
+            addressee = posts["author"].get(post_id) if post_id in posts.index else pd.NA
+            addressee_role = post_role_of.get(post_id, "unknown")
+            addressee_compound = post_compound.get(post_id, pd.NA)
+            addressee_markers = post_markers.get(post_id, pd.NA)
+            addressee_rate = post_rate.get(post_id, pd.NA)
+            answered = body
+        else:
+            addressee = author_of.get(parent_id, pd.NA)
+            addressee_role = role_of.get(parent_id, "unknown")
+            addressee_compound = compound.get(parent_id, pd.NA)
+            addressee_markers = n_markers.get(parent_id, pd.NA)
+            addressee_rate = marker_rate.get(parent_id, pd.NA)
+            answered = text_of.get(parent_id)
+        replier_role = role_of.get(comment_id, "unknown")
+        replier_role = "unknown" if replier_role is pd.NA else replier_role
+        addressee_role = "unknown" if addressee_role is pd.NA else addressee_role
+        quotes = flagged.get(comment_id, [])
+        names = names_addressed(row.text, known_names=known)
+        addressee_names = _name_forms(addressee)
+        rows.append({
+            "comment_id": comment_id, "post_id": post_id,
+            "parent_id": pd.NA if is_top else parent_id,
+            "replier": row.author, "addressee": addressee,
+            "replier_role": replier_role, "addressee_role": addressee_role,
+            "pair": f"{replier_role}->{addressee_role}", "depth": row.depth,
+            "replier_compound": compound.get(comment_id, pd.NA),
+            "addressee_compound": addressee_compound,
+            "replier_markers": n_markers.get(comment_id, pd.NA),
+            "addressee_markers": addressee_markers,
+            "replier_marker_rate": marker_rate.get(comment_id, pd.NA),
+            "addressee_marker_rate": addressee_rate,
+            "quotes_parent": _reproduces(row.text, answered, quotes),
+            "quotes_post": _reproduces(row.text, body, quotes),
+            "names_addressed": "; ".join(names) if names else pd.NA,
+            "names_addressee": bool(addressee_names & {n.casefold() for n in names}),
+        })
+    frame = pd.DataFrame(rows, columns=[c for c in EXCHANGE_COLUMNS if c != "tone_shift"])
+    frame = frame.astype({
+        "comment_id": "string", "post_id": "string", "parent_id": "string",
+        "replier": "string", "addressee": "string", "replier_role": ROLE_DTYPE,
+        "addressee_role": ROLE_DTYPE, "pair": "string", "depth": "Int64",
+        "replier_compound": "Float64", "addressee_compound": "Float64",
+        "replier_markers": "Int64", "addressee_markers": "Int64",
+        "replier_marker_rate": "Float64", "addressee_marker_rate": "Float64",
+        "quotes_parent": "boolean", "quotes_post": "boolean", "names_addressed": "string",
+        "names_addressee": "boolean",
+    })
+    frame["tone_shift"] = frame["replier_compound"] - frame["addressee_compound"]
+    return frame[list(EXCHANGE_COLUMNS)]
+
+
+def _name_forms(author) -> set[str]:
+    key = author_key(author)
+    if key is None:
+        return set()
+    return {key, *(part for part in key.split(" ") if len(part) >= 3)}
+
+
+def _flagged_quotes(sentences: pd.DataFrame | None) -> dict[str, list[str]]:
+    if sentences is None or "is_quote" not in sentences.columns:
+        return {}
+    quoted = sentences[sentences["is_quote"].astype("boolean").fillna(False)
+                       & sentences["comment_id"].notna()]
+    flagged: dict[str, list[str]] = {}
+    for comment_id, text in zip(quoted["comment_id"], quoted["text"]):
+        flagged.setdefault(comment_id, []).append(_normalise(text))
+    return flagged
+
+
+def _post_role_table(corpus: Corpus, roles: pd.DataFrame, given: pd.DataFrame | None) -> dict:
+    if given is not None:
+        return dict(zip(given["post_id"], given["role"].astype("string")))
+    from msdiscourse.roles import post_roles as default_post_roles
+
+    defaults = dict(zip(*default_post_roles(corpus)[["post_id", "role"]].astype("string").T.values))
+    if "author" not in roles.columns:
+        return defaults
+    # the byline author's own comments carry the role the user settled on (known=...)
+    by_author = {}
+    for author, role in zip(roles["author"], roles["role"].astype("string")):
+        key = author_key(author)
+        if key is not None and role != "unknown":
+            by_author.setdefault(key, role)
+    table = {}
+    for post_id, author in zip(corpus.posts["post_id"], corpus.posts["author"]):
+        key = author_key(author)
+        table[post_id] = by_author.get(key, defaults.get(post_id, "unknown")) if key else "unknown"
+    return table
+
+
+# -- the matrix and the verdict ------------------------------------------------------------------
+_MATRIX_VALUES = {"n": None, "mean_compound": "replier_compound",
+                  "marker_rate": "replier_marker_rate", "tone_shift": "tone_shift"}
+
+
+def exchange_matrix(exchanges: pd.DataFrame,
+                    value: Literal["n", "mean_compound", "marker_rate", "tone_shift"] = "n"
+                    ) -> pd.DataFrame:
+    """Tabulate exchanges by replier role (rows) and addressee role (columns).
+
+    Parameters
+    ----------
+    exchanges
+        :func:`reply_exchanges` output.
+    value
+        ``"n"``: number of replies; ``"mean_compound"``: mean tone of the replies;
+        ``"marker_rate"``: mean irony markers per 100 words of the replies;
+        ``"tone_shift"``: mean change of tone from addressee to replier.
+
+    Returns
+    -------
+    pandas.DataFrame
+        5 x 5, every role on both axes in the shared order (index ``replier_role``,
+        columns ``addressee_role``); counts are 0 and means missing where no reply is.
+
+    Raises
+    ------
+    ValueError
+        For another ``value``.
+
+    Examples
+    --------
+    >>> edges = pd.DataFrame({
+    ...     "replier_role": pd.Categorical(["patient", "researcher", "patient"], dtype=ROLE_DTYPE),
+    ...     "addressee_role": pd.Categorical(["researcher", "patient", "researcher"],
+    ...                                      dtype=ROLE_DTYPE),
+    ...     "replier_compound": [-0.5, 0.25, 0.1]})
+    >>> exchange_matrix(edges).loc[["researcher", "patient"], ["researcher", "patient"]].values
+    array([[0, 1],
+           [2, 0]])
+    >>> exchange_matrix(edges, "mean_compound").loc["patient", "researcher"]
+    np.float64(-0.2)
+    """
+    if value not in _MATRIX_VALUES:
+        raise ValueError(f"exchange_matrix: value must be one of {', '.join(_MATRIX_VALUES)}; "
+                         f"found {value!r}")
+    replier = exchanges["replier_role"].astype(ROLE_DTYPE)
+    addressee = exchanges["addressee_role"].astype(ROLE_DTYPE)
+    index = pd.CategoricalIndex(ROLES, dtype=ROLE_DTYPE, name="replier_role")
+    columns = pd.CategoricalIndex(ROLES, dtype=ROLE_DTYPE, name="addressee_role")
+    if value == "n":
+        table = pd.crosstab(replier, addressee, dropna=False)
+        table = table.reindex(index=index, columns=columns, fill_value=0).astype("int64")
+    else:
+        values = pd.to_numeric(exchanges[_MATRIX_VALUES[value]], errors="coerce").astype("float64")
+        table = values.groupby([replier, addressee], observed=False).mean().unstack()
+        table = table.reindex(index=index, columns=columns)
+    table.index.name, table.columns.name = "replier_role", "addressee_role"
+    return table
+
+
+def _bootstrap_difference(a: np.ndarray, b: np.ndarray, n_boot: int,
+                          rng: np.random.Generator) -> tuple[float, float]:
+    means_a = a[rng.integers(0, len(a), size=(n_boot, len(a)))].mean(axis=1)
+    means_b = b[rng.integers(0, len(b), size=(n_boot, len(b)))].mean(axis=1)
+    low, high = np.percentile(means_a - means_b, [2.5, 97.5])
+    return float(low), float(high)
+
+
+_MEASURES = {
+    "tone": ("replier_compound", "tone (mean VADER compound)"),
+    "irony_markers": ("replier_marker_rate", "irony markers per 100 words"),
+}
+
+
+def exchange_summary(exchanges: pd.DataFrame, *, n_boot: int = 2000, seed: int = 0,
+                     min_n: int = MIN_EXCHANGES) -> pd.DataFrame:
+    """Compare researchers answering patients with patients answering researchers.
+
+    For tone (the replies' mean compound) and irony markers (per 100 words), the
+    difference of means researcher->patient minus patient->researcher, with a 95%
+    percentile bootstrap interval (each side resampled on its own), and a verdict in
+    plain words. With fewer than ``min_n`` replies on either side the verdict is "too few
+    exchanges for a claim" and no interval is reported.
+
+    Parameters
+    ----------
+    exchanges
+        :func:`reply_exchanges` output (with ``tone`` and ``markers`` given, or those
+        rows say so).
+    n_boot
+        Bootstrap resamples.
+    seed
+        Seed of the resampling.
+    min_n
+        The fewest replies per side worth a claim (default :data:`MIN_EXCHANGES`, 10).
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per measure (``tone``, ``irony_markers``): ``measure``,
+        ``n_researcher_to_patient``, ``n_patient_to_researcher``,
+        ``mean_researcher_to_patient``, ``mean_patient_to_researcher``, ``difference``,
+        ``ci_low``, ``ci_high``, ``verdict``.
+
+    Examples
+    --------
+    >>> edges = pd.DataFrame({"pair": ["researcher->patient", "patient->researcher"],
+    ...                       "replier_compound": [0.4, -0.2],
+    ...                       "replier_marker_rate": [0.0, 3.5]})
+    >>> summary = exchange_summary(edges)
+    >>> summary.loc[0, "verdict"]
+    'too few exchanges for a claim: 1 researcher->patient and 1 patient->researcher replies with a tone score (at least 10 on each side needed)'
+    >>> round(float(summary.loc[0, "difference"]), 3)
+    0.6
+    """
+    rng = np.random.default_rng(seed)
+    rows = []
+    for measure, (column, label) in _MEASURES.items():
+        if column in exchanges.columns:
+            values = pd.to_numeric(exchanges[column], errors="coerce").astype("float64")
+        else:
+            values = pd.Series(np.nan, index=exchanges.index)
+        pair = exchanges["pair"].astype("string")
+        a = values[(pair == "researcher->patient").fillna(False).to_numpy()].dropna().to_numpy()
+        b = values[(pair == "patient->researcher").fillna(False).to_numpy()].dropna().to_numpy()
+        mean_a = float(a.mean()) if len(a) else np.nan
+        mean_b = float(b.mean()) if len(b) else np.nan
+        difference = mean_a - mean_b
+        low = high = np.nan
+        noun = "a tone score" if measure == "tone" else "a marker rate"
+        if column not in exchanges.columns:
+            verdict = (f"no {label} in the exchanges: pass "
+                       f"{'tone' if measure == 'tone' else 'markers'} to reply_exchanges")
+        elif len(a) < min_n or len(b) < min_n:
+            verdict = (f"too few exchanges for a claim: {len(a)} researcher->patient and "
+                       f"{len(b)} patient->researcher replies with {noun} "
+                       f"(at least {min_n} on each side needed)")
+        else:
+            low, high = _bootstrap_difference(a, b, n_boot, rng)
+            verdict = _verdict(measure, difference, low, high)
+        rows.append({"measure": measure, "n_researcher_to_patient": len(a),
+                     "n_patient_to_researcher": len(b), "mean_researcher_to_patient": mean_a,
+                     "mean_patient_to_researcher": mean_b, "difference": difference,
+                     "ci_low": low, "ci_high": high, "verdict": verdict})
+    return pd.DataFrame(rows).astype({"measure": "string", "n_researcher_to_patient": "Int64",
+                                      "n_patient_to_researcher": "Int64", "verdict": "string"})
+
+
+def _verdict(measure: str, difference: float, low: float, high: float) -> str:
+    interval = f"difference {difference:+.3f}, 95% CI {low:+.3f} to {high:+.3f}"
+    if low <= 0 <= high:
+        return f"no clear difference: the 95% CI includes 0 ({interval})"
+    if measure == "tone":
+        direction = "a more positive" if difference > 0 else "a more negative"
+        return (f"researchers answer patients in {direction} tone than patients answer "
+                f"researchers ({interval})")
+    direction = "more" if difference > 0 else "fewer"
+    return (f"researchers answer patients with {direction} irony markers than patients "
+            f"answer researchers ({interval} per 100 words)")

@@ -1,0 +1,227 @@
+"""Reply edges, the role-by-role matrix and the researcher/patient verdict."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+
+import msdiscourse as msd
+from msdiscourse.categories import ROLE_DTYPE, ROLES
+from msdiscourse.corpus import Corpus
+from msdiscourse.exchanges import (
+    EXCHANGE_COLUMNS,
+    exchange_matrix,
+    exchange_summary,
+    names_addressed,
+    reply_exchanges,
+)
+from msdiscourse.roles import assign_roles, post_roles
+from tests.conftest import BLOG_PAGES, DATA_RAW, require
+
+PAGE_000 = "000_cbe15b06e01714f3"
+PAGE_004 = "004_3a7139fdbb8cb79e"
+
+
+@pytest.fixture(scope="module")
+def real():
+    corpus = msd.read_corpus(require(BLOG_PAGES))
+    roles = assign_roles(corpus)
+    sentences = msd.split_sentences(corpus)
+    scored = msd.score_tone(sentences)
+    hits = msd.find_markers(sentences)
+    edges = reply_exchanges(corpus, roles, scored, hits)
+    return corpus, roles, sentences, scored, hits, edges
+
+
+def test_real_pages_one_edge_per_comment_with_roles_on_both_sides(real):
+    corpus, _, _, _, _, edges = real
+    assert list(edges.columns) == list(EXCHANGE_COLUMNS)
+    assert edges["comment_id"].tolist() == corpus.comments["comment_id"].tolist()
+    by_id = edges.set_index("comment_id")
+    # Bojana (a relative) answers the post by MouseDoctor (the byline: a researcher) ...
+    assert by_id.loc[f"{PAGE_000}.c11", ["replier", "addressee", "pair"]].tolist() == [
+        "Bojana", "MouseDoctor", "relative->researcher"]
+    # ... and the blog team answers her by name
+    reply = by_id.loc[f"{PAGE_000}.c12"]
+    assert pd.isna(reply["replier"]) and reply["addressee"] == "Bojana"
+    assert (reply["pair"], reply["depth"], reply["names_addressed"], reply["names_addressee"]) == (
+        "researcher->relative", 1, "Bojana", True)
+    assert by_id.loc[f"{PAGE_000}.c3", "pair"] == "patient->researcher"
+    assert by_id.loc[f"{PAGE_000}.c6", "pair"] == "researcher->unknown"
+    # page 004 has no byline: the post's author and role stay unknown
+    top = by_id.loc[f"{PAGE_004}.c1"]
+    assert pd.isna(top["addressee"]) and top["addressee_role"] == "unknown"
+    assert by_id.loc[f"{PAGE_004}.c3", "pair"] == "unknown->other"
+    assert edges["replier_role"].dtype == ROLE_DTYPE == edges["addressee_role"].dtype
+
+
+def test_real_quotes_of_the_post_are_found(real):
+    _, _, _, _, _, edges = real
+    by_id = edges.set_index("comment_id")
+    # c7 opens by quoting Prof Sharrack's sentence from the post body
+    assert by_id.loc[f"{PAGE_000}.c7", ["quotes_parent", "quotes_post"]].tolist() == [True, True]
+    assert edges["quotes_post"].sum() == 1 and edges["quotes_parent"].sum() == 1
+
+
+def test_real_tone_and_markers_line_up_with_the_parent(real):
+    corpus, _, _, scored, hits, edges = real
+    by_id = edges.set_index("comment_id")
+    child, parent = by_id.loc[f"{PAGE_000}.c12"], by_id.loc[f"{PAGE_000}.c11"]
+    assert child["addressee_compound"] == parent["replier_compound"]
+    assert child["addressee_markers"] == parent["replier_markers"]
+    assert child["tone_shift"] == pytest.approx(child["replier_compound"] - child["addressee_compound"])
+    own = msd.aggregate_tone(scored).set_index("comment_id")["mean_compound"]
+    assert parent["replier_compound"] == pytest.approx(own[f"{PAGE_000}.c11"])
+    assert parent["replier_markers"] == (hits["comment_id"] == f"{PAGE_000}.c11").sum()
+    # a top-level comment's addressee is the post: its body's tone and markers
+    body = scored[scored["comment_id"].isna() & (scored["post_id"] == PAGE_000)]
+    post = by_id.loc[f"{PAGE_000}.c1"]
+    assert post["addressee_compound"] == pytest.approx(
+        msd.aggregate_tone(body, by="post_id")["mean_compound"].iloc[0])
+    body_ids = set(body["sentence_id"])
+    assert post["addressee_markers"] == hits["sentence_id"].isin(body_ids).sum()
+
+
+def test_profile_and_hits_give_the_same_comment_counts(real):
+    corpus, roles, sentences, _, hits, edges = real
+    profile = msd.marker_profile(hits, sentences[sentences["comment_id"].notna()])
+    from_profile = reply_exchanges(corpus, roles, markers=profile)
+    assert from_profile["replier_markers"].tolist() == edges["replier_markers"].tolist()
+    assert from_profile["replier_compound"].isna().all()  # no tone given: missing, not 0
+
+
+def test_post_roles_follow_the_users_knowledge(real):
+    corpus, _, _, _, _, _ = real
+    roles = assign_roles(corpus, known={"MouseDoctor": "other"})
+    told = reply_exchanges(corpus, roles, post_roles=post_roles(corpus, known={"MouseDoctor": "other"}))
+    assert told.set_index("comment_id").loc[f"{PAGE_000}.c11", "pair"] == "relative->other"
+
+
+def test_byline_author_commenting_lends_the_post_their_role():
+    corpus = Corpus.from_records(
+        posts=[{"post_id": "p", "author": "Kim", "body": "x"}],
+        comments=[{"comment_id": "p.c1", "post_id": "p", "author": "Lee", "text": "Hi."},
+                  {"comment_id": "p.c2", "post_id": "p", "author": "Kim", "parent_id": "p.c1",
+                   "text": "Hi."}])
+    roles = assign_roles(corpus, known={"Kim": "patient"})
+    edges = reply_exchanges(corpus, roles)
+    assert edges["pair"].tolist() == ["unknown->patient", "patient->unknown"]
+
+
+def test_reply_exchanges_leaves_its_inputs_alone(real):
+    corpus, roles, _, scored, hits, _ = real
+    before = (corpus.comments.copy(), roles.copy(), scored.copy(), hits.copy())
+    reply_exchanges(corpus, roles, scored, hits)
+    for kept, now in zip(before, (corpus.comments, roles, scored, hits)):
+        pd.testing.assert_frame_equal(kept, now)
+
+
+@pytest.mark.parametrize(
+    "text, known, expected",
+    [
+        ("Dear Bojana,\n  Sorry you're offended.", set(), ["Bojana"]),
+        ("Thanks Tilly, I will ask.", set(), ["Tilly"]),
+        ("That’s so reassuring, thank you Wendy!", set(), ["Wendy"]),
+        ("Hi Prof G, and @LabRat too.", set(), ["Prof G", "LabRat"]),
+        ("Dear P-7bd228, sorry.", set(), ["P-7bd228"]),
+        ("Thank you, this is the kind of journalism MSers need.", set(), []),
+        ("Thanks, I will. Nobody had mentioned iron before.", set(), []),
+        ("Thanks all, and thanks again.", set(), []),
+        ("Bernard, give it a rest.", {"bernard"}, ["Bernard"]),
+        ("Indeed, if you have a compromised barrier.", {"bernard"}, []),
+        ("Worth asking your neuro about it, Wendy.", {"wendy"}, ["Wendy"]),
+        ("mail me at kim@example.org", set(), []),
+    ],
+)
+def test_names_addressed(text, known, expected):
+    assert names_addressed(text, known_names=known) == expected
+
+
+# -- matrix -------------------------------------------------------------------------------------
+def test_real_matrix_counts_every_edge_once(real):
+    _, _, _, _, _, edges = real
+    matrix = exchange_matrix(edges)
+    assert list(matrix.index) == list(ROLES) and list(matrix.columns) == list(ROLES)
+    assert matrix.to_numpy().sum() == 17
+    assert matrix.loc["unknown", "researcher"] == 4   # c1, c4, c7, c13 answer the post
+    assert matrix.loc["researcher", "relative"] == 1  # the team answering Bojana
+    assert matrix.loc["patient", "patient"] == 0
+
+
+def test_matrix_means_and_bad_value(real):
+    _, _, _, _, _, edges = real
+    tone = exchange_matrix(edges, "mean_compound")
+    expected = edges[edges["pair"] == "unknown->unknown"]["replier_compound"].astype(float).mean()
+    assert tone.loc["unknown", "unknown"] == pytest.approx(expected)
+    assert np.isnan(tone.loc["patient", "patient"])
+    rate = exchange_matrix(edges, "marker_rate")
+    assert rate.loc["relative", "researcher"] == pytest.approx(
+        edges.set_index("comment_id").loc[f"{PAGE_000}.c11", "replier_marker_rate"])
+    with pytest.raises(ValueError) as error:
+        exchange_matrix(edges, "median")
+    assert str(error.value) == ("exchange_matrix: value must be one of n, mean_compound, "
+                                "marker_rate, tone_shift; found 'median'")
+
+
+# -- summary ------------------------------------------------------------------------------------
+def _edges(r2p_tone, p2r_tone, r2p_rate=None, p2r_rate=None):
+    r2p_rate = [0.0] * len(r2p_tone) if r2p_rate is None else r2p_rate
+    p2r_rate = [0.0] * len(p2r_tone) if p2r_rate is None else p2r_rate
+    return pd.DataFrame({
+        "pair": ["researcher->patient"] * len(r2p_tone) + ["patient->researcher"] * len(p2r_tone)
+        + ["unknown->researcher"],
+        "replier_compound": [*r2p_tone, *p2r_tone, 0.9],
+        "replier_marker_rate": [*r2p_rate, *p2r_rate, 50.0],
+    })
+
+
+def test_summary_reports_a_clear_difference_with_its_interval():
+    r2p = [-0.5, -0.4, -0.3, -0.35, -0.45, -0.2, -0.3, -0.4, -0.25, -0.5, -0.3, -0.35]
+    p2r = [0.2, 0.1, 0.3, 0.25, 0.15, 0.0, 0.2, 0.1, 0.35, 0.2, 0.05, 0.1]
+    edges = _edges(r2p, p2r, r2p_rate=[5.0] * 12, p2r_rate=[1.0] * 6 + [0.0] * 6)
+    summary = exchange_summary(edges, n_boot=500, seed=1).set_index("measure")
+    tone = summary.loc["tone"]
+    assert (tone["n_researcher_to_patient"], tone["n_patient_to_researcher"]) == (12, 12)
+    assert tone["difference"] == pytest.approx(np.mean(r2p) - np.mean(p2r))
+    assert tone["ci_low"] < tone["difference"] < tone["ci_high"] < 0
+    assert tone["verdict"].startswith(
+        "researchers answer patients in a more negative tone than patients answer researchers "
+        "(difference -0.525, 95% CI ")
+    markers = summary.loc["irony_markers"]
+    assert markers["difference"] == pytest.approx(4.5)
+    assert markers["verdict"].startswith("researchers answer patients with more irony markers")
+    again = exchange_summary(edges, n_boot=500, seed=1)
+    pd.testing.assert_frame_equal(again.set_index("measure"), summary)
+
+
+def test_summary_no_clear_difference_when_the_interval_spans_zero():
+    r2p = [0.1, -0.1, 0.2, -0.2, 0.0, 0.1, -0.1, 0.3, -0.3, 0.05]
+    p2r = [0.0, 0.1, -0.1, 0.2, -0.2, 0.05, -0.05, 0.15, -0.15, 0.0]
+    summary = exchange_summary(_edges(r2p, p2r), n_boot=500)
+    assert summary.loc[0, "verdict"].startswith("no clear difference: the 95% CI includes 0")
+    assert summary.loc[0, "ci_low"] < 0 < summary.loc[0, "ci_high"]
+
+
+def test_summary_too_few_on_the_demo_corpus():
+    corpus = msd.read_corpus(require(DATA_RAW))
+    sentences = msd.split_sentences(corpus)
+    edges = reply_exchanges(corpus, assign_roles(corpus), msd.score_tone(sentences),
+                            msd.find_markers(sentences))
+    summary = exchange_summary(edges)
+    assert summary["verdict"].tolist() == [
+        "too few exchanges for a claim: 5 researcher->patient and 7 patient->researcher "
+        "replies with a tone score (at least 10 on each side needed)",
+        "too few exchanges for a claim: 5 researcher->patient and 7 patient->researcher "
+        "replies with a marker rate (at least 10 on each side needed)",
+    ]
+    assert summary["ci_low"].isna().all()
+    assert not np.isnan(summary.loc[0, "difference"])  # the means are still reported
+
+
+def test_summary_says_what_is_missing():
+    edges = _edges([0.1] * 12, [0.2] * 12).drop(columns="replier_marker_rate")
+    summary = exchange_summary(edges).set_index("measure")
+    assert summary.loc["irony_markers", "verdict"] == (
+        "no irony markers per 100 words in the exchanges: pass markers to reply_exchanges")
+    assert summary.loc["tone", "verdict"].startswith("researchers answer patients in a more negative")
