@@ -202,3 +202,14 @@ def test_contract_dtypes():
     for column, dtype in COMMENT_COLUMNS.items():
         assert str(corpus.comments[column].dtype) == dtype, column
     assert str(corpus.comments["kind"].dtype) == "string"
+
+
+def test_read_corpus_sniffs_and_reads_the_three_real_exports(shared_corpus):
+    from msdiscourse import read_corpus
+
+    corpus = read_corpus(shared_corpus / "exports")
+    assert corpus.posts["source_format"].value_counts().to_dict() == {
+        "wxr": 52, "disqus": 4, "blogger": 4}
+    assert len(corpus.comments) == 30 + 6 + 1
+    assert corpus.comments["comment_id"].is_unique
+    assert set(corpus.comments["kind"].dropna()) == {"comment", "pingback"}
