@@ -192,9 +192,24 @@ def read_corpus(
     if progress is None:
         progress = len(files) > 20 and sys.stderr.isatty()
     corpora = []
+    pagedumps: list[Path] = []  # a run of page dumps is read at once: tables built once, not per page
     for path in tqdm(files, desc="reading", unit="file", disable=not progress):
         format_name = sniff_format(path)
         if wanted is not None and format_name not in wanted:
             continue
+        if format_name == "pagedump":
+            pagedumps.append(path)
+            continue
+        if pagedumps:
+            corpora.append(_read_pagedumps(pagedumps, on_error))
+            pagedumps = []
         corpora.append(_reader(format_name)(path, on_error=on_error))
+    if pagedumps:
+        corpora.append(_read_pagedumps(pagedumps, on_error))
     return Corpus.concat(corpora)
+
+
+def _read_pagedumps(paths: list[Path], on_error: str) -> Corpus:
+    from msdiscourse.io.pagedump import read_pagedump_files
+
+    return read_pagedump_files(paths, on_error=on_error)

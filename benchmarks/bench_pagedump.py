@@ -1,0 +1,177 @@
+"""Benchmark the page-dump reader against reading the same files and splitting their lines.
+
+Generates a synthetic folder of page dumps (realistic thread trees written with
+``write_pagedump_folder``) under ``benchmarks/_data/``, then measures, each in a fresh
+process so peak memory is the measurement's own:
+
+* baseline: read every file (UTF-8) and ``str.splitlines()`` it;
+* ``read_corpus(folder)``: sniff, parse and concatenate every page into one corpus;
+
+and prints MB/s for both, the ratio, and each one's peak RSS growth relative to the
+input size. Aims: the reader within 10x of the baseline, peak memory under 5x the input.
+
+    .venv/bin/python benchmarks/bench_pagedump.py            # 100 MB (generated once, then reused)
+    .venv/bin/python benchmarks/bench_pagedump.py --quick    # 1 MB smoke run
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import random
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+DATA = HERE / "_data"
+
+WORDS = (
+    "the a of and to in is that it for on with as was this are be have not but by they we you "
+    "I my your their MS relapse relapses neuro neurologist MRI lesions lesion stem cells cell "
+    "trial trials drug drugs treatment therapy ocrelizumab alemtuzumab tecfidera HSCT EBV B T "
+    "immune system myelin repair progression progressive disability EDSS walking fatigue pain "
+    "study studies data mice mouse EAE researchers patients people blog post comment question "
+    "answer evidence risk benefit side effects infection dose doses year years months week "
+    "why how what when really just very more less never always maybe perhaps actually clearly "
+    "“miracle” “cure” ‘experts’ isn’t doesn’t can’t won’t don’t it’s you’re we’re …"
+).split()
+NAMES = ["MouseDoctor", "ProfG", "LabRat", "Spoonie Sam", "Wendy W", "Bernard T", "Hamish",
+         "CuriousCat", "NeuroNed", "Anon", "Grace", "José", "Mags", "Tired Tim", "Bojana"]
+
+
+def _sentence(rng: random.Random) -> str:
+    words = rng.choices(WORDS, k=rng.randint(6, 24))
+    words[0] = words[0][:1].upper() + words[0][1:]
+    end = rng.choices([".", "?", "!", "…", ". /s"], weights=[80, 10, 5, 4, 1])[0]
+    return " ".join(words) + end
+
+
+def _paragraph(rng: random.Random, lines: int) -> str:
+    sentences = [_sentence(rng) for _ in range(rng.randint(1, 4))]
+    if lines > 1 and len(sentences) > 1:  # a line break inside a paragraph, as in real dumps
+        return " ".join(sentences[:1]) + "\n" + " ".join(sentences[1:])
+    return " ".join(sentences)
+
+
+def _page(rng: random.Random, number: int) -> tuple[dict, list[dict]]:
+    post_id = f"bench-{number:06d}"
+    post = {
+        "post_id": post_id,
+        "title": " ".join(rng.choices(WORDS, k=rng.randint(3, 9))).capitalize(),
+        "tags": ["MSresearch"] + rng.sample(["stem cells", "EBV", "DMTs", "diet", "MRI", "trials"], 2),
+        "body": "\n\n".join(_paragraph(rng, rng.randint(1, 2)) for _ in range(rng.randint(4, 10))),
+        "author": rng.choice(["MouseDoctor", "ProfG", "LabRat", None]),
+    }
+    comments, latest = [], {}
+    depth = -1
+    for position in range(1, rng.randint(5, 60) + 1):
+        depth = 0 if depth < 0 else rng.choices([0, depth, depth + 1], weights=[40, 25, 35])[0]
+        depth = min(depth, 9)
+        comment_id = f"{post_id}.c{position}"
+        comments.append({
+            "comment_id": comment_id, "post_id": post_id,
+            "parent_id": latest.get(depth - 1) if depth else None,
+            "author": rng.choice(NAMES) if rng.random() < 0.35 else None,
+            "text": "\n\n".join(_paragraph(rng, rng.randint(1, 2)) for _ in range(rng.choice([1, 1, 1, 2, 3, 5]))),
+        })
+        latest[depth] = comment_id
+    return post, comments
+
+
+def generate(folder: Path, size_mb: float, seed: int = 0) -> list[Path]:
+    """Write pages into ``folder`` until they add up to ``size_mb`` megabytes (reused if done)."""
+    from msdiscourse.corpus import Corpus
+    from msdiscourse.io.pagedump import write_pagedump_folder
+
+    marker = folder / "_complete.json"
+    if marker.exists() and json.loads(marker.read_text())["size_mb"] == size_mb:
+        return sorted(folder.glob("*.txt"))
+    folder.mkdir(parents=True, exist_ok=True)
+    for old in folder.glob("*.txt"):
+        old.unlink()
+    rng = random.Random(seed)
+    written, number, target = 0, 0, size_mb * 1e6
+    while written < target:
+        posts, comments = [], []
+        for _ in range(100):
+            post, post_comments = _page(rng, number)
+            number += 1
+            posts.append(post)
+            comments += post_comments
+        paths = write_pagedump_folder(Corpus.from_records(posts=posts, comments=comments), folder)
+        written += sum(p.stat().st_size for p in paths)
+    marker.write_text(json.dumps({"size_mb": size_mb, "files": number, "bytes": written}))
+    return sorted(folder.glob("*.txt"))
+
+
+def _measure(kind: str, folder: str) -> dict:
+    """Run one measurement in this (fresh) process; return seconds and peak RSS growth."""
+    import psutil
+
+    process = psutil.Process()
+    import msdiscourse.io.folder  # noqa: F401  (import cost is not parsing cost)
+    import msdiscourse.io.pagedump  # noqa: F401
+    from msdiscourse.io.folder import read_corpus
+
+    files = sorted(Path(folder).glob("*.txt"))
+    start_rss = process.memory_info().rss
+    started = time.perf_counter()
+    if kind == "baseline":
+        kept = []
+        for path in files:
+            kept.append(path.read_text(encoding="utf-8").splitlines())
+        result = {"lines": sum(len(k) for k in kept)}
+    else:
+        corpus = read_corpus(folder)
+        result = corpus.summary()
+    seconds = time.perf_counter() - started
+    # ru_maxrss is the peak of the whole process (KiB on Linux)
+    import resource
+
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
+    return {"seconds": seconds, "peak_growth": peak - start_rss, **result}
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--size-mb", type=float, default=100.0, help="size of the page folder (default 100)")
+    parser.add_argument("--quick", action="store_true", help="a 1 MB smoke run")
+    parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--measure", choices=("baseline", "reader"), help=argparse.SUPPRESS)
+    parser.add_argument("--folder", help=argparse.SUPPRESS)
+    args = parser.parse_args(argv)
+    if args.measure:  # child process
+        print(json.dumps(_measure(args.measure, args.folder)))
+        return 0
+
+    size_mb = 1.0 if args.quick else args.size_mb
+    folder = DATA / f"pagedump-{size_mb:g}MB"
+    started = time.perf_counter()
+    files = generate(folder, size_mb, args.seed)
+    input_bytes = sum(p.stat().st_size for p in files)
+    print(f"input: {len(files)} pages, {input_bytes / 1e6:.1f} MB in {folder} "
+          f"(ready in {time.perf_counter() - started:.1f} s)")
+
+    def run(kind: str) -> dict:
+        done = subprocess.run([sys.executable, __file__, "--measure", kind, "--folder", str(folder)],
+                              capture_output=True, text=True, check=True)
+        return json.loads(done.stdout.strip().splitlines()[-1])
+
+    baseline, reader = run("baseline"), run("reader")
+    mb = input_bytes / 1e6
+    for label, figures in (("baseline (read + splitlines)", baseline), ("read_corpus", reader)):
+        print(f"{label:30s} {figures['seconds']:8.2f} s  {mb / figures['seconds']:8.1f} MB/s  "
+              f"peak memory {figures['peak_growth'] / input_bytes:5.2f}x input")
+    print(f"read_corpus: {reader['posts']} posts, {reader['comments']} comments, "
+          f"max depth {reader['max_depth']}, {reader['unparsed']} unparsed")
+    ratio = reader["seconds"] / baseline["seconds"]
+    memory = reader["peak_growth"] / input_bytes
+    print(f"ratio: read_corpus is {ratio:.1f}x slower than the baseline (aim < 10x); "
+          f"peak memory {memory:.2f}x input (aim < 5x)")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
