@@ -12,7 +12,8 @@ that run's alone:
 - the reader: ``read_wxr`` / ``read_disqus``, which builds the full corpus tables.
 
 It prints MB/s and peak resident memory (and its growth over the interpreter with the
-libraries imported), and the reader/baseline ratios.
+libraries imported), the size of the tables the reader returned, and the reader/baseline
+ratios.
 """
 
 from __future__ import annotations
@@ -160,8 +161,10 @@ def _measure(what: str, path: str) -> None:
     else:
         reader = {"wxr": msdiscourse.read_wxr, "disqus": msdiscourse.read_disqus}[what]
         corpus = reader(path)
+        tables = (corpus.posts, corpus.comments, corpus.unparsed)
         result = {"posts": len(corpus.posts), "comments": len(corpus.comments),
-                  "unparsed": len(corpus.unparsed)}
+                  "unparsed": len(corpus.unparsed),
+                  "tables_MB": round(sum(t.memory_usage(deep=True).sum() for t in tables) / 2**20)}
     seconds = time.perf_counter() - start
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
     print(json.dumps({**result, "seconds": seconds, "peak_kb": peak,
