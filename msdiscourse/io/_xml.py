@@ -30,6 +30,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Callable, Iterable, Iterator, Mapping
 
+import pandas as pd
 from lxml import etree
 
 from msdiscourse.errors import ParseError
@@ -245,12 +246,17 @@ def string_columns(corpus, *, posts: Iterable[str] = (), comments: Iterable[str]
     """Return ``corpus`` with a reader's extra columns (``kind``, ``status`` ...) as ``string``.
 
     :meth:`Corpus.from_records` types only the contract columns; extras would stay
-    ``object``.
+    ``object``, and be absent altogether from an empty table. Here they are always there.
     """
-    post_frame = corpus.posts.astype({name: "string" for name in posts if name in corpus.posts})
-    comment_frame = corpus.comments.astype(
-        {name: "string" for name in comments if name in corpus.comments})
-    return corpus.replace(posts=post_frame, comments=comment_frame)
+
+    def typed(frame, names):
+        frame = frame.copy()
+        for name in names:
+            values = frame[name] if name in frame else None
+            frame[name] = pd.Series(values, index=frame.index, dtype="object").astype("string")
+        return frame
+
+    return corpus.replace(posts=typed(corpus.posts, posts), comments=typed(corpus.comments, comments))
 
 
 class _Utf8Reader:

@@ -213,3 +213,13 @@ def test_read_corpus_sniffs_and_reads_the_three_real_exports(shared_corpus):
     assert len(corpus.comments) == 30 + 6 + 1
     assert corpus.comments["comment_id"].is_unique
     assert set(corpus.comments["kind"].dropna()) == {"comment", "pingback"}
+
+
+def test_extra_columns_exist_even_without_comments():
+    corpus = read_wxr(io.StringIO(
+        '<rss xmlns:wp="http://wordpress.org/export/1.1/"><channel>'
+        "<item><title>Quiet post</title><wp:post_id>9</wp:post_id></item></channel></rss>"))
+    assert corpus.comments.empty
+    assert {c: str(corpus.comments[c].dtype) for c in ("kind", "status")} == {
+        "kind": "string", "status": "string"}
+    assert corpus.posts[["post_id", "kind"]].values.tolist() == [["wxr:9", "post"]]
