@@ -39,11 +39,13 @@ is page chrome and is not kept, line by line or otherwise.
 from __future__ import annotations
 
 import copy
+import functools
 import re
 from pathlib import Path
-from typing import Iterable
+from typing import Iterable, NamedTuple
 
 import pandas as pd
+import soupsieve
 from bs4 import BeautifulSoup, Tag
 
 from msdiscourse.corpus import Corpus, make_comment_id, make_post_id
@@ -57,14 +59,16 @@ __all__ = ["read_html_page"]
 # "comment" (or "pingback"/"trackback"); Blogger threaded comments are li.comment.
 _COMMENT_CLASSES = ("comment", "pingback", "trackback")
 _COMMENT_TAGS = ("li", "div", "article")
-_COMMENT_AREAS = (
-    "ol.commentlist, ul.commentlist, div.commentlist, ol.comment-list, ul.comment-list, "
-    "div.comment-list, .comment-thread, .comments-content"
-)
+#: classes of the elements that hold a page's comments (WordPress lists, Blogger threads)
+_AREA_CLASSES = {"commentlist", "comment-list", "comment-thread", "comments-content"}
+_BODY_CLASSES = {"entry-content", "post-body"}
+#: furniture headings: the comments section's title and sidebar widget titles
+_HEADING_CLASSES = {"comments-title", "widget-title", "widgettitle"}
 #: the elements that wrap a comment's replies (not part of the comment itself)
 _REPLY_WRAPPERS = {"children", "comment-replies", "comment-thread"}
 _WP_ID = re.compile(r"^(?:li-|div-)?comment-(\d+)$")
 _BLOGGER_ID = re.compile(r"^c(\d+)$")
+_SPACE_BETWEEN_BRS = re.compile(r"<br/>\s+(?=<br/>)")
 _SHOW_COMMENT = re.compile(r"[?&]showComment=(\d{10,13})")
 _WORDPRESS_AT = re.compile(r"\s+at\s+", re.IGNORECASE)
 
@@ -138,19 +142,72 @@ def _is_comment(element: Tag) -> bool:
     return element.name in _COMMENT_TAGS and any(c in _COMMENT_CLASSES for c in _classes(element))
 
 
-def _nearest_comment(element: Tag, comments: set[int]) -> Tag | None:
+def _nearest_comment(element: Tag, comment_ids: set[int]) -> Tag | None:
     for ancestor in element.parents:
-        if id(ancestor) in comments:
+        if id(ancestor) in comment_ids:
             return ancestor
     return None
 
 
-def _own(element: Tag, selector: str, comments: set[int]) -> Tag | None:
-    """The first match of ``selector`` inside ``element`` that is not inside a reply."""
-    for match in element.select(selector):
-        if _nearest_comment(match, comments) is element:
-            return match
-    return None
+@functools.cache
+def _selector(css: str):
+    return soupsieve.compile(css)
+
+
+class _CommentIndex:
+    """The page's comment elements, and for each the tags that are its own (not its replies').
+
+    Looking a field up among a comment's own tags keeps the reader linear in the page size:
+    a top-level comment with a thousand nested replies is not searched a thousand times.
+    """
+
+    def __init__(self, elements: list[Tag]) -> None:
+        self.elements = elements
+        self.ids = {id(element) for element in elements}
+        self._own_tags: dict[int, list[Tag]] = {}
+
+    def own_tags(self, element: Tag) -> list[Tag]:
+        """Tags inside ``element`` in page order, not descending into replies."""
+        key = id(element)
+        if key not in self._own_tags:
+            tags: list[Tag] = []
+            stack = [c for c in reversed(element.contents) if isinstance(c, Tag)]
+            while stack:
+                node = stack.pop()
+                if id(node) in self.ids or set(_classes(node)) & _REPLY_WRAPPERS:
+                    continue
+                tags.append(node)
+                stack.extend(c for c in reversed(node.contents) if isinstance(c, Tag))
+            self._own_tags[key] = tags
+        return self._own_tags[key]
+
+    def own(self, element: Tag, css: str) -> Tag | None:
+        """The first of ``element``'s own tags that matches the CSS selector ``css``."""
+        selector = _selector(css)
+        needed = _needed_classes(css)
+        for tag in self.own_tags(element):
+            # a cheap class test first: soupsieve's full match costs ~20 µs a tag
+            if needed is not None and not any(n <= set(_classes(tag)) for n in needed):
+                continue
+            if selector.match(tag):
+                return tag
+        return None
+
+
+@functools.cache
+def _needed_classes(css: str) -> list[set[str]] | None:
+    """For each comma part of ``css``, the classes its last compound selector requires.
+
+    ``None`` when some part requires no class (then every tag must be tried).
+    """
+    needed = []
+    for part in css.split(","):
+        last = part.strip().split()[-1]
+        classes = set(re.findall(r"\.([\w-]+)", re.sub(r"\[[^\]]*\]", "", last)))
+        if not classes:
+            return None
+        needed.append(classes)
+    return needed
 
 
 def _clean(text: str | None) -> str | None:
@@ -162,34 +219,27 @@ def _clean(text: str | None) -> str | None:
 
 def _text_of(element: Tag, drop: str | None = None) -> str:
     """Plain text of an element: paragraphs kept, newlines in the source only spacing."""
-    element = copy.copy(element)  # the page's tree is left as parsed
     if drop:
+        element = copy.copy(element)  # the page's tree is left as parsed
         for unwanted in element.select(drop):
             unwanted.decompose()
+    markup = element.decode_contents()
     # Blogger writes "text<br />\n<br />\ntext": the newline between the two <br> is only
     # source formatting, and html_to_text(keep_newlines=False) would count it as text and
-    # see two single line breaks instead of a paragraph break
-    for string in element.find_all(string=True):
-        if not string.strip() and _is_br(string.previous_sibling) and _is_br(string.next_sibling):
-            string.extract()
-    return normalise_text(html_to_text(element.decode_contents(), keep_newlines=False))
+    # see two single line breaks instead of a paragraph break. (BeautifulSoup writes every
+    # <br> back as "<br/>", so the pattern is exact.)
+    markup = _SPACE_BETWEEN_BRS.sub("<br/>", markup)
+    text = html_to_text(markup, keep_newlines=False)
+    return text if text.isascii() else normalise_text(text)  # mojibake needs non-ASCII
 
 
-def _is_br(node) -> bool:
-    return isinstance(node, Tag) and node.name == "br"
-
-
-def _last_line(element: Tag, comments: set[int] | None = None) -> int | None:
-    """The start line of the last tag inside ``element``, not descending into its replies."""
-    last = element.sourceline or 0
-    stack = [child for child in element.children if isinstance(child, Tag)]
-    while stack:
-        node = stack.pop()
-        if comments is not None and (id(node) in comments or set(_classes(node)) & _REPLY_WRAPPERS):
-            continue
-        last = max(last, node.sourceline or 0)
-        stack.extend(child for child in node.children if isinstance(child, Tag))
-    return last or None
+def _last_line(element: Tag, comments: _CommentIndex | None = None) -> int | None:
+    """The start line of the last tag inside ``element``, not counting its replies."""
+    if comments is not None:
+        tags = comments.own_tags(element)
+    else:
+        tags = element.find_all(True)
+    return max([element.sourceline or 0] + [tag.sourceline or 0 for tag in tags]) or None
 
 
 def _parse_when(value: str | None) -> pd.Timestamp | None:
@@ -224,9 +274,9 @@ def _machine_date(element: Tag) -> tuple[str | None, str | None]:
     return None, None
 
 
-def _comment_date(element: Tag, comments: set[int]) -> tuple[pd.Timestamp | None, str | None]:
+def _comment_date(element: Tag, comments: _CommentIndex) -> tuple[pd.Timestamp | None, str | None]:
     for selector in _DATE_SELECTORS:
-        holder = _own(element, selector, comments)
+        holder = comments.own(element, selector)
         if holder is None:
             continue
         machine, shown = _machine_date(holder)
@@ -239,21 +289,21 @@ def _comment_date(element: Tag, comments: set[int]) -> tuple[pd.Timestamp | None
         if shown:
             shown = re.sub(r"\s*\(?Edit\)?\s*$", "", shown)
             return _parse_when(shown), shown
-    machine, shown = _machine_date(element) if _own(element, "time[datetime]", comments) else (None, None)
-    return _parse_when(machine), shown
+    dated = comments.own(element, "time[datetime]")
+    if dated is None:
+        return None, None
+    return _parse_when(dated["datetime"]), _clean(dated.get_text(" "))
 
 
-def _comment_local_id(element: Tag) -> str | None:
-    candidates = [element] + element.find_all(id=True, recursive=False)
-    body = element.find(["div", "article"], id=True)
-    if body is not None:
-        candidates.append(body)
-    for candidate in candidates:
-        identifier = str(candidate.get("id") or "")
+def _comment_local_id(element: Tag, comments: _CommentIndex) -> str | None:
+    """The number in the comment's id, or in its own first ``div``/``article`` with an id."""
+    identifier = str(element.get("id") or "")
+    match = _WP_ID.match(identifier) or _BLOGGER_ID.match(identifier)
+    if match is None:  # Twenty Ten: li#li-comment-N, but themes differ; try the inner box
+        inner = comments.own(element, "div[id], article[id]")
+        identifier = str(inner.get("id") or "") if inner is not None else ""
         match = _WP_ID.match(identifier) or _BLOGGER_ID.match(identifier)
-        if match:
-            return match.group(1)
-    return None
+    return match.group(1) if match else None
 
 
 def _kind(element: Tag) -> str:
@@ -273,14 +323,15 @@ def _first(root: Tag, selectors: Iterable[str]) -> Tag | None:
 
 
 def _meta(soup: BeautifulSoup, *names: str) -> str | None:
+    head = soup.head or soup  # <meta> belongs in <head>; searching only there is quick
     for name in names:
-        tag = soup.find("meta", attrs={"property": name}) or soup.find("meta", attrs={"name": name})
+        tag = head.find("meta", attrs={"property": name}) or head.find("meta", attrs={"name": name})
         if tag is not None and tag.get("content"):
             return str(tag["content"])
     return None
 
 
-def _post_fields(soup: BeautifulSoup, body: Tag) -> dict:
+def _post_fields(soup: BeautifulSoup, body: Tag, date_headers: list[Tag]) -> dict:
     container = body
     for ancestor in body.parents:
         if not isinstance(ancestor, Tag) or ancestor.name in ("body", "html", "[document]"):
@@ -303,19 +354,27 @@ def _post_fields(soup: BeautifulSoup, body: Tag) -> dict:
     author = _clean(author_tag.get_text(" ")) if author_tag is not None else None
     author = author or _clean(_meta(soup, "author", "article:author"))
 
+    # machine-readable dates first, then the page's meta, then dates as displayed
     published = None
     for selector in ("time.entry-date.published[datetime]", "time.published[datetime]",
                      "time.entry-date[datetime]", "abbr.published[title]",
-                     "[itemprop=datePublished]", ".entry-date", ".post-timestamp", ".date-header"):
-        found = soup.select_one(selector) if selector == ".date-header" else scope.select_one(selector)
+                     "[itemprop=datePublished]", "meta", ".entry-date", ".post-timestamp",
+                     ".date-header"):
+        if selector == "meta":
+            published = _parse_when(_meta(soup, "article:published_time"))
+            if published is not None:
+                break
+            continue
+        if selector == ".date-header":  # outside the post, above it
+            found = date_headers[0] if date_headers else None
+        else:
+            found = scope.select_one(selector)
         if found is None:
             continue
         value = found.get("datetime") or found.get("title") or found.get("content") or found.get_text(" ")
         published = _parse_when(value)
         if published is not None:
             break
-    if published is None:
-        published = _parse_when(_meta(soup, "article:published_time"))
 
     tags = list(dict.fromkeys(
         _clean(link.get_text(" ")) for link in scope.select("a[rel~=tag]") if _clean(link.get_text(" "))
@@ -329,7 +388,7 @@ def _post_fields(soup: BeautifulSoup, body: Tag) -> dict:
     post_id_meta = scope.select_one("meta[itemprop=postId]")
     if local_id is None and post_id_meta is not None:
         local_id = str(post_id_meta.get("content") or "") or None
-    canonical = soup.find("link", rel="canonical")
+    canonical = (soup.head or soup).find("link", rel="canonical")
     url = (canonical.get("href") if canonical is not None else None) or _meta(soup, "og:url")
     return {"title": title, "author": author, "published": published, "tags": tags,
             "local_id": local_id, "url": url, "byline": byline_tag, "title_tag": title_tag}
@@ -395,12 +454,13 @@ def read_html_page(path_or_buffer, *, on_error: str = "raise") -> Corpus:
     _check_is_html(text, source)
     soup = BeautifulSoup(text, "html.parser")
 
-    comment_elements = _find_comments(soup)
-    in_comments = {id(e) for e in comment_elements}
+    scan = _scan(soup)
+    comments_index = _CommentIndex(scan.comments)
     body = None
-    for candidate in soup.select(".entry-content, .post-body"):
+    for candidate in scan.bodies:
         # TwentyTwenty gives comment texts the class entry-content too
-        if id(candidate) not in in_comments and _nearest_comment(candidate, in_comments) is None:
+        if (id(candidate) not in comments_index.ids
+                and _nearest_comment(candidate, comments_index.ids) is None):
             body = candidate
             break
     if body is None:
@@ -409,7 +469,7 @@ def read_html_page(path_or_buffer, *, on_error: str = "raise") -> Corpus:
                                   "entry-content or post-body)",
                          found="an HTML page without one", remedy=None)
 
-    fields = _post_fields(soup, body)
+    fields = _post_fields(soup, body, scan.date_headers)
     stem = Path(source).stem if source != "<buffer>" else "page"
     post_id = make_post_id(stem, fields["local_id"])
     name = Path(source).name
@@ -426,14 +486,14 @@ def read_html_page(path_or_buffer, *, on_error: str = "raise") -> Corpus:
                           "line_start": fields["byline"].sourceline,
                           "line_end": fields["byline"].sourceline,
                           "text": _clean(fields["byline"].get_text(" "))})
-    for heading in soup.select(".comments-title, #comments > h4, #comments > h2, #comments > h3, "
-                               ".widget-title, .widget > h2, .widgettitle"):
+    for heading in scan.headings:
         furniture.append({"source": name, "post_id": post_id, "kind": "heading",
                           "line_start": heading.sourceline, "line_end": heading.sourceline,
                           "text": _clean(heading.get_text(" "))})
 
-    comments = _read_comments(comment_elements, in_comments, post_id, policy)
-    comments += _read_classic_blogger(soup, post_id, len(comments))
+    comments = _read_comments(comments_index, post_id, policy)
+    for block in scan.comment_blocks:
+        comments += _read_classic_blogger(block, post_id, len(comments))
     corpus = Corpus.from_records(posts=[post], comments=comments, unparsed=policy.rows,
                                  furniture=furniture)
     # the reader's own columns get the same nullable string dtype as the contract ones
@@ -446,26 +506,55 @@ def read_html_page(path_or_buffer, *, on_error: str = "raise") -> Corpus:
     return corpus.replace(posts=posts, comments=comments_frame)
 
 
-def _find_comments(soup: BeautifulSoup) -> list[Tag]:
-    """Comment elements inside the page's comment areas, in page order."""
-    found: list[Tag] = []
-    seen: set[int] = set()
-    for area in soup.select(_COMMENT_AREAS):
-        for element in area.find_all(_COMMENT_TAGS):
-            if _is_comment(element) and id(element) not in seen:
-                seen.add(id(element))
-                found.append(element)
-    order = {id(e): i for i, e in enumerate(soup.find_all(_COMMENT_TAGS))}
-    return sorted(found, key=lambda e: order[id(e)])
+class _Scan(NamedTuple):
+    comments: list[Tag]
+    bodies: list[Tag]
+    headings: list[Tag]
+    date_headers: list[Tag]    # Blogger's "Friday, 14 July 2017" above a post
+    comment_blocks: list[Tag]  # Blogger's classic dl#comments-block
 
 
-def _read_comments(elements: list[Tag], in_comments: set[int], post_id: str,
-                   policy: ErrorPolicy) -> list[dict]:
+def _scan(soup: BeautifulSoup) -> _Scan:
+    """One pass over the page: comment elements (inside the comment areas), post-body
+    candidates and furniture headings, each in page order.
+
+    A pass in Python with plain class tests; CSS selectors over the whole page cost
+    seconds on a page with thousands of comments.
+    """
+    areas: set[int] = set()
+    candidates: list[Tag] = []
+    bodies: list[Tag] = []
+    headings: list[Tag] = []
+    date_headers: list[Tag] = []
+    comment_blocks: list[Tag] = []
+    for tag in soup.find_all(True):
+        classes = set(_classes(tag))
+        if classes & _AREA_CLASSES:
+            areas.add(id(tag))
+        if tag.name in _COMMENT_TAGS and classes.intersection(_COMMENT_CLASSES):
+            candidates.append(tag)
+        if classes & _BODY_CLASSES:
+            bodies.append(tag)
+        if "date-header" in classes:
+            date_headers.append(tag)
+        if tag.name == "dl" and tag.get("id") == "comments-block":
+            comment_blocks.append(tag)
+        parent = tag.parent
+        if classes & _HEADING_CLASSES or (
+                tag.name in ("h2", "h3", "h4") and parent is not None and (
+                    parent.get("id") == "comments"
+                    or (tag.name == "h2" and "widget" in _classes(parent)))):
+            headings.append(tag)
+    comments = [tag for tag in candidates if any(id(parent) in areas for parent in tag.parents)]
+    return _Scan(comments, bodies, headings, date_headers, comment_blocks)
+
+
+def _read_comments(comments: _CommentIndex, post_id: str, policy: ErrorPolicy) -> list[dict]:
     records: list[dict] = []
     comment_id_of: dict[int, str] = {}
     used_ids: dict[str, int] = {}
-    for position, element in enumerate(elements, start=1):
-        local_id = _comment_local_id(element) or f"n{position}"
+    for position, element in enumerate(comments.elements, start=1):
+        local_id = _comment_local_id(element, comments) or f"n{position}"
         flags = []
         used_ids[local_id] = used_ids.get(local_id, 0) + 1
         if used_ids[local_id] > 1:  # a page saved twice into itself, or a broken theme
@@ -476,19 +565,19 @@ def _read_comments(elements: list[Tag], in_comments: set[int], post_id: str,
 
         text_holder = None
         for selector in _TEXT_SELECTORS:
-            text_holder = _own(element, selector, in_comments)
+            text_holder = comments.own(element, selector)
             if text_holder is not None:
                 break
         kind = _kind(element)
         if text_holder is not None:
             text = _text_of(text_holder)
         else:
-            body = _own(element, ".comment-body", in_comments)
+            body = comments.own(element, ".comment-body")
             if body is None and kind != "comment":
                 body = element  # Twenty Ten prints a pingback as a bare <p> in the <li>
             text = _text_of(body, _NOT_TEXT + ", .edit-link") if body is not None else ""
         line_start = element.sourceline
-        line_end = _last_line(element, in_comments)
+        line_end = _last_line(element, comments)
         if not text:
             own_text = _text_of(element, ".children, .comment-replies, .comment-thread, "
                                          ".comment, .pingback, .trackback")
@@ -503,7 +592,7 @@ def _read_comments(elements: list[Tag], in_comments: set[int], post_id: str,
         parent = element
         parent_id = None
         while True:  # the nearest enclosing comment that was read
-            parent = _nearest_comment(parent, in_comments)
+            parent = _nearest_comment(parent, comments.ids)
             if parent is None:
                 break
             parent_id = comment_id_of.get(id(parent))
@@ -512,16 +601,16 @@ def _read_comments(elements: list[Tag], in_comments: set[int], post_id: str,
 
         author_tag = None
         for selector in _AUTHOR_SELECTORS:
-            author_tag = _own(element, selector, in_comments)
+            author_tag = comments.own(element, selector)
             if author_tag is not None:
                 break
         author = None
         if author_tag is not None:
             author = _text_of(author_tag, ".says, .screen-reader-text, img, .avatar")
             author = _clean(author)
-        published, date_text = _comment_date(element, in_comments)
+        published, date_text = _comment_date(element, comments)
         if kind != "comment" and author is None:
-            link = _own(element, "a.url, a[href]", in_comments)
+            link = comments.own(element, "a.url, a[href]")
             author = _clean(link.get_text(" ")) if link is not None else None
         records.append({
             "comment_id": comment_id, "post_id": post_id, "parent_id": parent_id,
@@ -532,11 +621,8 @@ def _read_comments(elements: list[Tag], in_comments: set[int], post_id: str,
     return records
 
 
-def _read_classic_blogger(soup: BeautifulSoup, post_id: str, already: int) -> list[dict]:
+def _read_classic_blogger(block: Tag, post_id: str, already: int) -> list[dict]:
     """Blogger's non-threaded comments: ``dl#comments-block`` of dt/dd triplets (flat)."""
-    block = soup.select_one("dl#comments-block")
-    if block is None:
-        return []
     records = []
     for position, author_tag in enumerate(block.find_all("dt", class_="comment-author"),
                                           start=already + 1):

@@ -266,3 +266,19 @@ def test_input_is_not_changed_and_no_warning_on_clean_pages():
         warnings.simplefilter("error")
         for page in PAGES:
             read_html_page(page, on_error="warn")
+
+
+@pytest.mark.slow
+def test_the_benchmark_runs_quick(tmp_path):
+    import subprocess
+    import sys
+
+    from tests.conftest import PROJECT_DIR
+
+    result = subprocess.run(
+        [sys.executable, str(PROJECT_DIR / "benchmarks" / "bench_pages_tables.py"), "--quick"],
+        capture_output=True, text=True, timeout=300, cwd=PROJECT_DIR)
+    assert result.returncode == 0, result.stderr
+    assert "read_html_page: page-200.html" in result.stdout
+    assert "read_comments_table: comments-5000.csv" in result.stdout
+    assert result.stdout.count("reader/baseline: time x") == 2
