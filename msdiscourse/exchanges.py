@@ -164,13 +164,29 @@ def _quoted_sentences(source: str) -> list[str]:
     return [s for s in sentences if len(s.split()) >= MIN_QUOTE_WORDS]
 
 
-def _reproduces(reply: str, source: str, flagged: list[str]) -> bool:
-    """Whether ``reply`` repeats a sentence of ``source`` (or a flagged quote found in it)."""
-    reply_norm = f" {_normalise(reply)} "
-    source_norm = f" {_normalise(source)} "
-    if any(f" {sentence} " in reply_norm for sentence in _quoted_sentences(source)):
-        return True
-    return any(f" {q} " in source_norm for q in flagged if q)
+class _Quoting:
+    """Whether a reply repeats what it answers; each text is normalised once."""
+
+    def __init__(self) -> None:
+        self._normalised: dict[str, str] = {}
+        self._sentences: dict[str, list[str]] = {}
+
+    def _norm(self, text: str) -> str:
+        if text not in self._normalised:
+            self._normalised[text] = f" {_normalise(text)} "
+        return self._normalised[text]
+
+    def reproduces(self, reply, source, flagged: list[str]) -> bool:
+        """True when ``reply`` repeats a sentence of ``source`` (or a flagged quote found in it)."""
+        if not isinstance(source, str) or not isinstance(reply, str):
+            return False
+        if source not in self._sentences:
+            self._sentences[source] = _quoted_sentences(source)
+        reply_norm = self._norm(reply)
+        if any(f" {sentence} " in reply_norm for sentence in self._sentences[source]):
+            return True
+        source_norm = self._norm(source)
+        return any(f" {q} " in source_norm for q in flagged if q)
 
 
 # -- tone and markers -----------------------------------------------------------------------
@@ -263,9 +279,10 @@ def reply_exchanges(corpus: Corpus, roles: pd.DataFrame, tone: pd.DataFrame | No
     post_roles
         The role of each post's author (``post_id``, ``role``), the addressee of a
         top-level comment. By default: the role ``roles`` gives the byline author's own
-        comments, else :func:`~msdiscourse.roles.post_roles` with its defaults (a byline
-        author on a research blog is a researcher). Pass ``post_roles(corpus, known=...)``
-        when you gave ``assign_roles`` your own knowledge.
+        comments (so ``known=`` given to ``assign_roles`` carries over), else researcher,
+        as :func:`~msdiscourse.roles.post_roles` decides for a byline author on a research
+        blog; a post without a byline is ``unknown``. Pass
+        ``post_roles(corpus, known=..., blog_is_research=False)`` to decide otherwise.
     sentences
         ``split_sentences`` output: sentences flagged ``is_quote`` also count as quoting
         the parent or the post when their words are found there; and post-body markers
@@ -320,12 +337,14 @@ def reply_exchanges(corpus: Corpus, roles: pd.DataFrame, tone: pd.DataFrame | No
     compound, post_compound = _tone_tables(tone)
     n_markers, marker_rate, post_markers, post_rate = _marker_tables(markers, corpus, sentences)
     known = _known_names(list(comments["author"]) + list(corpus.posts["author"]))
+    quoting = _Quoting()
+    bodies = {post_id: body for post_id, body in zip(corpus.posts["post_id"], corpus.posts["body"])}
 
     rows = []
     for row in comments.itertuples(index=False):
         comment_id, post_id, parent_id = row.comment_id, row.post_id, row.parent_id
         is_top = not isinstance(parent_id, str)
-        body = posts["body"].get(post_id) if post_id in posts.index else None
+        body = bodies.get(post_id)
         if is_top:
             addressee = posts["author"].get(post_id) if post_id in posts.index else pd.NA
             addressee_role = post_role_of.get(post_id, "unknown")
@@ -358,8 +377,8 @@ def reply_exchanges(corpus: Corpus, roles: pd.DataFrame, tone: pd.DataFrame | No
             "addressee_markers": addressee_markers,
             "replier_marker_rate": marker_rate.get(comment_id, pd.NA),
             "addressee_marker_rate": addressee_rate,
-            "quotes_parent": _reproduces(row.text, answered, quotes),
-            "quotes_post": _reproduces(row.text, body, quotes),
+            "quotes_parent": quoting.reproduces(row.text, answered, quotes),
+            "quotes_post": quoting.reproduces(row.text, body, quotes),
             "names_addressed": "; ".join(names) if names else pd.NA,
             "names_addressee": bool(addressee_names & {n.casefold() for n in names}),
         })
@@ -397,23 +416,23 @@ def _flagged_quotes(sentences: pd.DataFrame | None) -> dict[str, list[str]]:
 
 
 def _post_role_table(corpus: Corpus, roles: pd.DataFrame, given: pd.DataFrame | None) -> dict:
+    """Post id -> the role of its byline author."""
     if given is not None:
         return dict(zip(given["post_id"], given["role"].astype("string")))
-    from msdiscourse.roles import post_roles as default_post_roles
+    from msdiscourse.roles import load_role_cues
 
-    defaults = dict(zip(*default_post_roles(corpus)[["post_id", "role"]].astype("string").T.values))
-    if "author" not in roles.columns:
-        return defaults
-    # the byline author's own comments carry the role the user settled on (known=...)
-    by_author = {}
-    for author, role in zip(roles["author"], roles["role"].astype("string")):
-        key = author_key(author)
-        if key is not None and role != "unknown":
-            by_author.setdefault(key, role)
+    byline_role = next(c.role for c in load_role_cues() if c.cue_type == "byline")
+    # the byline author's own comments carry the role settled for them (with known=...)
+    by_author: dict[str, str] = {}
+    if "author" in roles.columns:
+        for author, role in zip(roles["author"], roles["role"].astype("string")):
+            key = author_key(author)
+            if key is not None and role is not pd.NA:
+                by_author.setdefault(key, role)
     table = {}
     for post_id, author in zip(corpus.posts["post_id"], corpus.posts["author"]):
         key = author_key(author)
-        table[post_id] = by_author.get(key, defaults.get(post_id, "unknown")) if key else "unknown"
+        table[post_id] = by_author.get(key, byline_role) if key else "unknown"
     return table
 
 

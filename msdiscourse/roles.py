@@ -111,8 +111,8 @@ POST_ROLE_COLUMNS: tuple[str, ...] = (
 
 # Matching runs on a copy of the text with typographic apostrophes and odd spaces made
 # plain; every replacement keeps the length, so spans point into the original text.
-_PLAIN = str.maketrans({"\u2019": "'", "\u2018": "'", "\u02bc": "'", "\u2032": "'",
-                        "\u00a0": " ", "\u202f": " ", "\u2009": " "})
+_PLAIN = (("\u2019", "'"), ("\u2018", "'"), ("\u02bc", "'"), ("\u2032", "'"),
+          ("\u00a0", " "), ("\u202f", " "), ("\u2009", " "))
 _SENTENCE_END = re.compile(r"[.!?…]+[\"')\]]*\s+|\n\s*")
 _FIRST_SINGULAR = re.compile(r"\b(?:i|me|my|mine|myself)\b", re.IGNORECASE)
 _FIRST_ANY = re.compile(r"\b(?:i|me|my|mine|myself|we|us|our|ours|ourselves)\b", re.IGNORECASE)
@@ -249,6 +249,51 @@ class RoleCue:
     example: str
     counter_example: str
     line: int
+    #: the same pattern split at its top-level "|", each part written for fast scanning
+    scanners: tuple[re.Pattern, ...] = ()
+
+    def finditer(self, text: str):
+        """Every match of the cue in ``text`` (once per span), in order of position."""
+        if len(self.scanners) == 1:
+            yield from self.scanners[0].finditer(text)
+            return
+        matches = {}
+        for scanner in self.scanners:
+            for match in scanner.finditer(text):
+                matches.setdefault((match.start(), match.end()), match)
+        for span in sorted(matches):
+            yield matches[span]
+
+
+# "\bmy ..." scans slowly: Python's regex engine tries a word boundary at every position.
+# "my(?<=\bmy) ..." matches the same text but opens with a literal, which the engine
+# finds by fast substring search (about five times faster on comment text).
+_BOUNDARY_WORD = re.compile(r"\\b([A-Za-z]+)(?![?*+{\w])")
+
+
+def _scanner_source(branch: str) -> str | None:
+    """Rewrite a leading ``\\bWORD`` as ``WORD(?<=\\bWORD)``, or None when it cannot.
+
+    Words of one letter ("I") are left alone: the letter is everywhere, so searching for
+    it first gains nothing.
+    """
+    match = _BOUNDARY_WORD.match(branch)
+    if not match or len(match.group(1)) < 2:
+        return None
+    word = match.group(1)
+    return f"{word}(?<=\\b{word}){branch[match.end():]}"
+
+
+def _scanner_sources(pattern: str) -> list[str]:
+    """The pattern's top-level alternatives rewritten to open with a literal, or the pattern.
+
+    Only when every alternative can be rewritten; the parts together match exactly what
+    the pattern matches (a test checks it on real and demo text).
+    """
+    rewritten = [_scanner_source(branch) for branch in _split_top(pattern)]
+    if all(rewritten):
+        return rewritten
+    return [pattern]
 
 
 @functools.cache
@@ -303,8 +348,11 @@ def load_role_cues(path: str | Path = ROLE_CUES_PATH) -> tuple[RoleCue, ...]:
             raise ValueError(
                 f"{where}: expected a regular expression in 'pattern'; found {row['pattern']!r} ({error})"
             ) from None
+        scanners = tuple(re.compile(source, re.IGNORECASE)
+                         for source in _scanner_sources(expanded))
         cues.append(RoleCue(row["role"], row["rule"], row["cue_type"], row["pattern"], regex,
-                            weight, row["example"], row.get("counter_example") or "", line))
+                            weight, row["example"], row.get("counter_example") or "", line,
+                            scanners))
     return tuple(cues)
 
 
@@ -319,6 +367,17 @@ def _in_scope(cue: RoleCue, sentence: str) -> bool:
     if cue.cue_type == "self_term":
         return bool(_FIRST_SINGULAR.search(sentence)) and not _kin_mention().search(sentence)
     return bool(_FIRST_ANY.search(sentence))
+
+
+def plain_text(text: str) -> str:
+    """Make typographic apostrophes and odd spaces plain, keeping every offset.
+
+    >>> plain_text("I\u2019m on\u00a0Tysabri")
+    "I'm on Tysabri"
+    """
+    for fancy, plain in _PLAIN:  # str.replace runs in C: far faster than str.translate
+        text = text.replace(fancy, plain)
+    return text
 
 
 def _text_cues() -> tuple[RoleCue, ...]:
@@ -397,14 +456,14 @@ def find_role_cues(texts: pd.Series | list[str] | str) -> pd.DataFrame:
     series = pd.Series(texts) if not isinstance(texts, pd.Series) else texts
     labels = list(series.index)
     originals = ["" if (t is None or t is pd.NA) else str(t) for t in series.tolist()]
-    joined = _JOIN.join(originals).translate(_PLAIN)
+    joined = plain_text(_JOIN.join(originals))
     starts, offset = [], 0
     for text in originals:
         starts.append(offset)
         offset += len(text) + len(_JOIN)
     rows = []
     for cue in _text_cues():
-        for match in cue.regex.finditer(joined):
+        for match in cue.finditer(joined):
             if match.end() == match.start():
                 continue
             which = bisect_right(starts, match.start()) - 1

@@ -335,3 +335,14 @@ def test_assign_roles_on_an_empty_corpus():
 def test_assign_roles_rejects_a_frame():
     with pytest.raises(TypeError, match="expected a msdiscourse Corpus; found DataFrame"):
         assign_roles(pd.DataFrame())
+
+
+def test_fast_scanners_match_exactly_what_the_cue_pattern_matches(shared_corpus):
+    texts = [*msd.read_corpus(BLOG_PAGES).comments["text"], *msd.read_corpus(DATA_RAW).comments["text"]]
+    cues = load_role_cues()
+    texts += [c.example for c in cues] + [c.counter_example for c in cues]
+    joined = "\n\x00\n".join(texts)
+    rewritten = [c for c in cues if [s.pattern for s in c.scanners] != [c.regex.pattern]]
+    assert {c.rule for c in rewritten} >= {"my_neuro", "our_research", "kin_has_ms", "fundraising"}
+    for cue in cues:
+        assert [m.span() for m in cue.finditer(joined)] == [m.span() for m in cue.regex.finditer(joined)], cue.rule
