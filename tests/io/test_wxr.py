@@ -223,3 +223,28 @@ def test_extra_columns_exist_even_without_comments():
     assert {c: str(corpus.comments[c].dtype) for c in ("kind", "status")} == {
         "kind": "string", "status": "string"}
     assert corpus.posts[["post_id", "kind"]].values.tolist() == [["wxr:9", "post"]]
+
+
+CYCLE = """<rss xmlns:wp="http://wordpress.org/export/1.2/"><channel>
+<item><title>Loops</title><wp:post_id>4</wp:post_id><wp:post_type>post</wp:post_type>
+ <wp:comment><wp:comment_id>1</wp:comment_id><wp:comment_content>one</wp:comment_content>
+  <wp:comment_date_gmt>2020-01-01 10:00:00</wp:comment_date_gmt><wp:comment_parent>2</wp:comment_parent></wp:comment>
+ <wp:comment><wp:comment_id>2</wp:comment_id><wp:comment_content>two</wp:comment_content>
+  <wp:comment_date_gmt>2020-01-01 11:00:00</wp:comment_date_gmt><wp:comment_parent>1</wp:comment_parent></wp:comment>
+ <wp:comment><wp:comment_id>3</wp:comment_id><wp:comment_content>three</wp:comment_content>
+  <wp:comment_date_gmt>2020-01-01 09:00:00</wp:comment_date_gmt><wp:comment_parent>3</wp:comment_parent></wp:comment>
+ <wp:comment><wp:comment_id>5</wp:comment_id><wp:comment_content>five</wp:comment_content>
+  <wp:comment_date_gmt>2020-01-01 12:00:00</wp:comment_date_gmt><wp:comment_parent>77</wp:comment_parent></wp:comment>
+</item></channel></rss>"""
+
+
+def test_broken_parent_links_are_repaired_and_flagged_not_dropped():
+    corpus = read_wxr(io.StringIO(CYCLE))
+    got = corpus.comments[["comment_id", "parent_id", "depth", "flags"]]
+    assert got.astype(object).where(got.notna(), None).values.tolist() == [
+        ["wxr:4.c3", None, 0, "self_reply"],
+        ["wxr:4.c5", None, 0, "missing_parent"],
+        # the cycle 1 <-> 2 comes last (no top-level start), cut at its first comment
+        ["wxr:4.c1", None, 0, "cycle"],
+        ["wxr:4.c2", "wxr:4.c1", 1, ""],
+    ]
