@@ -70,8 +70,9 @@ SENTENCE_COLUMNS: dict[str, str] = {
 #: "I agree." in a reply repeat the parent by accident, not by quoting it.
 MIN_QUOTE_WORDS = 4
 
-_LINE_BREAK = re.compile(r"\r\n|\r|\n")
-_PARAGRAPH_BREAK = re.compile(r"(?:\r\n|\r|\n)[^\S\r\n]*(?:\r\n|\r|\n)\s*")
+_NEWLINE = r"(?:\r\n|\r(?!\n)|\n)"  # "\r\n" is one line break, never two
+_LINE_BREAK = re.compile(_NEWLINE)
+_PARAGRAPH_BREAK = re.compile(rf"{_NEWLINE}[^\S\r\n]*{_NEWLINE}\s*")
 _QUOTE_CHARS = str.maketrans(
     {
         "\u2018": "'", "\u2019": "'", "\u201a": "'", "\u2032": "'", "`": "'",
