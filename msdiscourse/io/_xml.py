@@ -214,6 +214,20 @@ def order_as_displayed(
     ``comments`` counts as top level here (:meth:`Corpus.from_records` then flags it);
     comments caught in a parent cycle come last, in their given order.
 
+    Parameters
+    ----------
+    comments
+        Records of one post with ``comment_id`` and ``parent_id`` (``None`` = top level).
+    sort_key
+        The order among siblings.
+
+    Returns
+    -------
+    list of dict
+        The same records (not copies), every one of them, in display order.
+
+    Examples
+    --------
     >>> rows = [{"comment_id": "b", "parent_id": "a", "n": 2},
     ...         {"comment_id": "c", "parent_id": None, "n": 3},
     ...         {"comment_id": "a", "parent_id": None, "n": 1}]
@@ -247,6 +261,25 @@ def string_columns(corpus, *, posts: Iterable[str] = (), comments: Iterable[str]
 
     :meth:`Corpus.from_records` types only the contract columns; extras would stay
     ``object``, and be absent altogether from an empty table. Here they are always there.
+
+    Parameters
+    ----------
+    corpus
+        A corpus just built by a reader (not changed).
+    posts, comments
+        The extra column names of each table.
+
+    Returns
+    -------
+    Corpus
+        A new corpus whose extra columns exist and have dtype ``string``.
+
+    Examples
+    --------
+    >>> from msdiscourse.corpus import Corpus
+    >>> corpus = string_columns(Corpus.from_records(posts=[{"post_id": "p"}]), comments=("kind",))
+    >>> str(corpus.comments["kind"].dtype)
+    'string'
     """
 
     def typed(frame, names):
