@@ -397,10 +397,7 @@ def read_convokit(folder: str | Path, *, on_error: str = "raise") -> Corpus:
             "line_end": line,
         })
         comments.append(comment)
-    # Corpus.from_records numbers comments in the order given, per post: group them by
-    # post while keeping the file's order within each post
-    order = {post["post_id"]: index for index, post in enumerate(posts)}
-    comments.sort(key=lambda c: order.get(c["post_id"], len(order)))
+    # file order is kept: Corpus.from_records numbers comments in order within each post
     corpus = Corpus.from_records(posts=posts, comments=comments, unparsed=policy.rows)
     return corpus.replace(posts=_nullable_extras(corpus.posts, POST_COLUMNS),
                           comments=_nullable_extras(corpus.comments, COMMENT_COLUMNS))

@@ -7,6 +7,8 @@ import warnings
 
 import pandas as pd
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from msdiscourse.corpus import Corpus
 from msdiscourse.errors import ParseError
@@ -215,3 +217,34 @@ def test_our_export_loads_in_convokit(tmp_path):
     loaded.dump("redump", base_path=str(tmp_path))
     back = read_convokit(tmp_path / "redump")
     pd.testing.assert_frame_equal(back.comments[TREE], corpus.comments[TREE])
+
+
+@st.composite
+def corpora(draw):
+    """Random posts with random comment forests, authors (some missing) and dates."""
+    n_posts = draw(st.integers(min_value=1, max_value=3))
+    posts = [{"post_id": f"p{i}", "title": draw(st.sampled_from(["A", "B “quoted”", None])),
+              "author": draw(st.sampled_from(["Prof G", None])), "body": "Body",
+              "published": "2020-01-01T00:00:00Z"} for i in range(n_posts)]
+    comments = []
+    for index in range(draw(st.integers(min_value=0, max_value=20))):
+        post = f"p{draw(st.integers(0, n_posts - 1))}"
+        earlier = [c["comment_id"] for c in comments if c["post_id"] == post]
+        parent = draw(st.one_of(st.none(), st.sampled_from(earlier))) if earlier else None
+        comments.append({
+            "comment_id": f"{post}.c{index}", "post_id": post, "parent_id": parent,
+            "author": draw(st.sampled_from(["Ann", "Zoë", None])),
+            "text": draw(st.text(alphabet="ab \n“’…\"\\", max_size=8)),
+            "published": draw(st.one_of(st.none(), st.integers(1_500_000_000, 1_600_000_000).map(
+                lambda s: pd.Timestamp(s, unit="s", tz="UTC")))),
+        })
+    return Corpus.from_records(posts=posts, comments=comments)
+
+
+@settings(max_examples=15, deadline=None)
+@given(corpora())
+def test_any_corpus_survives_the_round_trip(tmp_path_factory, corpus):
+    back = read_convokit(to_convokit(corpus, tmp_path_factory.mktemp("ck")))
+    pd.testing.assert_frame_equal(back.comments[TREE], corpus.comments[TREE])
+    pd.testing.assert_frame_equal(back.posts[["post_id", "title", "author", "published", "body"]],
+                                  corpus.posts[["post_id", "title", "author", "published", "body"]])

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import html
 import io
 import json
 import warnings
 
 import pandas as pd
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from msdiscourse.errors import ParseError, ParseWarning
 from msdiscourse.io.folder import sniff_format
@@ -282,3 +285,65 @@ def test_the_benchmark_runs_quick(tmp_path):
     assert "read_html_page: page-200.html" in result.stdout
     assert "read_comments_table: comments-5000.csv" in result.stdout
     assert result.stdout.count("reader/baseline: time x") == 2
+
+
+@st.composite
+def threads(draw):
+    """Random comment forests in page order: (parent index or None, author, paragraphs)."""
+    n = draw(st.integers(min_value=1, max_value=15))
+    comments = []
+    for index in range(n):
+        parent = draw(st.one_of(st.none(), st.integers(0, index - 1))) if index else None
+        author = draw(st.sampled_from(["Ann", "Bob & Co", "Zoë", "Dr <M>"]))
+        paragraphs = draw(st.lists(
+            st.text(alphabet="ab “’…&<>", min_size=1, max_size=10).filter(lambda t: t.strip()),
+            min_size=1, max_size=3))
+        comments.append((parent, author, [" ".join(p.split()) for p in paragraphs]))
+    return comments
+
+
+def _render(comments, classic: bool) -> str:
+    """The thread as WordPress prints it: html5 (article.comment-body) or classic markup."""
+    children: dict = {}
+    for index, (parent, _, _) in enumerate(comments):
+        children.setdefault(parent, []).append(index)
+
+    def one(index: int) -> str:
+        _, author, paragraphs = comments[index]
+        text = "".join(f"<p>{html.escape(p)}</p>\n" for p in paragraphs)
+        if classic:
+            item = (f"<li class='comment' id='li-comment-{index + 1}'><div id='comment-{index + 1}'>"
+                    f"<div class='comment-author vcard'><cite class='fn'>{html.escape(author)}</cite> "
+                    f"<span class='says'>says:</span></div><div class='comment-meta commentmetadata'>"
+                    f"<a href='#'>March 2, 2015 at 10:{index:02d} am</a></div>"
+                    f"<div class='comment-body'>{text}</div><div class='reply'>Reply</div></div>")
+        else:
+            item = (f"<li id='comment-{index + 1}' class='comment'><article class='comment-body'>"
+                    f"<footer class='comment-meta'><div class='comment-author vcard'>"
+                    f"<b class='fn'>{html.escape(author)}</b> <span class='says'>says:</span></div>"
+                    f"<div class='comment-metadata'><time datetime='2015-03-02T10:{index:02d}:00+00:00'>"
+                    f"x</time></div></footer><div class='comment-content'>{text}</div></article>")
+        if index in children:
+            item += "<ul class='children'>" + "".join(one(c) for c in children[index]) + "</ul>"
+        return item + "</li>\n"
+
+    listing = "".join(one(root) for root in children.get(None, []))
+    return ("<!DOCTYPE html><html><body><div id='post-5' class='post'><h1 class='entry-title'>T</h1>"
+            "<div class='entry-content'><p>Body</p></div></div><div id='comments'>"
+            f"<ol class='{'commentlist' if classic else 'comment-list'}'>{listing}</ol></div></body></html>")
+
+
+@settings(max_examples=25, deadline=None)
+@given(threads(), st.booleans())
+def test_any_thread_written_as_a_page_reads_back_the_same(comments, classic):
+    corpus = read_html_page(io.StringIO(_render(comments, classic)))
+    got = corpus.comments.set_index("comment_id")
+    assert len(got) == len(comments)
+    for index, (parent, author, paragraphs) in enumerate(comments):
+        row = got.loc[f"page:5.c{index + 1}"]
+        want_parent = None if parent is None else f"page:5.c{parent + 1}"
+        assert (None if pd.isna(row["parent_id"]) else row["parent_id"]) == want_parent
+        assert row["author"] == author
+        assert row["text"] == "\n\n".join(paragraphs)
+        assert row["published"] == pd.Timestamp(f"2015-03-02T10:{index:02d}:00Z")
+    assert check_threads(corpus).empty
