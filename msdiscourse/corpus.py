@@ -325,6 +325,8 @@ class Corpus:
         corpora = list(corpora)
         if not corpora:
             return cls()
+        if len(corpora) == 1 and not corpora[0].posts["post_id"].duplicated().any():
+            return corpora[0]  # already typed: re-coercing a large corpus costs seconds
         tables = {}
         for name, columns in _TABLES.items():
             frames = [getattr(c, name) for c in corpora if len(getattr(c, name))]

@@ -44,7 +44,7 @@ import io
 import os
 import re
 from collections import Counter
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
 from typing import IO, Iterable, Union
@@ -94,6 +94,10 @@ _MOJIBAKE_HINT = re.compile(
     "\u0160\u2039\u0152\u017d\u2018\u2019\u201c\u201d\u2022\u2013\u2014\u02dc\u2122\u0161"
     "\u203a\u0153\u017e\u0178]|[\u0080-\u009f]"
 )
+
+
+#: the first character of any such pair: a one-class scan of a whole page is very fast
+_MOJIBAKE_LEAD = re.compile("[\u0080-\u009f\u00c2-\u00f4]")
 
 
 # -- page furniture, as data ------------------------------------------------------------
@@ -184,30 +188,27 @@ def match_furniture(line: str) -> FurnitureRule | None:
 
 
 # -- reading --------------------------------------------------------------------------
-@dataclass
 class _Comment:
-    """A comment being assembled (or a bullet that could not be placed)."""
+    """A comment being assembled, or a bullet that could not be placed (``comment_id`` None)."""
 
-    bullet_line: int
-    indent: int
-    depth: int
-    comment_id: str | None  # None: the bullet could not be placed (an unparsed block)
-    parent_id: str | None
-    paragraphs: list[list[str]]
-    lines: list[tuple[int, str]] = field(default_factory=list)  # (line number, raw text)
-    spans: list[list[int]] = field(default_factory=list)
-    error: tuple[str, str] | None = None  # (expected, found) for an unplaced bullet
+    __slots__ = ("bullet_line", "indent", "comment_id", "parent_id", "paragraphs", "spans",
+                 "last_line", "error", "raw")
+
+    def __init__(self, bullet_line: int, indent: int, comment_id: str | None,
+                 parent_id: str | None, first_text: str) -> None:
+        self.bullet_line = bullet_line
+        self.indent = indent
+        self.comment_id = comment_id
+        self.parent_id = parent_id
+        self.paragraphs: list[list[str]] = [[first_text]]
+        self.spans: list[list[int]] = [[bullet_line, bullet_line]]
+        self.last_line = bullet_line
+        self.error: tuple[str, str] | None = None  # (expected, found) for an unplaced bullet
+        self.raw: list[str] | None = None  # the raw lines, kept only for an unplaced bullet
 
 
 def _span_text(spans: list[list[int]]) -> str:
     return ",".join(f"{a}-{b}" for a, b in spans)
-
-
-def _extend_spans(spans: list[list[int]], line_number: int, contiguous: bool) -> None:
-    if contiguous and spans:
-        spans[-1][1] = line_number
-    else:
-        spans.append([line_number, line_number])
 
 
 def _or_list(values: list[int]) -> str:
@@ -332,43 +333,45 @@ def _infer_indents(bullet_indents: list[int]) -> tuple[int, int]:
 def _parse_page(text: str, source: str, post_id: str, policy: ErrorPolicy) -> dict:
     """Parse one page's text into plain records (no DataFrame work: it runs per line)."""
     raw_lines = _split_lines(text)
-    may_be_mojibake = _MOJIBAKE_HINT.search(text) is not None  # one scan; most pages are clean
-    # content lines: (line number, indent, stripped text, blank line before it)
-    content: list[tuple[int, int, str, bool]] = []
+    may_be_mojibake = _MOJIBAKE_LEAD.search(text) is not None  # one fast scan; most pages are clean
+    # content lines: (line number, indent, stripped text, blank line before it, bullet)
+    # where bullet is None or (bullet character, text after the bullet)
+    content: list[tuple[int, int, str, bool, tuple[str, str] | None]] = []
+    comments_start = -1
+    bullet_indents: list[int] = []  # indents of the bullets from the first comment on
     gap = False
+    edge, bullet_first, bullet_re = _EDGE_SPACE, _BULLET_FIRST, _BULLET_RE
     for number, line in enumerate(raw_lines, start=1):
-        stripped = line.strip(_EDGE_SPACE)
+        stripped = line.strip(edge)
         if not stripped:
             gap = True
             continue
-        if may_be_mojibake and _MOJIBAKE_HINT.search(stripped):
+        if may_be_mojibake and _MOJIBAKE_LEAD.search(stripped) and _MOJIBAKE_HINT.search(stripped):
             stripped = normalise_text(stripped)
-        if line[0] in _EDGE_SPACE:
+        if line[0] in edge:
             if "\t" in line:
                 line = line.expandtabs(_TAB_SIZE)
-            indent = len(line) - len(line.lstrip(_EDGE_SPACE))
+            indent = len(line) - len(line.lstrip(edge))
         else:
             indent = 0
-        content.append((number, indent, stripped, gap))
+        bullet = None
+        if stripped[0] in bullet_first:
+            found = bullet_re.match(stripped)
+            if found is not None:
+                char = found.group(1) or found.group(2)
+                bullet = (char, stripped[found.end():])
+                if comments_start < 0 and (indent > 0 or char in _STRONG_BULLETS):
+                    comments_start = len(content)
+                if comments_start >= 0:
+                    bullet_indents.append(indent)
+        content.append((number, indent, stripped, gap, bullet))
         gap = False
     if not content:
         policy.fatal(None, expected="a page dump (a title, a body and comments)",
                      found="an empty file" if not text else "only blank lines")
-
-    bullets: list[tuple[str, str] | None] = []
-    comments_start = len(content)
-    for index, (_, indent, stripped, _) in enumerate(content):
-        found = _BULLET_RE.match(stripped) if stripped[0] in _BULLET_FIRST else None
-        if found is None:
-            bullets.append(None)
-            continue
-        char = found.group(1) or found.group(2)
-        bullets.append((char, stripped[found.end():]))
-        if comments_start == len(content) and (indent > 0 or char in _STRONG_BULLETS):
-            comments_start = index
-    base, step = _infer_indents(
-        [content[i][1] for i in range(comments_start, len(content)) if bullets[i] is not None]
-    )
+    if comments_start < 0:
+        comments_start = len(content)
+    base, step = _infer_indents(bullet_indents)
 
     post = {
         "post_id": post_id, "source": source, "source_format": "pagedump",
@@ -401,14 +404,14 @@ def _parse_page(text: str, source: str, post_id: str, policy: ErrorPolicy) -> di
     in_block = False
     expecting = "title"
     for index in range(comments_start):
-        number, indent, stripped, gap = content[index]
+        number, indent, stripped, gap, _ = content[index]
         rule = match_furniture(stripped)
         if rule is not None:
             add_furniture(number, stripped, "furniture")
             in_block = rule.block or in_block  # a plain heading inside a block does not end it
             previous_owner = "furniture"
             continue
-        if expecting in ("title", "tags") and _TAGS_RE.match(stripped):
+        if expecting != "body" and _TAGS_RE.match(stripped):
             post["tags"] = [t.strip(_EDGE_SPACE) for t in _TAG_RE.findall(stripped) if t.strip(_EDGE_SPACE)]
             post["tags_line"] = number
             expecting = "body"
@@ -437,7 +440,10 @@ def _parse_page(text: str, source: str, post_id: str, policy: ErrorPolicy) -> di
             body_paragraphs.append([stripped])
         else:
             body_paragraphs[-1].append(stripped)
-        _extend_spans(body_spans, number, previous_owner == "body")
+        if previous_owner == "body":
+            body_spans[-1][1] = number
+        else:
+            body_spans.append([number, number])
         previous_owner = "body"
 
     if body_paragraphs:
@@ -456,14 +462,14 @@ def _parse_page(text: str, source: str, post_id: str, policy: ErrorPolicy) -> di
             return
         if comment.comment_id is None:
             expected, found = comment.error
-            policy.unplaced(comment.bullet_line, comment.lines[-1][0],
-                            "\n".join(raw for _, raw in comment.lines),
+            policy.unplaced(comment.bullet_line, comment.last_line, "\n".join(comment.raw),
                             reason="bullet_indent", expected=expected, found=found)
             return
         author = None
         paragraphs = comment.paragraphs
-        if len(comment.lines) > 1:
-            name = _signature_name(paragraphs[-1][-1])
+        last = paragraphs[-1][-1]
+        if comment.last_line != comment.bullet_line and last[0] in "–—":
+            name = _signature_name(last)
             if name is not None:
                 author = name
                 paragraphs[-1].pop()
@@ -472,34 +478,29 @@ def _parse_page(text: str, source: str, post_id: str, policy: ErrorPolicy) -> di
         comments.append({
             "comment_id": comment.comment_id, "post_id": post_id,
             "parent_id": comment.parent_id, "author": author,
-            "text": "\n\n".join("\n".join(p) for p in paragraphs),
-            "line_start": comment.bullet_line, "line_end": comment.lines[-1][0],
+            "text": "\n\n".join(["\n".join(p) for p in paragraphs]),
+            "line_start": comment.bullet_line, "line_end": comment.last_line,
             "spans": _span_text(comment.spans),
         })
 
     for index in range(comments_start, len(content)):
-        number, indent, stripped, gap = content[index]
-        bullet = bullets[index]
+        number, indent, stripped, gap, bullet = content[index]
         if bullet is not None:
             close(current)
             in_block = False
-            allowed = list(range(base, base + step * (len(stack) + 1), step))
-            first_text = bullet[1]
-            if indent in allowed:
-                depth = (indent - base) // step
+            offset = indent - base
+            depth = offset // step
+            if offset >= 0 and offset % step == 0 and depth <= len(stack):
                 del stack[depth:]
                 position += 1
                 comment_id = make_comment_id(post_id, position)
-                current = _Comment(number, indent, depth, comment_id,
-                                   stack[-1] if stack else None, [[first_text]])
+                current = _Comment(number, indent, comment_id, stack[-1] if stack else None, bullet[1])
                 stack.append(comment_id)
             else:
-                current = _Comment(
-                    number, indent, -1, None, None, [[first_text]],
-                    error=(f"a comment bullet at indent {_or_list(allowed)}", f"indent {indent}"),
-                )
-            current.lines.append((number, raw_lines[number - 1]))
-            _extend_spans(current.spans, number, False)
+                allowed = _or_list(list(range(base, base + step * (len(stack) + 1), step)))
+                current = _Comment(number, indent, None, None, bullet[1])
+                current.error = (f"a comment bullet at indent {allowed}", f"indent {indent}")
+                current.raw = [raw_lines[number - 1]]
             previous_owner = current
             continue
         # a signature may stand level with its bullet instead of past it
@@ -507,17 +508,23 @@ def _parse_page(text: str, source: str, post_id: str, policy: ErrorPolicy) -> di
             indent > current.indent
             or (indent == current.indent and _signature_name(stripped) is not None)
         ):
-            rule = match_furniture(stripped)
-            if rule is not None and rule.in_comments:
-                add_furniture(number, stripped, "furniture")
-                previous_owner = "furniture"
-                continue
+            if len(stripped) <= _SHORT_LINE:
+                rule = match_furniture(stripped)
+                if rule is not None and rule.in_comments:
+                    add_furniture(number, stripped, "furniture")
+                    previous_owner = "furniture"
+                    continue
             if gap:
                 current.paragraphs.append([stripped])
             else:
                 current.paragraphs[-1].append(stripped)
-            current.lines.append((number, raw_lines[number - 1]))
-            _extend_spans(current.spans, number, previous_owner is current)
+            if previous_owner is current:
+                current.spans[-1][1] = number
+            else:
+                current.spans.append([number, number])
+            current.last_line = number
+            if current.raw is not None:
+                current.raw.append(raw_lines[number - 1])
             previous_owner = current
             continue
         rule = match_furniture(stripped)
@@ -649,13 +656,30 @@ def read_pagedump_files(paths: Iterable[str | os.PathLike], *, on_error: str = "
     1       b           0
     """
     check_on_error(on_error)
-    pages = [_read_one(path, on_error) for path in paths]
+    chunks: list[Corpus] = []
+    pages: list[dict] = []
+    chunk_chars = 0
     seen: set[str] = set()
-    repeated = sorted({page["post"]["post_id"] for page in pages
-                       if page["post"]["post_id"] in seen or seen.add(page["post"]["post_id"])})
-    if repeated:
-        raise ValueError(f"post ids must be unique across sources; repeated: {repeated[:5]}")
-    return _build_corpus(pages)
+    for path in paths:
+        page = _read_one(path, on_error)
+        post_id = page["post"]["post_id"]
+        if post_id in seen:
+            raise ValueError(f"post ids must be unique across sources; repeated: {[post_id]}")
+        seen.add(post_id)
+        pages.append(page)
+        chunk_chars += page["chars"]
+        if chunk_chars >= _CHUNK_CHARS:  # bound the plain-Python records held at once
+            chunks.append(_build_corpus(pages))
+            pages, chunk_chars = [], 0
+    if pages or not chunks:
+        chunks.append(_build_corpus(pages))
+    if len(chunks) == 1:
+        return chunks[0]
+    # every chunk is typed already, so a plain concat keeps the dtypes without re-coercing
+    return Corpus(**{
+        name: pd.concat([getattr(chunk, name) for chunk in chunks], ignore_index=True)
+        for name in ("posts", "comments", "unparsed", "furniture")
+    })
 
 
 def _read_one(path_or_buffer: PathOrBuffer, on_error: str) -> dict:
@@ -664,7 +688,12 @@ def _read_one(path_or_buffer: PathOrBuffer, on_error: str) -> dict:
     policy = ErrorPolicy(source, on_error=on_error)
     records = _parse_page(text, source, post_id, policy)
     records["unparsed"] = policy.rows
+    records["chars"] = len(text)
     return records
+
+
+#: how much page text (characters) read_pagedump_files turns into one set of tables at a time
+_CHUNK_CHARS = 2_000_000
 
 
 def _build_corpus(pages: list[dict]) -> Corpus:

@@ -453,3 +453,27 @@ def test_write_pagedump_folder_round_trip(blog_pages, tmp_path):
     assert again.comments["text"].tolist() == corpus.comments["text"].tolist()
     assert again.comments["parent_id"].equals(corpus.comments["parent_id"])
     assert write_pagedump_folder is msd.write_pagedump_folder
+
+
+# -- many files at once ------------------------------------------------------------------------
+def test_read_pagedump_files_equals_concatenated_pages(monkeypatch):
+    import msdiscourse.io.pagedump as pagedump
+    from msdiscourse.io.pagedump import read_pagedump_files
+
+    pages = GOLDEN + REAL_PAGES
+    one_by_one = Corpus.concat([read_pagedump(p, on_error="collect") for p in pages])
+    monkeypatch.setattr(pagedump, "_CHUNK_CHARS", 1500)  # several chunks, joined without re-coercing
+    at_once = read_pagedump_files(pages, on_error="collect")
+    for name in ("posts", "comments", "unparsed", "furniture"):
+        pd.testing.assert_frame_equal(getattr(at_once, name), getattr(one_by_one, name))
+
+
+def test_read_pagedump_files_refuses_repeated_stems(tmp_path):
+    from msdiscourse.io.pagedump import read_pagedump_files
+
+    for folder in ("a", "b"):
+        (tmp_path / folder).mkdir()
+        (tmp_path / folder / "page.txt").write_text("Title\n\nBody.\n", encoding="utf-8")
+    with pytest.raises(ValueError) as caught:
+        read_pagedump_files([tmp_path / "a" / "page.txt", tmp_path / "b" / "page.txt"])
+    assert str(caught.value) == "post ids must be unique across sources; repeated: ['page']"

@@ -57,7 +57,7 @@ capitalised_word = st.builds(
 #: a signature can be any name; a byline's name must not start lower-case ("By the way")
 signature = st.lists(word, min_size=1, max_size=3).map(" ".join).filter(lambda n: normalise_text(n) == n)
 byline = st.lists(capitalised_word, min_size=1, max_size=3).map(" ".join).filter(
-    lambda n: normalise_text(n) == n
+    lambda n: normalise_text(n) == n and not n[0].islower()  # "ª" is Lo yet lower-case
 )
 title = line.filter(lambda t: len(t) <= 150 and not t.endswith((".", ",", ";", ":")))
 tag = st.lists(word, min_size=1, max_size=3).map(" ".join).filter(lambda t: normalise_text(t) == t)
@@ -136,7 +136,7 @@ def _tree(records):
     return [(index.get(row["parent_id"]), row["author"], row["text"]) for row in records]
 
 
-@settings(max_examples=50, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(furnished_page())
 def test_written_page_reads_back_as_the_same_tree(case):
     post, comments, page, inserted = case

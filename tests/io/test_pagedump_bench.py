@@ -1,0 +1,28 @@
+"""The page-dump benchmark runs end to end (1 MB) and prints its figures beside the baseline."""
+
+from __future__ import annotations
+
+import re
+import subprocess
+import sys
+
+import pytest
+
+from tests.conftest import PROJECT_DIR
+
+
+@pytest.mark.slow
+def test_bench_pagedump_quick_run(tmp_path):
+    done = subprocess.run(
+        [sys.executable, str(PROJECT_DIR / "benchmarks" / "bench_pagedump.py"), "--quick",
+         "--data-dir", str(tmp_path)],
+        capture_output=True, text=True, timeout=300, cwd=PROJECT_DIR,
+    )
+    assert done.returncode == 0, done.stderr
+    out = done.stdout
+    pages = int(re.search(r"input: (\d+) pages", out).group(1))
+    assert pages >= 50 and len(list((tmp_path / "pagedump-1MB").glob("*.txt"))) == pages
+    assert re.search(r"^baseline \(read \+ splitlines\) .* MB/s .* peak memory", out, re.M)
+    assert re.search(r"^read_corpus .* MB/s .* peak memory", out, re.M)
+    assert re.search(rf"read_corpus: {pages} posts, \d+ comments, max depth \d, 0 unparsed", out)
+    assert re.search(r"ratio: read_corpus takes [\d.]+x the baseline's wall time", out)
