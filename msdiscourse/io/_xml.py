@@ -302,19 +302,37 @@ class _Utf8Reader:
         return self._stream.read(size if size and size > 0 else -1).encode("utf-8")
 
 
-class _Recorder:
-    """Pass reads through, keeping the first bytes so an error can name a prolog line."""
+class _Reader:
+    """Pass reads through to lxml, counting lines and keeping the first bytes.
 
-    def __init__(self, stream, limit: int) -> None:
+    The line count tells a cut-off file (the error is on its last line) from a broken one;
+    the first bytes let an error name the line of a DOCTYPE, which lxml does not.
+    """
+
+    def __init__(self, stream, head_limit: int = 0) -> None:
         self._stream = stream
-        self._limit = limit
+        self._head_limit = head_limit
         self.head = bytearray()
+        self.newlines = 0
+        self._last_byte = b""
 
     def read(self, size: int = -1) -> bytes:
         data = self._stream.read(size)
-        if len(self.head) < self._limit:
-            self.head += data[: self._limit - len(self.head)]
+        if data:
+            self.newlines += data.count(b"\n")
+            self._last_byte = data[-1:]
+            if len(self.head) < self._head_limit:
+                self.head += data[: self._head_limit - len(self.head)]
         return data
+
+    def at_end(self) -> bool:
+        """True when the whole input has been read (call only once parsing stopped)."""
+        return self._stream.read(1) in (b"", "")
+
+    @property
+    def last_line(self) -> int:
+        """The number of the last line read so far."""
+        return self.newlines + (0 if self._last_byte == b"\n" else 1)
 
 
 class XmlStream:
@@ -404,12 +422,8 @@ class XmlStream:
         """Build the ParseError for this input (no remedy: the file cannot be read)."""
         return ParseError(self.name, line, expected=expected, found=found, remedy=None)
 
-    def _syntax_error(self, error: etree.XMLSyntaxError, parser, *, at_end: bool) -> ParseError:
-        """Describe a libxml2 error: the parser's line, and in words what it means.
-
-        ``at_end`` says the whole input had been read when the error came: an error there
-        is most likely a file cut short.
-        """
+    def _syntax_error(self, error: etree.XMLSyntaxError, parser, reader: _Reader) -> ParseError:
+        """Describe a libxml2 error: the parser's line, and in words what it means."""
         entries = [
             entry for entry in parser.error_log
             if entry.level >= etree.ErrorLevels.ERROR
@@ -420,15 +434,20 @@ class XmlStream:
         else:
             line, message, kind = error.lineno, _LINE_COLUMN_SUFFIX.sub("", error.msg or ""), ""
         message = message.strip()
+        # an error on the last line of a file read to its end: most likely a file cut short
+        cut_short = bool(line) and reader.at_end() and line >= reader.last_line
         if kind == "ERR_DOCUMENT_EMPTY":
             found = f"text that is not XML ({message})"
+        elif kind == "ERR_UNDECLARED_ENTITY":
+            found = (f"an entity XML does not define ({message}): HTML entities such as &nbsp; "
+                     "must sit inside CDATA or be written as character references (&#160;)")
         elif message.startswith("Premature end of data"):
             found = f"the end of the file inside an open element ({message}): the file is truncated"
         elif kind == "ERR_RESOURCE_LIMIT" or "huge" in message.lower():
             found = (f"a text node over libxml2's 10 MB limit ({message}); "
                      "refused so that memory stays bounded")
-        elif at_end:
-            found = f"malformed XML at the end of the input ({message}): is the file truncated?"
+        elif cut_short:
+            found = f"malformed XML on the last line ({message}): is the file truncated?"
         else:
             found = f"malformed XML ({message})"
         return self.error(line or None, expected=f"well-formed XML for {self.format_label}",
@@ -449,7 +468,7 @@ class XmlStream:
             external DTD.
         """
         with self._open() as (handle, encoding):
-            recorder = _Recorder(handle, _PROBE_RECORD_BYTES)
+            recorder = _Reader(handle, _PROBE_RECORD_BYTES)
             parser = etree.iterparse(recorder, events=("start",), encoding=encoding,
                                      **SAFE_PARSER_OPTIONS)
             try:
@@ -461,8 +480,7 @@ class XmlStream:
                 if isinstance(error, StopIteration):  # pragma: no cover - lxml raises instead
                     raise self.error(None, expected=self.format_label,
                                      found="no element at all") from None
-                at_end = handle.read(1) in (b"", "")
-                raise self._syntax_error(error, parser, at_end=at_end) from None
+                raise self._syntax_error(error, parser, recorder) from None
             docinfo = root.getroottree().docinfo
             dtd = docinfo.internalDTD
             entities = [entity.name for entity in dtd.iterentities()] if dtd is not None else []
@@ -506,7 +524,8 @@ class XmlStream:
             When the XML breaks anywhere (truncation, bad tags, oversized text).
         """
         with self._open() as (handle, encoding):
-            parser = etree.iterparse(handle, events=("end",), tag=tuple(tags),
+            reader = _Reader(handle)
+            parser = etree.iterparse(reader, events=("end",), tag=tuple(tags),
                                      encoding=encoding, **SAFE_PARSER_OPTIONS)
             events = iter(parser)
             while True:
@@ -518,10 +537,9 @@ class XmlStream:
                     # libxml2 reports an undeclared prefix (Blogger's app:) as an error, and
                     # lxml raises it only once the whole input was parsed: tolerate that,
                     # after checking that the input really was read to its end.
-                    at_end = handle.read(1) in (b"", "")
-                    if at_end and self._only_undeclared_prefixes(parser):
+                    if self._only_undeclared_prefixes(parser) and reader.at_end():
                         return
-                    raise self._syntax_error(error, parser, at_end=at_end) from None
+                    raise self._syntax_error(error, parser, reader) from None
                 if _depth(element) != depth:
                     continue
                 yield element

@@ -122,7 +122,7 @@ def test_harmless_doctype_is_accepted(fmt):
 
 @pytest.mark.parametrize(("fmt", "sample", "keep_bytes", "line", "found"), [
     ("wxr", "wxr/wptest.xml", 200_000, 3647,
-     "malformed XML at the end of the input (Couldn't find end of Start Tag po): "
+     "malformed XML on the last line (Couldn't find end of Start Tag po): "
      "is the file truncated?"),
     ("disqus", "disqus/isso-tests-disqus.xml", 2_000, 69,
      "the end of the file inside an open element (Premature end of data in tag post line 66): "
@@ -151,7 +151,23 @@ def test_truncation_is_not_hidden_by_the_undeclared_prefix_tolerance(tmp_path):
     error = read_timed(read_blogger, path)
     assert error.line == data[:cut].count(b"\n") + 1 == 977
     assert str(error).endswith(
-        "found malformed XML at the end of the input (AttValue: ' expected): is the file truncated?")
+        "found malformed XML on the last line (AttValue: ' expected): is the file truncated?")
+
+
+def test_broken_tag_mid_file_is_not_called_truncation():
+    doc = OPENINGS["wxr"][2].format(payload="Relapse</titl><title>x") + "\n<!-- more -->\n"
+    error = read_timed(read_wxr, io.StringIO(doc))
+    assert str(error) == (
+        "<wxr>, line 2: expected well-formed XML for a WordPress WXR export; found malformed XML "
+        "(Opening and ending tag mismatch: title line 2 and titl)")
+
+
+def test_html_entity_outside_cdata_is_named():
+    error = read_timed(read_disqus, io.StringIO(OPENINGS["disqus"][2].format(payload="MS&nbsp;nurse")))
+    assert str(error) == (
+        "<disqus>, line 2: expected well-formed XML for a Disqus XML export; found an entity XML "
+        "does not define (Entity 'nbsp' not defined): HTML entities such as &nbsp; must sit "
+        "inside CDATA or be written as character references (&#160;)")
 
 
 @pytest.mark.parametrize(("reader", "sample", "expected", "found"), [
