@@ -52,6 +52,7 @@ _SITUATIONS_PLACEHOLDER = "{negative_situations}"
 #: joins texts for the one-pass scan; begins with a newline so no line-bound pattern crosses it
 _SEPARATOR = "\n\x00\n"
 _FLAGS = re.IGNORECASE | re.MULTILINE
+_SCAN_FLAGS = re.MULTILINE
 
 # URLs and e-mail addresses are never the writer's own words; quotations of more than three
 # words are someone else's text. Shorter quotations stay: they are scare quotes.
@@ -73,6 +74,8 @@ class CompiledCategory:
     regex: re.Pattern
     rule_of_group: dict[str, str]
     row_of_group: dict[str, int]
+    #: scan the original text (rows that need case), not the lower-cased one
+    on_original: bool = False
 
 
 def _csv_error(path: Path, line: int, expected: str, found: str) -> ParseError:
@@ -143,14 +146,14 @@ def _situations_pattern() -> str:
     return r"\b" + _trie_regex(trie)
 
 
-def _trie_regex(node: dict) -> str:
+def _trie_regex(node: dict, *, escape_space: bool = True) -> str:
     alternatives = []
     for char in sorted(node, key=lambda key: (key == "", key)):
         if char == "":
             alternatives.append(node[""])
         else:
-            literal = r"\s+" if char == " " else re.escape(char)
-            alternatives.append(literal + _trie_regex(node[char]))
+            literal = r"\s+" if char == " " and escape_space else re.escape(char)
+            alternatives.append(literal + _trie_regex(node[char], escape_space=escape_space))
     if len(alternatives) == 1:
         return alternatives[0]
     # a longer term wins over its prefix ("side effects" over "side"): its branch comes first
@@ -158,9 +161,30 @@ def _trie_regex(node: dict) -> str:
 
 
 def _expand(pattern: str) -> str:
+    """Fill in the situation list and turn plain word lists into tries (same matches, faster)."""
     if _SITUATIONS_PLACEHOLDER in pattern:
-        return pattern.replace(_SITUATIONS_PLACEHOLDER, _situations_pattern())
-    return pattern
+        pattern = pattern.replace(_SITUATIONS_PLACEHOLDER, _situations_pattern())
+    return _WORD_LIST_RE.sub(_word_list_to_trie, pattern)
+
+
+# an innermost non-capturing group: no parentheses, escapes or classes inside
+_WORD_LIST_RE = re.compile(r"(?<!\\)\(\?:([^()\\\[\]]*)\)")
+_PLAIN_WORDS_RE = re.compile(r"[\w '’-]+")
+
+
+def _word_list_to_trie(match: re.Match) -> str:
+    alternatives = match.group(1).split("|")
+    plain = [alternative for alternative in alternatives if _PLAIN_WORDS_RE.fullmatch(alternative)]
+    if len(plain) < 3:
+        return match.group()
+    trie: dict = {}
+    for word in plain:
+        node = trie
+        for char in word:
+            node = node.setdefault(char, {})
+        node[""] = ""
+    rest = [alternative for alternative in alternatives if alternative not in plain]
+    return "(?:" + "|".join([_trie_regex(trie, escape_space=False), *rest]) + ")"
 
 
 def _first_chars(items) -> tuple[frozenset[str] | None, bool]:
@@ -218,6 +242,20 @@ def _gate_chars(pattern: str) -> set[str] | None:
     return {variant for char in chars for variant in (char, char.lower(), char.upper()) if len(variant) == 1}
 
 
+def _starts_at_word_boundary(items) -> bool:
+    """Whether every match of a parsed pattern starts with ``\\b`` (through groups, branches)."""
+    if not len(items):
+        return False
+    op, av = items[0]
+    if op is _sre.AT:
+        return av is _sre.AT_BOUNDARY
+    if op is _sre.SUBPATTERN:
+        return _starts_at_word_boundary(av[3])
+    if op is _sre.BRANCH:
+        return all(_starts_at_word_boundary(alternative) for alternative in av[1])
+    return False
+
+
 def _rename_groups(pattern: str, prefix: str) -> str:
     # rows are joined into one regex, so their own named groups get a per-row prefix
     return re.sub(r"\(\?P([<=])(\w+)", lambda m: f"(?P{m[1]}{prefix}_{m[2]}", pattern)
@@ -228,6 +266,46 @@ def compile_row(pattern: str) -> re.Pattern:
     return re.compile(_expand(pattern), _FLAGS)
 
 
+_CASED_MARK = "(?-i"
+_UPPER_LITERAL_RE = re.compile(r"(?<!\\)[A-Z]")
+
+
+def _row_part(group: str, pattern: str) -> str:
+    # the scan runs over lower-cased text without IGNORECASE (a third faster); a row that
+    # spells an upper-case letter (":D") keeps case-insensitive matching for itself
+    body = _rename_groups(pattern, group)
+    if _UPPER_LITERAL_RE.search(re.sub(r"\\.|\(\?P[<=]\w+", "", pattern)):
+        body = f"(?i:{body})"
+    return f"(?P<{group}>{body})"
+
+
+def _join_pass(rows: list[tuple[str, str, set[str] | None]]) -> list[str]:
+    """Combine rows into as few alternations as keep them fast and correct.
+
+    Rows that can only start with known characters share one pass behind one lookahead
+    test, so the engine skips most positions without trying the rows one by one; rows that
+    start at a word boundary are further tried only where ``\\b`` holds. Rows that can start
+    anywhere (a question starts at any word) get a pass of their own: within a pass the
+    first row to match at a position consumes its span, and a long question must not hide
+    the hyperbole inside it.
+    """
+    word_rows = [(part, chars) for part, pattern, chars in rows
+                 if chars is not None and _starts_at_word_boundary(_sre_parse(pattern, _FLAGS))]
+    other_rows = [(part, chars) for part, pattern, chars in rows
+                  if chars is not None and (part, chars) not in word_rows]
+    gated = []
+    for prefix, run in ((r"\b", word_rows), ("", other_rows)):
+        if run:
+            chars = set().union(*(row_chars for _, row_chars in run))
+            gate = "(?=[" + "".join(re.escape(char) for char in sorted(chars)) + "])"
+            gated.append(prefix + gate + "(?:" + "|".join(part for part, _ in run) + ")")
+    passes = ["|".join(gated)] if gated else []
+    ungated = [part for part, _, chars in rows if chars is None]
+    if ungated:
+        passes.append("|".join(ungated))
+    return passes
+
+
 @functools.cache
 def _compiled_categories_cached(path: str) -> tuple[CompiledCategory, ...]:
     table = _read_patterns_cached(path)
@@ -236,40 +314,38 @@ def _compiled_categories_cached(path: str) -> tuple[CompiledCategory, ...]:
         rows = table[table["category"] == category]
         if rows.empty:
             continue
-        # Rows that can only start with known characters share one pass behind one lookahead
-        # test, so the engine skips most positions without trying them one by one. Rows that
-        # can start anywhere (a question starts at any word) get a second pass: within one
-        # pass the first row to match at a position wins and consumes its span, and a long
-        # question must not hide the hyperbole inside it. Rows keep their CSV order.
-        gated, ungated, gate_chars, rule_of_group, row_of_group = [], [], set(), {}, {}
+        lower_rows, cased_rows, rule_of_group, row_of_group = [], [], {}, {}
         for row_index, row in rows.iterrows():
             group = f"r{row_index}"
             pattern = _expand(row["pattern"])
-            part = f"(?P<{group}>{_rename_groups(pattern, group)})"
-            chars = _gate_chars(pattern)
-            if chars is None:
-                ungated.append(part)
-            else:
-                gated.append(part)
-                gate_chars.update(chars)
+            entry = (_row_part(group, pattern), pattern, _gate_chars(pattern))
+            # a row that switches case-insensitivity off (ALL CAPS) must see the original case
+            (cased_rows if _CASED_MARK in pattern else lower_rows).append(entry)
             rule_of_group[group] = str(row["rule"])
             row_of_group[group] = int(row_index)
-        passes = []
-        if gated:
-            gate = "(?=[" + "".join(re.escape(char) for char in sorted(gate_chars)) + "])"
-            passes.append(gate + "(?:" + "|".join(gated) + ")")
-        if ungated:
-            passes.append("|".join(ungated))
-        for regex in passes:
-            compiled.append(
-                CompiledCategory(category, re.compile(regex, _FLAGS), rule_of_group, row_of_group)
-            )
+        for entries, on_original in ((lower_rows, False), (cased_rows, True)):
+            for regex in _join_pass(entries):
+                compiled.append(CompiledCategory(
+                    category, re.compile(regex, _SCAN_FLAGS), rule_of_group, row_of_group, on_original))
     return tuple(compiled)
 
 
 def compiled_categories(path: str | Path | None = None) -> tuple[CompiledCategory, ...]:
-    """Return the compiled passes: one or two alternations per category in the table."""
+    """Return the compiled passes: a few alternations per category in the table."""
     return _compiled_categories_cached(str(Path(path or MARKERS_CSV).resolve()))
+
+
+def lower_same_length(text: str) -> str:
+    """Lower-case ``text`` keeping every offset (the few letters that grow stay one letter).
+
+    >>> lower_same_length("İSTANBUL Oh")
+    'istanbul oh'
+    """
+    lowered = text.lower()
+    if len(lowered) == len(text):
+        return lowered
+    growing = {char: char.lower()[0] for char in set(text) if len(char.lower()) != 1}
+    return text.translate(str.maketrans(growing)).lower()
 
 
 def _mask_match(match: re.Match) -> str:
@@ -314,9 +390,10 @@ def scan_texts(
     hit_starts: list[int] = []
     hit_ends: list[int] = []
     hit_rows: list[int] = []
+    lowered = lower_same_length(joined)
     for category in compiled_categories(path):
         row_of_group = category.row_of_group
-        for match in category.regex.finditer(joined):
+        for match in category.regex.finditer(joined if category.on_original else lowered):
             hit_starts.append(match.start())
             hit_ends.append(match.end())
             hit_rows.append(row_of_group[match.lastgroup])
@@ -344,10 +421,11 @@ def scan_texts(
 
 
 def _scan_one(text: str, position: int, path) -> tuple[np.ndarray, ...]:
+    lowered = lower_same_length(text)
     found = [
         (category.row_of_group[match.lastgroup], match.start(), match.end())
         for category in compiled_categories(path)
-        for match in category.regex.finditer(text)
+        for match in category.regex.finditer(text if category.on_original else lowered)
     ]
     rows = np.asarray([hit[0] for hit in found], dtype=np.int64)
     return (

@@ -102,9 +102,11 @@ def test_sentence_tables_keep_sentence_and_comment_ids():
     })
     hits = find_markers(sentences)
     assert list(hits.columns)[:2] == ["sentence_id", "comment_id"]
-    assert hits[["sentence_id", "rule", "match"]].values.tolist() == [
-        ["c1-s2", "elongation", "Sooo"],
-        ["c1-s2", "exclamation", "!"],
+    assert hits[["sentence_id", "comment_id", "rule", "match"]].values.tolist() == [
+        ["c1-s1", "c1", "hyperbole", "Great"],
+        ["c1-s2", "c1", "elongation", "Sooo"],
+        ["c1-s2", "c1", "hyperbole", "exciting"],
+        ["c1-s2", "c1", "exclamation", "!"],
     ]
 
 
@@ -227,11 +229,12 @@ def test_profile_counts_every_category_per_unit_with_units_without_hits():
         *[f"n_{category}" for category in MARKER_CATEGORIES]]
     assert profile["comment_id"].tolist() == ["c1", "c2", "c3"]
     assert profile["n_words"].tolist() == [5, 5, 0]
-    # Oh (interjection), Oh great + Thanks a lot (formula), ! (exclamation)
-    assert profile["n_markers"].tolist() == [4, 0, 0]
+    # Oh (interjection), Oh great + Thanks a lot (formula), great (trope), ! (exclamation)
+    assert profile["n_markers"].tolist() == [5, 0, 0]
     assert profile["n_formula"].tolist() == [2, 0, 0]
     assert profile["n_morphosyntactic"].tolist() == [2, 0, 0]
-    assert profile["markers_per_100_words"].tolist()[:2] == [80.0, 0.0]
+    assert profile["n_trope"].tolist() == [1, 0, 0]
+    assert profile["markers_per_100_words"].tolist()[:2] == [100.0, 0.0]
     assert profile["markers_per_100_words"].isna().tolist() == [False, False, True]
     assert profile["has_any"].tolist() == [True, False, False]
 
