@@ -81,6 +81,7 @@ _QUOTE_CHARS = str.maketrans(
     }
 )
 _SPACE_RUN = re.compile(r"\s+")
+_WORD = re.compile(r"\w")
 _EDGE_PUNCTUATION = " .,;:!?'-()[]"
 
 
@@ -173,9 +174,9 @@ def sentence_spans(text: str, *, split_lines: bool = True) -> list[tuple[int, in
 
     Examples
     --------
-    >>> text = "I asked Dr. G about it, i.e. HSCT. He said no.\\n\\nThanks"
+    >>> text = "I asked Dr. G about it, i.e. HSCT. He said no.\\n\\nThanks!!"
     >>> [text[s:e] for s, e in sentence_spans(text)]
-    ['I asked Dr. G about it, i.e. HSCT.', 'He said no.', 'Thanks']
+    ['I asked Dr. G about it, i.e. HSCT.', 'He said no.', 'Thanks!!']
     """
     if not text:
         return []
@@ -190,7 +191,13 @@ def sentence_spans(text: str, *, split_lines: bool = True) -> list[tuple[int, in
                 start += 1
             while end > start and block[end - 1].isspace():
                 end -= 1
-            if start < end:
+            if start >= end:
+                continue
+            if spans and spans[-1][1] >= block_start and not _WORD.search(block, start, end):
+                # Punkt cuts "Thanks!!" at the text's end into "Thanks!" and "!": a span
+                # of bare punctuation belongs to the sentence before it
+                spans[-1] = (spans[-1][0], block_start + end)
+            else:
                 spans.append((block_start + start, block_start + end))
     return spans
 
