@@ -44,6 +44,7 @@ _EXPORTS: dict[str, str] = {
     "score_tone": "msdiscourse.tone",
     "score_texts": "msdiscourse.tone",
     "aggregate_tone": "msdiscourse.tone",
+    "comment_tone": "msdiscourse.tone",
     "thread_trajectory": "msdiscourse.tone",
     "reply_tone_shift": "msdiscourse.tone",
     "load_tone_overrides": "msdiscourse.tone",
