@@ -248,3 +248,64 @@ def test_broken_parent_links_are_repaired_and_flagged_not_dropped():
         ["wxr:4.c1", None, 0, "cycle"],
         ["wxr:4.c2", "wxr:4.c1", 1, ""],
     ]
+
+
+# -- property: a random WXR thread forest reads back as the same tree ----------------------
+
+from xml.sax.saxutils import escape  # noqa: E402
+
+from hypothesis import given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+# comment text is HTML: a typed "<A" is a tag to a browser and to html_to_text, so the
+# words avoid markup characters (entity decoding has its own tests above)
+WORD = st.text(alphabet="abcdefghijklmnopqrstuvwxyzéü’ABC", min_size=1, max_size=8)
+TEXT = st.lists(st.lists(WORD, min_size=1, max_size=6).map(" ".join),
+                min_size=1, max_size=3).map("\n\n".join)
+
+
+@st.composite
+def wxr_posts(draw):
+    """Posts whose comment ids restart at 1: every post reuses the others' ids."""
+    posts = []
+    for post_index in range(draw(st.integers(1, 3))):
+        comments = []
+        for local_id in range(1, draw(st.integers(0, 8)) + 1):
+            parent = draw(st.sampled_from([0] + [c["id"] for c in comments]))
+            comments.append({"id": local_id, "parent": parent, "text": draw(TEXT),
+                             "author": draw(WORD), "kind": draw(st.sampled_from(["", "pingback"]))})
+        posts.append({"id": 10 + post_index, "comments": comments})
+    return posts
+
+
+def wxr_document(posts) -> str:
+    items = []
+    for post in posts:
+        comments = "".join(
+            f"<wp:comment><wp:comment_id>{c['id']}</wp:comment_id>"
+            f"<wp:comment_author>{escape(c['author'])}</wp:comment_author>"
+            f"<wp:comment_date_gmt>2020-01-01 10:{c['id']:02d}:00</wp:comment_date_gmt>"
+            f"<wp:comment_content>{escape(c['text'])}</wp:comment_content>"
+            f"<wp:comment_type>{c['kind']}</wp:comment_type>"
+            f"<wp:comment_parent>{c['parent']}</wp:comment_parent></wp:comment>\n"
+            for c in post["comments"])
+        items.append(f"<item><title>P{post['id']}</title><wp:post_id>{post['id']}</wp:post_id>"
+                     f"<wp:post_type>post</wp:post_type>\n{comments}</item>")
+    return ('<rss xmlns:wp="http://wordpress.org/export/1.2/"><channel>\n'
+            + "\n".join(items) + "\n</channel></rss>")
+
+
+@settings(max_examples=25, deadline=None)
+@given(posts=wxr_posts())
+def test_random_thread_forest_round_trip(posts):
+    corpus = read_wxr(io.StringIO(wxr_document(posts)))
+    got = {row.comment_id: (None if pd.isna(row.parent_id) else row.parent_id, row.author,
+                            row.text, row.kind)
+           for row in corpus.comments.itertuples()}
+    expected = {
+        f"wxr:{p['id']}.c{c['id']}": (
+            f"wxr:{p['id']}.c{c['parent']}" if c["parent"] else None,
+            c["author"], c["text"], c["kind"] or "comment")
+        for p in posts for c in p["comments"]}
+    assert got == expected
+    assert corpus.comments["flags"].eq("").all()
