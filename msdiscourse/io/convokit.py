@@ -16,7 +16,9 @@ Our mapping: each post is the root utterance of one conversation (``reply-to`` n
 utterance replying to its parent comment, or to the post's root when it is top level.
 Timestamps are whole seconds since the epoch (UTC), ConvoKit's usual convention. A missing
 author is written as the speaker :data:`UNKNOWN_SPEAKER`, because ConvoKit needs a speaker
-id for every utterance.
+id for every utterance. Every other column travels as utterance metadata (``title``,
+``tags``, ``depth``, ``flags``, a reader's ``kind`` ...), plus ``is_post``, which tells our
+reader which utterance was the post.
 """
 
 from __future__ import annotations
