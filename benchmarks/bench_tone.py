@@ -1,0 +1,161 @@
+"""Benchmark sentence tone scoring against a plain VADER loop on the same sentences.
+
+Generates a synthetic corpus of sentences under ``benchmarks/_data/`` (generated once,
+then reused): new sentences are spliced from real ones (the blog pages, the forum posts of
+Sarcasm Corpus V2 and the VADER tweets in ``../shared/corpus/``: the first part of one
+sentence, cut at a word, joined to the rest of another), and a share of them (20% by
+default) are exact repeats, skewed towards a few frequent ones, as in real comment
+threads ("Thanks!", "I agree.", quotations, signatures). Then it measures, in one run:
+
+* baseline: ``analyzer.polarity_scores(s)`` for every sentence, in a plain loop;
+* ``score_tone``: the library call (distinct sentences scored once, on every core);
+* ``score_tone`` with ``n_jobs=1`` (the cache alone), unless ``--no-breakdown``;
+
+checks that the scores are identical, and prints sentences per second for each with the
+ratio to the baseline and the load average of the (shared) machine. Aim: at least 1.8x.
+
+    .venv/bin/python benchmarks/bench_tone.py            # 1,000,000 sentences
+    .venv/bin/python benchmarks/bench_tone.py --quick    # 30,000 sentences (still uses the pool)
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import os
+import random
+import sys
+import time
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE.parent))  # run from a checkout without installing
+
+import numpy as np  # noqa: E402
+import pandas as pd  # noqa: E402
+from vaderSentiment.vaderSentiment import SentimentIntensityAnalyzer  # noqa: E402
+
+from msdiscourse.paths import SHARED_CORPUS  # noqa: E402
+from msdiscourse.sentences import sentence_spans  # noqa: E402
+from msdiscourse.tone import SCORE_COLUMNS, score_tone  # noqa: E402
+
+DATA = HERE / "_data"
+
+#: used when the shared corpus is not beside the checkout
+FALLBACK_SENTENCES = [
+    "I have been on Tecfidera for two years and my last MRI was stable.",
+    "Is it time to hang up our boots because everything is sorted?",
+    "Thank you, this is the kind of journalism MSers need.",
+    "The stem cells here are nothing of the sort.",
+    "I'm stunned that this blog is supposedly written by grown ups.",
+    "Basic science shows that you can get as good an outcome without the aggressive treatment.",
+    "Yes cyclophosphamide can penetrate the brain to some degree.",
+    "Sorry you're offended.",
+]
+
+
+def _real_sentences() -> list[str]:
+    """Sentences of the real texts in the shared corpus (not copied anywhere)."""
+    texts: list[str] = []
+    pages = SHARED_CORPUS / "blog-pages"
+    texts += [p.read_text(encoding="utf-8") for p in sorted(pages.glob("*.txt"))]
+    forum = SHARED_CORPUS / "labelled" / "sarcasm_v2_gen" / "GEN-sarc-notsarc.csv"
+    if forum.exists():
+        with forum.open(encoding="utf-8", newline="") as handle:
+            texts += [row["text"] for row in csv.DictReader(handle)]
+    tweets = SHARED_CORPUS / "labelled" / "vader_tweets" / "tweets_GroundTruth.txt"
+    if tweets.exists():
+        raw = tweets.read_bytes().decode("utf-8")
+        texts += [line.split("\t", 2)[2] for line in raw.split("\r\n") if line.count("\t") >= 2]
+    sentences = []
+    for text in texts:
+        for start, end in sentence_spans(text):
+            sentence = " ".join(text[start:end].strip(" •").split())
+            if len(sentence.split()) >= 2:
+                sentences.append(sentence)
+    return list(dict.fromkeys(sentences)) or FALLBACK_SENTENCES
+
+
+def make_sentences(n_sentences: int, repeat_fraction: float, seed: int) -> list[str]:
+    """Build (or reuse) the synthetic corpus: one sentence per line in ``benchmarks/_data``."""
+    path = DATA / f"tone_sentences_{n_sentences}_{repeat_fraction:g}_{seed}.txt"
+    if path.exists():
+        return path.read_text(encoding="utf-8").split("\n")
+    rng = random.Random(seed)
+    pool = _real_sentences()
+    words = [sentence.split() for sentence in pool]
+    n_repeats = int(round(n_sentences * repeat_fraction))
+    n_distinct = n_sentences - n_repeats
+    distinct = dict.fromkeys(pool[: min(len(pool), n_distinct // 10)])  # some real ones as they are
+    while len(distinct) < n_distinct:
+        head, tail = rng.choice(words), rng.choice(words)
+        cut_head = rng.randint(1, len(head))
+        cut_tail = rng.randint(0, len(tail) - 1)
+        distinct[" ".join(head[:cut_head] + tail[cut_tail:])] = None
+    distinct_list = list(distinct)
+    # repeats: a Zipf-like skew over a small set, so a few sentences recur very often
+    frequent = distinct_list[: max(1, n_distinct // 50)]
+    weights = [1.0 / rank for rank in range(1, len(frequent) + 1)]
+    sentences = distinct_list + rng.choices(frequent, weights=weights, k=n_repeats)
+    rng.shuffle(sentences)
+    DATA.mkdir(parents=True, exist_ok=True)
+    path.write_text("\n".join(sentences), encoding="utf-8")
+    return sentences
+
+
+def _load() -> str:
+    try:
+        one, five, _ = os.getloadavg()
+        return f"load average {one:.2f} (1 min), {five:.2f} (5 min) on {os.cpu_count()} cores"
+    except OSError:
+        return "load average unavailable"
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--sentences", type=int, default=1_000_000, help="corpus size (default 1,000,000)")
+    parser.add_argument("--repeat-fraction", type=float, default=0.2,
+                        help="share of sentences that repeat an earlier one (default 0.2)")
+    parser.add_argument("--n-jobs", type=int, default=None, help="processes for score_tone (default: all cores)")
+    parser.add_argument("--seed", type=int, default=4)
+    parser.add_argument("--no-breakdown", action="store_true", help="skip the n_jobs=1 run")
+    parser.add_argument("--quick", action="store_true", help="30,000 sentences, a smoke run")
+    args = parser.parse_args(argv)
+    n_sentences = 30_000 if args.quick else args.sentences
+
+    started = time.perf_counter()
+    sentences = make_sentences(n_sentences, args.repeat_fraction, args.seed)
+    distinct = len(set(sentences))
+    print(f"corpus     {len(sentences):,} sentences, {distinct:,} distinct "
+          f"({1 - distinct / len(sentences):.1%} repeats), ready in {time.perf_counter() - started:.1f} s")
+    frame = pd.DataFrame({"text": sentences})
+    print(f"machine    before: {_load()}", flush=True)
+
+    analyzer = SentimentIntensityAnalyzer()
+    started = time.perf_counter()
+    baseline = [analyzer.polarity_scores(sentence) for sentence in sentences]
+    baseline_seconds = time.perf_counter() - started
+    baseline_rate = len(sentences) / baseline_seconds
+    print(f"baseline   plain polarity_scores loop: {baseline_seconds:.1f} s, "
+          f"{baseline_rate:,.0f} sentences/s", flush=True)
+    expected = np.array([[scores[c] for c in SCORE_COLUMNS] for scores in baseline])
+    del baseline
+
+    runs = [("score_tone", args.n_jobs)]
+    if not args.no_breakdown:
+        runs.append(("score_tone n_jobs=1", 1))
+    identical = True
+    for label, n_jobs in runs:
+        started = time.perf_counter()
+        scored = score_tone(frame, n_jobs=n_jobs, progress=False)
+        seconds = time.perf_counter() - started
+        same = np.array_equal(scored[list(SCORE_COLUMNS)].to_numpy(), expected)
+        identical &= same
+        print(f"{label:<21}: {seconds:.1f} s, {len(sentences) / seconds:,.0f} sentences/s, "
+              f"x{baseline_seconds / seconds:.2f} the baseline, scores identical: {same}", flush=True)
+    print(f"machine    after: {_load()}")
+    return 0 if identical else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
