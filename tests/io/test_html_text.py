@@ -33,6 +33,10 @@ CASES = [
     ("so &nbsp;&ldquo;great&rdquo;&hellip;", "so \u00a0\u201cgreat\u201d\u2026"),
     ("before <script>alert('x')</script> after<style>p{}</style>", "before after"),
     ("<p>unclosed <b>bold", "unclosed bold"),
+    ("<table><tr><th>EDSS</th><th>n</th></tr><tr><td>3.5</td><td>12</td></tr></table>",
+     "EDSS n\n3.5 12"),
+    ("<html><body><p>a whole page pasted in</p></body></html>", "a whole page pasted in"),
+    ("</div>a stray end tag", "a stray end tag"),
 ]
 
 
