@@ -93,11 +93,18 @@ def html_to_text(fragment: str | None, *, keep_newlines: bool = True) -> str:
     return _join(pieces)
 
 
+def _collapse(text: str) -> str:
+    """Collapse runs of spaces and tabs to one space (checked first: most text has none)."""
+    if "  " in text or "\t" in text or "\r" in text or "\f" in text or "\v" in text:
+        return _HORIZONTAL_RUN.sub(" ", text)
+    return text
+
+
 def _plain_text(text: str, keep_newlines: bool) -> str:
     """The fast path of :func:`html_to_text` for text without tags or entities."""
     if not keep_newlines:
-        return _HORIZONTAL_RUN.sub(" ", text.replace("\n", " ")).strip(" ")
-    text = _HORIZONTAL_RUN.sub(" ", text)
+        return _collapse(text.replace("\n", " ")).strip(" ")
+    text = _collapse(text)
     paragraphs = []
     for paragraph in _PARAGRAPH_GAP.split(text):
         lines = [line.strip(" ") for line in paragraph.split("\n")]
@@ -120,7 +127,7 @@ def _add_text(pieces: list, text: str | None, keep_newlines: bool, in_pre: bool 
                 pieces.append(line)
         return
     if not keep_newlines:
-        pieces.append(_HORIZONTAL_RUN.sub(" ", text.replace("\n", " ")))
+        pieces.append(_collapse(text.replace("\n", " ")))
         return
     for p_index, paragraph in enumerate(_PARAGRAPH_GAP.split(text)):
         if p_index:
@@ -164,7 +171,7 @@ def _join(pieces: list) -> str:
     block_gap = br_count = 0
 
     def close_line() -> None:
-        text = _HORIZONTAL_RUN.sub(" ", "".join(line)).strip(" ")
+        text = _collapse("".join(line)).strip(" ")
         line.clear()
         if text:
             lines.append(text)
