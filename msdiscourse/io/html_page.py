@@ -11,8 +11,10 @@ WordPress (``wp_list_comments``)
     is ``.comment-author .fn``; the date a ``time[datetime]`` in ``.comment-metadata``, or
     the text of ``.comment-meta`` ("March 3, 2015 at 10:12 am") in classic themes; the
     text ``.comment-content`` (HTML5) or the paragraphs of ``.comment-body`` (classic).
-    Pingbacks and trackbacks (``li.pingback``, ``li.trackback``) are kept, marked in
-    ``kind``. The post: ``.entry-title``, ``.entry-content``, ``time.entry-date`` and the
+    Block themes (Twenty Twenty-Four) print ``ol.wp-block-comment-template`` with
+    ``.wp-block-comment-author-name``, ``.wp-block-comment-date`` and
+    ``.wp-block-comment-content``. Pingbacks and trackbacks (``li.pingback``,
+    ``li.trackback``) are kept, marked in ``kind``. The post: ``.entry-title``, ``.entry-content``, ``time.entry-date`` and the
     byline's ``.author .fn``; tags are the ``rel="tag"`` links.
 Blogger
     Threaded comments: ``div.comment-thread`` > ``ol`` > ``li.comment`` (``id="c123"``)
@@ -60,7 +62,8 @@ __all__ = ["read_html_page"]
 _COMMENT_CLASSES = ("comment", "pingback", "trackback")
 _COMMENT_TAGS = ("li", "div", "article")
 #: classes of the elements that hold a page's comments (WordPress lists, Blogger threads)
-_AREA_CLASSES = {"commentlist", "comment-list", "comment-thread", "comments-content"}
+_AREA_CLASSES = {"commentlist", "comment-list", "comment-thread", "comments-content",
+                 "wp-block-comments", "wp-block-comment-template"}
 _BODY_CLASSES = {"entry-content", "post-body"}
 #: furniture headings: the comments section's title and sidebar widget titles
 _HEADING_CLASSES = {"comments-title", "widget-title", "widgettitle"}
@@ -72,14 +75,15 @@ _SPACE_BETWEEN_BRS = re.compile(r"<br/>\s+(?=<br/>)")
 _SHOW_COMMENT = re.compile(r"[?&]showComment=(\d{10,13})")
 _WORDPRESS_AT = re.compile(r"\s+at\s+", re.IGNORECASE)
 
-_TEXT_SELECTORS = (".comment-content", "[itemprop=commentText]", ".comment-text")
+_TEXT_SELECTORS = (".comment-content", ".wp-block-comment-content", "[itemprop=commentText]",
+                   ".comment-text")
 # parts of a classic WordPress .comment-body that are not the comment's text
 _NOT_TEXT = (".comment-author, .comment-meta, .commentmetadata, .comment-metadata, .reply, "
              ".comment-awaiting-moderation, .comment-footer, .comment-actions, .children")
-_AUTHOR_SELECTORS = (".comment-author .fn", "cite.user", ".fn", "[itemprop=author] [itemprop=name]",
-                     "[itemprop=author]", ".comment-author")
+_AUTHOR_SELECTORS = (".comment-author .fn", "cite.user", ".fn", ".wp-block-comment-author-name",
+                     "[itemprop=author] [itemprop=name]", "[itemprop=author]", ".comment-author")
 _DATE_SELECTORS = (".comment-metadata", ".comment-meta", ".commentmetadata", ".datetime",
-                   ".comment-date", ".comment-timestamp")
+                   ".comment-date", ".wp-block-comment-date", ".comment-timestamp")
 # page chrome inside a post body that is not the post's text
 _BODY_CHROME = ("script, style, noscript, form, .sharedaddy, .jp-relatedposts, "
                 ".post-share-buttons, .share-button, .wp-block-buttons, .post-footer")
@@ -529,7 +533,8 @@ def _scan(soup: BeautifulSoup) -> _Scan:
     comment_blocks: list[Tag] = []
     for tag in soup.find_all(True):
         classes = set(_classes(tag))
-        if classes & _AREA_CLASSES:
+        # WordPress and Blogger both anchor the comments section at id="comments"
+        if classes & _AREA_CLASSES or tag.get("id") == "comments":
             areas.add(id(tag))
         if tag.name in _COMMENT_TAGS and classes.intersection(_COMMENT_CLASSES):
             candidates.append(tag)

@@ -101,12 +101,13 @@ def test_a_binary_buffer_and_a_declared_legacy_charset_are_decoded():
 
 
 def test_replies_nested_directly_in_div_comments_are_threaded():
-    # wp_list_comments(style="div"), as Twenty Twenty prints it: no children wrapper, and
-    # the comment text also carries the class entry-content
+    # wp_list_comments(style="div"), as Twenty Twenty prints it: the list sits in
+    # div#comments > div.comments-inner, no children wrapper, and the comment text also
+    # carries the class entry-content
     page = io.StringIO(
         "<html><body><article id='post-9' class='post'><h1 class='entry-title'>T</h1>"
         "<div class='entry-content'><p>Body.</p></div></article>"
-        "<div class='comments-wrapper'><div class='comment-list'>"
+        "<div class='comments' id='comments'><div class='comments-inner section-inner'>"
         "<div id='comment-1' class='comment depth-1'><article class='comment-body'>"
         "<span class='fn'>Ann</span><div class='comment-content entry-content'><p>One</p></div>"
         "</article>"
@@ -124,6 +125,27 @@ def test_replies_nested_directly_in_div_comments_are_threaded():
         ["Bob", "page:9.c1", 1, "Two"],
         ["Cat", "page:9.c2", 2, "Three"],
     ]
+
+
+def test_block_theme_comments_are_read():
+    # Twenty Twenty-Four: the comments block, li.comment with wp-block-comment-* parts
+    page = io.StringIO(
+        "<!DOCTYPE html><html><body><main><div class='entry-content wp-block-post-content'>"
+        "<p>Body.</p></div><div class='wp-block-comments'><h2>Comments</h2>"
+        "<ol class='wp-block-comment-template'>"
+        "<li id='comment-11' class='comment even thread-even depth-1'>"
+        "<div class='wp-block-group'><div class='wp-block-comment-author-name'><a href='#'>Ann</a></div>"
+        "<div class='wp-block-comment-date'><time datetime='2024-03-01T12:30:00+00:00'>"
+        "<a href='#comment-11'>March 1, 2024 at 12:30 pm</a></time></div>"
+        "<div class='wp-block-comment-content'><p>Block themes!</p></div></div>"
+        "<ol class='children'><li id='comment-12' class='comment odd depth-2'>"
+        "<div class='wp-block-group'><div class='wp-block-comment-author-name'>Bob</div>"
+        "<div class='wp-block-comment-content'><p>Indeed.</p></div></div></li></ol></li>"
+        "</ol></div></main></body></html>")
+    comments = read_html_page(page).comments
+    assert comments[["comment_id", "parent_id", "author", "text"]].values.tolist() == [
+        ["page.c11", pd.NA, "Ann", "Block themes!"], ["page.c12", "page.c11", "Bob", "Indeed."]]
+    assert comments.loc[0, "published"] == pd.Timestamp("2024-03-01T12:30:00Z")
 
 
 def test_blogger_classic_comments_block_is_read_flat():
