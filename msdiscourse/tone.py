@@ -28,6 +28,7 @@ import functools
 import math
 import multiprocessing
 import os
+import sys
 from collections.abc import Iterable
 from concurrent.futures import ProcessPoolExecutor
 from typing import Literal
@@ -185,10 +186,9 @@ def _resolve_jobs(n_jobs: int | None) -> int:
 
 
 def _pool_context():
-    # fork starts a worker in milliseconds with the lexicon already loaded; spawn and
-    # forkserver re-import pandas in every worker, which costs more than small jobs gain
-    methods = multiprocessing.get_all_start_methods()
-    return multiprocessing.get_context("fork" if "fork" in methods else None)
+    # on Linux, fork starts a worker in milliseconds with the lexicon already loaded, where
+    # spawn re-imports pandas in every worker; elsewhere (macOS) fork is unsafe: the default
+    return multiprocessing.get_context("fork" if sys.platform.startswith("linux") else None)
 
 
 def _score_unique(
