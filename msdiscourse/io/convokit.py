@@ -275,7 +275,9 @@ def read_convokit(folder: str | Path, *, on_error: str = "raise") -> Corpus:
     the root is a top-level comment. Only ``utterances.jsonl`` is required (a legacy
     ``utterances.json`` list is also read); ``conversations.json`` supplies titles when
     present; speakers, corpus and index files are not needed. Utterance metadata fields
-    become extra columns; :data:`UNKNOWN_SPEAKER` becomes a missing author.
+    become extra columns; :data:`UNKNOWN_SPEAKER` becomes a missing author. An utterance
+    whose conversation has no root is kept as a comment of a post that is not in the
+    corpus, which :func:`~msdiscourse.threads.check_threads` reports as an orphan.
 
     Parameters
     ----------

@@ -418,7 +418,9 @@ def read_html_page(path_or_buffer, *, on_error: str = "raise") -> Corpus:
         One post (``source_format`` ``"html"``, ``url`` from the canonical link) and its
         comments in page order, with ``parent_id`` from the nesting, ``kind``
         (comment, pingback, trackback) and ``date_text`` (the date as displayed).
-        Dates without a time zone (displayed dates) are taken to be UTC. Line numbers are
+        Dates without a time zone (displayed dates) are taken to be UTC; a numeric
+        displayed date such as ``03/04/2015`` is read month first, and one that cannot be
+        read leaves ``published`` missing (``date_text`` keeps it). Line numbers are
         the lines of the HTML where each element starts. See the module docstring for
         what is kept from the rest of the page.
 
