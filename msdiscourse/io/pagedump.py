@@ -87,17 +87,20 @@ _TAG_RE = re.compile(r"#([^#]+)")
 _BYLINE_RE = re.compile(r"By[ \u00a0]+(\S.*)")
 _SIGNATURE_RE = re.compile(r"[–—][ \u00a0]*(\S.*)")
 _SENTENCE_END = (".", ",", ";", ":", "!", "?")
-#: the Windows-1252 spelling of a UTF-8 lead byte followed by a continuation byte, or a
-#: C1 control: the only places mojibake can hide, so only such lines go through ftfy
-_MOJIBAKE_HINT = re.compile(
+#: the Windows-1252 spelling of a UTF-8 lead byte followed by a continuation byte (``â€``,
+#: ``Ã©``), or a C1 control: the only places mojibake can hide, so only pages and lines
+#: showing one go through ftfy (two single-pattern scans are several times faster than
+#: one alternation)
+_MOJIBAKE_PAIR = re.compile(
     "[\u00c2-\u00f4][\u0080-\u00bf\u20ac\u201a\u0192\u201e\u2026\u2020\u2021\u02c6\u2030"
     "\u0160\u2039\u0152\u017d\u2018\u2019\u201c\u201d\u2022\u2013\u2014\u02dc\u2122\u0161"
-    "\u203a\u0153\u017e\u0178]|[\u0080-\u009f]"
+    "\u203a\u0153\u017e\u0178]"
 )
+_C1_CONTROL = re.compile("[\u0080-\u009f]")
 
 
-#: the first character of any such pair: a one-class scan of a whole page is very fast
-_MOJIBAKE_LEAD = re.compile("[\u0080-\u009f\u00c2-\u00f4]")
+def _may_be_mojibake(text: str) -> bool:
+    return _MOJIBAKE_PAIR.search(text) is not None or _C1_CONTROL.search(text) is not None
 
 
 # -- page furniture, as data ------------------------------------------------------------
@@ -154,14 +157,31 @@ def load_page_furniture() -> tuple[FurnitureRule, ...]:
 
 
 @functools.cache
-def _furniture_regex() -> re.Pattern:
+def _furniture_matchers() -> tuple[frozenset[str], re.Pattern, re.Pattern | None]:
+    """Return (first letters of the literal rules, their regex, the regex rules' regex).
+
+    Most lines cannot be furniture; checking the first letter spares them the regex.
+    Group ``r{i}`` is rule ``i`` of the CSV.
+    """
     rules = load_page_furniture()
-    alternatives = "|".join(f"(?P<r{i}>{rule.regex()})" for i, rule in enumerate(rules))
-    return re.compile(rf"(?:{alternatives})\Z", re.IGNORECASE)
+
+    def alternation(indices: list[int]) -> re.Pattern | None:
+        if not indices:
+            return None
+        body = "|".join(f"(?P<r{i}>{rules[i].regex()})" for i in indices)
+        return re.compile(rf"(?:{body})\Z", re.IGNORECASE)
+
+    literal = [i for i, rule in enumerate(rules) if rule.match != "regex"]
+    first = frozenset(c for i in literal for c in (rules[i].pattern[0].lower(), rules[i].pattern[0].upper()))
+    return first, alternation(literal), alternation([i for i, r in enumerate(rules) if r.match == "regex"])
 
 
 def match_furniture(line: str) -> FurnitureRule | None:
     """Return the furniture rule a (stripped) line matches, or None.
+
+    Rows of ``page_furniture.csv`` match case-insensitively: ``exact`` rows the whole line
+    (trailing ``:``, dots or ``…`` allowed), ``prefix`` rows its start (at a word boundary),
+    ``regex`` rows by their pattern. Lines longer than 100 characters are prose.
 
     Parameters
     ----------
@@ -179,9 +199,12 @@ def match_furniture(line: str) -> FurnitureRule | None:
     >>> match_furniture("Recent posts about stem cells are wrong.") is None
     True
     """
-    if len(line) > _SHORT_LINE:
+    if not line or len(line) > _SHORT_LINE:
         return None
-    found = _furniture_regex().match(line)
+    first, literal, patterns = _furniture_matchers()
+    found = literal.match(line) if line[0] in first else None
+    if found is None and patterns is not None:
+        found = patterns.match(line)
     if found is None:
         return None
     return load_page_furniture()[int(found.lastgroup[1:])]
@@ -226,7 +249,7 @@ def _decode(data: bytes, source: str) -> str:
         try:
             return data.decode("utf-16")
         except UnicodeDecodeError as error:
-            line = data[: error.start].count(b"\n\x00") + 1
+            line = data[: error.start].decode("utf-16", errors="replace").count("\n") + 1
             raise ParseError(source, line, expected="UTF-16 text (it starts with a UTF-16 mark)",
                              found=f"undecodable bytes at byte {error.start}", remedy=None) from None
     nul = data.find(b"\x00")
@@ -333,7 +356,7 @@ def _infer_indents(bullet_indents: list[int]) -> tuple[int, int]:
 def _parse_page(text: str, source: str, post_id: str, policy: ErrorPolicy) -> dict:
     """Parse one page's text into plain records (no DataFrame work: it runs per line)."""
     raw_lines = _split_lines(text)
-    may_be_mojibake = _MOJIBAKE_LEAD.search(text) is not None  # one fast scan; most pages are clean
+    may_be_mojibake = not text.isascii() and _may_be_mojibake(text)  # most pages are clean
     # content lines: (line number, indent, stripped text, blank line before it, bullet)
     # where bullet is None or (bullet character, text after the bullet)
     content: list[tuple[int, int, str, bool, tuple[str, str] | None]] = []
@@ -346,7 +369,7 @@ def _parse_page(text: str, source: str, post_id: str, policy: ErrorPolicy) -> di
         if not stripped:
             gap = True
             continue
-        if may_be_mojibake and _MOJIBAKE_LEAD.search(stripped) and _MOJIBAKE_HINT.search(stripped):
+        if may_be_mojibake and _may_be_mojibake(stripped):
             stripped = normalise_text(stripped)
         if line[0] in edge:
             if "\t" in line:
@@ -693,7 +716,7 @@ def _read_one(path_or_buffer: PathOrBuffer, on_error: str) -> dict:
 
 
 #: how much page text (characters) read_pagedump_files turns into one set of tables at a time
-_CHUNK_CHARS = 2_000_000
+_CHUNK_CHARS = 8_000_000
 
 
 def _build_corpus(pages: list[dict]) -> Corpus:

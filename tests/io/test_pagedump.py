@@ -319,6 +319,19 @@ def test_named_buffer_and_bytes_buffer():
     assert (from_bytes.posts["title"][0], from_bytes.posts["body"][0]) == ("A title", "Body – text.")
 
 
+def test_utf16_with_a_mark_is_read(tmp_path):
+    path = tmp_path / "wide.txt"
+    path.write_bytes("Title\r\n\r\nBody – text.\r\n\r\n  • Comment.\r\n".encode("utf-16"))
+    corpus = read_pagedump(path)
+    assert (corpus.posts["body"][0], corpus.comments["text"][0]) == ("Body – text.", "Comment.")
+    path.write_bytes(b"\xff\xfe" + "T\n\n".encode("utf-16-le") + b"\x00\xdc")  # a lone low surrogate
+    with pytest.raises(ParseError) as caught:
+        read_pagedump(path)
+    assert str(caught.value) == (
+        f"{path}, line 3: expected UTF-16 text (it starts with a UTF-16 mark); found undecodable bytes at byte 8"
+    )
+
+
 def test_read_pagedump_rejects_other_objects():
     with pytest.raises(TypeError, match="expects a path or a text buffer"):
         read_pagedump(42)
