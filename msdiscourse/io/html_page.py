@@ -14,8 +14,9 @@ WordPress (``wp_list_comments``)
     Block themes (Twenty Twenty-Four) print ``ol.wp-block-comment-template`` with
     ``.wp-block-comment-author-name``, ``.wp-block-comment-date`` and
     ``.wp-block-comment-content``. Pingbacks and trackbacks (``li.pingback``,
-    ``li.trackback``) are kept, marked in ``kind``. The post: ``.entry-title``, ``.entry-content``, ``time.entry-date`` and the
-    byline's ``.author .fn``; tags are the ``rel="tag"`` links.
+    ``li.trackback``) are kept, marked in ``kind``. The post: ``.entry-title``,
+    ``.entry-content``, ``time.entry-date`` and the byline's ``.author .fn``; tags are
+    the ``rel="tag"`` links.
 Blogger
     Threaded comments: ``div.comment-thread`` > ``ol`` > ``li.comment`` (``id="c123"``)
     with ``.comment-block`` (``cite.user``, ``.datetime``, ``.comment-content``) and

@@ -105,7 +105,9 @@ def _decode(source: str, data: bytes) -> str:
                          found=f"the byte {data[error.start]:#04x}", remedy=None) from None
 
 
-def _csv_rows(source: str, text: str, delimiter: str) -> tuple[list[str], Iterator[tuple[int, int, list[str]]]]:
+def _csv_rows(source: str, text: str,
+              delimiter: str) -> tuple[list[str], Iterator[tuple[int, int, list[str]]]]:
+    """The header, and (first line, last line, cells) for each non-blank row."""
     # TSV (IANA text/tab-separated-values) has no quoting: a cell cannot hold a tab or a
     # newline, and a leading '"' is text (a quoted remark), not a quote
     quoting = csv.QUOTE_NONE if delimiter == "\t" else csv.QUOTE_MINIMAL
