@@ -106,13 +106,15 @@ def _read_text(path_or_buffer, source: str) -> str:
     if b"\x00" in data[:8192] and not data.startswith((b"\xff\xfe", b"\xfe\xff")):
         raise ParseError(source, None, expected="an HTML page (a saved WordPress or Blogger post)",
                          found="binary data (NUL bytes)", remedy=None)
-    for encoding in ("utf-8-sig", _declared_charset(data)):
+    bom_encoding = "utf-16" if data.startswith((b"\xff\xfe", b"\xfe\xff")) else None
+    for encoding in (bom_encoding, "utf-8-sig", _declared_charset(data)):
         if encoding:
             try:
                 return data.decode(encoding)
             except (UnicodeDecodeError, LookupError):
                 continue
-    # neither UTF-8 nor the declared charset: keep every byte visible rather than fail
+    # neither UTF-8 nor the declared charset: windows-1252, the HTML standard's default for
+    # unlabelled Western pages (only its five unassigned bytes become U+FFFD)
     return data.decode("cp1252", errors="replace")
 
 

@@ -100,6 +100,12 @@ def test_a_binary_buffer_and_a_declared_legacy_charset_are_decoded():
     assert corpus.posts.loc[0, "body"] == "It’s fine"
 
 
+def test_a_utf16_page_with_a_byte_order_mark_is_decoded():
+    page = "<html><body><div class='post-body'>Zoë’s “page”</div></body></html>"
+    corpus = read_html_page(io.BytesIO(page.encode("utf-16")))
+    assert corpus.posts.loc[0, "body"] == "Zoë’s “page”"
+
+
 def test_replies_nested_directly_in_div_comments_are_threaded():
     # wp_list_comments(style="div"), as Twenty Twenty prints it: the list sits in
     # div#comments > div.comments-inner, no children wrapper, and the comment text also
