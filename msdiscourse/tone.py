@@ -35,7 +35,7 @@ from typing import Literal
 
 import numpy as np
 import pandas as pd
-from tqdm.auto import tqdm
+from tqdm import tqdm  # not tqdm.auto: its notebook bar needs ipywidgets, not a dependency
 from vaderSentiment.vaderSentiment import SentimentIntensityAnalyzer
 
 from msdiscourse.categories import TONE_DTYPE
@@ -236,6 +236,14 @@ def _score_values(
     return np.array(rows, dtype="float64").reshape(len(values), len(SCORE_COLUMNS))
 
 
+def _check_thresholds(positive: float, negative: float) -> None:
+    if not negative < positive:
+        raise ValueError(
+            f"the negative threshold must be below the positive one; got negative={negative}, "
+            f"positive={positive}"
+        )
+
+
 def classify_tone(
     compound: pd.Series, *, positive: float = 0.05, negative: float = -0.05
 ) -> pd.Series:
@@ -263,11 +271,7 @@ def classify_tone(
     >>> classify_tone(pd.Series([0.6, 0.01, -0.05, None])).tolist()
     ['positive', 'neutral', 'negative', nan]
     """
-    if not negative < positive:
-        raise ValueError(
-            f"the negative threshold must be below the positive one; got negative={negative}, "
-            f"positive={positive}"
-        )
+    _check_thresholds(positive, negative)
     values = pd.to_numeric(pd.Series(compound), errors="coerce").astype("float64")
     labels = np.select(
         [values >= positive, values <= negative, values.notna()],
@@ -344,7 +348,7 @@ def score_tone(
             f"score_tone: expected a text column {text_column!r}; found columns "
             f"{list(frame.columns)} (pass text_column=...)"
         )
-    classify_tone(pd.Series([], dtype="float64"), positive=positive, negative=negative)
+    _check_thresholds(positive, negative)
     scores = _score_values(
         frame[text_column].tolist(), overrides=overrides, n_jobs=n_jobs, progress=progress
     )
@@ -442,7 +446,7 @@ def score_texts(
     values = texts.tolist() if isinstance(texts, pd.Series) else list(texts)
     if index is None:
         index = pd.RangeIndex(len(values))
-    classify_tone(pd.Series([], dtype="float64"), positive=positive, negative=negative)
+    _check_thresholds(positive, negative)
 
     whole = _score_values(values, overrides=overrides, n_jobs=n_jobs, progress=progress)
     scorable = [_is_scorable(v) for v in values]
