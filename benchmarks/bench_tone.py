@@ -78,7 +78,7 @@ def _real_sentences() -> list[str]:
 
 def make_sentences(n_sentences: int, repeat_fraction: float, seed: int) -> list[str]:
     """Build (or reuse) the synthetic corpus: one sentence per line in ``benchmarks/_data``."""
-    path = DATA / f"tone_sentences_{n_sentences}_{repeat_fraction:g}_{seed}.txt"
+    path = DATA / f"tone_sentences_v2_{n_sentences}_{repeat_fraction:g}_{seed}.txt"
     if path.exists():
         return path.read_text(encoding="utf-8").split("\n")
     rng = random.Random(seed)
@@ -93,8 +93,9 @@ def make_sentences(n_sentences: int, repeat_fraction: float, seed: int) -> list[
         cut_tail = rng.randint(0, len(tail) - 1)
         distinct[" ".join(head[:cut_head] + tail[cut_tail:])] = None
     distinct_list = list(distinct)
-    # repeats: a Zipf-like skew over a small set, so a few sentences recur very often
-    frequent = distinct_list[: max(1, n_distinct // 50)]
+    # repeats: a Zipf-like skew over a random 2% of the sentences, so a few recur very often;
+    # drawn at random so the repeated ones are no longer or shorter than the rest
+    frequent = rng.sample(distinct_list, max(1, n_distinct // 50))
     weights = [1.0 / rank for rank in range(1, len(frequent) + 1)]
     sentences = distinct_list + rng.choices(frequent, weights=weights, k=n_repeats)
     rng.shuffle(sentences)
