@@ -17,7 +17,7 @@ import csv
 import io
 import json
 from pathlib import Path
-from typing import IO, Iterator, Mapping, NamedTuple
+from typing import Iterator, Mapping, NamedTuple
 
 import pandas as pd
 
@@ -86,14 +86,12 @@ def _sniff_table_format(source: str, head: bytes) -> str:
                      found="an empty file", remedy=None)
 
 
-def _open_binary(path_or_buffer) -> tuple[bytes, IO | None]:
+def _read_bytes(path_or_buffer) -> bytes:
     """Return the whole input as bytes (tables are read in full anyway)."""
     if isinstance(path_or_buffer, (str, Path)):
-        return Path(path_or_buffer).read_bytes(), None
+        return Path(path_or_buffer).read_bytes()
     data = path_or_buffer.read()
-    if isinstance(data, str):
-        return data.encode("utf-8"), path_or_buffer
-    return data, path_or_buffer
+    return data.encode("utf-8") if isinstance(data, str) else data
 
 
 def _decode(source: str, data: bytes) -> str:
@@ -102,7 +100,8 @@ def _decode(source: str, data: bytes) -> str:
     except UnicodeDecodeError as error:
         line = data[: error.start].count(b"\n") + 1
         raise ParseError(source, line, expected="UTF-8 text",
-                         found=f"the byte {data[error.start]:#04x}", remedy=None) from None
+                         found=f"the byte {data[error.start]:#04x}",
+                         remedy="save the table as UTF-8") from None
 
 
 def _csv_rows(source: str, text: str,
@@ -121,7 +120,14 @@ def _csv_rows(source: str, text: str,
 
     def rows() -> Iterator[tuple[int, int, list[str]]]:
         line = reader.line_num + 1  # a row starts on the line after the previous row ended
-        for cells in reader:
+        while True:
+            try:
+                cells = next(reader)
+            except StopIteration:
+                return
+            except csv.Error as error:  # a cell over the csv module's size limit, a NUL
+                raise ParseError(source, line, expected="a CSV row", found=str(error),
+                                 remedy=None) from None
             if any(cell.strip() for cell in cells):
                 yield line, reader.line_num, cells
             line = reader.line_num + 1
@@ -280,7 +286,7 @@ def read_comments_table(
     mapping = _resolve_columns(columns)
     source = _source_name(path_or_buffer)
     policy = ErrorPolicy(source, on_error=on_error)
-    data, _ = _open_binary(path_or_buffer)
+    data = _read_bytes(path_or_buffer)
     if format is None:
         suffix = Path(source).suffix.lower() if isinstance(path_or_buffer, (str, Path)) else ""
         format = _SUFFIX_FORMATS.get(suffix) or _sniff_table_format(source, data[:8192])

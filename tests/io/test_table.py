@@ -207,11 +207,20 @@ def test_non_utf8_and_empty_input_are_refused(tmp_path):
     path.write_bytes("comment_id,post_id,text\n1,p,caf\xe9\n".encode("latin-1"))
     with pytest.raises(ParseError) as raised:
         read_comments_table(path)
-    assert str(raised.value) == f"{path}, line 2: expected UTF-8 text; found the byte 0xe9"
+    assert str(raised.value) == (
+        f"{path}, line 2: expected UTF-8 text; found the byte 0xe9 (save the table as UTF-8)")
     empty = tmp_path / "empty.csv"
     empty.write_text("\n", encoding="utf-8")
     with pytest.raises(ParseError, match=r"empty.csv: expected a CSV, TSV, JSON Lines or parquet table; found an empty file"):
         read_comments_table(empty)
+
+
+def test_a_gigantic_cell_is_an_error_with_its_line():
+    big = "x" * 200_000  # over the csv module's 128 KiB cell limit
+    with pytest.raises(ParseError) as raised:
+        read_comments_table(io.StringIO(f"comment_id,post_id,text\n1,p,ok\n2,p,{big}\n"))
+    assert str(raised.value) == (
+        "<buffer>, line 3: expected a CSV row; found field larger than field limit (131072)")
 
 
 def test_a_posts_table_gives_titles_and_exposes_orphans():
