@@ -326,7 +326,6 @@ def reply_exchanges(corpus: Corpus, roles: pd.DataFrame, tone: pd.DataFrame | No
             raise KeyError(f"reply_exchanges: roles need comment_id and role (assign_roles "
                            f"output); they have {', '.join(map(str, roles.columns))}")
     comments = corpus.comments
-    posts = corpus.posts.set_index("post_id")
     role_of = dict(zip(roles["comment_id"], roles["role"].astype("string")))
     author_of = dict(zip(comments["comment_id"], comments["author"]))
     text_of = dict(zip(comments["comment_id"], comments["text"]))
@@ -338,15 +337,17 @@ def reply_exchanges(corpus: Corpus, roles: pd.DataFrame, tone: pd.DataFrame | No
     n_markers, marker_rate, post_markers, post_rate = _marker_tables(markers, corpus, sentences)
     known = _known_names(list(comments["author"]) + list(corpus.posts["author"]))
     quoting = _Quoting()
-    bodies = {post_id: body for post_id, body in zip(corpus.posts["post_id"], corpus.posts["body"])}
+    bodies = dict(zip(corpus.posts["post_id"].tolist(), corpus.posts["body"].tolist()))
+    post_authors = dict(zip(corpus.posts["post_id"].tolist(), corpus.posts["author"].tolist()))
 
     rows = []
-    for row in comments.itertuples(index=False):
-        comment_id, post_id, parent_id = row.comment_id, row.post_id, row.parent_id
+    columns = [comments[c].tolist() for c in ("comment_id", "post_id", "parent_id", "author",
+                                              "text", "depth")]
+    for comment_id, post_id, parent_id, author, text, depth in zip(*columns):
         is_top = not isinstance(parent_id, str)
         body = bodies.get(post_id)
         if is_top:
-            addressee = posts["author"].get(post_id) if post_id in posts.index else pd.NA
+            addressee = post_authors.get(post_id, pd.NA)
             addressee_role = post_role_of.get(post_id, "unknown")
             addressee_compound = post_compound.get(post_id, pd.NA)
             addressee_markers = post_markers.get(post_id, pd.NA)
@@ -363,22 +364,22 @@ def reply_exchanges(corpus: Corpus, roles: pd.DataFrame, tone: pd.DataFrame | No
         replier_role = "unknown" if replier_role is pd.NA else replier_role
         addressee_role = "unknown" if addressee_role is pd.NA else addressee_role
         quotes = flagged.get(comment_id, [])
-        names = names_addressed(row.text, known_names=known)
+        names = names_addressed(text, known_names=known)
         addressee_names = _name_forms(addressee)
         rows.append({
             "comment_id": comment_id, "post_id": post_id,
             "parent_id": pd.NA if is_top else parent_id,
-            "replier": row.author, "addressee": addressee,
+            "replier": author, "addressee": addressee,
             "replier_role": replier_role, "addressee_role": addressee_role,
-            "pair": f"{replier_role}->{addressee_role}", "depth": row.depth,
+            "pair": f"{replier_role}->{addressee_role}", "depth": depth,
             "replier_compound": compound.get(comment_id, pd.NA),
             "addressee_compound": addressee_compound,
             "replier_markers": n_markers.get(comment_id, pd.NA),
             "addressee_markers": addressee_markers,
             "replier_marker_rate": marker_rate.get(comment_id, pd.NA),
             "addressee_marker_rate": addressee_rate,
-            "quotes_parent": quoting.reproduces(row.text, answered, quotes),
-            "quotes_post": quoting.reproduces(row.text, body, quotes),
+            "quotes_parent": quoting.reproduces(text, answered, quotes),
+            "quotes_post": quoting.reproduces(text, body, quotes),
             "names_addressed": "; ".join(names) if names else pd.NA,
             "names_addressee": bool(addressee_names & {n.casefold() for n in names}),
         })

@@ -177,12 +177,12 @@ def _maps(names: Iterable, *, key, prefix: str, digits: int,
     if name_parts:
         part_owners: dict[str, set[str]] = {}
         spelled: dict[str, str] = {}
-        for person in people:
-            for name in (n for n in mapping if author_key(n) == person):
-                for part in _SPACE.sub(" ", name).strip().split(" "):
-                    if _NAME_PART.fullmatch(part) and part.casefold() not in _TITLES:
-                        part_owners.setdefault(part.casefold(), set()).add(person)
-                        spelled.setdefault(part.casefold(), part)
+        for name in mapping:  # every spelling of every person
+            person = author_key(name)
+            for part in _SPACE.sub(" ", name).strip().split(" "):
+                if _NAME_PART.fullmatch(part) and part.casefold() not in _TITLES:
+                    part_owners.setdefault(part.casefold(), set()).add(person)
+                    spelled.setdefault(part.casefold(), part)
         for part, owners in part_owners.items():
             if part in people:  # someone's full name: already mapped
                 continue
@@ -202,14 +202,61 @@ _TITLES = frozenset({"dr", "doc", "prof", "professor", "mrs", "miss", "sir", "th
                      "mister", "nurse", "mum", "mom", "dad", "auntie", "uncle"})
 
 
-def _name_regex(names: Iterable[str], *, ignore_case: bool) -> re.Pattern | None:
-    names = sorted({_SPACE.sub(" ", n).strip() for n in names}, key=len, reverse=True)
-    names = [n for n in names if n]
-    if not names:
-        return None
-    # whole words; spaces inside a name may be any run of spaces
-    alternatives = "|".join(r"\s+".join(re.escape(part) for part in n.split(" ")) for n in names)
-    return re.compile(rf"(?<!\w)(?:{alternatives})(?!\w)", re.IGNORECASE if ignore_case else 0)
+_WORD_RUN = re.compile(r"\w+")
+
+
+class _NameReplacer:
+    """Replace whole-word names in texts, quickly, whatever the number of names.
+
+    One regex alternation of thousands of names would be tried at every position of every
+    text (Python's engine has no trie for it): minutes on a large blog. Here every word of
+    a text is one dictionary look-up, and only the names that start with that word are
+    tried there, longest first.
+    """
+
+    def __init__(self, mapping: Mapping[str, str], *, ignore_case: bool) -> None:
+        self.ignore_case = ignore_case
+        flags = re.IGNORECASE if ignore_case else 0
+        self.by_first: dict[str, list[tuple[int, str, re.Pattern, str]]] = {}
+        for name, alias in mapping.items():
+            clean = _SPACE.sub(" ", name).strip()
+            first = _WORD_RUN.search(clean)
+            if not first:
+                continue
+            # what comes before the first word ("@" of "@LabRat") is checked literally
+            lead, rest = clean[:first.start()], clean[first.start():]
+            # spaces inside a name may be any run of spaces in the text
+            regex = re.compile(r"\s+".join(map(re.escape, rest.split(" "))) + r"(?!\w)", flags)
+            self.by_first.setdefault(self._key(first.group()), []).append(
+                (len(clean), lead, regex, alias))
+        for entries in self.by_first.values():
+            entries.sort(key=lambda entry: -entry[0])  # longest name first
+
+    def _key(self, word: str) -> str:
+        return word.casefold() if self.ignore_case else word
+
+    def sub(self, text: str) -> str:
+        if not self.by_first:
+            return text
+        pieces, last = [], 0
+        for word in _WORD_RUN.finditer(text):
+            start = word.start()
+            if start < last:
+                continue
+            for _, lead, regex, alias in self.by_first.get(self._key(word.group()), ()):
+                begin = start - len(lead)
+                if lead and (begin < last or text[begin:start] != lead
+                             or (begin > 0 and _WORD_RUN.match(text, begin - 1, begin))):
+                    continue
+                match = regex.match(text, start)
+                if match:
+                    pieces += [text[last:begin], alias]
+                    last = match.end()
+                    break
+        if not pieces:
+            return text
+        pieces.append(text[last:])
+        return "".join(pieces)
 
 
 def replace_names(texts: pd.Series, mapping: Mapping[str, str], *,
@@ -238,20 +285,14 @@ def replace_names(texts: pd.Series, mapping: Mapping[str, str], *,
     ...               parts={"Wendy": "P-2", "Will": "P-3"}).tolist()
     ["Unlike P-1, I'm fine.", 'Bojanas', 'Thanks P-2, will do']
     """
-    parts = parts or {}
-    regexes = [r for r in (_name_regex(mapping, ignore_case=True),
-                           _name_regex(parts, ignore_case=False)) if r is not None]
-    lookup = {_SPACE.sub(" ", name).strip().casefold(): alias
-              for name, alias in [*parts.items(), *mapping.items()]}
-
-    def swap(match: re.Match) -> str:
-        return lookup[_SPACE.sub(" ", match.group(0)).casefold()]
+    replacers = [_NameReplacer(mapping, ignore_case=True),
+                 _NameReplacer(parts or {}, ignore_case=False)]
 
     def replace(text):
         if not isinstance(text, str):
             return text
-        for regex in regexes:
-            text = regex.sub(swap, text)
+        for replacer in replacers:
+            text = replacer.sub(text)
         return text
 
     return texts.map(replace)

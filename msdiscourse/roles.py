@@ -384,6 +384,7 @@ def _text_cues() -> tuple[RoleCue, ...]:
     return tuple(c for c in load_role_cues() if c.cue_type in ("phrase", "self_term", "team_term"))
 
 
+@functools.cache
 def _cue(cue_type: str) -> RoleCue:
     return next(c for c in load_role_cues() if c.cue_type == cue_type)
 
