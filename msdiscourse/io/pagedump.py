@@ -743,7 +743,9 @@ def _present(value) -> bool:
 
 def _comment_order(comments: pd.DataFrame) -> list[tuple[int, dict]]:
     """Return (depth, row) in thread order: each comment followed by its replies."""
-    rows = comments.sort_values("position", kind="stable").to_dict("records") if "position" in comments else comments.to_dict("records")
+    if "position" in comments:
+        comments = comments.sort_values("position", kind="stable")
+    rows = comments.to_dict("records")
     ids = {row["comment_id"] for row in rows}
     children: dict[str | None, list[dict]] = {}
     for row in rows:

@@ -374,6 +374,19 @@ def test_signatures_and_near_misses(comment, author, text):
     assert (_na(row["author"]), row["text"]) == (author, text)
 
 
+@pytest.mark.parametrize("step", [1, 2, 3, 4, 8])
+@pytest.mark.parametrize("top", [0, 2, 5])
+def test_indentation_step_is_inferred_per_page(step, top):
+    depths = [0, 1, 2, 3, 1, 0, 1]
+    lines = ["Title", "", "Body.", ""]
+    for depth in depths:
+        indent = " " * (top + step * depth)
+        lines += [f"{indent}• Comment at depth {depth}.", f"{indent}  Its second line.", ""]
+    corpus = read_pagedump(io.StringIO("\n".join(lines)))
+    assert corpus.comments["depth"].tolist() == depths
+    assert corpus.comments["text"].str.endswith("\nIts second line.").all()
+
+
 # -- the furniture list is data -------------------------------------------------------------
 @pytest.mark.parametrize("rule", load_page_furniture(), ids=lambda r: r.pattern)
 def test_each_furniture_row_matches_its_example(rule):
