@@ -183,6 +183,17 @@ def _cell(value) -> str | None:
     return text or None
 
 
+def _is_missing(value) -> bool:
+    """Empty cell, None, NaN, NA or NaT (a list or array cell is never missing)."""
+    if isinstance(value, str):
+        return not value.strip()
+    if value is None:
+        return True
+    if isinstance(value, (list, tuple, dict)) or getattr(value, "ndim", 0) > 0:
+        return False
+    return bool(pd.isna(value))
+
+
 def _parse_date(value) -> pd.Timestamp | None:
     """A timezone-aware UTC timestamp; naive dates are taken to be UTC already."""
     if isinstance(value, pd.Timestamp):
@@ -387,7 +398,7 @@ def read_comments_table(
         for name in extras:
             value = record.get(name)
             # typed formats (JSON Lines, parquet) keep their types; CSV cells stay text
-            comment[name] = None if value is None or value == "" or _cell(value) is None else value
+            comment[name] = None if _is_missing(value) else value
         comments.append(comment)
 
     comments, duplicate_flags = _unique_ids(comments)

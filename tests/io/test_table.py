@@ -96,12 +96,15 @@ def test_parquet_with_typed_columns(tmp_path):
                                       "2017-07-14T13:21:00+01:00", "2017-07-21T08:02:00+01:00"],
                                      utc=True),
         "score": [3, 1, None, 4],
+        "labels": [["sarcasm"], [], ["question", "quote"], None],
     })
     path = tmp_path / "forum.parquet"
     frame.to_parquet(path)
     corpus = read_comments_table(path, columns=FORUM)
     assert _forum_comments(corpus) == FORUM_EXPECTED
     assert corpus.comments["score"].tolist()[:2] == [3, 1]
+    assert [list(v) if v is not None else None for v in corpus.comments["labels"]] == [
+        ["sarcasm"], [], ["question", "quote"], None]
     assert corpus.comments["line_start"].isna().all()  # parquet has rows, not lines
     assert sniff_format(path) == "table"
 
