@@ -363,12 +363,9 @@ def _swap_names(values: pd.Series, mapping: Mapping[str, str]) -> pd.Series:
     return swapped.astype(values.dtype if values.dtype == "string" else "string")
 
 
-_DEFAULT = object()
-
-
 def pseudonymise_frame(frame: pd.DataFrame, *, key: str | bytes,
-                       columns: Sequence[str] = _DEFAULT,  # type: ignore[assignment]
-                       text_columns: Sequence[str] = _DEFAULT,  # type: ignore[assignment]
+                       columns: Sequence[str] | None = None,
+                       text_columns: Sequence[str] | None = None,
                        prefix: str = "P-", digits: int = DIGITS,
                        name_parts: bool = True) -> pd.DataFrame:
     """Pseudonymise a derived table: name columns replaced, the names replaced in text columns.
@@ -383,10 +380,10 @@ def pseudonymise_frame(frame: pd.DataFrame, *, key: str | bytes,
     key, prefix, digits, name_parts
         As in :func:`pseudonymise`.
     columns
-        Columns holding names. By default those of ``author``, ``replier`` and
+        Columns holding names. By default (None) those of ``author``, ``replier`` and
         ``addressee`` that the frame has; a column named here must exist.
     text_columns
-        Columns holding text in which those names are replaced. By default those of
+        Columns holding text in which those names are replaced. By default (None) those of
         ``text``, ``body``, ``title``, ``evidence``, ``names_addressed``,
         ``parent_excerpt``, ``match``, ``competing`` that the frame has.
 
@@ -410,10 +407,9 @@ def pseudonymise_frame(frame: pd.DataFrame, *, key: str | bytes,
     0  P-c26ad5  P-281e40        P-281e40
     """
     _check_key(key)
-    names_given = columns is not _DEFAULT
-    texts_given = text_columns is not _DEFAULT
-    columns = list(columns) if names_given else [c for c in NAME_COLUMNS if c in frame.columns]
-    text_columns = (list(text_columns) if texts_given
+    columns = (list(columns) if columns is not None
+               else [c for c in NAME_COLUMNS if c in frame.columns])
+    text_columns = (list(text_columns) if text_columns is not None
                     else [c for c in TEXT_COLUMNS if c in frame.columns])
     missing = [c for c in [*columns, *text_columns] if c not in frame.columns]
     if missing:
