@@ -82,6 +82,7 @@ _QUOTE_CHARS = str.maketrans(
 )
 _SPACE_RUN = re.compile(r"\s+")
 _WORD = re.compile(r"\w")
+_SENTENCE_END = re.compile(r"[.?!]")
 _EDGE_PUNCTUATION = " .,;:!?'-()[]"
 
 
@@ -186,7 +187,9 @@ def sentence_spans(text: str, *, split_lines: bool = True) -> list[tuple[int, in
         block = text[block_start:block_end]
         if not block.strip():
             continue
-        for start, end in tokenizer.span_tokenize(block):
+        # no sentence-ending mark, no break: spare Punkt a line like "Dear Bojana,"
+        block_spans = tokenizer.span_tokenize(block) if _SENTENCE_END.search(block) else [(0, len(block))]
+        for start, end in block_spans:
             while start < end and block[start].isspace():
                 start += 1
             while end > start and block[end - 1].isspace():
@@ -239,6 +242,8 @@ def is_quotation(sentence: str, sources: list[str]) -> bool:
 
 
 def _quotes_folded(sentence: str, folded_sources: list[str]) -> bool:
+    if not folded_sources:
+        return False
     key = _comparable(sentence).strip(_EDGE_PUNCTUATION)
     if len(key.split()) < MIN_QUOTE_WORDS:
         return False
