@@ -22,11 +22,12 @@ from msdiscourse.io.pagedump import (
     write_pagedump,
     write_pagedump_folder,
 )
-from tests.conftest import BLOG_PAGES, FIXTURES
+from tests.conftest import BLOG_PAGES, DATA_RAW, FIXTURES
 
 PAGEDUMP_FIXTURES = FIXTURES / "pagedump"
 REAL_PAGES = sorted(BLOG_PAGES.glob("*.txt"))
 GOLDEN = sorted(PAGEDUMP_FIXTURES.glob("*.txt"))
+DEMO_PAGES = sorted(DATA_RAW.glob("*.txt"))
 
 
 # -- helpers: which part of a corpus claims each line ------------------------------------
@@ -168,7 +169,7 @@ def test_real_page_without_byline_or_tags(blog_pages):
     assert (last["line_start"], last["line_end"]) == (30, 52)
 
 
-@pytest.mark.parametrize("page", REAL_PAGES + GOLDEN, ids=lambda p: p.stem)
+@pytest.mark.parametrize("page", REAL_PAGES + GOLDEN + DEMO_PAGES, ids=lambda p: p.stem)
 def test_every_line_is_claimed_exactly_once(page):
     expected_path = page.with_name(page.stem + ".expected.json")
     on_error = json.loads(expected_path.read_text("utf-8"))["on_error"] if expected_path.exists() else "raise"
@@ -413,7 +414,7 @@ def _tree(corpus: Corpus):
     ]
 
 
-@pytest.mark.parametrize("page", REAL_PAGES + GOLDEN, ids=lambda p: p.stem)
+@pytest.mark.parametrize("page", REAL_PAGES + GOLDEN + DEMO_PAGES, ids=lambda p: p.stem)
 def test_write_then_read_gives_the_same_tree(page):
     original = read_pagedump(page, on_error="collect")
     text = write_pagedump(original)
