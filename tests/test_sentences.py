@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import pandas as pd
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 import msdiscourse as msd
 from msdiscourse.corpus import Corpus
@@ -220,3 +222,25 @@ def test_missing_text_gives_no_sentences_and_the_corpus_is_unchanged():
     pd.testing.assert_frame_equal(corpus.comments, before)
     empty = split_sentences(Corpus())
     assert empty.empty and list(empty.columns) == list(SENTENCE_COLUMNS)
+
+
+# -- nothing lost: a property over arbitrary text ------------------------------------
+_PIECES = st.sampled_from(
+    ["Prof.", "Dr.", "G.", "MS.", "e.g.", "i.e.", "etc.", "No.", "!!", "?", "…", "\u201cquoted,\u201d",
+     "word", "Word", "(i.e. HSCT)", "12.5", "\n", "\n\n", "\r\n", " ", "\u00a0", "\t", "- ", ":)"]
+)
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(_PIECES, max_size=40).map(" ".join))
+def test_spans_cover_every_visible_character_once(text):
+    spans = sentence_spans(text)
+    covered = [False] * len(text)
+    previous_end = 0
+    for start, end in spans:
+        assert previous_end <= start < end <= len(text)
+        assert not text[start].isspace() and not text[end - 1].isspace()
+        for i in range(start, end):
+            covered[i] = True
+        previous_end = end
+    assert all(covered[i] or ch.isspace() for i, ch in enumerate(text))
