@@ -115,14 +115,20 @@ def _texts_to_scan(frame: pd.DataFrame, text_column: str) -> tuple[list[str], li
 
 
 def _later_sentence_in_comment(frame: pd.DataFrame) -> np.ndarray | None:
-    """For sentence frames: whether the writer says more after each sentence in its comment."""
+    """For sentence frames: whether the writer says more after each sentence in its comment.
+
+    Sentences of the post body (no ``comment_id``) are grouped by ``post_id`` instead.
+    """
     if not {"comment_id", "n"} <= set(frame.columns):
         return None
-    own = frame
+    unit = frame["comment_id"].astype("string")
+    if "post_id" in frame.columns:
+        unit = unit.fillna("post:" + frame["post_id"].astype("string"))
+    own = pd.Series(True, index=frame.index)
     if "is_quote" in frame.columns:
-        own = frame[~frame["is_quote"].astype("boolean").fillna(False)]
-    last_n = own.groupby("comment_id", sort=False, observed=True)["n"].max()
-    return (frame["n"] < frame["comment_id"].map(last_n)).fillna(False).to_numpy(dtype=bool)
+        own = ~frame["is_quote"].astype("boolean").fillna(False)
+    last_n = frame["n"][own].groupby(unit[own], sort=False).max()
+    return (frame["n"] < unit.map(last_n)).fillna(False).to_numpy(dtype=bool)
 
 
 def _clause(masked: str, start: int, end: int) -> str:

@@ -215,6 +215,39 @@ def test_real_page_000_hits_with_exact_spans(blog_pages):
     assert all(match != "HSCT" for *_, match in spans(hits, "all_caps"))
 
 
+def test_real_sentences_from_split_sentences(blog_pages):
+    corpus = msd.read_pagedump(blog_pages / "000_cbe15b06e01714f3.txt")
+    sentences = msd.split_sentences(corpus)
+    hits = find_markers(sentences)
+    for row in hits.itertuples():
+        text = sentences.loc[sentences["sentence_id"] == row.sentence_id, "text"].item()
+        assert text[row.start : row.end] == row.match
+    bojana = hits[hits["sentence_id"].str.endswith(".c11.s5")]
+    # "Seriously?" is a sentence of its own; the writer goes on in the next one
+    assert bojana[["rule", "start", "end", "match"]].values.tolist() == [
+        ["hyperbole", 0, 9, "Seriously"], ["rhetorical_question", 0, 10, "Seriously?"]]
+    # the comment quoting the post ("... suitable for everybody ...") has no hit there
+    quoted = sentences.loc[sentences["is_quote"].fillna(False), "sentence_id"].tolist()
+    assert quoted and not hits["sentence_id"].isin(quoted).any()
+    profile = marker_profile(hits, corpus.comments)
+    assert len(profile) == len(corpus.comments)
+    assert profile.set_index("comment_id").filter(like=".c11", axis=0)["n_repetition"].tolist() == [1]
+
+
+def test_the_benchmark_runs_quick():
+    import subprocess
+    import sys
+
+    from .conftest import PROJECT_DIR
+
+    result = subprocess.run(
+        [sys.executable, str(PROJECT_DIR / "benchmarks" / "bench_markers.py"), "--quick"],
+        capture_output=True, text=True, timeout=120, check=True,
+    )
+    assert result.stdout.startswith("5,000 synthetic sentences")
+    assert "speed-up:" in result.stdout
+
+
 # -- profiles ------------------------------------------------------------------------------
 
 
