@@ -568,7 +568,7 @@ def exchange_summary(exchanges: pd.DataFrame, *, n_boot: int = 2000, seed: int =
         difference = mean_a - mean_b
         low = high = np.nan
         noun = "a tone score" if measure == "tone" else "a marker rate"
-        if column not in exchanges.columns:
+        if column not in exchanges.columns or (len(values) and values.isna().all()):
             verdict = (f"no {label} in the exchanges: pass "
                        f"{'tone' if measure == 'tone' else 'markers'} to reply_exchanges")
         elif len(a) < min_n or len(b) < min_n:

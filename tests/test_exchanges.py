@@ -225,3 +225,11 @@ def test_summary_says_what_is_missing():
     assert summary.loc["irony_markers", "verdict"] == (
         "no irony markers per 100 words in the exchanges: pass markers to reply_exchanges")
     assert summary.loc["tone", "verdict"].startswith("researchers answer patients in a more negative")
+
+
+def test_summary_without_tone_or_markers_asks_for_them(real):
+    corpus, roles, _, _, _, _ = real
+    summary = exchange_summary(reply_exchanges(corpus, roles))
+    assert summary["verdict"].tolist() == [
+        "no tone (mean VADER compound) in the exchanges: pass tone to reply_exchanges",
+        "no irony markers per 100 words in the exchanges: pass markers to reply_exchanges"]
