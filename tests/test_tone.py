@@ -410,3 +410,11 @@ def test_unscored_parent_gives_nan_shift():
     ])
     shifts = reply_tone_shift(comment_tone(corpus), corpus.comments)
     assert shifts["comment_id"].tolist() == ["p1.c2"] and math.isnan(shifts["shift"].iloc[0])
+
+
+def test_empty_inputs_give_empty_tables_with_the_columns():
+    empty = msd.split_sentences(Corpus()).pipe(score_tone)
+    assert empty.empty and list(empty.columns)[-5:] == ["neg", "neu", "pos", "compound", "tone"]
+    assert list(aggregate_tone(empty).columns) == ["comment_id", "n_sentences", "mean_compound",
+                                                   "median_compound", "share_negative", "share_positive"]
+    assert aggregate_tone(empty).empty and score_texts(pd.Series([], dtype="string")).empty
