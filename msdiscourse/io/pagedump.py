@@ -32,7 +32,9 @@ on furniture and unparsed rows) so this can be checked.
 Page furniture (``About the author``, ``Recent Posts``, ``Leave a Reply`` ...) is listed in
 ``msdiscourse/resources/page_furniture.csv``: add a row there, not code, to teach the reader
 a new heading. A furniture row marked ``block`` also claims the lines after it (a sidebar
-list, an author bio, share buttons) up to the next comment bullet, byline or heading.
+list, an author bio, share buttons) up to the next comment bullet, byline or heading; one
+marked ``sidebar`` (Recent Comments, Archives ...) that comes after the byline claims the rest
+of the page, bulleted list items included.
 """
 
 from __future__ import annotations
@@ -111,6 +113,7 @@ class FurnitureRule:
     pattern: str
     match: str
     block: bool
+    sidebar: bool
     in_comments: bool
     example: str
     note: str
@@ -148,6 +151,7 @@ def load_page_furniture() -> tuple[FurnitureRule, ...]:
             pattern=row["pattern"],
             match=row["match"],
             block=row["block"] == "yes",
+            sidebar=row["sidebar"] == "yes",
             in_comments=row["in_comments"] == "yes",
             example=row["example"],
             note=row["note"],
@@ -425,6 +429,9 @@ def _parse_page(text: str, source: str, post_id: str, policy: ErrorPolicy) -> di
 
     # -- head and body ----------------------------------------------------------------
     in_block = False
+    # a sidebar list heading (Recent Comments ...) after the byline: the page's end, whose
+    # bulleted items are links, not comments
+    after_byline = in_sidebar = False
     expecting = "title"
     for index in range(comments_start):
         number, indent, stripped, gap, _ = content[index]
@@ -432,6 +439,7 @@ def _parse_page(text: str, source: str, post_id: str, policy: ErrorPolicy) -> di
         if rule is not None:
             add_furniture(number, stripped, "furniture")
             in_block = rule.block or in_block  # a plain heading inside a block does not end it
+            in_sidebar = in_sidebar or (rule.sidebar and after_byline)
             previous_owner = "furniture"
             continue
         if expecting != "body" and _TAGS_RE.match(stripped):
@@ -453,6 +461,7 @@ def _parse_page(text: str, source: str, post_id: str, policy: ErrorPolicy) -> di
             if post["author"] is None:
                 post["author"] = name
             in_block = False
+            after_byline = True
             previous_owner = "byline"
             continue
         if in_block:
@@ -508,6 +517,10 @@ def _parse_page(text: str, source: str, post_id: str, policy: ErrorPolicy) -> di
 
     for index in range(comments_start, len(content)):
         number, indent, stripped, gap, bullet = content[index]
+        if in_sidebar:
+            add_furniture(number, stripped, "furniture")
+            previous_owner = "furniture"
+            continue
         if bullet is not None:
             close(current)
             in_block = False
@@ -557,6 +570,7 @@ def _parse_page(text: str, source: str, post_id: str, policy: ErrorPolicy) -> di
             current = None
             add_furniture(number, stripped, "furniture")
             in_block = rule.block or in_block  # a plain heading inside a block does not end it
+            in_sidebar = rule.sidebar and after_byline
             previous_owner = "furniture"
             continue
         if name is not None:
@@ -566,6 +580,7 @@ def _parse_page(text: str, source: str, post_id: str, policy: ErrorPolicy) -> di
             if post["author"] is None:
                 post["author"] = name
             in_block = False
+            after_byline = True
             previous_owner = "byline"
             continue
         if in_block:

@@ -190,7 +190,7 @@ def test_golden_fixtures_are_found():
     names = {p.stem for p in GOLDEN}
     assert len(GOLDEN) >= 13
     assert {"crlf-bom", "tabs", "step-4", "no-blank-lines", "deep-nesting", "no-title-tags-byline",
-            "mojibake", "furniture-odd-places", "unplaceable"} <= names
+            "mojibake", "furniture-odd-places", "unplaceable", "sidebar-lists"} <= names
     for page in GOLDEN:
         assert page.with_name(page.stem + ".expected.json").exists(), page
 
@@ -386,6 +386,23 @@ def test_indentation_step_is_inferred_per_page(step, top):
     corpus = read_pagedump(io.StringIO("\n".join(lines)))
     assert corpus.comments["depth"].tolist() == depths
     assert corpus.comments["text"].str.endswith("\nIts second line.").all()
+
+
+@pytest.mark.parametrize(
+    ("page", "n_comments", "n_furniture"),
+    [
+        # a sidebar heading before the byline does not swallow the comments after it
+        ("Title\n\nBody.\n\nRecent Posts\n\n  • A real comment.\n  • Another.\n\nBy Ann\n", 2, 2),
+        # bullets after the byline with no sidebar heading are still comments
+        ("Title\n\nBody.\n\n  • One.\n\nBy Ann\n\n  • A late comment.\n", 2, 1),
+        # after the byline, a sidebar heading claims the rest of the page
+        ("Title\n\nBody.\n\nBy Ann\n\nRecent Comments\n  • Bo on Title\n  • Cy on Title\n", 0, 4),
+    ],
+    ids=["sidebar-before-byline", "no-sidebar-heading", "sidebar-after-byline-no-comments"],
+)
+def test_sidebar_lists_near_misses(page, n_comments, n_furniture):
+    corpus = read_pagedump(io.StringIO(page))
+    assert (len(corpus.comments), len(corpus.furniture)) == (n_comments, n_furniture)
 
 
 # -- the furniture list is data -------------------------------------------------------------
