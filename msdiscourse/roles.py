@@ -442,9 +442,9 @@ def find_role_cues(texts: pd.Series | list[str] | str) -> pd.DataFrame:
     Returns
     -------
     pandas.DataFrame
-        One row per cue found: ``index`` (the text's label), ``role``, ``rule``,
-        ``cue_type``, ``weight``, ``start``, ``end``, ``evidence`` (the phrase as written),
-        ordered by text then position.
+        One row per cue found: ``text_index`` (the text's label: its Series index, or
+        its position in a list), ``role``, ``rule``, ``cue_type``, ``weight``, ``start``,
+        ``end``, ``evidence`` (the phrase as written); ordered by text, then position.
 
     Examples
     --------
@@ -477,11 +477,11 @@ def find_role_cues(texts: pd.Series | list[str] | str) -> pd.DataFrame:
                 left, right = _sentence_bounds(joined[base:base + len(original)], start, end)
                 if not _in_scope(cue, joined[base + left:base + right]):
                     continue
-            rows.append({"index": labels[which], "order": which, "role": cue.role,
+            rows.append({"text_index": labels[which], "order": which, "role": cue.role,
                          "rule": cue.rule, "cue_type": cue.cue_type, "weight": cue.weight,
                          "start": start, "end": end,
                          "evidence": original[start:end].strip()})
-    frame = pd.DataFrame(rows, columns=["index", "order", "role", "rule", "cue_type", "weight",
+    frame = pd.DataFrame(rows, columns=["text_index", "order", "role", "rule", "cue_type", "weight",
                                         "start", "end", "evidence"])
     frame = frame.sort_values(["order", "start", "end"], kind="stable").drop(columns="order")
     return frame.astype({"role": "string", "rule": "string", "cue_type": "string",
@@ -631,7 +631,7 @@ def _decisions(corpus: Corpus, known, codebook, blog_is_research: bool):
     key_of = dict(zip(comments["comment_id"].tolist(), keys))
     by_group: dict[tuple, list[dict]] = {}
     for row in hits.itertuples(index=False):
-        comment_id = row.index
+        comment_id = row.text_index
         group = ("author", key_of[comment_id]) if key_of[comment_id] else ("comment", comment_id)
         by_group.setdefault(group, []).append(
             {"role": row.role, "rule": row.rule, "weight": row.weight,

@@ -91,16 +91,17 @@ def test_disclosures_are_found_with_the_exact_phrase(text, role, rule, evidence)
         "I think campath is recycled chemo.",
         "Thank you, this is the kind of journalism MSers need.",
         "I have so little appreciation for the 'war' between the researchers and the sufferers.",
-        "My wife moved from relapsing to secondary progressive MS last year.",  # relative, not patient
         "Stem cell CNS research is highly complex; I spoke with stem cell researchers.",
+        "My MS patients do well on it.",
     ],
 )
-def test_near_misses_disclose_no_role_of_their_own(text):
-    found = find_role_cues(text)
-    assert "patient" not in set(found["role"]) or "My wife" in text
-    assert "researcher" not in set(found["role"])
-    if "My wife" in text:
-        assert set(found["role"]) == {"relative"}
+def test_near_misses_disclose_no_role(text):
+    assert find_role_cues(text).empty
+
+
+def test_a_family_members_course_of_ms_is_not_a_self_disclosure():
+    found = find_role_cues("My wife moved from relapsing to secondary progressive MS last year.")
+    assert list(zip(found["role"], found["rule"])) == [("relative", "kin_ms_sentence")]
 
 
 # -- the two real pages, read by hand ---------------------------------------------------------
@@ -152,7 +153,7 @@ def test_real_pages_everyone_else_stays_unknown(real_roles):
     assert rest["evidence"].isna().all() and (rest["confidence"] == 0).all()
 
 
-def test_real_page_also_records_weaker_cues_of_the_same_role(real_roles):
+def test_real_page_also_records_weaker_cues_of_the_same_role():
     found = find_role_cues(
         "Maybe if we were a haematology lab we would be more into bone marrow transplants, "
         "the EAE literature is full of them")
