@@ -87,7 +87,8 @@ _BULLET_RE = re.compile(r"(?:([•*\-+◦▪‣·])(?:[ \t\u00a0]+|$)|(o)[ \t\u0
 _TAGS_RE = re.compile(r"#(?=[^\s#])")
 _TAG_RE = re.compile(r"#([^#]+)")
 _BYLINE_RE = re.compile(r"By[ \u00a0]+(\S.*)")
-_SIGNATURE_RE = re.compile(r"[–—][ \u00a0]*(\S.*)")
+#: a signature: an en or em dash (the format's own), or the plain-text ``--`` and ``~``
+_SIGNATURE_RE = re.compile(r"(?:[–—~]|--)[ \u00a0]*(\S.*)")
 _SENTENCE_END = (".", ",", ";", ":", "!", "?")
 #: the Windows-1252 spelling of a UTF-8 lead byte followed by a continuation byte (``â€``,
 #: ``Ã©``), or a C1 control: the only places mojibake can hide, so only pages and lines
@@ -500,7 +501,7 @@ def _parse_page(text: str, source: str, post_id: str, policy: ErrorPolicy) -> di
         author = None
         paragraphs = comment.paragraphs
         last = paragraphs[-1][-1]
-        if comment.last_line != comment.bullet_line and last[0] in "–—":
+        if comment.last_line != comment.bullet_line and last[0] in "–—~-":
             name = _signature_name(last)
             if name is not None:
                 author = name

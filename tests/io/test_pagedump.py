@@ -363,6 +363,9 @@ def test_head_and_byline_near_misses(page, field, value):
     [
         ("  • Text.\n    – Ann\n", "Ann", "Text."),
         ("  • Text.\n    — Ann Smith\n", "Ann Smith", "Text."),
+        ("  • Text.\n    -- Ann\n", "Ann", "Text."),
+        ("  • Text.\n    ~Ann\n", "Ann", "Text."),
+        ("  • Text.\n    - Ann\n", None, "Text."),  # "- " at a reply's indent is a reply bullet
         ("  • Text.\n  – Ann\n", "Ann", "Text."),          # level with its bullet
         ("  • – Ann\n", None, "– Ann"),                     # a one-line comment is not a signature
         ("  • Text.\n    – and a dash-led last line, which is prose.\n", None,
