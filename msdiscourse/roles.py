@@ -114,8 +114,11 @@ POST_ROLE_COLUMNS: tuple[str, ...] = (
 _PLAIN = (("\u2019", "'"), ("\u2018", "'"), ("\u02bc", "'"), ("\u2032", "'"),
           ("\u00a0", " "), ("\u202f", " "), ("\u2009", " "))
 _SENTENCE_END = re.compile(r"[.!?…]+[\"')\]]*\s+|\n\s*")
-_FIRST_SINGULAR = re.compile(r"\b(?:i|me|my|mine|myself)\b", re.IGNORECASE)
-_FIRST_ANY = re.compile(r"\b(?:i|me|my|mine|myself|we|us|our|ours|ourselves)\b", re.IGNORECASE)
+# first-person pronouns, any case except capitals that mean something else: "ME" (the
+# illness), "US" (the country); and "i" of "i.e." is no one
+_FIRST_SINGULAR_WORDS = r"I|i(?!\.e\.)|[Mm]e|[Mm]y|MY|[Mm]ine|[Mm]yself"
+_FIRST_SINGULAR = re.compile(rf"\b(?:{_FIRST_SINGULAR_WORDS})\b")
+_FIRST_ANY = re.compile(rf"\b(?:{_FIRST_SINGULAR_WORDS}|[Ww]e|WE|[Uu]s|[Oo]urs?|OUR|[Oo]urselves)\b")
 _SPACE = re.compile(r"\s+")
 # texts are matched joined into one string: one regex pass per cue, not per comment
 _JOIN = "\n\x00\n"

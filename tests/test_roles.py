@@ -99,6 +99,21 @@ def test_near_misses_disclose_no_role(text):
     assert find_role_cues(text).empty
 
 
+@pytest.mark.parametrize(
+    "text, found",
+    [
+        ("Twelve years of SPMS and I have heard them all.", True),
+        ("Twelve years of SPMS, i.e. a long time.", False),   # "i" of "i.e." is no one
+        ("SPMS and ME/CFS are different.", False),            # ME, the illness
+        ("We see the same in EAE.", True),
+        ("The US trials used EAE mice.", False),              # US, the country
+    ],
+)
+def test_term_cues_need_a_first_person_sentence(text, found):
+    rules = set(find_role_cues(text)["rule"])
+    assert bool(rules & {"ms_course_self", "research_term"}) is found
+
+
 def test_a_family_members_course_of_ms_is_not_a_self_disclosure():
     found = find_role_cues("My wife moved from relapsing to secondary progressive MS last year.")
     assert list(zip(found["role"], found["rule"])) == [("relative", "kin_ms_sentence")]
