@@ -116,7 +116,7 @@ _PLAIN = (("\u2019", "'"), ("\u2018", "'"), ("\u02bc", "'"), ("\u2032", "'"),
 _SENTENCE_END = re.compile(r"[.!?…]+[\"')\]]*\s+|\n\s*")
 # first-person pronouns, any case except capitals that mean something else: "ME" (the
 # illness), "US" (the country); and "i" of "i.e." is no one
-_FIRST_SINGULAR_WORDS = r"I|i(?!\.e\.)|[Mm]e|[Mm]y|MY|[Mm]ine|[Mm]yself"
+_FIRST_SINGULAR_WORDS = r"I|i(?!\.e\b)|[Mm]e|[Mm]y|MY|[Mm]ine|[Mm]yself"
 _FIRST_SINGULAR = re.compile(rf"\b(?:{_FIRST_SINGULAR_WORDS})\b")
 _FIRST_ANY = re.compile(rf"\b(?:{_FIRST_SINGULAR_WORDS}|[Ww]e|WE|[Uu]s|[Oo]urs?|OUR|[Oo]urselves)\b")
 _SPACE = re.compile(r"\s+")
