@@ -243,3 +243,10 @@ def test_gigantic_text_node_memory_is_bounded(tmp_path):
 def test_not_a_path_or_stream():
     with pytest.raises(TypeError, match="expected a path or an open file, got bytes"):
         read_wxr(b"<rss/>")
+
+
+@pytest.mark.parametrize("fmt", FORMATS)
+def test_missing_file_names_it(tmp_path, fmt):
+    reader = OPENINGS[fmt][0]
+    with pytest.raises(FileNotFoundError, match=r"nope\.xml: no such file"):
+        reader(tmp_path / "nope.xml")
