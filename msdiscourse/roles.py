@@ -592,6 +592,12 @@ def _decision(role, confidence, rule, evidence, evidence_comment_id, source, com
 _UNKNOWN = _decision("unknown", 0.0, pd.NA, pd.NA, pd.NA, "none")
 
 
+def _describe(hit: dict) -> str:
+    """A losing cue, as shown in ``competing``: role, weight, rule, phrase, comment."""
+    where = f" ({hit['comment_id']})" if hit["comment_id"] is not pd.NA else ""
+    return f"{hit['role']} {hit['weight']:.2f} {hit['rule']}: {hit['evidence']!r}{where}"
+
+
 def _decide(hits: list[dict]) -> dict:
     """One decision from all the cues of one author (or one anonymous comment)."""
     if not hits:
@@ -602,17 +608,11 @@ def _decide(hits: list[dict]) -> dict:
         if current is None or hit["weight"] > current["weight"]:
             best[hit["role"]] = hit
     ranked = sorted(best.values(), key=lambda h: -h["weight"])
-    winner = ranked[0]
-    others = ranked[1:]
-    competing = "; ".join(
-        f"{h['role']} {h['weight']:.2f} {h['rule']}: {h['evidence']!r}"
-        + (f" ({h['comment_id']})" if h["comment_id"] is not pd.NA else "")
-        for h in others
-    ) or pd.NA
+    winner, others = ranked[0], ranked[1:]
     if others and others[0]["weight"] == winner["weight"]:
         return _decision("unknown", 0.0, "tie", pd.NA, pd.NA, "none",
-                         "; ".join(f"{h['role']} {h['weight']:.2f} {h['rule']}: {h['evidence']!r}"
-                                   for h in ranked))
+                         "; ".join(map(_describe, ranked)))
+    competing = "; ".join(map(_describe, others)) or pd.NA
     confidence = winner["weight"]
     if others:
         confidence *= winner["weight"] / (winner["weight"] + others[0]["weight"])
