@@ -29,6 +29,7 @@ Examples
 from __future__ import annotations
 
 import csv
+import io
 import itertools
 import re
 import secrets
@@ -296,7 +297,8 @@ def read_coding_sheet(path: str | Path) -> pd.DataFrame:
         content = handle.read()
     first_line = content.split("\n", 1)[0]
     delimiter = ";" if first_line.count(";") > first_line.count(",") else ","
-    reader = csv.reader(content.splitlines(keepends=True), delimiter=delimiter)
+    # not str.splitlines: it also breaks at U+2028 and form feeds, which a comment may hold
+    reader = csv.reader(io.StringIO(content, newline=""), delimiter=delimiter)
     try:
         header = [h.strip() for h in next(reader)]
     except StopIteration:

@@ -246,3 +246,10 @@ def test_agreement_edge_cases():
         agreement(one, pd.DataFrame({"comment_id": ["a"], "role": ["x"]}))
     with pytest.raises(ValueError, match="agreement: column lists 3 names for 2 codings"):
         agreement(one, one, column=["a", "b", "c"])
+
+
+def test_unusual_line_breaks_inside_a_comment_survive(tmp_path):
+    corpus = Corpus.from_records(comments=[
+        {"comment_id": "p.c1", "post_id": "p", "text": "one\u2028two\x0cthree\r\nfour\rfive"}])
+    back = read_coding_sheet(export_coding_sheet(corpus, tmp_path / "s.csv"))
+    assert back.loc[0, "text"] == "one\u2028two\x0cthree\r\nfour\rfive"
