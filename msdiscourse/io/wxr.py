@@ -21,7 +21,7 @@ WXR                    corpus
 ``wp:comment_content`` ``text``: the HTML as plain text, paragraphs kept
 =====================  ==========================================================
 
-Posts get ``kind`` (``post`` or ``page``) and ``status`` (``publish``, ``draft`` ...), their
+Posts get ``kind`` (``post`` or ``page``), ``status`` (``publish``, ``draft`` ...), ``url``, their
 categories and tags as ``tags``, and the author's display name from ``wp:author`` when the
 export lists it (``dc:creator`` holds only the login).
 """
@@ -80,7 +80,7 @@ def read_wxr(path_or_buffer, *, on_error: str = "raise") -> Corpus:
     Returns
     -------
     Corpus
-        ``posts`` with extra columns ``kind`` and ``status``; ``comments`` with extra
+        ``posts`` with extra columns ``kind``, ``status`` and ``url``; ``comments`` with extra
         columns ``kind`` (comment, pingback, trackback) and ``status`` (approved, pending,
         spam, trash), in the order the blog shows them (threads depth first, by date);
         ``unparsed`` with one ``skipped ...`` note per item that is not a post or a page.
@@ -124,7 +124,7 @@ def read_wxr(path_or_buffer, *, on_error: str = "raise") -> Corpus:
             reader.author(element)
     corpus = Corpus.from_records(posts=reader.posts, comments=reader.comments(),
                                  unparsed=policy.rows)
-    return string_columns(corpus, posts=("kind", "status"), comments=("kind", "status"))
+    return string_columns(corpus, posts=("kind", "status", "url"), comments=("kind", "status"))
 
 
 def _describe_root(root) -> str:
@@ -167,7 +167,7 @@ class _WxrReader:
 
     def item(self, item) -> None:
         wp: dict[str, str] = {}
-        title = body = creator = ""
+        title = body = creator = link = ""
         tags: list[str] = []
         comment_elements = []
         for child in item:
@@ -179,6 +179,8 @@ class _WxrReader:
             if namespace is None:
                 if name == "title":
                     title = text_of(child)
+                elif name == "link":
+                    link = text_of(child).strip()
                 elif name == "category":
                     if child.get("domain") in _TAG_DOMAINS:
                         tags.append(text_of(child).strip())
@@ -218,6 +220,7 @@ class _WxrReader:
             "line_end": line_end,
             "kind": post_type,
             "status": wp.get("status", "").strip() or None,
+            "url": link or None,
         })
         comments = [row for row in (self._comment(element, post_id) for element in comment_elements)
                     if row is not None]

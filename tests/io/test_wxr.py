@@ -88,6 +88,7 @@ def test_wptest_tags_and_authors(wptest):
     posts = wptest.posts.set_index("post_id")
     assert posts.loc["wptest:151", "tags"] == ["Comments", "Pingbacks", "Trackbacks"]
     assert posts.loc["wptest:149", "author"] == "Michael Novotny"  # display name, not login
+    assert posts.loc["wptest:149", "url"] == "http://wptest.io/demo/comments/"
     assert posts.loc["wptest:867", "title"] == "Title With Special Characters ~`!@#$%^&*()-_=+{}[]/\\;:'\"?,.>"
     # the draft has no GMT date yet (0000-00-00 00:00:00): missing, not 1970 or year 0
     draft = wptest.posts[wptest.posts["status"] == "draft"]
