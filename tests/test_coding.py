@@ -253,3 +253,23 @@ def test_unusual_line_breaks_inside_a_comment_survive(tmp_path):
         {"comment_id": "p.c1", "post_id": "p", "text": "one\u2028two\x0cthree\r\nfour\rfive"}])
     back = read_coding_sheet(export_coding_sheet(corpus, tmp_path / "s.csv"))
     assert back.loc[0, "text"] == "one\u2028two\x0cthree\r\nfour\rfive"
+
+
+from hypothesis import HealthCheck, given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+_CELL = st.text(alphabet=st.characters(blacklist_categories=("Cs",), blacklist_characters="\x00"),
+                max_size=40)
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(texts=st.lists(_CELL, min_size=1, max_size=5),
+       authors=st.lists(st.one_of(st.none(), _CELL), min_size=5, max_size=5))
+def test_any_text_round_trips_through_a_sheet(tmp_path, texts, authors):
+    # formula starts, quotes, apostrophes, separators and every kind of line break
+    corpus = Corpus.from_records(comments=[
+        {"comment_id": f"p.c{i}", "post_id": "p", "text": text, "author": authors[i]}
+        for i, text in enumerate(texts)])
+    back = read_coding_sheet(export_coding_sheet(corpus, tmp_path / "h.csv", keep_names=True))
+    expected = [t if t.strip() else None for t in texts]
+    assert [None if pd.isna(t) else t for t in back["text"]] == expected

@@ -164,3 +164,33 @@ def test_name_parts_shared_titles_and_full_names():
     assert "Jones" not in parts  # someone's full name already
     off = pseudonym_map(["Sam Jones"], key=KEY, name_parts=False)
     assert list(off) == ["Sam Jones"]
+
+
+from hypothesis import given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+_NAME = st.from_regex(r"[A-Z][a-z]{3,8}( [A-Z][a-z]{0,6})?", fullmatch=True)
+_FILLER = st.sampled_from(["thanks", "dear", "and", "the", "trial", "MS", ",", ".", "!", "\n", "@"])
+
+
+@settings(max_examples=60, deadline=None)
+@given(names=st.lists(_NAME, min_size=1, max_size=4, unique_by=str.casefold),
+       picks=st.lists(st.tuples(st.integers(0, 3), st.booleans(), _FILLER), min_size=1, max_size=12))
+def test_no_author_name_survives_in_any_text(names, picks):
+    words = []
+    for index, shout, filler in picks:
+        name = names[index % len(names)]
+        words += [name.upper() if shout else name, filler]
+    text = " ".join(words)
+    corpus = Corpus.from_records(
+        posts=[{"post_id": "p", "author": names[0], "title": text, "body": text}],
+        comments=[{"comment_id": f"p.c{i}", "post_id": "p", "author": name, "text": text}
+                  for i, name in enumerate(names)])
+    private = pseudonymise(corpus, key=KEY)
+    import re
+
+    for name in names:
+        whole = re.compile(rf"(?<!\w){re.escape(name)}(?!\w)", re.IGNORECASE)
+        for value in [*private.comments["text"], private.posts.loc[0, "title"], private.posts.loc[0, "body"]]:
+            assert not whole.search(value), (name, value)
+    assert corpus.comments.loc[0, "text"] == text  # the input is untouched
