@@ -4,7 +4,7 @@
 Excel, LibreOffice or Google Sheets: UTF-8 with a byte-order mark (so Excel reads the
 curly quotes and emoji right), every field quoted, line breaks kept inside the quotes, and
 a leading apostrophe on any cell that starts with ``=``, ``+``, ``-``, ``@`` (or a tab or
-carriage return), so that a comment such as "=HYPERLINK(...)" or "-- Bojana" is shown as
+carriage return), so that a comment such as "=HYPERLINK(...)" or "-- Tilly" is shown as
 text and never run as a formula (OWASP's CSV-injection advice). Author names are
 pseudonymised by default. Coders fill the empty columns ``role_code``, ``sarcasm_code``,
 ``free_code``, ``coder`` and ``notes``.

@@ -5,7 +5,7 @@ Every comment answers something: its parent comment, or the post when it is top 
 comment's author) and the addressee (the parent's author, or the post's byline author),
 with both roles, both tones and the shift between them, irony markers on both sides,
 whether the reply reproduces the words it answers (or the post's), and the names it
-addresses ("Dear Bojana", "@LabRat", "thanks Wendy").
+addresses ("Dear Tilly", "@LabRat", "thanks Wendy").
 
 :func:`exchange_matrix` condenses the edges into a role-by-role table (all five roles on
 both axes, in the shared order) and :func:`exchange_summary` answers the question the
@@ -110,8 +110,8 @@ def names_addressed(text: str, *, known_names: set[str] | frozenset[str] = froze
 
     Examples
     --------
-    >>> names_addressed("Dear Bojana, sorry. Thanks Prof G and @LabRat!")
-    ['Bojana', 'Prof G', 'LabRat']
+    >>> names_addressed("Dear Tilly, sorry. Thanks Prof G and @LabRat!")
+    ['Tilly', 'Prof G', 'LabRat']
     >>> names_addressed("Thank you, this is great. Thanks, I will.")
     []
     >>> names_addressed("Bernard, give it a rest. Ask your neuro, Wendy.",

@@ -7,7 +7,7 @@ the same name always give the same pseudonym, across runs and corpora, and witho
 key the pseudonym cannot be turned back into the name by trying candidate names. The
 names are also replaced wherever they appear in the texts (comment text, post body and
 title, unparsed and furniture text such as the byline), as whole words and ignoring case:
-"Dear Bojana" becomes "Dear P-7bd228".
+"Dear Tilly" becomes "Dear P-654ee0".
 
 Placeholder names ("Anonymous", "Anon", see :func:`msdiscourse.roles.is_placeholder_author`)
 are kept: they identify no one, and replacing the word "anonymous" in running text would
@@ -18,17 +18,17 @@ Examples
 --------
 >>> from msdiscourse.corpus import Corpus
 >>> corpus = Corpus.from_records(
-...     posts=[{"post_id": "p1", "author": "MouseDoctor", "title": "Stem cells", "body": "..."}],
-...     comments=[{"comment_id": "p1.c1", "post_id": "p1", "author": "Bojana", "text": "Shame."},
-...               {"comment_id": "p1.c2", "post_id": "p1", "author": "MouseDoctor",
-...                "text": "Dear Bojana, sorry.", "parent_id": "p1.c1"}])
+...     posts=[{"post_id": "p1", "author": "LabRat", "title": "Stem cells", "body": "..."}],
+...     comments=[{"comment_id": "p1.c1", "post_id": "p1", "author": "Tilly", "text": "Shame."},
+...               {"comment_id": "p1.c2", "post_id": "p1", "author": "LabRat",
+...                "text": "Dear Tilly, sorry.", "parent_id": "p1.c1"}])
 >>> private = pseudonymise(corpus, key="secret")
 >>> private.comments[["author", "text"]]
      author                   text
-0  P-7bd228                 Shame.
-1  P-c117eb  Dear P-7bd228, sorry.
+0  P-654ee0                 Shame.
+1  P-768f10  Dear P-654ee0, sorry.
 >>> corpus.comments.loc[1, "text"]      # the input is unchanged
-'Dear Bojana, sorry.'
+'Dear Tilly, sorry.'
 """
 
 from __future__ import annotations
@@ -72,7 +72,7 @@ def _check_key(key) -> bytes:
 def pseudonym(name: str, *, key: str | bytes, prefix: str = "P-", digits: int = DIGITS) -> str:
     """Return the pseudonym of one name: ``prefix`` + the first hex digits of HMAC-SHA256.
 
-    Case and spacing of the name do not matter ("bojana ", "Bojana" give the same).
+    Case and spacing of the name do not matter ("tilly ", "Tilly" give the same).
 
     Parameters
     ----------
@@ -96,12 +96,12 @@ def pseudonym(name: str, *, key: str | bytes, prefix: str = "P-", digits: int = 
 
     Examples
     --------
-    >>> pseudonym("Bojana", key="secret")
-    'P-7bd228'
-    >>> pseudonym(" bojana", key="secret") == pseudonym("Bojana", key="secret")
+    >>> pseudonym("Tilly", key="secret")
+    'P-654ee0'
+    >>> pseudonym(" tilly", key="secret") == pseudonym("Tilly", key="secret")
     True
-    >>> pseudonym("Bojana", key="other key")
-    'P-121c99'
+    >>> pseudonym("Tilly", key="other key")
+    'P-f98921'
     """
     secret = _check_key(key)
     normalised = _SPACE.sub(" ", str(name)).strip().casefold()
@@ -141,8 +141,8 @@ def pseudonym_map(names: Iterable, *, key: str | bytes, prefix: str = "P-",
 
     Examples
     --------
-    >>> pseudonym_map(["Bojana", "bojana", "Anonymous", None], key="secret")
-    {'Bojana': 'P-7bd228', 'bojana': 'P-7bd228'}
+    >>> pseudonym_map(["Tilly", "tilly", "Anonymous", None], key="secret")
+    {'Tilly': 'P-654ee0', 'tilly': 'P-654ee0'}
     >>> pseudonym_map(["Wendy W"], key="secret")
     {'Wendy W': 'P-38e217', 'Wendy': 'P-38e217'}
     """
@@ -280,10 +280,10 @@ def replace_names(texts: pd.Series, mapping: Mapping[str, str], *,
 
     Examples
     --------
-    >>> texts = pd.Series(["Unlike BOJANA, I'm fine.", "Bojanas", "Thanks Wendy, will do"])
-    >>> replace_names(texts, {"Bojana": "P-1", "Wendy W": "P-2"},
+    >>> texts = pd.Series(["Unlike TILLY, I'm fine.", "Tillys", "Thanks Wendy, will do"])
+    >>> replace_names(texts, {"Tilly": "P-1", "Wendy W": "P-2"},
     ...               parts={"Wendy": "P-2", "Will": "P-3"}).tolist()
-    ["Unlike P-1, I'm fine.", 'Bojanas', 'Thanks P-2, will do']
+    ["Unlike P-1, I'm fine.", 'Tillys', 'Thanks P-2, will do']
     """
     replacers = [_NameReplacer(mapping, ignore_case=True),
                  _NameReplacer(parts or {}, ignore_case=False)]
@@ -310,7 +310,7 @@ def pseudonymise(corpus: Corpus, *, key: str | bytes, prefix: str = "P-",
         The secret key (non-empty). Keep it out of the repository: with it, anyone can
         check whether a given person wrote a comment.
     prefix, digits
-        Shape of the pseudonym (``"P-"`` and 6 hex digits: ``P-7bd228``).
+        Shape of the pseudonym (``"P-"`` and 6 hex digits: ``P-654ee0``).
     name_parts
         Also replace the capitalised words of multi-word names in the texts ("thank
         you Wendy!" for the author "Wendy W"); see :func:`pseudonym_map`.
@@ -320,7 +320,7 @@ def pseudonymise(corpus: Corpus, *, key: str | bytes, prefix: str = "P-",
     Corpus
         Comments' and posts' ``author`` replaced; the names replaced too (whole word,
         any case; name parts capitalised) in comment ``text``, post ``title`` and ``body``, and the ``text`` of
-        ``unparsed`` and ``furniture`` rows (a byline "By MouseDoctor" is furniture).
+        ``unparsed`` and ``furniture`` rows (a byline "By LabRat" is furniture).
 
     Raises
     ------

@@ -520,10 +520,10 @@ def read_role_codebook(path: str | Path) -> pd.DataFrame:
     >>> import tempfile, os
     >>> folder = tempfile.mkdtemp()
     >>> path = os.path.join(folder, "codebook.csv")
-    >>> _ = open(path, "w").write("author,role,note\\nMouseDoctor,researcher,blog team\\n")
+    >>> _ = open(path, "w").write("author,role,note\\nProfMyelin,researcher,blog team\\n")
     >>> read_role_codebook(path)[["author", "role", "line"]]
-            author        role  line
-    0  MouseDoctor  researcher     2
+           author        role  line
+    0  ProfMyelin  researcher     2
     """
     path = Path(path)
     records, seen = [], {}
@@ -704,18 +704,18 @@ def assign_roles(corpus: Corpus, *, known: Mapping[str, str] | None = None,
     --------
     >>> from msdiscourse.corpus import Corpus
     >>> corpus = Corpus.from_records(
-    ...     posts=[{"post_id": "p1", "author": "MouseDoctor"}],
+    ...     posts=[{"post_id": "p1", "author": "ProfMyelin"}],
     ...     comments=[{"comment_id": "p1.c1", "post_id": "p1", "author": "Hamish",
     ...                "text": "My wife has MS."},
-    ...               {"comment_id": "p1.c2", "post_id": "p1", "author": "MouseDoctor",
+    ...               {"comment_id": "p1.c2", "post_id": "p1", "author": "ProfMyelin",
     ...                "text": "Thanks Hamish."}])
     >>> roles = assign_roles(corpus)
     >>> roles[["comment_id", "role", "confidence", "rule", "evidence", "source"]]
       comment_id        role  confidence        rule        evidence    source
     0      p1.c1    relative         0.9  kin_has_ms  My wife has MS  own_text
-    1      p1.c2  researcher         0.8      byline  By MouseDoctor    byline
-    >>> assign_roles(corpus, known={"MouseDoctor": "other"}).loc[1, "evidence"]
-    'known: MouseDoctor = other'
+    1      p1.c2  researcher         0.8      byline   By ProfMyelin    byline
+    >>> assign_roles(corpus, known={"ProfMyelin": "other"}).loc[1, "evidence"]
+    'known: ProfMyelin = other'
     """
     _check_corpus(corpus)
     comments = corpus.comments

@@ -32,12 +32,12 @@ def demo():
 
 # -- writing ---------------------------------------------------------------------------------
 TRICKY = Corpus.from_records(
-    posts=[{"post_id": "p", "author": "MouseDoctor", "title": "Stem cells", "body": "Read this."}],
+    posts=[{"post_id": "p", "author": "LabRat", "title": "Stem cells", "body": "Read this."}],
     comments=[
-        {"comment_id": "p.c1", "post_id": "p", "author": "Bojana",
+        {"comment_id": "p.c1", "post_id": "p", "author": "Tilly",
          "text": '=HYPERLINK("http://evil","click")'},
-        {"comment_id": "p.c2", "post_id": "p", "author": "MouseDoctor", "parent_id": "p.c1",
-         "text": "Dear Bojana,\n  two lines, \"quoted\" and ‘curly’ 🐭"},
+        {"comment_id": "p.c2", "post_id": "p", "author": "LabRat", "parent_id": "p.c1",
+         "text": "Dear Tilly,\n  two lines, \"quoted\" and ‘curly’ 🐭"},
         {"comment_id": "p.c3", "post_id": "p", "author": "@LabRat", "text": "-- sent from phone"},
         {"comment_id": "p.c4", "post_id": "p", "author": "Kim", "text": "'tis +1 from me"},
         {"comment_id": "p.c5", "post_id": "p", "author": "Kim", "text": "+44 20 7946 0000"},
@@ -50,7 +50,7 @@ def test_sheet_bytes_open_cleanly_in_a_spreadsheet(tmp_path):
     assert raw.startswith(b"\xef\xbb\xbf\"comment_id\",\"post_id\",\"depth\",\"parent_excerpt\"")
     body = raw.decode("utf-8-sig")
     assert body.count("\r\n") == 1 + 5  # header + five rows; the inner line break is a bare \n
-    assert '"Dear Bojana,\n  two lines, ""quoted"" and ‘curly’ 🐭"' in body
+    assert '"Dear Tilly,\n  two lines, ""quoted"" and ‘curly’ 🐭"' in body
     rows = list(csv.reader(io.StringIO(body, newline="")))
     assert all(len(row) == 12 for row in rows)  # no auto_markers column without markers
     text = {row[0]: row[5] for row in rows[1:]}
@@ -68,9 +68,9 @@ def test_sheet_round_trips_exactly(tmp_path):
     path = export_coding_sheet(TRICKY, tmp_path / "sheet.csv", keep_names=True)
     back = read_coding_sheet(path)
     assert back["text"].tolist() == TRICKY.comments["text"].tolist()
-    assert back["author"].tolist() == ["Bojana", "MouseDoctor", "@LabRat", "Kim", "Kim"]
+    assert back["author"].tolist() == ["Tilly", "LabRat", "@LabRat", "Kim", "Kim"]
     assert back["parent_excerpt"].tolist()[:2] == [
-        "(post) Stem cells: Read this.", 'Bojana: =HYPERLINK("http://evil","click")']
+        "(post) Stem cells: Read this.", 'Tilly: =HYPERLINK("http://evil","click")']
     assert back["role_code"].isna().all() and back["role_code"].dtype == ROLE_DTYPE
     assert back["row"].tolist() == [2, 3, 4, 5, 6]
 

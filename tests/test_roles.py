@@ -84,15 +84,15 @@ def test_disclosures_are_found_with_the_exact_phrase(text, role, rule, evidence)
 @pytest.mark.parametrize(
     "text",
     [
-        "If you're an MSer with sick neurons, the consequences may be worse.",
-        "He is a charismatic neurologist who invests much time in his patients.",
-        "Patients with an EDSS of 6.5 were enrolled.",
-        "Tell your neuro and ask for iron checks.",
-        "I think campath is recycled chemo.",
-        "Thank you, this is the kind of journalism MSers need.",
-        "I have so little appreciation for the 'war' between the researchers and the sufferers.",
-        "Stem cell CNS research is highly complex; I spoke with stem cell researchers.",
-        "My MS patients do well on it.",
+        "If you're an MSer with a cold, rest.",                      # "you", not "I"
+        "She is a kind neurologist who listens to her patients.",     # not "as a"
+        "Patients with an EDSS of 6.5 were enrolled.",                # no first person
+        "Tell your neuro and ask for iron checks.",                   # your neuro
+        "I think campath is a strong drug.",                          # an opinion about a drug
+        "Thank you, this is the kind of summary MSers need.",         # MSers, not "us MSers"
+        "I have little patience for the trial delays.",               # "I have", not MS
+        "I spoke with stem cell researchers about their research.",   # research, not "our"
+        "My MS patients do well on it.",                              # a clinician
     ],
 )
 def test_near_misses_disclose_no_role(text):
@@ -168,10 +168,10 @@ def test_real_pages_everyone_else_stays_unknown(real_roles):
     assert rest["evidence"].isna().all() and (rest["confidence"] == 0).all()
 
 
-def test_real_page_also_records_weaker_cues_of_the_same_role():
-    found = find_role_cues(
-        "Maybe if we were a haematology lab we would be more into bone marrow transplants, "
-        "the EAE literature is full of them")
+def test_real_page_also_records_weaker_cues_of_the_same_role(real_roles):
+    corpus, _ = real_roles
+    text = corpus.comments.set_index("comment_id").loc[f"{PAGE_000}.c6", "text"]
+    found = find_role_cues(text)
     assert list(zip(found["rule"], found["evidence"])) == [
         ("lab_we", "we were a haematology lab"), ("research_term", "EAE")]
 
