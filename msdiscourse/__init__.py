@@ -55,6 +55,8 @@ _EXPORTS: dict[str, str] = {
     "evaluate_markers": "msdiscourse.sarcasm",
     "train_sarcasm_model": "msdiscourse.sarcasm",
     "load_marker_patterns": "msdiscourse.sarcasm",
+    "load_labelled": "msdiscourse.sarcasm",
+    "cross_domain": "msdiscourse.sarcasm",
     # roles, coding, exchanges, privacy
     "assign_roles": "msdiscourse.roles",
     "role_summary": "msdiscourse.roles",

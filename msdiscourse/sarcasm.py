@@ -12,9 +12,9 @@ model can be trusted on labelled data. The patterns are data too
 from __future__ import annotations
 
 import functools
-from dataclasses import dataclass
 import re
 from collections.abc import Iterable
+from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
