@@ -569,7 +569,9 @@ class MarkerEvaluation:
     per_marker : DataFrame
         Per rule: ``category``, ``rule``, ``support`` (texts with at least one hit),
         ``n_hits``, ``precision`` (share of those texts that are ironic), ``base_rate``,
-        ``lift`` (precision / base rate; above 1: the marker is more common in irony).
+        ``lift`` (precision / base rate; above 1: the marker is more common in irony),
+        ``dataset`` (the ``name`` given: concatenate two reports' tables and pass them to
+        :func:`msdiscourse.plotting.plot_marker_evaluation`).
     per_pattern : DataFrame
         The same per row of ``sarcasm_markers.csv`` (``line`` is its line there).
     models : DataFrame
@@ -593,7 +595,8 @@ class MarkerEvaluation:
     def __str__(self) -> str:
         title = f"Irony markers on {self.name or 'labelled texts'}: {self.n_texts} texts, " \
                 f"base rate {self.base_rate:.3f}, {self.folds}-fold stratified CV (seed {self.seed})"
-        per_marker = self.per_marker.to_string(index=False, float_format=lambda x: f"{x:.3f}")
+        per_marker = self.per_marker.drop(columns="dataset").to_string(
+            index=False, float_format=lambda x: f"{x:.3f}")
         models = self.models.to_string(index=False, float_format=lambda x: f"{x:.3f}")
         return f"{title}\n\nPer marker:\n{per_marker}\n\nModels:\n{models}"
 
@@ -726,7 +729,8 @@ def evaluate_markers(texts, labels, *, folds: int = 5, seed: int = 0, name: str 
         "all_positive": np.ones(len(target)),
     })
     return MarkerEvaluation(
-        per_marker=_per_marker(markers, target), per_pattern=_per_pattern(markers, target),
+        per_marker=_per_marker(markers, target).assign(dataset=name),
+        per_pattern=_per_pattern(markers, target).assign(dataset=name),
         models=models, n_texts=len(target),
         base_rate=float(target.mean()), folds=folds, seed=seed, name=name,
     )
