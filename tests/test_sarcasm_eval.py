@@ -13,6 +13,7 @@ import pandas as pd
 import pytest
 
 from msdiscourse import sarcasm
+from msdiscourse.cli import main
 from msdiscourse.errors import ParseError
 
 from .conftest import SHARED_CORPUS, require
@@ -129,7 +130,8 @@ def test_training_is_reproducible_and_matches_the_shipped_model(tmp_path):
     require(FORUM)
     first, second = tmp_path / "a.csv", tmp_path / "b.csv"
     report = sarcasm.train_from_file(FORUM, output=first, seed=0)
-    sarcasm.train_from_file(FORUM, output=second, seed=0)
+    # and through the command line
+    assert main(["sarcasm-train", str(FORUM), "-o", str(second), "--seed", "0"]) == 0
     assert first.read_bytes() == second.read_bytes()
     assert first.read_bytes() == sarcasm.MODEL_CSV.read_bytes()
     assert report.startswith("trained on sarcasm_v2_gen/GEN-sarc-notsarc.csv: 6520 texts, 3260 ironic, seed 0")
