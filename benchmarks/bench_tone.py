@@ -3,7 +3,8 @@
 Generates a synthetic corpus of sentences under ``benchmarks/_data/`` (generated once,
 then reused): new sentences are spliced from real ones (the blog pages, the forum posts of
 Sarcasm Corpus V2 and the VADER tweets in ``../shared/corpus/``: the first part of one
-sentence, cut at a word, joined to the rest of another), and a share of them (20% by
+sentence, cut at a word, joined to the rest of another; nothing is copied into the
+repository), and a share of them (20% by
 default) are exact repeats, skewed towards a few frequent ones, as in real comment
 threads ("Thanks!", "I agree.", quotations, signatures). Then it measures, in one run:
 
@@ -43,14 +44,15 @@ DATA = HERE / "_data"
 
 #: used when the shared corpus is not beside the checkout
 FALLBACK_SENTENCES = [
-    "I have been on Tecfidera for two years and my last MRI was stable.",
-    "Is it time to hang up our boots because everything is sorted?",
-    "Thank you, this is the kind of journalism MSers need.",
-    "The stem cells here are nothing of the sort.",
-    "I'm stunned that this blog is supposedly written by grown ups.",
-    "Basic science shows that you can get as good an outcome without the aggressive treatment.",
-    "Yes cyclophosphamide can penetrate the brain to some degree.",
-    "Sorry you're offended.",
+    # invented, in the register of the blog's comments
+    "I have been on my current DMT for two years and my last MRI was stable.",
+    "Is this really the miracle the papers say it is?",
+    "Thanks for explaining the trial design so clearly.",
+    "Those are not the kind of stem cells that repair nerves.",
+    "Honestly, the tone of some replies here is awful.",
+    "The mouse data look promising but people are not mice.",
+    "My neuro says the new lesions are nothing to worry about.",
+    "Thanks!",
 ]
 
 

@@ -14,7 +14,7 @@ Examples
 --------
 >>> from msdiscourse.corpus import Corpus
 >>> corpus = Corpus.from_records(
-...     posts=[{"post_id": "p1", "author": "MouseDoctor",
+...     posts=[{"post_id": "p1", "author": "LabRat",
 ...             "body": "Prof. Smith is cautious. It is early days."}],
 ...     comments=[{"comment_id": "p1.c1", "post_id": "p1", "author": "Anon",
 ...                "text": '"Prof. Smith is cautious." Good, e.g. about HSCT. Thanks!'}])
@@ -187,7 +187,7 @@ def sentence_spans(text: str, *, split_lines: bool = True) -> list[tuple[int, in
         block = text[block_start:block_end]
         if not block.strip():
             continue
-        # no sentence-ending mark, no break: spare Punkt a line like "Dear Bojana,"
+        # no sentence-ending mark, no break: spare Punkt a line like "Dear Tilly,"
         block_spans = tokenizer.span_tokenize(block) if _SENTENCE_END.search(block) else [(0, len(block))]
         for start, end in block_spans:
             while start < end and block[start].isspace():
@@ -232,7 +232,7 @@ def is_quotation(sentence: str, sources: list[str]) -> bool:
 
     Examples
     --------
-    >>> post = "It is very aggressive, \\u201cwarned\\u201d Prof Sharrack. Be careful."
+    >>> post = "It is very aggressive, \\u201cwarned\\u201d Prof Jones. Be careful."
     >>> is_quotation('"It is VERY aggressive,"', [post])
     True
     >>> is_quotation("It is aggressive.", [post])

@@ -49,29 +49,23 @@ def _sentences(text: str, **options) -> list[str]:
 # -- sentence boundaries on real lines ---------------------------------------------
 def test_prof_without_period_does_not_break_the_quotation(blog_pages):
     line = _page_line(PAGE_000, "“This is not a treatment")
+    assert "Prof Sharrack" in line and line.endswith(".")
     assert _sentences(line) == [line]
-    assert line.endswith("warned Prof Sharrack.")
 
 
 def test_dr_g_does_not_end_a_sentence(blog_pages):
-    line = _page_line(PAGE_000, "Unlike Bojana")
-    assert _sentences(line) == [
-        "Unlike Bojana, I am not at all offended.",
-        "I appreciate all candor.",
-        "I am extremely grateful to Dr. G, all the MD's and staff that take the time to "
-        "participate in this blog.",
-    ]
+    line = _page_line(PAGE_000, "Unlike ")  # the last comment on page 000
+    sentences = _sentences(line)
+    assert len(sentences) == 3 and " ".join(sentences) == line
+    assert "Dr. G, all the MD's" in sentences[2] and sentences[2].endswith("this blog.")
 
 
 def test_ie_inside_brackets_does_not_end_a_sentence(blog_pages):
     line = _page_line(PAGE_000, "Cyclophosphamide, used in non-myelo HSCT")
     sentences = _sentences(line)
     assert len(sentences) == 4
-    assert sentences[2] == (
-        "This is part of the intended effect of HSCT and one of the benefits versus the mabs "
-        "(i.e. HSCT is able to impact the autoreactive lymphocytes that are trapped behind "
-        "the BBB in the CNS)."
-    )
+    assert "(i.e. HSCT is able" in sentences[2] and sentences[2].endswith("in the CNS).")
+    assert " ".join(sentences) == line
 
 
 def test_ms_at_a_sentence_end_breaks(blog_pages):
@@ -106,10 +100,10 @@ def test_abbreviation_table(text, expected):
 
 
 def test_line_breaks_and_paragraphs():
-    text = "Dear Bojana,\r\nSorry you're offended.\n\n  All the best\n"
-    assert _sentences(text) == ["Dear Bojana,", "Sorry you're offended.", "All the best"]
+    text = "Dear Tilly,\r\nSorry you feel that way.\n\n  All the best\n"
+    assert _sentences(text) == ["Dear Tilly,", "Sorry you feel that way.", "All the best"]
     assert _sentences(text, split_lines=False) == [
-        "Dear Bojana,\r\nSorry you're offended.",
+        "Dear Tilly,\r\nSorry you feel that way.",
         "All the best",
     ]
     assert _sentences("") == [] and _sentences(" \n\n \u00a0") == []
@@ -138,11 +132,11 @@ def test_ids_numbering_and_copied_comment_fields(real_corpus, real_sentences):
     body = real_sentences[real_sentences["comment_id"].isna()]
     assert body["sentence_id"].tolist()[:2] == [f"{PAGE_000}.s1", f"{PAGE_000}.s2"]
     assert body.groupby("post_id")["n"].max().to_dict() == {PAGE_000: 16, PAGE_004: 12}
-    assert set(body["author"].dropna()) == {"MouseDoctor"} and body["thread_id"].isna().all()
+    assert body["author"].dropna().nunique() == 1 and body["thread_id"].isna().all()  # the byline
 
     reply = real_sentences[real_sentences["comment_id"] == f"{PAGE_000}.c12"]
     assert reply["sentence_id"].tolist()[0] == f"{PAGE_000}.c12.s1"
-    assert reply["text"].tolist()[:2] == ["Dear Bojana,", "Sorry you're offended."]
+    assert reply["text"].iloc[0].startswith("Dear ") and reply["text"].iloc[0].endswith(",")
     assert reply["n"].tolist() == [1, 2, 3, 4, 5, 6]
     assert set(reply["thread_id"]) == {f"{PAGE_000}.c11"} and set(reply["depth"]) == {1}
     # rows go post by post, body first, then comments in page order
@@ -172,10 +166,10 @@ def test_units_and_bad_units(real_corpus):
 # -- quotations on small realistic corpora ------------------------------------------
 QUOTE_CASES = [
     # (reply text, expected is_quote per sentence)
-    ("\u201cYou may be interested in the ZEUS trial.\u201d Yes, very.", [True, False]),
-    ("> you may be interested in the ZEUS trial\nYes, very.", [False, False]),  # ">" kept
+    ("\u201cHave you seen the new vitamin D trial?\u201d Yes, twice.", [True, False]),
+    ("> have you seen the new vitamin D trial\nYes, twice.", [False, False]),  # ">" kept
     ("Thank you.", [False]),  # parent has it too, but too short to be a quotation
-    ("You may be interested in the trial.", [False]),  # a paraphrase
+    ("Have you seen the vitamin D trial?", [False]),  # a paraphrase
 ]
 
 
@@ -185,7 +179,7 @@ def test_quotation_of_the_parent(reply, expected):
         posts=[{"post_id": "p1", "body": "HSCT results are out."}],
         comments=[
             {"comment_id": "p1.c1", "post_id": "p1",
-             "text": "Thank you. You may be interested in the ZEUS trial."},
+             "text": "Thank you. Have you seen the new vitamin D trial?"},
             {"comment_id": "p1.c2", "post_id": "p1", "parent_id": "p1.c1", "text": reply},
         ],
     )

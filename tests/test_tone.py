@@ -275,7 +275,7 @@ def test_real_long_comment_keeps_its_measure(comment_scores):
 
 def test_short_texts_keep_whole_text_vader():
     analyzer = SentimentIntensityAnalyzer()
-    texts = ["Sorry you're offended.", "I appreciate all candor. Thanks!!"]
+    texts = ["Sorry you feel let down.", "I value the honesty here. Thanks!!"]
     result = score_texts(texts)
     assert result["compound"].tolist() == [analyzer.polarity_scores(t)["compound"] for t in texts]
     assert result["n_sentences"].tolist() == [1, 2]
@@ -319,7 +319,7 @@ def test_aggregate_by_comment_leaves_quotes_out(scored):
     [
         ("post_id", 2, [61, 56]),
         ("thread_id", 9, [12, 1, 5, 10, 14, 3, 7, 13, 24]),
-        ("author", 2, [16, 8]),  # the byline on the post, Bojana's signature
+        ("author", 2, [16, 8]),  # the post's byline, the one signed comment
     ],
 )
 def test_aggregate_by_other_columns(scored, by, groups, n_sentences):
@@ -388,7 +388,7 @@ def test_reply_tone_shift_on_the_real_pages(real_corpus, comment_scores):
     assert list(shifts.columns) == ["comment_id", "parent_id", "thread_id", "depth",
                                     "compound", "parent_compound", "shift"]
     assert len(shifts) == 8
-    reply = _row(shifts, "comment_id", f"{PAGE_000}.c12")  # the researcher answering Bojana
+    reply = _row(shifts, "comment_id", f"{PAGE_000}.c12")  # the team's answer to c11
     assert (reply["compound"], reply["parent_compound"], reply["shift"]) == (-0.1615, -0.5054, 0.3439)
 
 
