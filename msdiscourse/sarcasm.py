@@ -543,7 +543,13 @@ def sarcasm_score(texts, *, model: pd.DataFrame | None = None) -> pd.Series:
     -------
     Series of float
         Probabilities in (0, 1), named ``sarcasm_score``. Length is never a feature: only
-        markers per 100 words enter the model.
+        markers per 100 words in each category enter the model.
+
+    Notes
+    -----
+    The shipped model was trained on whole debate-forum posts (median 26-43 words). In a
+    short sentence a single marker is already a high rate and drives the probability
+    towards 1: score comments, not sentences, and read the markers behind a high score.
 
     Examples
     --------
