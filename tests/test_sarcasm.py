@@ -6,6 +6,8 @@ import re
 
 import pandas as pd
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 import msdiscourse as msd
 from msdiscourse import _markers
@@ -291,3 +293,26 @@ def test_profile_of_sentences_by_comment_leaves_quoted_words_out():
 def test_top_level_names_resolve():
     assert msd.find_markers is find_markers
     assert msd.marker_profile is marker_profile
+
+
+# -- properties ----------------------------------------------------------------------------
+
+_PIECES = st.sampled_from([
+    "Oh great", "yeah right", "Seriously?", " ", "\n", "!!", "...", "sooo", "'cure'", '"a b c d e"',
+    "LOL", ";)", ":P", "http://t.co/x:/", "a.b@nhs.uk", "poor poor poor", "relapse", "I love",
+    "HSCT", "NEVER", "wow", "\x00", "İ", "…", "?", "did you", "just add cells and", "tongue in cheek",
+])
+_TEXTS = st.lists(st.lists(_PIECES | st.text(max_size=6), max_size=8).map(" ".join), max_size=6)
+
+
+@settings(max_examples=150, deadline=None)
+@given(_TEXTS)
+def test_scanning_texts_together_finds_what_each_text_alone_finds(texts):
+    together = find_markers(texts)
+    alone = pd.concat([find_markers([text]).assign(text_index=i) for i, text in enumerate(texts)]
+                      or [together.iloc[0:0]], ignore_index=True)
+    columns = ["text_index", "rule", "start", "end", "match"]
+    assert together[columns].values.tolist() == alone[columns].values.tolist()
+    for row in together.itertuples():
+        assert texts[row.text_index][row.start : row.end] == row.match
+        assert row.match and row.match == row.match.strip()
