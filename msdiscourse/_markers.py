@@ -1,10 +1,11 @@
-"""Marker patterns as data, masking, and the one-pass scanner behind ``find_markers``.
+"""Marker patterns as data, masking, and the scanner behind ``find_markers``.
 
 The patterns live in ``resources/sarcasm_markers.csv`` (one row per pattern; several rows
-may share a rule). They are compiled once into one alternation per category, each row a
-named group ``r<row>``, so a category costs one regex pass however many rows it has.
-Scanning runs over all texts joined by a separator, so a million sentences cost seven
-``finditer`` calls rather than seven million.
+may share a rule). They are compiled once into one alternation per category (two where a
+row can start anywhere, or needs the original case), each row a named group ``r<row>``, so
+a category costs one or two regex passes however many rows it has. Scanning runs over all
+texts joined by a separator, so a million sentences cost nine ``finditer`` calls rather
+than nine million.
 """
 
 from __future__ import annotations
@@ -15,12 +16,11 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from re import _constants as _sre  # the parsed form tells which characters a pattern starts with
+from re._parser import parse as _sre_parse
 
 import numpy as np
 import pandas as pd
-
-from re import _constants as _sre
-from re._parser import parse as _sre_parse
 
 from msdiscourse.categories import MARKER_CATEGORIES
 from msdiscourse.errors import ParseError
@@ -393,7 +393,7 @@ def mask_text(text: str) -> str:
 def scan_texts(
     texts: Sequence[str], path: str | Path | None = None
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, list[str]]:
-    """Mask then scan every text with every category in one pass per category.
+    """Mask then scan every text with every category, one or two passes per category.
 
     Returns
     -------
@@ -424,22 +424,23 @@ def scan_texts(
             hit_starts.append(match.start())
             hit_ends.append(match.end())
             hit_rows.append(row_of_group[match.lastgroup])
-    starts = np.asarray(hit_starts, dtype=np.int64)
-    ends = np.asarray(hit_ends, dtype=np.int64)
+    absolute_starts = np.asarray(hit_starts, dtype=np.int64)
+    absolute_ends = np.asarray(hit_ends, dtype=np.int64)
     rows = np.asarray(hit_rows, dtype=np.int64)
-    positions = np.searchsorted(offsets, starts, side="right") - 1
-    starts = starts - offsets[positions]
-    ends = ends - offsets[positions]
+    positions = np.searchsorted(offsets, absolute_starts, side="right") - 1
+    starts = absolute_starts - offsets[positions]
+    ends = absolute_ends - offsets[positions]
     inside = (ends <= lengths[positions]) & (starts < lengths[positions]) & (ends > starts)
     if not inside.all():
-        # a pattern reached across the separator (or matched only separator text): drop
-        # those hits and scan the texts they started in one by one
-        redo = np.unique(positions[~inside & (starts < lengths[positions])])
-        positions, rows, starts, ends = positions[inside], rows[inside], starts[inside], ends[inside]
-        extra = [_scan_one(masked[position], position, path) for position in redo.tolist()]
-        redo_mask = np.isin(positions, redo)
-        positions, rows, starts, ends = (a[~redo_mask] for a in (positions, rows, starts, ends))
-        for extra_positions, extra_rows, extra_starts, extra_ends in extra:
+        # a match reached into the separator: drop it, and scan the texts it touched one
+        # by one (it may have hidden a hit in either of them)
+        last_positions = np.searchsorted(offsets, np.maximum(absolute_ends - 1, 0), side="right") - 1
+        redo = np.unique(np.concatenate([positions[~inside], last_positions[~inside]]))
+        keep = inside & ~np.isin(positions, redo)
+        positions, rows, starts, ends = positions[keep], rows[keep], starts[keep], ends[keep]
+        for extra_positions, extra_rows, extra_starts, extra_ends in (
+            _scan_one(masked[position], position, path) for position in redo.tolist()
+        ):
             positions = np.concatenate([positions, extra_positions])
             rows = np.concatenate([rows, extra_rows])
             starts = np.concatenate([starts, extra_starts])

@@ -295,6 +295,16 @@ def test_top_level_names_resolve():
     assert msd.marker_profile is marker_profile
 
 
+def test_a_match_reaching_across_texts_is_replaced_by_scanning_each_text(monkeypatch):
+    # no shipped pattern crosses the separator; one that could must not leak between texts
+    crossing = re.compile(r"(?P<r0>a[\s\S]{0,5}b)|(?P<r1>b)", re.MULTILINE)
+    passes = (_markers.CompiledCategory("trope", crossing, {"r0": "x", "r1": "x"}, {"r0": 2, "r1": 3}),)
+    monkeypatch.setattr(_markers, "compiled_categories", lambda path=None: passes)
+    positions, rows, starts, ends, _ = _markers.scan_texts(["xa", "bq", "b"])
+    hits = sorted(zip(positions.tolist(), rows.tolist(), starts.tolist(), ends.tolist()))
+    assert hits == [(1, 3, 0, 1), (2, 3, 0, 1)]
+
+
 # -- properties ----------------------------------------------------------------------------
 
 _PIECES = st.sampled_from([
