@@ -225,15 +225,24 @@ def _is_scorable(value) -> bool:
 
 
 def _score_values(
-    values: list, *, overrides: bool, n_jobs: int | None, progress: bool | None
+    values: list | pd.Series, *, overrides: bool, n_jobs: int | None, progress: bool | None
 ) -> np.ndarray:
     """Scores for each value (rows of NaN where there is no text), each distinct text once."""
-    distinct = list(dict.fromkeys(v for v in values if _is_scorable(v)))
-    scored = _score_unique(distinct, overrides=overrides, n_jobs=n_jobs, progress=progress)
-    lookup = dict(zip(distinct, scored))
-    missing = (math.nan,) * len(SCORE_COLUMNS)
-    rows = [lookup[v] if _is_scorable(v) else missing for v in values]
-    return np.array(rows, dtype="float64").reshape(len(values), len(SCORE_COLUMNS))
+    if not isinstance(values, pd.Series):
+        values = pd.Series(values, dtype="object")
+    if values.dtype == object:  # numbers, lists, None ...: only strings are text
+        values = values.map(lambda value: value if isinstance(value, str) else None)
+    # factorize dedupes in C (missing values get code -1); only distinct values are checked
+    codes, distinct = pd.factorize(values, use_na_sentinel=True)
+    distinct = list(distinct)
+    scorable = [i for i, value in enumerate(distinct) if _is_scorable(value)]
+    scored = _score_unique(
+        [distinct[i] for i in scorable], overrides=overrides, n_jobs=n_jobs, progress=progress
+    )
+    table = np.full((len(distinct) + 1, len(SCORE_COLUMNS)), np.nan)  # last row: no text
+    if scorable:
+        table[scorable] = np.array(scored, dtype="float64")
+    return table[np.where(codes < 0, len(distinct), codes)]
 
 
 def _check_thresholds(positive: float, negative: float) -> None:
@@ -350,7 +359,7 @@ def score_tone(
         )
     _check_thresholds(positive, negative)
     scores = _score_values(
-        frame[text_column].tolist(), overrides=overrides, n_jobs=n_jobs, progress=progress
+        frame[text_column], overrides=overrides, n_jobs=n_jobs, progress=progress
     )
     result = frame.copy()
     for position, column in enumerate(SCORE_COLUMNS):

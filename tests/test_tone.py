@@ -282,13 +282,13 @@ def test_short_texts_keep_whole_text_vader():
 
 
 def test_score_texts_inputs():
-    series = pd.Series(["Great news!", None, "", 42, float("nan")], index=list("abcde"))
+    series = pd.Series(["Great news!", None, "", 42, float("nan"), ["a list"]], index=list("abcdef"))
     result = score_texts(series)
-    assert result.index.tolist() == list("abcde")
+    assert result.index.tolist() == list("abcdef")
     assert list(result.columns) == ["neg", "neu", "pos", "compound", "tone",
                                     "whole_compound", "n_sentences", "n_words"]
     assert result["compound"].iloc[0] == 0.6588 and result["compound"].iloc[1:].isna().all()
-    assert result["n_words"].tolist() == [2, 0, 0, 0, 0]
+    assert result["n_words"].tolist() == [2, 0, 0, 0, 0, 0]
     generator = score_texts(text for text in ["Bad.", "Good."])
     assert generator.index.tolist() == [0, 1] and generator["tone"].tolist() == ["negative", "positive"]
     assert score_texts([]).empty
