@@ -31,6 +31,10 @@ def _cmd_parse(args: argparse.Namespace) -> int:
         f"{s['comments']} comments, deepest reply at depth {s['max_depth']}, "
         f"{s['unparsed']} unparsed row(s), {s['furniture']} furniture line(s)"
     )
+    if s["unparsed"]:
+        # reasons first: skipped export entries are expected, unplaced page text is not
+        for reason, count in corpus.unparsed["reason"].value_counts().head(8).items():
+            print(f"  unparsed: {count} x {reason}")
     if skipped:
         print(f"skipped (not corpus data): {', '.join(str(p) for p in skipped)}")
     print(f"tables written to {out}/ (posts, comments, unparsed, furniture .parquet)")
