@@ -73,8 +73,8 @@ def inject_parameters(notebook, parameters: dict):
     ...     nbformat.v4.new_code_cell("DATA_DIR = 'data/raw'", metadata={"tags": ["parameters"]}),
     ...     nbformat.v4.new_code_cell("print(DATA_DIR)")])
     >>> injected = inject_parameters(nb, {"DATA_DIR": "/tmp/pages"})
-    >>> injected.cells[1].source
-    "# Parameters injected by msdiscourse.notebook_runner\\nDATA_DIR = '/tmp/pages'"
+    >>> injected.cells[1].id, injected.cells[1].source
+    ('injected-parameters', "# Parameters injected by msdiscourse.notebook_runner\\nDATA_DIR = '/tmp/pages'")
     >>> len(nb.cells)
     2
     """
@@ -95,7 +95,7 @@ def inject_parameters(notebook, parameters: dict):
     lines = ["# Parameters injected by msdiscourse.notebook_runner"]
     lines += [f"{name} = {value!r}" for name, value in parameters.items()]
     cell = nbformat.v4.new_code_cell("\n".join(lines), metadata={"tags": [INJECTED_TAG]})
-    cell.pop("id", None)  # ids are random; keep executed copies reproducible
+    cell["id"] = INJECTED_TAG  # a fixed id: random ones would make executed copies differ
     notebook.cells.insert(tagged[0] + 1, cell)
     return notebook
 
