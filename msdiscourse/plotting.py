@@ -451,7 +451,7 @@ _EVIDENCE_STYLES: dict[str, tuple[str, str, float]] = {
     "byline": ("post author (byline)", "...", 0.8),
     "known": ("known to the analyst", "xx", 0.8),
     "codebook": ("from the codebook", "xx", 0.8),
-    "none": ("no evidence", "", 1.0),
+    "none": ("no evidence", "", 0.4),
 }
 
 
@@ -796,10 +796,10 @@ def plot_marker_rates_by_role(
                label=f"{role} (n={first['n_comments']}, {first['n_words']:,} words)")
     ax.set_xticks(centres, categories, rotation=30, ha="right")
     ax.set_xlabel("Marker category")
-    ax.set_ylabel("Markers per 100 words")
+    ax.set_ylabel("Markers per 100 words\n(error bars: 95% bootstrap interval)")
     ax.set_ylim(bottom=0)
     n_comments = int(rates.drop_duplicates("role")["n_comments"].sum())
-    ax.set_title(f"{title} (n = {n_comments} comments; bars: 95% bootstrap intervals)")
+    ax.set_title(f"{title} (n = {n_comments} comments)")
     ax.legend(title="Role", loc="upper left", bbox_to_anchor=(1.01, 1.0), borderaxespad=0)
     return ax
 

@@ -330,7 +330,7 @@ def test_marker_rates_plot_has_one_bar_group_per_role_with_the_pooled_heights():
         "researcher (n=2, 200 words)", "patient (n=2, 100 words)"]
     assert [float(p.get_height()) for p in bars[1]] == pytest.approx([2.0, 2.0])
     assert tick_texts(ax.xaxis) == ["trope", "typographic"]
-    assert ax.get_ylabel() == "Markers per 100 words"
+    assert ax.get_ylabel() == "Markers per 100 words\n(error bars: 95% bootstrap interval)"
     assert "n = 4 comments" in ax.get_title()
 
 
