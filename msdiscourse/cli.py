@@ -61,6 +61,10 @@ def _cmd_figures(args: argparse.Namespace) -> int:
     )
     print(f"{len(written)} figure file(s) written:")
     for path in written:
+        try:
+            path = path.relative_to(Path.cwd())
+        except ValueError:
+            pass  # outside the working directory: show it whole
         print(f"  {path}")
     return 0
 
