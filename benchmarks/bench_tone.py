@@ -89,11 +89,19 @@ def make_sentences(n_sentences: int, repeat_fraction: float, seed: int) -> list[
     n_repeats = int(round(n_sentences * repeat_fraction))
     n_distinct = n_sentences - n_repeats
     distinct = dict.fromkeys(pool[: min(len(pool), n_distinct // 10)])  # some real ones as they are
-    while len(distinct) < n_distinct:
+    attempts = 0
+    while len(distinct) < n_distinct and attempts < 20 * n_distinct:
+        attempts += 1
         head, tail = rng.choice(words), rng.choice(words)
         cut_head = rng.randint(1, len(head))
         cut_tail = rng.randint(0, len(tail) - 1)
         distinct[" ".join(head[:cut_head] + tail[cut_tail:])] = None
+    # a small pool (the invented fallback) cannot splice enough distinct sentences: number
+    # the rest, so the loop above always ends
+    numbered = 0
+    while len(distinct) < n_distinct:
+        numbered += 1
+        distinct[f"{rng.choice(pool)} ({numbered})"] = None
     distinct_list = list(distinct)
     # repeats: a Zipf-like skew over a random 2% of the sentences, so a few recur very often;
     # drawn at random so the repeated ones are no longer or shorter than the rest

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from msdiscourse.notebook_runner import find_notebooks, run_notebooks
-from tests.conftest import BLOG_PAGES, DATA_RAW, PROJECT_DIR, require
+from tests.conftest import BLOG_PAGES, DATA_RAW, PROJECT_DIR, SHARED_CORPUS, require
 
 NOTEBOOKS = find_notebooks(PROJECT_DIR / "notebooks")
 COMMITTED_FIGURES = PROJECT_DIR / "figures"
@@ -49,6 +49,8 @@ def test_notebook_is_committed_clean_and_thin(path: Path):
 
 @pytest.mark.slow
 def test_notebooks_reproduce_the_committed_demo_figures(tmp_path):
+    # the committed figures include the marker evaluation on the shared labelled sets
+    require(SHARED_CORPUS / "labelled")
     written = run_notebooks(
         DATA_RAW, figures=tmp_path / "figures", build=tmp_path / "build", progress=False
     )
