@@ -174,8 +174,12 @@ def run_notebooks(
         tick = time.perf_counter()
         if progress:
             print(f"[{index}/{len(paths)}] {path.name} ...", end="", flush=True, file=sys.stderr)
+        # the kernel's own stderr (start-up chatter, crashes) goes to a log beside the
+        # executed copy, so progress lines stay readable; cell errors still raise here
+        kernel_log = build / f"{path.stem}.kernel.log"
         try:
-            client.execute()
+            with open(kernel_log, "w", encoding="utf-8") as log_handle:
+                client.execute(stderr=log_handle)
         except CellExecutionError as error:
             nbformat.write(notebook, build / path.name)
             raise CellExecutionError(
