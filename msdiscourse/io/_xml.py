@@ -204,6 +204,32 @@ def parse_datetime_utc(value: str | None, *, naive_is_utc: bool = True) -> datet
     return parsed.astimezone(timezone.utc)
 
 
+def in_display_order(groups: dict[str, list[dict]]) -> list[dict]:
+    """Concatenate each post's comment records in display order (see :func:`order_as_displayed`).
+
+    Siblings sort by ``published`` (undated ones last), ties by their order in the file,
+    given as each record's ``_order``, which is removed from the returned records.
+
+    >>> from datetime import datetime, timezone
+    >>> day = lambda d: datetime(2024, 1, d, tzinfo=timezone.utc)
+    >>> groups = {"p": [
+    ...     {"comment_id": "b", "parent_id": None, "published": day(2), "_order": 0},
+    ...     {"comment_id": "a", "parent_id": None, "published": day(1), "_order": 1}]}
+    >>> [r["comment_id"] for r in in_display_order(groups)]
+    ['a', 'b']
+    """
+    def by_date_then_file_order(record: dict) -> tuple:
+        published = record["published"]
+        return (published is None, published.timestamp() if published else 0.0, record["_order"])
+
+    rows: list[dict] = []
+    for records in groups.values():
+        rows.extend(order_as_displayed(records, sort_key=by_date_then_file_order))
+    for row in rows:
+        del row["_order"]
+    return rows
+
+
 def order_as_displayed(
     comments: list[dict], *, sort_key: Callable[[dict], object]
 ) -> list[dict]:

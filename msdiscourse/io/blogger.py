@@ -37,7 +37,7 @@ from msdiscourse.io._xml import (
     end_line,
     local_name,
     namespace_of,
-    order_as_displayed,
+    in_display_order,
     parse_datetime_utc,
     string_columns,
     text_of,
@@ -276,14 +276,9 @@ def _assemble(stream: XmlStream, posts: dict[str, dict], comments: list[dict]):
             "flags": "orphan_thread" if post["flags"] == "missing_thread" else "",
             "kind": "comment",
             "status": row["status"],
-            "_key": (row["published"] is None,
-                     row["published"].timestamp() if row["published"] else 0.0, row["order"]),
+            "_order": row["order"],
         })
-    rows: list[dict] = []
-    for key in posts:
-        rows.extend(order_as_displayed(by_post[key], sort_key=lambda r: r["_key"]))
-    for row in rows:
-        del row["_key"]
+    rows = in_display_order(by_post)
     return post_rows, rows
 
 

@@ -35,7 +35,7 @@ from msdiscourse.io._xml import (
     XmlStream,
     end_line,
     local_name,
-    order_as_displayed,
+    in_display_order,
     parse_datetime_utc,
     string_columns,
     text_of,
@@ -207,14 +207,9 @@ def _assemble(stream: XmlStream, threads: dict[str, dict], comments: list[dict])
             "flags": ";".join(flags),
             "kind": "comment",
             "status": row["status"],
-            "_key": (row["published"] is None,
-                     row["published"].timestamp() if row["published"] else 0.0, row["order"]),
+            "_order": row["order"],
         })
-    rows: list[dict] = []
-    for thread_key in threads:
-        rows.extend(order_as_displayed(by_thread[thread_key], sort_key=lambda r: r["_key"]))
-    for row in rows:
-        del row["_key"]
+    rows = in_display_order(by_thread)
     return posts, rows
 
 
