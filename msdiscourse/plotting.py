@@ -871,9 +871,11 @@ def plot_marker_evaluation(
         for bar, (_, row) in zip(bars, part.iterrows()):
             if pd.isna(row["lift"]):
                 continue
+            # a white backing keeps the label readable where it crosses the lift = 1 line
             ax.text(bar.get_width() + max_lift * 0.01, bar.get_y() + bar.get_height() / 2,
                     f"p={row['precision']:.2f}, n={int(row['support'])}", va="center",
-                    fontsize=8, color="#333333")
+                    fontsize=8, color="#333333",
+                    bbox={"facecolor": "white", "edgecolor": "none", "pad": 0.5, "alpha": 0.85})
     ax.axvline(1, color="#333333", linewidth=1, linestyle="--")
     ax.set_yticks(centres, rules)
     ax.invert_yaxis()
