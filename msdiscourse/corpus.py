@@ -36,6 +36,8 @@ from typing import Iterable, Mapping
 import numpy as np
 import pandas as pd
 
+from msdiscourse.schema import COMMENTS, DATETIME, FURNITURE, INT, LIST, POSTS, STRING, UNPARSED
+
 __all__ = [
     "Corpus",
     "POST_COLUMNS",
@@ -51,63 +53,11 @@ __all__ = [
 
 SCHEMA_VERSION = 1
 
-STRING = "string"
-INT = "Int64"
-BOOL = "boolean"
-DATETIME = "datetime64[ns, UTC]"
-LIST = "object"  # a Python list of str per row (tags)
-
-#: posts table: column -> dtype. The order is the column order of every posts frame.
-POST_COLUMNS: dict[str, str] = {
-    "post_id": STRING,
-    "source": STRING,
-    "source_format": STRING,
-    "title": STRING,
-    "author": STRING,
-    "tags": LIST,
-    "published": DATETIME,
-    "body": STRING,
-    "n_comments": INT,
-    "line_start": INT,
-    "line_end": INT,
-}
-
-#: comments table: parent_id missing = a reply to the post; thread_id = the top-level
-#: ancestor's comment_id; depth 0 = top level; position = page order within the post,
-#: 1-based; flags = ";"-separated repairs made while threading (empty when none).
-COMMENT_COLUMNS: dict[str, str] = {
-    "comment_id": STRING,
-    "post_id": STRING,
-    "parent_id": STRING,
-    "thread_id": STRING,
-    "depth": INT,
-    "position": INT,
-    "author": STRING,
-    "text": STRING,
-    "line_start": INT,
-    "line_end": INT,
-    "published": DATETIME,
-    "flags": STRING,
-}
-
-UNPARSED_COLUMNS: dict[str, str] = {
-    "source": STRING,
-    "line_start": INT,
-    "line_end": INT,
-    "reason": STRING,
-    "text": STRING,
-}
-
-#: page furniture (headings such as "Recent Posts", "Leave a Reply") and bylines: not
-#: content, but accounted for so that every line of a page is somewhere.
-FURNITURE_COLUMNS: dict[str, str] = {
-    "source": STRING,
-    "post_id": STRING,
-    "kind": STRING,
-    "line_start": INT,
-    "line_end": INT,
-    "text": STRING,
-}
+#: the corpus tables' columns (name -> dtype), declared in :mod:`msdiscourse.schema`
+POST_COLUMNS: dict[str, str] = POSTS.columns
+COMMENT_COLUMNS: dict[str, str] = COMMENTS.columns
+UNPARSED_COLUMNS: dict[str, str] = UNPARSED.columns
+FURNITURE_COLUMNS: dict[str, str] = FURNITURE.columns
 
 _TABLES = {
     "posts": POST_COLUMNS,

@@ -38,6 +38,7 @@ from nltk.tokenize.punkt import PunktParameters, PunktSentenceTokenizer
 
 from msdiscourse.corpus import Corpus, coerce_frame
 from msdiscourse.paths import RESOURCES_DIR
+from msdiscourse.schema import SENTENCES
 
 __all__ = [
     "SENTENCE_COLUMNS",
@@ -48,23 +49,8 @@ __all__ = [
     "is_quotation",
 ]
 
-#: sentences table: column -> dtype. ``comment_id`` is missing for sentences of the post
-#: body; ``start``/``end`` are offsets into the unit's text (the comment's ``text`` or the
-#: post's ``body``); ``author``, ``thread_id`` and ``depth`` are copied from the comment
-#: (for the post body: the post's author, and missing thread and depth).
-SENTENCE_COLUMNS: dict[str, str] = {
-    "sentence_id": "string",
-    "post_id": "string",
-    "comment_id": "string",
-    "n": "Int64",
-    "start": "Int64",
-    "end": "Int64",
-    "text": "string",
-    "is_quote": "boolean",
-    "author": "string",
-    "thread_id": "string",
-    "depth": "Int64",
-}
+#: sentences table: column -> dtype, declared in :mod:`msdiscourse.schema`
+SENTENCE_COLUMNS: dict[str, str] = SENTENCES.columns
 
 #: a sentence shorter than this (in words) is never called a quotation: "Thank you." or
 #: "I agree." in a reply repeat the parent by accident, not by quoting it.
