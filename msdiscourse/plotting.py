@@ -146,7 +146,10 @@ def theme(rc: dict | None = None) -> Iterator[None]:
     Yields
     ------
     None
-        rcParams are restored when the block ends, also after an exception.
+        rcParams are restored when the block ends, also after an exception, except
+        ``interactive``: that is session state, switched on when the first figure of a
+        Jupyter session activates the inline backend. Restoring it would turn the inline
+        display off for every later figure.
 
     Examples
     --------
@@ -158,8 +161,15 @@ def theme(rc: dict | None = None) -> Iterator[None]:
     >>> mpl.rcParams["axes.titlesize"] == before
     True
     """
-    with mpl.rc_context({**THEME_RC, **(rc or {})}):
-        yield
+    interactive = mpl.is_interactive()
+    try:
+        with mpl.rc_context({**THEME_RC, **(rc or {})}):
+            try:
+                yield
+            finally:
+                interactive = mpl.is_interactive()
+    finally:
+        mpl.interactive(interactive)
 
 
 def save_figure(
