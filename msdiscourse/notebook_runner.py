@@ -1,12 +1,12 @@
-"""Run the analysis notebooks headless, papermill-style, and collect the figures they write.
+"""Run the analysis notebooks headless with papermill and collect the figures they write.
 
 ``make figures`` and ``msdiscourse figures`` call :func:`run_notebooks`. Each notebook has
-one cell tagged ``parameters`` (``DATA_DIR``, ``FIGURES_DIR``, ``PSEUDONYMISE`` ...); the
-runner inserts a cell tagged ``injected-parameters`` right after it with the values asked
-for, exactly as papermill does, so the same notebook runs on the demo corpus, on the real
-pages, or interactively with its own defaults. Notebooks execute through nbclient (the
-engine behind ``jupyter nbconvert --execute``) with the project root as working directory;
-executed copies go to a build folder, never over the committed, output-free notebooks.
+one cell tagged ``parameters`` (``DATA_DIR``, ``FIGURES_DIR``, ``PSEUDONYMISE`` ...);
+papermill adds a cell tagged ``injected-parameters`` after it with the values asked for,
+so the same notebook runs on the demo corpus, on the real pages, or interactively with its
+own defaults. The kernel runs with the project root as working directory and its own
+stderr (start-up chatter, crashes) goes to a log beside each executed copy; executed
+copies go to a build folder, never over the committed, output-free notebooks.
 """
 
 from __future__ import annotations
@@ -17,10 +17,9 @@ from pathlib import Path
 
 from msdiscourse.paths import DATA_RAW, FIGURES_DIR, NOTEBOOKS_DIR, PROJECT_DIR, project_path
 
-__all__ = ["run_notebooks", "inject_parameters", "default_output_folders", "find_notebooks"]
+__all__ = ["run_notebooks", "default_output_folders", "find_notebooks"]
 
-PARAMETERS_TAG = "parameters"
-INJECTED_TAG = "injected-parameters"
+KERNEL_NAME = "python3"
 
 
 def default_output_folders(data: str | Path) -> tuple[Path, Path]:
@@ -45,59 +44,6 @@ def find_notebooks(folder: str | Path = NOTEBOOKS_DIR) -> list[Path]:
     """The notebooks to run, in name order (``01-...``, ``02-...``), checkpoints excluded."""
     folder = project_path(folder)
     return sorted(p for p in folder.glob("*.ipynb") if ".ipynb_checkpoints" not in p.parts)
-
-
-def inject_parameters(notebook, parameters: dict):
-    """Return a copy of ``notebook`` with a cell setting ``parameters`` after its parameters cell.
-
-    Parameters
-    ----------
-    notebook : nbformat.NotebookNode
-        A notebook with exactly one cell tagged ``parameters``.
-    parameters : dict
-        Names and values; values are written with ``repr`` so they must be literals.
-
-    Returns
-    -------
-    nbformat.NotebookNode
-
-    Raises
-    ------
-    ValueError
-        When the notebook has no cell tagged ``parameters``, or more than one.
-
-    Examples
-    --------
-    >>> import nbformat
-    >>> nb = nbformat.v4.new_notebook(cells=[
-    ...     nbformat.v4.new_code_cell("DATA_DIR = 'data/raw'", metadata={"tags": ["parameters"]}),
-    ...     nbformat.v4.new_code_cell("print(DATA_DIR)")])
-    >>> injected = inject_parameters(nb, {"DATA_DIR": "/tmp/pages"})
-    >>> injected.cells[1].id, injected.cells[1].source
-    ('injected-parameters', "# Parameters injected by msdiscourse.notebook_runner\\nDATA_DIR = '/tmp/pages'")
-    >>> len(nb.cells)
-    2
-    """
-    import copy
-
-    import nbformat
-
-    notebook = copy.deepcopy(notebook)
-    tagged = [
-        index
-        for index, cell in enumerate(notebook.cells)
-        if PARAMETERS_TAG in cell.get("metadata", {}).get("tags", [])
-    ]
-    if len(tagged) != 1:
-        raise ValueError(
-            f"expected exactly one cell tagged {PARAMETERS_TAG!r}; found {len(tagged)}"
-        )
-    lines = ["# Parameters injected by msdiscourse.notebook_runner"]
-    lines += [f"{name} = {value!r}" for name, value in parameters.items()]
-    cell = nbformat.v4.new_code_cell("\n".join(lines), metadata={"tags": [INJECTED_TAG]})
-    cell["id"] = INJECTED_TAG  # a fixed id: random ones would make executed copies differ
-    notebook.cells.insert(tagged[0] + 1, cell)
-    return notebook
 
 
 def run_notebooks(
@@ -137,12 +83,12 @@ def run_notebooks(
 
     Raises
     ------
-    nbclient.exceptions.CellExecutionError
-        When a cell fails; the message names the notebook and shows the traceback.
+    RuntimeError
+        When a cell fails; the message names the notebook, the cell and the error, and
+        the executed copy (written up to the failing cell) shows the traceback.
     """
-    import nbformat
-    from nbclient import NotebookClient
-    from nbclient.exceptions import CellExecutionError
+    import papermill
+    from jupyter_client.manager import KernelManager
 
     data = project_path(data)
     default_figures, default_build = default_output_folders(data)
@@ -164,28 +110,29 @@ def run_notebooks(
     }
     started = time.time()
     for index, path in enumerate(paths, start=1):
-        notebook = inject_parameters(nbformat.read(path, as_version=4), parameters)
-        client = NotebookClient(
-            notebook,
-            timeout=timeout,
-            kernel_name="python3",
-            resources={"metadata": {"path": str(PROJECT_DIR)}},
-        )
         tick = time.perf_counter()
         if progress:
             print(f"[{index}/{len(paths)}] {path.name} ...", end="", flush=True, file=sys.stderr)
-        # the kernel's own stderr (start-up chatter, crashes) goes to a log beside the
-        # executed copy, so progress lines stay readable; cell errors still raise here
-        kernel_log = build / f"{path.stem}.kernel.log"
-        try:
-            with open(kernel_log, "w", encoding="utf-8") as log_handle:
-                client.execute(stderr=log_handle)
-        except CellExecutionError as error:
-            nbformat.write(notebook, build / path.name)
-            raise CellExecutionError(
-                f"{path.name} failed (executed copy: {build / path.name}):\n{error}", "", ""
-            ) from None
-        nbformat.write(notebook, build / path.name)
+        executed = build / path.name
+        # papermill starts kernels with the parent's stderr; starting the kernel here lets
+        # its own chatter go to a log beside the executed copy, so progress lines stay clean
+        kernel = KernelManager(kernel_name=KERNEL_NAME)
+        with open(build / f"{path.stem}.kernel.log", "w", encoding="utf-8") as log_handle:
+            kernel.start_kernel(cwd=str(PROJECT_DIR), stderr=log_handle)
+            try:
+                papermill.execute_notebook(
+                    path, executed, parameters=parameters, kernel_name=KERNEL_NAME,
+                    km=kernel, progress_bar=False, execution_timeout=timeout,
+                )
+            except papermill.PapermillExecutionError as error:
+                if progress:
+                    print(" failed", file=sys.stderr, flush=True)
+                raise RuntimeError(
+                    f"{path.name} failed in cell {error.exec_count} "
+                    f"(executed copy: {executed}): {error.ename}: {error.evalue}"
+                ) from None
+            finally:
+                kernel.shutdown_kernel(now=True)
         if progress:
             print(f" {time.perf_counter() - tick:.1f} s", file=sys.stderr, flush=True)
     # figures rewritten during this run (mtime resolution: allow one second of slack)

@@ -47,23 +47,60 @@ def test_notebook_is_committed_clean_and_thin(path: Path):
         )
 
 
-@pytest.mark.slow
-def test_notebooks_reproduce_the_committed_demo_figures(tmp_path):
+@pytest.fixture(scope="module")
+def demo_run(tmp_path_factory) -> dict[str, tuple[Path, list[Path]]]:
+    """Run each notebook on the demo corpus once, each into its own figure folder.
+
+    Returns notebook name -> (executed copy, figure files it wrote).
+    """
     # the committed figures include the marker evaluation on the shared labelled sets
     require(SHARED_CORPUS / "labelled")
-    written = run_notebooks(
-        DATA_RAW, figures=tmp_path / "figures", build=tmp_path / "build", progress=False
-    )
+    base = tmp_path_factory.mktemp("demo-run")
+    runs = {}
+    for path in NOTEBOOKS:
+        written = run_notebooks(
+            DATA_RAW, notebooks=[path], figures=base / "figures" / path.stem,
+            build=base / "build", progress=False,
+        )
+        runs[path.name] = (base / "build" / path.name, written)
+    return runs
+
+
+@pytest.mark.slow
+def test_notebooks_reproduce_the_committed_demo_figures(demo_run):
+    written = [p for _, files in demo_run.values() for p in files]
     assert written, "the notebooks wrote no figures"
     names = sorted(p.name for p in written)
     assert any(n.endswith(".png") for n in names) and any(n.endswith(".svg") for n in names)
     committed = sorted(p.name for p in COMMITTED_FIGURES.glob("*") if p.suffix in (".png", ".svg"))
     assert names == committed, "figures/ is out of date: run `make figures`"
     differing = [
-        n for n in names
-        if (tmp_path / "figures" / n).read_bytes() != (COMMITTED_FIGURES / n).read_bytes()
+        p.name for p in written if p.read_bytes() != (COMMITTED_FIGURES / p.name).read_bytes()
     ]
     assert not differing, f"not byte-identical to the committed figures: {differing}"
+
+
+def _outputs(executed: Path) -> list[dict]:
+    notebook = json.loads(executed.read_text(encoding="utf-8"))
+    return [out for cell in notebook["cells"] if cell["cell_type"] == "code"
+            for out in cell.get("outputs", [])]
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
+def test_every_saved_figure_is_shown_once_and_no_cell_writes_an_error(demo_run, path):
+    executed, written = demo_run[path.name]
+    outputs = _outputs(executed)
+    saved = {p.stem for p in written}
+    images = [out for out in outputs if "image/png" in out.get("data", {})]
+    assert saved, f"{path.name} saved no figure"
+    assert len(images) == len(saved), (
+        f"{path.name}: saved {len(saved)} figure(s) {sorted(saved)} but shows {len(images)}"
+    )
+    problems = [out for out in outputs
+                if out["output_type"] == "error"
+                or (out["output_type"] == "stream" and out["name"] == "stderr")]
+    assert not problems, f"{path.name}: error or stderr output: {problems[:2]}"
 
 
 @pytest.mark.slow
