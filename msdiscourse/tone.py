@@ -8,7 +8,7 @@ valences, ``x / sqrt(x**2 + 15)``: the longer the text, the larger ``x``, and a
 multi-paragraph comment scores close to +1 or -1 whatever its mood.
 
 Large inputs are scored on all cores (a process pool, in order-keeping chunks), repeated
-texts are scored once, and long jobs show a tqdm progress bar on a terminal.
+texts are scored once, and long jobs show a progress bar in Jupyter or on a terminal.
 
 Examples
 --------
@@ -35,7 +35,7 @@ from typing import Literal
 
 import numpy as np
 import pandas as pd
-from tqdm import tqdm  # not tqdm.auto: its notebook bar needs ipywidgets, not a dependency
+from msdiscourse._progress import progress_bar
 from vaderSentiment.vaderSentiment import SentimentIntensityAnalyzer
 
 from msdiscourse.categories import TONE_DTYPE
@@ -196,13 +196,13 @@ def _score_unique(
 ) -> list[tuple[float, float, float, float]]:
     """Score distinct texts, in order, on one or more processes."""
     workers = min(_resolve_jobs(n_jobs), max(1, math.ceil(len(texts) / _CHUNK_SIZE)))
-    disable = (None if len(texts) >= PARALLEL_MIN_TEXTS else True) if progress is None else not progress
+    enabled = (None if len(texts) >= PARALLEL_MIN_TEXTS else False) if progress is None else progress
     if workers == 1 or len(texts) < PARALLEL_MIN_TEXTS:
-        if disable is True:
+        if enabled is False:
             return _score_chunk(texts, overrides)
         chunks = [texts[i:i + _CHUNK_SIZE] for i in range(0, len(texts), _CHUNK_SIZE)]
         results = []
-        with tqdm(total=len(texts), desc="tone", unit="text", disable=disable) as bar:
+        with progress_bar(total=len(texts), desc="tone", unit="text", enabled=enabled) as bar:
             for chunk in chunks:
                 results.extend(_score_chunk(chunk, overrides))
                 bar.update(len(chunk))
@@ -213,7 +213,7 @@ def _score_unique(
     with ProcessPoolExecutor(max_workers=workers, mp_context=_pool_context()) as pool:
         # map submits every chunk at once and yields results in submission order
         scored = pool.map(_score_chunk, chunks, [overrides] * len(chunks))
-        with tqdm(total=len(texts), desc="tone", unit="text", disable=disable) as bar:
+        with progress_bar(total=len(texts), desc="tone", unit="text", enabled=enabled) as bar:
             for chunk_scores in scored:
                 results.extend(chunk_scores)
                 bar.update(len(chunk_scores))
@@ -322,7 +322,7 @@ def score_tone(
         Processes for large inputs: ``None`` or ``-1`` for every available core, ``1`` to
         stay in this process.
     progress
-        Show a tqdm bar: ``None`` (default) on long jobs when writing to a terminal,
+        Show a progress bar: ``None`` (default) on long jobs in Jupyter or on a terminal,
         ``True`` always, ``False`` never.
 
     Returns

@@ -11,12 +11,10 @@ from __future__ import annotations
 
 import importlib
 import logging
-import sys
 from pathlib import Path
 from typing import Iterable
 
-from tqdm.auto import tqdm
-
+from msdiscourse._progress import progress_bar
 from msdiscourse.corpus import Corpus
 from msdiscourse.errors import ParseError, check_on_error
 
@@ -158,8 +156,8 @@ def read_corpus(
     formats
         Read only files of these formats (keys of :data:`READERS`); default all.
     progress
-        Show a progress bar; default: only when there are more than 20 files and
-        standard error is a terminal.
+        Show a progress bar; default: only when there are more than 20 files, in
+        Jupyter or on a terminal.
 
     Returns
     -------
@@ -190,10 +188,10 @@ def read_corpus(
         )
     wanted = set(formats) if formats is not None else None
     if progress is None:
-        progress = len(files) > 20 and sys.stderr.isatty()
+        progress = None if len(files) > 20 else False  # a bar in Jupyter or on a terminal
     corpora = []
     pagedumps: list[Path] = []  # a run of page dumps is read at once: tables built once, not per page
-    for path in tqdm(files, desc="reading", unit="file", disable=not progress):
+    for path in progress_bar(files, desc="reading", unit="file", enabled=progress):
         format_name = sniff_format(path)
         if wanted is not None and format_name not in wanted:
             continue
