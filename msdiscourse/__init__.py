@@ -70,6 +70,8 @@ _EXPORTS: dict[str, str] = {
     "exchange_summary": "msdiscourse.exchanges",
     "pseudonymise": "msdiscourse.privacy",
     "pseudonymise_frame": "msdiscourse.privacy",
+    # reading threads in a notebook
+    "show_thread": "msdiscourse.view",
 }
 
 __all__ = ["Corpus", "load_processed", "ParseError", "ParseWarning", "__version__", *_EXPORTS]

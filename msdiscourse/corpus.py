@@ -330,6 +330,12 @@ class Corpus:
             "furniture": int(len(self.furniture)),
         }
 
+    def _repr_html_(self) -> str:
+        """Jupyter shows a compact summary instead of four raw frames (msdiscourse.view)."""
+        from msdiscourse.view import corpus_html
+
+        return corpus_html(self)
+
     def __repr__(self) -> str:
         s = self.summary()
         return (
