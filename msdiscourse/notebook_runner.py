@@ -15,7 +15,13 @@ import sys
 import time
 from pathlib import Path
 
-from msdiscourse.paths import DATA_RAW, FIGURES_DIR, NOTEBOOKS_DIR, PROJECT_DIR, project_path
+from msdiscourse.paths import (
+    DATA_RAW,
+    FIGURES_DIR,
+    NOTEBOOKS_DIR,
+    PROJECT_DIR,
+    project_path,
+)
 
 __all__ = ["run_notebooks", "default_output_folders", "find_notebooks"]
 

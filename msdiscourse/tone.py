@@ -35,9 +35,9 @@ from typing import Literal
 
 import numpy as np
 import pandas as pd
-from msdiscourse._progress import progress_bar
 from vaderSentiment.vaderSentiment import SentimentIntensityAnalyzer
 
+from msdiscourse._progress import progress_bar
 from msdiscourse.categories import TONE_DTYPE
 from msdiscourse.paths import RESOURCES_DIR
 from msdiscourse.sentences import sentence_spans, split_sentences
