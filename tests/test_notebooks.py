@@ -115,3 +115,15 @@ def test_notebooks_run_on_the_real_pages_without_showing_names(tmp_path):
     for name in ("Bojana", "MouseDoctor", "Sadiq", "Sharrack"):
         for svg in svgs:
             assert name not in svg.read_text(encoding="utf-8"), f"{name} shown in {svg.name}"
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("name", ["01-parse-corpus.ipynb", "03-sarcasm-markers.ipynb"])
+def test_notebooks_show_a_thread_with_its_markers(demo_run, name):
+    executed, _ = demo_run[name]
+    views = [out["data"]["text/html"] for out in _outputs(executed)
+             if 'class="msd-thread"' in "".join(out.get("data", {}).get("text/html", ""))]
+    assert len(views) == 1, f"{name}: expected one thread view"
+    view = "".join(views[0])
+    assert view.count('<mark class="msd-marker"') >= 3
+    assert view.count('class="msd-role"') >= 5
