@@ -9,7 +9,7 @@ OUT    ?= data/processed
 STAMP  := $(VENV)/.installed-stamp
 
 .DEFAULT_GOAL := help
-.PHONY: help all setup parse figures test test-fast benchmark clean
+.PHONY: help all setup parse figures test test-fast docs benchmark clean
 
 ## help: list the targets
 help:
@@ -18,10 +18,10 @@ help:
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e '.[test]'
+	$(BIN)/python -m pip install --quiet -e '.[all]'
 	@touch $@
 
-## setup: create .venv and install msdiscourse with its test tools
+## setup: create .venv and install msdiscourse with every extra (notebooks, docs, tests)
 setup: $(STAMP)
 
 ## all: set up, parse data/raw into data/processed, run every notebook, refresh figures/
@@ -35,13 +35,17 @@ parse: setup
 figures: setup
 	$(BIN)/msdiscourse figures --data $(DATA)
 
-## test: set up if needed and run every test (notebooks included)
+## test: set up if needed and run every test (notebooks and the JupyterLab browser test included)
 test: setup
 	$(BIN)/python -m pytest
 
 ## test-fast: the tests without the slow ones (notebook execution, cross-validation)
 test-fast: setup
 	$(BIN)/python -m pytest -m "not slow"
+
+## docs: build the documentation site into build/site (strict: a broken link fails)
+docs: setup
+	$(BIN)/mkdocs build --strict --site-dir build/site
 
 ## benchmark: run every benchmark (synthetic data, ratios against a same-run baseline)
 benchmark: setup
