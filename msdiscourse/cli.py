@@ -1,7 +1,12 @@
 """Command line: ``msdiscourse parse``, ``msdiscourse sarcasm-train``, ``msdiscourse figures``.
 
 Also reachable as ``python -m msdiscourse``. The commands only move data: the work is
-done by library functions that are tested on their own.
+done by library functions that are tested on their own. A failure prints one line,
+``msdiscourse: error: ...``, and exits with code 2; ``--debug`` shows the traceback.
+
+Error policy: ``msdiscourse parse`` collects text it cannot place (``--on-error collect``)
+and reports it, so a run over a folder of pages finishes; the library's readers raise by
+default (``on_error="raise"``).
 """
 
 from __future__ import annotations
@@ -10,7 +15,6 @@ import argparse
 import sys
 from pathlib import Path
 
-from msdiscourse.errors import ParseError
 
 __all__ = ["main"]
 
@@ -18,7 +22,7 @@ __all__ = ["main"]
 def _cmd_parse(args: argparse.Namespace) -> int:
     from msdiscourse.io.folder import list_corpus_files, read_corpus
 
-    corpus = read_corpus(args.data, on_error=args.on_error)
+    corpus = read_corpus(args.data, on_error=args.on_error, formats=args.formats)
     if args.pseudonymise:
         from msdiscourse.privacy import pseudonymise
 
@@ -69,40 +73,82 @@ def _cmd_figures(args: argparse.Namespace) -> int:
     return 0
 
 
+def _formats(value: str) -> list[str]:
+    from msdiscourse.io.folder import READERS
+
+    names = [name.strip() for name in value.split(",") if name.strip()]
+    unknown = [name for name in names if name not in READERS]
+    if unknown or not names:
+        raise argparse.ArgumentTypeError(
+            f"unknown format {', '.join(unknown) or repr(value)}; expected a comma-separated "
+            f"list of: {', '.join(READERS)}"
+        )
+    return names
+
+
 def build_parser() -> argparse.ArgumentParser:
+    from msdiscourse import __version__
+
     parser = argparse.ArgumentParser(
         prog="msdiscourse",
         description="Discourse analysis of online health communities.",
+        epilog="Errors print one line and exit with code 2; add --debug for the traceback.",
     )
-    commands = parser.add_subparsers(dest="command", required=True)
+    parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
+    parser.add_argument("--debug", action="store_true", default=False,
+                        help="show the full traceback when a command fails")
+    # --debug is accepted after the command too (default SUPPRESS keeps the value above)
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument("--debug", action="store_true", default=argparse.SUPPRESS,
+                        help="show the full traceback when the command fails")
+    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
-    parse = commands.add_parser("parse", help="parse a folder of pages/exports into parquet tables")
+    parse = commands.add_parser(
+        "parse", parents=[common], help="parse a folder of pages/exports into parquet tables",
+        description="Read every page dump or export under DATA and write the corpus tables "
+                    "(posts, comments, unparsed, furniture) as parquet files.")
     parse.add_argument("data", type=Path, help="folder (or file) of page dumps and exports")
     parse.add_argument("-o", "--output", type=Path, default=Path("data/processed"),
                        help="where the tables go (default: data/processed)")
     parse.add_argument("--on-error", choices=("raise", "warn", "collect"), default="collect",
-                       help="what to do with text that cannot be placed (default: collect)")
+                       help="what to do with text that cannot be placed: stop (raise), warn, "
+                            "or keep it as an unparsed row (collect). Default: collect, so a "
+                            "run over many pages finishes; the library's readers default to "
+                            "raise")
+    parse.add_argument("--formats", type=_formats, default=None, metavar="NAMES",
+                       help="read only files of these formats, comma-separated "
+                            "(pagedump, wxr, blogger, disqus, html, table, convokit; "
+                            "default: every format found)")
     parse.add_argument("--pseudonymise", action="store_true",
                        help="replace author names by keyed pseudonyms before writing")
     parse.add_argument("--key", default="msdiscourse-demo-key",
                        help="key for --pseudonymise (keep it secret for real data)")
     parse.set_defaults(func=_cmd_parse)
 
-    train = commands.add_parser("sarcasm-train",
-                                help="re-derive the sarcasm model's coefficients from a labelled file")
+    train = commands.add_parser(
+        "sarcasm-train", parents=[common],
+        help="re-derive the sarcasm model's coefficients from a labelled file")
     train.add_argument("labelled", type=Path, help="labelled file (sarcasm_v2 CSV or SemEval TSV)")
     train.add_argument("-o", "--output", type=Path, default=None,
                        help="where to write the coefficients CSV (default: print only)")
-    train.add_argument("--seed", type=int, default=0)
+    train.add_argument("--seed", type=int, default=0,
+                       help="random seed of the cross-validation folds (default: 0)")
     train.set_defaults(func=_cmd_sarcasm_train)
 
-    figures = commands.add_parser("figures", help="run every notebook headless and write figures")
-    figures.add_argument("--data", type=Path, default=Path("data/raw"))
+    figures = commands.add_parser(
+        "figures", parents=[common], help="run every notebook headless and write figures",
+        description="Run the analysis notebooks with papermill on DATA and write their "
+                    "figures. Needs the notebooks extra: pip install 'msdiscourse[notebooks]'.")
+    figures.add_argument("--data", type=Path, default=Path("data/raw"),
+                         help="the data folder the notebooks read (default: data/raw, the "
+                              "demo corpus)")
     figures.add_argument("--figures", type=Path, default=None,
                          help="figure folder (default: figures/ for data/raw, else build/<data>/figures)")
-    figures.add_argument("--notebooks", type=Path, default=Path("notebooks"))
+    figures.add_argument("--notebooks", type=Path, default=Path("notebooks"),
+                         help="folder of notebooks to run, in name order (default: notebooks)")
     figures.add_argument("--build", type=Path, default=None,
-                         help="where executed notebooks go (default: build/<data>/notebooks)")
+                         help="where executed notebooks and kernel logs go "
+                              "(default: build/<data>/notebooks)")
     figures.add_argument("--no-pseudonymise", action="store_true",
                          help="show real names in figures (never commit such figures)")
     figures.set_defaults(func=_cmd_figures)
@@ -110,13 +156,28 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: list[str] | None = None) -> int:
-    """Run the command line; returns the exit code (2 for a parse error)."""
+    """Run the command line; returns the exit code (2 for any error, with a one-line message).
+
+    Examples
+    --------
+    >>> main(["parse", "/no/such/folder"])
+    2
+    """
     parser = build_parser()
     args = parser.parse_args(argv)
     try:
         return args.func(args)
-    except (ParseError, FileNotFoundError) as error:
-        print(f"msdiscourse: error: {error}", file=sys.stderr)
+    except KeyboardInterrupt:
+        print("msdiscourse: interrupted", file=sys.stderr)
+        return 130
+    except Exception as error:  # one line for people; the traceback with --debug
+        if args.debug:
+            raise
+        message = " ".join(str(error).split()) or type(error).__name__
+        if isinstance(error, ModuleNotFoundError):
+            message = (f"{message} (msdiscourse {args.command} needs an extra: "
+                       f"pip install 'msdiscourse[notebooks]')")
+        print(f"msdiscourse: error: {message}", file=sys.stderr)
         return 2
 
 
