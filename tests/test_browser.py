@@ -79,8 +79,10 @@ def lab(tmp_path_factory):
         nbformat.write(notebook, root / path.name)
     settings = base / "settings" / "@jupyterlab" / "notebook-extension"
     settings.mkdir(parents=True)
-    # render every cell (Lab 4 otherwise attaches only the cells in view)
-    (settings / "tracker.jupyterlab-settings").write_text(json.dumps({"windowingMode": "none"}))
+    # render every cell (Lab 4 otherwise attaches only the cells in view), and start the
+    # notebook's own kernel without asking
+    (settings / "tracker.jupyterlab-settings").write_text(
+        json.dumps({"windowingMode": "none", "autoStartDefaultKernel": True}))
     labconfig = base / "config" / "labconfig"
     labconfig.mkdir(parents=True)
     (labconfig / "page_config.json").write_text(json.dumps({"disabledExtensions": {
@@ -164,10 +166,10 @@ def test_notebook_runs_in_jupyterlab_and_shows_its_figures(lab, browser, path):
     try:
         page.goto(f"{url}/lab/tree/{path.name}?token={token}&reset")
         page.wait_for_selector(".jp-Notebook .jp-CodeCell", timeout=60_000)
-        # a fresh Lab asks which kernel to start: take the notebook's own (Python 3)
+        # should Lab still ask which kernel to start, take the notebook's own (Python 3)
         dialog = page.locator(".jp-Dialog", has_text="Select Kernel")
         try:
-            dialog.wait_for(timeout=10_000)
+            dialog.wait_for(timeout=3_000)
             dialog.locator(".jp-Dialog-button.jp-mod-accept").click()
         except PlaywrightTimeout:
             pass  # no dialog: the kernel started on its own
