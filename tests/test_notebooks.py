@@ -127,3 +127,28 @@ def test_notebooks_show_a_thread_with_its_markers(demo_run, name):
     view = "".join(views[0])
     assert view.count('<mark class="msd-marker"') >= 3
     assert view.count('class="msd-role"') >= 5
+
+
+@pytest.mark.slow
+def test_a_failing_cell_names_the_notebook_and_the_cell(tmp_path):
+    import nbformat
+
+    notebook = nbformat.v4.new_notebook(cells=[
+        nbformat.v4.new_code_cell('DATA_DIR = "data/raw"\nFIGURES_DIR = "figures"\nPSEUDONYMISE = True',
+                                  metadata={"tags": ["parameters"]}),
+        nbformat.v4.new_code_cell("print(DATA_DIR)"),
+        nbformat.v4.new_code_cell("1 / 0"),
+    ], metadata={"kernelspec": {"name": "python3", "display_name": "Python 3", "language": "python"}})
+    path = tmp_path / "99-broken.ipynb"
+    nbformat.write(notebook, path)
+    with pytest.raises(RuntimeError) as caught:
+        run_notebooks(DATA_RAW, notebooks=[path], figures=tmp_path / "figures",
+                      build=tmp_path / "build", progress=False)
+    executed = tmp_path / "build" / "99-broken.ipynb"
+    assert str(caught.value) == (
+        f"99-broken.ipynb failed in cell 4 (executed copy: {executed}): "
+        "ZeroDivisionError: division by zero")
+    outputs = _outputs(executed)
+    # papermill's injected parameters reached the kernel before the failure
+    assert ["".join(o["text"]) for o in outputs if o.get("name") == "stdout"] == [f"{DATA_RAW}\n"]
+    assert (tmp_path / "build" / "99-broken.kernel.log").exists()
