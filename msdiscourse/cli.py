@@ -7,6 +7,8 @@ done by library functions that are tested on their own.
 from __future__ import annotations
 
 import argparse
+import contextlib
+import os
 import sys
 from pathlib import Path
 
@@ -20,9 +22,10 @@ def _cmd_parse(args: argparse.Namespace) -> int:
 
     corpus = read_corpus(args.data, on_error=args.on_error)
     if args.pseudonymise:
-        from msdiscourse.privacy import pseudonymise
+        from msdiscourse.privacy import pseudonymise, resolve_key
 
-        corpus = pseudonymise(corpus, key=args.key)
+        # no key given: MSDISCOURSE_KEY, MSDISCOURSE_KEY_FILE or the project's private key
+        corpus = pseudonymise(corpus, key=resolve_key(args.key, key_file=args.key_file))
     out = corpus.save(args.output)
     files, skipped = list_corpus_files(args.data)
     s = corpus.summary()
@@ -49,16 +52,47 @@ def _cmd_sarcasm_train(args: argparse.Namespace) -> int:
     return 0
 
 
-def _cmd_figures(args: argparse.Namespace) -> int:
-    from msdiscourse.notebook_runner import run_notebooks
+@contextlib.contextmanager
+def _key_for_notebooks(args: argparse.Namespace):
+    """Resolve the key once here and hand it to the notebook kernels through the environment.
 
-    written = run_notebooks(
-        data=args.data,
-        figures=args.figures,
-        notebooks=args.notebooks,
-        build=args.build,
-        pseudonymise=not args.no_pseudonymise,
-    )
+    Kernels inherit this process's environment; the notebooks call
+    ``msdiscourse.privacy.resolve_key()``, which reads it. The variables are restored after.
+    """
+    from msdiscourse.privacy import KEY_ENV, KEY_FILE_ENV, _locate_key
+
+    saved = {name: os.environ.get(name) for name in (KEY_ENV, KEY_FILE_ENV)}
+    if args.no_pseudonymise:
+        yield
+        return
+    key, source = _locate_key(args.key, args.key_file, None, True)
+    for name in (KEY_ENV, KEY_FILE_ENV):
+        os.environ.pop(name, None)
+    if source is not None:
+        os.environ[KEY_FILE_ENV] = str(source.resolve())
+    else:
+        os.environ[KEY_ENV] = key.decode("utf-8")
+    try:
+        yield
+    finally:
+        for name, value in saved.items():
+            if value is None:
+                os.environ.pop(name, None)
+            else:
+                os.environ[name] = value
+
+
+def _cmd_figures(args: argparse.Namespace) -> int:
+    from msdiscourse import notebook_runner
+
+    with _key_for_notebooks(args):
+        written = notebook_runner.run_notebooks(
+            data=args.data,
+            figures=args.figures,
+            notebooks=args.notebooks,
+            build=args.build,
+            pseudonymise=not args.no_pseudonymise,
+        )
     print(f"{len(written)} figure file(s) written:")
     for path in written:
         try:
@@ -67,6 +101,17 @@ def _cmd_figures(args: argparse.Namespace) -> int:
             pass  # outside the working directory: show it whole
         print(f"  {path}")
     return 0
+
+
+def _add_key_options(command: argparse.ArgumentParser, what: str) -> None:
+    keys = command.add_mutually_exclusive_group()
+    keys.add_argument("--key-file", type=Path, default=None,
+                      help=f"file holding the secret key for {what} (default: $MSDISCOURSE_KEY, "
+                           f"$MSDISCOURSE_KEY_FILE, else the project's private "
+                           f".msdiscourse/pseudonym.key, created on first use)")
+    keys.add_argument("--key", default=None,
+                      help=f"the secret key for {what} itself (prefer --key-file: a key typed "
+                           f"here stays in the shell history)")
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -84,8 +129,7 @@ def build_parser() -> argparse.ArgumentParser:
                        help="what to do with text that cannot be placed (default: collect)")
     parse.add_argument("--pseudonymise", action="store_true",
                        help="replace author names by keyed pseudonyms before writing")
-    parse.add_argument("--key", default="msdiscourse-demo-key",
-                       help="key for --pseudonymise (keep it secret for real data)")
+    _add_key_options(parse, "--pseudonymise")
     parse.set_defaults(func=_cmd_parse)
 
     train = commands.add_parser("sarcasm-train",
@@ -105,6 +149,7 @@ def build_parser() -> argparse.ArgumentParser:
                          help="where executed notebooks go (default: build/<data>/notebooks)")
     figures.add_argument("--no-pseudonymise", action="store_true",
                          help="show real names in figures (never commit such figures)")
+    _add_key_options(figures, "pseudonyms")
     figures.set_defaults(func=_cmd_figures)
     return parser
 
@@ -113,6 +158,8 @@ def main(argv: list[str] | None = None) -> int:
     """Run the command line; returns the exit code (2 for a parse error)."""
     parser = build_parser()
     args = parser.parse_args(argv)
+    if args.command == "parse" and not args.pseudonymise and (args.key or args.key_file):
+        parser.error("--key and --key-file only apply with --pseudonymise")
     try:
         return args.func(args)
     except (ParseError, FileNotFoundError) as error:
