@@ -70,6 +70,7 @@ _EXPORTS: dict[str, str] = {
     "exchange_summary": "msdiscourse.exchanges",
     "pseudonymise": "msdiscourse.privacy",
     "pseudonymise_frame": "msdiscourse.privacy",
+    "resolve_key": "msdiscourse.privacy",
 }
 
 __all__ = ["Corpus", "load_processed", "ParseError", "ParseWarning", "__version__", *_EXPORTS]

@@ -412,6 +412,7 @@ _FOLD_EXTRA = str.maketrans({"ø": "o", "æ": "ae", "œ": "oe", "ł": "l", "đ":
                              "þ": "th", "ı": "i", "ħ": "h"})
 
 
+@lru_cache(maxsize=4096)
 def _fold_char(char: str) -> str:
     if char.isascii():
         return char.lower()
