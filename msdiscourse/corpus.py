@@ -45,7 +45,16 @@ import pandas as pd
 
 from msdiscourse.errors import ParseError
 from msdiscourse.schema import (
-    COMMENTS, DATETIME, FURNITURE, INT, LIST, POSTS, STRING, UNPARSED, SchemaError, validate,
+    COMMENTS,
+    DATETIME,
+    FURNITURE,
+    INT,
+    LIST,
+    POSTS,
+    STRING,
+    UNPARSED,
+    SchemaError,
+    validate,
 )
 
 __all__ = [
@@ -425,7 +434,7 @@ def load_processed(folder: str | Path, *, verify: bool = True) -> Corpus:
             _check_bytes(path, name, data, manifest["tables"][name], remedy=remedy)
         try:
             frame = pd.read_parquet(io.BytesIO(data))
-        except Exception as error:  # pyarrow raises several types for a damaged file
+        except Exception as error:  # noqa: BLE001 - pyarrow raises several types for a damaged file
             raise ParseError(
                 path, None,
                 expected=f"the {name} table as a parquet file",

@@ -236,8 +236,8 @@ def test_manifest_records_checksums_rows_and_schema_version(tmp_path):
          "schema_version 1 (written by an older msdiscourse, without checksums)"),
         (lambda f: (f / "manifest.json").write_text(
             json.dumps({"schema_version": 2, "tables": {"posts": {"rows": 2}}}), "utf-8"),
-         "posts without rows, bytes, columns and a sha256 checksum; no entry for comments; "
-         "no entry for unparsed; no entry for furniture; no orphan_comments count"),
+         ("posts without rows, bytes, columns and a sha256 checksum; no entry for comments; "
+          "no entry for unparsed; no entry for furniture; no orphan_comments count")),
     ],
     ids=["missing", "garbage", "not-an-object", "old-version", "incomplete"],
 )

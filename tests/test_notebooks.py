@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from msdiscourse.notebook_runner import find_notebooks, run_notebooks
-from tests.conftest import BLOG_PAGES, DATA_RAW, PROJECT_DIR, SHARED_CORPUS, real_page_people, require
+from tests.conftest import BLOG_PAGES, DATA_RAW, PROJECT_DIR, SHARED_CORPUS, require
 
 NOTEBOOKS = find_notebooks(PROJECT_DIR / "notebooks")
 COMMITTED_FIGURES = PROJECT_DIR / "figures"
@@ -76,6 +76,8 @@ def test_notebooks_run_on_the_real_pages_without_showing_names(tmp_path):
     assert svgs
     # real commenters and the byline author on these pages, and the people they name by
     # title: read from the pages now, never written in a test
+    from tests.conftest import real_page_people
+
     names = set(real_page_people())
     for page in BLOG_PAGES.glob("*.txt"):
         names.update(re.findall(r"\b(?:Dr|Prof|Professor)\.? ([A-Z][a-z]{2,})", page.read_text("utf-8")))
