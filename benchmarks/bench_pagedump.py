@@ -37,8 +37,8 @@ WORDS = (
     "why how what when really just very more less never always maybe perhaps actually clearly "
     "“miracle” “cure” ‘experts’ isn’t doesn’t can’t won’t don’t it’s you’re we’re …"
 ).split()
-NAMES = ["MouseDoctor", "ProfG", "LabRat", "Spoonie Sam", "Wendy W", "Bernard T", "Hamish",
-         "CuriousCat", "NeuroNed", "Anon", "Grace", "José", "Mags", "Tired Tim", "Bojana"]
+NAMES = ["MyelinMaven", "ProfMyelin", "LabRat", "Spoonie Sam", "Wendy W", "Bernard T", "Hamish",
+         "CuriousCat", "NeuroNed", "Anon", "Grace", "José", "Mags", "Tired Tim", "Maria Novak"]
 
 
 def _sentence(rng: random.Random) -> str:
@@ -62,7 +62,7 @@ def _page(rng: random.Random, number: int) -> tuple[dict, list[dict]]:
         "title": " ".join(rng.choices(WORDS, k=rng.randint(3, 9))).capitalize(),
         "tags": ["MSresearch"] + rng.sample(["stem cells", "EBV", "DMTs", "diet", "MRI", "trials"], 2),
         "body": "\n\n".join(_paragraph(rng, rng.randint(1, 2)) for _ in range(rng.randint(4, 10))),
-        "author": rng.choice(["MouseDoctor", "ProfG", "LabRat", None]),
+        "author": rng.choice(["MyelinMaven", "ProfMyelin", "LabRat", None]),
     }
     comments, latest = [], {}
     depth = -1

@@ -72,6 +72,7 @@ _EXPORTS: dict[str, str] = {
     "pseudonymise_frame": "msdiscourse.privacy",
     # reading threads in a notebook
     "show_thread": "msdiscourse.view",
+    "resolve_key": "msdiscourse.privacy",
 }
 
 __all__ = ["Corpus", "load_processed", "ParseError", "ParseWarning", "__version__", *_EXPORTS]

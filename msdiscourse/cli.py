@@ -12,6 +12,8 @@ default (``on_error="raise"``).
 from __future__ import annotations
 
 import argparse
+import contextlib
+import os
 import sys
 from pathlib import Path
 
@@ -24,9 +26,10 @@ def _cmd_parse(args: argparse.Namespace) -> int:
 
     corpus = read_corpus(args.data, on_error=args.on_error, formats=args.formats)
     if args.pseudonymise:
-        from msdiscourse.privacy import pseudonymise
+        from msdiscourse.privacy import pseudonymise, resolve_key
 
-        corpus = pseudonymise(corpus, key=args.key)
+        # no key given: MSDISCOURSE_KEY, MSDISCOURSE_KEY_FILE or the project's private key
+        corpus = pseudonymise(corpus, key=resolve_key(args.key, key_file=args.key_file))
     out = corpus.save(args.output)
     files, skipped = list_corpus_files(args.data)
     s = corpus.summary()
@@ -53,16 +56,47 @@ def _cmd_sarcasm_train(args: argparse.Namespace) -> int:
     return 0
 
 
-def _cmd_figures(args: argparse.Namespace) -> int:
-    from msdiscourse.notebook_runner import run_notebooks
+@contextlib.contextmanager
+def _key_for_notebooks(args: argparse.Namespace):
+    """Resolve the key once here and hand it to the notebook kernels through the environment.
 
-    written = run_notebooks(
-        data=args.data,
-        figures=args.figures,
-        notebooks=args.notebooks,
-        build=args.build,
-        pseudonymise=not args.no_pseudonymise,
-    )
+    Kernels inherit this process's environment; the notebooks call
+    ``msdiscourse.privacy.resolve_key()``, which reads it. The variables are restored after.
+    """
+    from msdiscourse.privacy import KEY_ENV, KEY_FILE_ENV, _locate_key
+
+    saved = {name: os.environ.get(name) for name in (KEY_ENV, KEY_FILE_ENV)}
+    if args.no_pseudonymise:
+        yield
+        return
+    key, source = _locate_key(args.key, args.key_file, None, True)
+    for name in (KEY_ENV, KEY_FILE_ENV):
+        os.environ.pop(name, None)
+    if source is not None:
+        os.environ[KEY_FILE_ENV] = str(source.resolve())
+    else:
+        os.environ[KEY_ENV] = key.decode("utf-8")
+    try:
+        yield
+    finally:
+        for name, value in saved.items():
+            if value is None:
+                os.environ.pop(name, None)
+            else:
+                os.environ[name] = value
+
+
+def _cmd_figures(args: argparse.Namespace) -> int:
+    from msdiscourse import notebook_runner
+
+    with _key_for_notebooks(args):
+        written = notebook_runner.run_notebooks(
+            data=args.data,
+            figures=args.figures,
+            notebooks=args.notebooks,
+            build=args.build,
+            pseudonymise=not args.no_pseudonymise,
+        )
     print(f"{len(written)} figure file(s) written:")
     for path in written:
         try:
@@ -84,6 +118,15 @@ def _formats(value: str) -> list[str]:
             f"list of: {', '.join(READERS)}"
         )
     return names
+def _add_key_options(command: argparse.ArgumentParser, what: str) -> None:
+    keys = command.add_mutually_exclusive_group()
+    keys.add_argument("--key-file", type=Path, default=None,
+                      help=f"file holding the secret key for {what} (default: $MSDISCOURSE_KEY, "
+                           f"$MSDISCOURSE_KEY_FILE, else the project's private "
+                           f".msdiscourse/pseudonym.key, created on first use)")
+    keys.add_argument("--key", default=None,
+                      help=f"the secret key for {what} itself (prefer --key-file: a key typed "
+                           f"here stays in the shell history)")
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -121,8 +164,7 @@ def build_parser() -> argparse.ArgumentParser:
                             "default: every format found)")
     parse.add_argument("--pseudonymise", action="store_true",
                        help="replace author names by keyed pseudonyms before writing")
-    parse.add_argument("--key", default="msdiscourse-demo-key",
-                       help="key for --pseudonymise (keep it secret for real data)")
+    _add_key_options(parse, "--pseudonymise")
     parse.set_defaults(func=_cmd_parse)
 
     train = commands.add_parser(
@@ -151,6 +193,7 @@ def build_parser() -> argparse.ArgumentParser:
                               "(default: build/<data>/notebooks)")
     figures.add_argument("--no-pseudonymise", action="store_true",
                          help="show real names in figures (never commit such figures)")
+    _add_key_options(figures, "pseudonyms")
     figures.set_defaults(func=_cmd_figures)
     return parser
 
@@ -165,6 +208,8 @@ def main(argv: list[str] | None = None) -> int:
     """
     parser = build_parser()
     args = parser.parse_args(argv)
+    if args.command == "parse" and not args.pseudonymise and (args.key or args.key_file):
+        parser.error("--key and --key-file only apply with --pseudonymise")
     try:
         return args.func(args)
     except KeyboardInterrupt:

@@ -27,8 +27,15 @@ Examples
 
 from __future__ import annotations
 
+import ctypes
+import hashlib
+import io
 import json
+import os
 import re
+import shutil
+import sys
+import tempfile
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Iterable, Mapping
@@ -36,7 +43,19 @@ from typing import Iterable, Mapping
 import numpy as np
 import pandas as pd
 
-from msdiscourse.schema import COMMENTS, DATETIME, FURNITURE, INT, LIST, POSTS, STRING, UNPARSED
+from msdiscourse.errors import ParseError
+from msdiscourse.schema import (
+    COMMENTS,
+    DATETIME,
+    FURNITURE,
+    INT,
+    LIST,
+    POSTS,
+    STRING,
+    UNPARSED,
+    SchemaError,
+    validate,
+)
 
 __all__ = [
     "Corpus",
@@ -51,7 +70,8 @@ __all__ = [
     "coerce_frame",
 ]
 
-SCHEMA_VERSION = 1
+#: version of the processed-folder layout; 2: the manifest carries a checksum per table
+SCHEMA_VERSION = 2
 
 #: the corpus tables' columns (name -> dtype), declared in :mod:`msdiscourse.schema`
 POST_COLUMNS: dict[str, str] = POSTS.columns
@@ -297,24 +317,36 @@ class Corpus:
 
     # -- persistence ----------------------------------------------------------------
     def save(self, folder: str | Path) -> Path:
-        """Write the tables as parquet files (plus a small manifest) into ``folder``.
+        """Write the tables as parquet files plus a verified manifest, atomically.
 
-        ``load_processed(folder)`` gives back an equal corpus.
+        The whole set is written into a temporary folder beside ``folder``, flushed to
+        disk, and only then swapped in by renaming: a process killed at any moment leaves
+        either the previous complete set or the new one, never a mix. ``manifest.json``
+        records the schema version and, for each table, its file, row count, columns and
+        SHA-256 checksum; :func:`load_processed` checks all of them. Files in ``folder``
+        that ``save`` does not write (a ``.gitkeep``, notes) are carried over.
+
+        Parameters
+        ----------
+        folder
+            Where the tables go; created (with its parents) if missing.
 
         Returns
         -------
         pathlib.Path
             The folder written to.
+
+        Examples
+        --------
+        >>> import tempfile
+        >>> corpus = Corpus.from_records(posts=[{"post_id": "p1", "title": "Hi"}])
+        >>> folder = corpus.save(Path(tempfile.mkdtemp()) / "processed")
+        >>> sorted(p.name for p in folder.iterdir())
+        ['comments.parquet', 'furniture.parquet', 'manifest.json', 'posts.parquet', 'unparsed.parquet']
+        >>> load_processed(folder).posts.loc[0, "title"]
+        'Hi'
         """
-        folder = Path(folder)
-        folder.mkdir(parents=True, exist_ok=True)
-        manifest = {"schema_version": SCHEMA_VERSION, "tables": {}}
-        for name in _TABLES:
-            frame = getattr(self, name)
-            frame.to_parquet(folder / f"{name}.parquet", index=False)
-            manifest["tables"][name] = {"rows": int(len(frame)), "columns": list(frame.columns)}
-        (folder / "manifest.json").write_text(json.dumps(manifest, indent=1) + "\n", encoding="utf-8")
-        return folder
+        return _atomic_save(self, Path(folder))
 
     # -- conveniences -----------------------------------------------------------------
     def summary(self) -> dict[str, int]:
@@ -344,29 +376,325 @@ class Corpus:
         )
 
 
-def load_processed(folder: str | Path) -> Corpus:
-    """Read a corpus written by :meth:`Corpus.save`.
+def load_processed(folder: str | Path, *, verify: bool = True) -> Corpus:
+    """Read a corpus written by :meth:`Corpus.save`, checking it against its manifest.
 
     Parameters
     ----------
     folder
-        The folder holding ``posts.parquet``, ``comments.parquet``, ``unparsed.parquet``
-        and ``furniture.parquet``.
+        The folder holding ``manifest.json`` and ``posts.parquet``, ``comments.parquet``,
+        ``unparsed.parquet`` and ``furniture.parquet``.
+    verify
+        Check ``manifest.json`` (default): schema version, each table's SHA-256
+        checksum, row count and columns, and that no more comments point at a missing
+        post than when the set was saved. ``False`` reads whatever parquet files are
+        there (for a folder written by hand or by an older version); a file that is not
+        parquet is still a clear error.
+
+    Returns
+    -------
+    Corpus
 
     Raises
     ------
     FileNotFoundError
-        When a table is missing, naming it.
+        When ``folder`` does not exist.
+    ParseError
+        When the manifest is missing, unreadable or from another schema version, or a
+        table is missing, truncated, changed since it was saved, or not parquet; the
+        message names the file, what the manifest expected and what was found.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> folder = Corpus.from_records(posts=[{"post_id": "p1"}]).save(tempfile.mkdtemp())
+    >>> load_processed(folder)
+    Corpus(posts=1, comments=0, max_depth=0, unparsed=0)
+    >>> _ = (folder / "posts.parquet").write_bytes(b"PAR1 not really")
+    >>> load_processed(folder)  # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+    ...
+    msdiscourse.errors.ParseError: .../posts.parquet: expected the posts table recorded in manifest.json (...); found ... bytes with sha256 ...: the file was changed or truncated after it was saved, or comes from another save (...)
     """
     folder = Path(folder)
+    _recover(Path(os.path.abspath(folder)))
+    if not folder.is_dir():
+        raise FileNotFoundError(
+            f"{folder}: expected a folder of tables written by Corpus.save(); "
+            f"run `msdiscourse parse DATA -o {folder}` first"
+        )
+    remedy = f"re-run `msdiscourse parse DATA -o {folder}`, or pass verify=False to read it anyway"
+    manifest = _read_manifest(folder / MANIFEST, remedy=remedy) if verify else None
     tables = {}
     for name, columns in _TABLES.items():
         path = folder / f"{name}.parquet"
         if not path.exists():
-            raise FileNotFoundError(
-                f"{path}: expected the {name} table written by Corpus.save(); "
-                f"run `msdiscourse parse DATA -o {folder}` first"
+            raise ParseError(
+                path, None,
+                expected=f"the {name} table written by Corpus.save()",
+                found="no such file",
+                remedy=f"run `msdiscourse parse DATA -o {folder}` to write the whole set again",
             )
-        frame = pd.read_parquet(path)
+        data = path.read_bytes()
+        if manifest is not None:
+            _check_bytes(path, name, data, manifest["tables"][name], remedy=remedy)
+        try:
+            frame = pd.read_parquet(io.BytesIO(data))
+        except Exception as error:  # noqa: BLE001 - pyarrow raises several types for a damaged file
+            raise ParseError(
+                path, None,
+                expected=f"the {name} table as a parquet file",
+                found=f"a file pyarrow cannot read ({type(error).__name__}: {error})",
+                remedy=remedy,
+            ) from None
+        if manifest is not None:
+            entry = manifest["tables"][name]
+            found_columns = [str(c) for c in frame.columns]
+            if len(frame) != entry["rows"] or found_columns != entry["columns"]:
+                raise ParseError(
+                    path, None,
+                    expected=f"{entry['rows']} rows with columns {', '.join(entry['columns'])}",
+                    found=f"{len(frame)} rows with columns {', '.join(found_columns)}",
+                    remedy=remedy,
+                )
+        try:
+            validate(frame, name, caller="load_processed")
+        except SchemaError as error:
+            raise ParseError(path, None, expected=f"the declared {name} table",
+                             found=str(error), remedy=remedy) from None
         tables[name] = coerce_frame(frame, columns)
+    if manifest is not None:
+        orphans = _orphans(tables["comments"], tables["posts"])
+        if len(orphans) > manifest["orphan_comments"]:
+            raise ParseError(
+                folder / "comments.parquet", None,
+                expected=(f"at most {manifest['orphan_comments']} comment(s) whose post is "
+                          f"missing from posts.parquet, as when the set was saved"),
+                found=f"{len(orphans)} (first: {', '.join(orphans[:3])})",
+                remedy=remedy,
+            )
     return Corpus(**tables)
+
+
+# -- atomic, verified persistence -------------------------------------------------------
+#: the manifest written beside the tables
+MANIFEST = "manifest.json"
+_FORMAT = "msdiscourse-processed"
+_HEX64 = re.compile(r"[0-9a-f]{64}")
+
+
+def _orphans(comments: pd.DataFrame, posts: pd.DataFrame) -> list[str]:
+    """Comment ids whose ``post_id`` is not a post of the set."""
+    if comments.empty:
+        return []
+    known = set(posts["post_id"].dropna().astype(str))
+    missing = ~comments["post_id"].astype("object").isin(known)
+    return [str(c) for c in comments.loc[missing, "comment_id"]]
+
+
+def _fsync_dir(path: Path) -> None:
+    """Make the entries of a folder (a rename into it) durable; a no-op where unsupported."""
+    try:
+        handle = os.open(path, os.O_RDONLY)
+    except OSError:  # Windows cannot open a folder; its renames are journalled
+        return
+    try:
+        os.fsync(handle)
+    except OSError:
+        pass
+    finally:
+        os.close(handle)
+
+
+def _write_durably(path: Path, data: bytes) -> None:
+    with open(path, "wb") as handle:
+        handle.write(data)
+        handle.flush()
+        os.fsync(handle.fileno())
+
+
+def _table_bytes(frame: pd.DataFrame) -> bytes:
+    buffer = io.BytesIO()
+    frame.to_parquet(buffer, index=False)
+    return buffer.getvalue()
+
+
+def _exchange(first: Path, second: Path) -> bool:
+    """Swap two paths in one atomic step (Linux ``renameat2(RENAME_EXCHANGE)``).
+
+    Returns False where the call is missing or the file system refuses it; the caller then
+    falls back to two renames that :func:`_recover` can finish.
+    """
+    if not sys.platform.startswith("linux"):
+        return False
+    try:
+        libc = ctypes.CDLL(None, use_errno=True)
+        renameat2 = libc.renameat2
+    except (OSError, AttributeError):
+        return False
+    renameat2.argtypes = [ctypes.c_int, ctypes.c_char_p, ctypes.c_int, ctypes.c_char_p,
+                          ctypes.c_uint]
+    renameat2.restype = ctypes.c_int
+    at_fdcwd, rename_exchange = -100, 2
+    return renameat2(at_fdcwd, os.fsencode(first), at_fdcwd, os.fsencode(second),
+                     rename_exchange) == 0
+
+
+def _backups(folder: Path) -> list[Path]:
+    return sorted(folder.parent.glob(f".{folder.name}.old-*"))
+
+
+def _recover(folder: Path) -> None:
+    """Finish a swap that was interrupted between its two renames (non-Linux fallback).
+
+    The old set was renamed aside and the new one not yet renamed in: put the old one back.
+    """
+    if folder.exists() or not folder.name:
+        return
+    for backup in reversed(_backups(folder)):
+        if (backup / MANIFEST).is_file():
+            os.rename(backup, folder)
+            return
+
+
+def _pid_alive(pid: int) -> bool:
+    if os.name != "posix":
+        return True  # cannot tell safely: leave the folder alone
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except OSError:
+        return True
+    return True
+
+
+def _clean_stale(folder: Path) -> None:
+    """Remove staging folders of saves that were killed, and backups of finished swaps."""
+    for staging in folder.parent.glob(f".{folder.name}.tmp-*"):
+        parts = staging.name[len(folder.name) + 6:].split("-")
+        if parts and parts[0].isdigit() and not _pid_alive(int(parts[0])):
+            shutil.rmtree(staging, ignore_errors=True)
+    if folder.exists():
+        for backup in _backups(folder):
+            shutil.rmtree(backup, ignore_errors=True)
+
+
+def _carry_over(folder: Path, staging: Path) -> None:
+    """Copy files that save does not write (``.gitkeep``, notes) into the new set."""
+    ours = {f"{name}.parquet" for name in _TABLES} | {MANIFEST}
+    for entry in folder.iterdir():
+        if entry.name in ours:
+            continue
+        if entry.is_dir() and not entry.is_symlink():
+            raise ValueError(
+                f"{folder}: expected a folder of processed tables; found the subfolder "
+                f"{entry.name!r} (Corpus.save replaces the whole folder: choose a new or "
+                f"empty folder, or move it out)"
+            )
+        shutil.copy2(entry, staging / entry.name, follow_symlinks=False)
+
+
+def _swap_in(staging: Path, folder: Path) -> None:
+    if not folder.exists():
+        os.rename(staging, folder)
+        return
+    if _exchange(staging, folder):
+        shutil.rmtree(staging, ignore_errors=True)  # now holds the old set
+        return
+    backup = folder.with_name(f".{folder.name}.old-{os.getpid()}")
+    os.rename(folder, backup)  # killed right here: _recover() renames it back
+    os.rename(staging, folder)
+    shutil.rmtree(backup, ignore_errors=True)
+
+
+def _atomic_save(corpus: Corpus, target: Path) -> Path:
+    folder = Path(os.path.abspath(target))
+    if not folder.name:
+        raise ValueError(f"{target}: expected a folder to write the tables into; found a root")
+    if folder.exists() and not folder.is_dir():
+        raise ValueError(f"{target}: expected a folder to write the tables into; found a file")
+    folder.parent.mkdir(parents=True, exist_ok=True)
+    _recover(folder)
+    _clean_stale(folder)
+    staging = Path(tempfile.mkdtemp(prefix=f".{folder.name}.tmp-{os.getpid()}-",
+                                    dir=folder.parent))
+    try:
+        manifest: dict = {"format": _FORMAT, "schema_version": SCHEMA_VERSION, "tables": {}}
+        for name in _TABLES:
+            frame = getattr(corpus, name)
+            data = _table_bytes(frame)
+            _write_durably(staging / f"{name}.parquet", data)
+            manifest["tables"][name] = {
+                "file": f"{name}.parquet",
+                "rows": int(len(frame)),
+                "columns": [str(c) for c in frame.columns],
+                "bytes": len(data),
+                "sha256": hashlib.sha256(data).hexdigest(),
+            }
+        manifest["orphan_comments"] = len(_orphans(corpus.comments, corpus.posts))
+        if folder.is_dir():
+            _carry_over(folder, staging)
+        _write_durably(staging / MANIFEST,
+                       (json.dumps(manifest, indent=1) + "\n").encode("utf-8"))
+        _fsync_dir(staging)
+        _swap_in(staging, folder)
+    except BaseException:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise
+    _fsync_dir(folder.parent)
+    return Path(target)
+
+
+def _read_manifest(path: Path, *, remedy: str) -> dict:
+    """Read and check ``manifest.json``; a ParseError names what is wrong with it."""
+    expected = (f"the manifest Corpus.save() writes (schema version {SCHEMA_VERSION}, "
+                f"a checksum per table)")
+    if not path.is_file():
+        raise ParseError(path, None, expected=expected, found="no such file", remedy=remedy)
+    try:
+        manifest = json.loads(path.read_text(encoding="utf-8"))
+    except (UnicodeDecodeError, json.JSONDecodeError) as error:
+        raise ParseError(path, None, expected=expected, found=f"text that is not JSON ({error})",
+                         remedy=remedy) from None
+    if not isinstance(manifest, dict):
+        raise ParseError(path, None, expected=expected,
+                         found=f"a JSON {type(manifest).__name__}", remedy=remedy)
+    version = manifest.get("schema_version")
+    if version != SCHEMA_VERSION:
+        found = f"schema_version {version!r}"
+        if version == 1:
+            found += " (written by an older msdiscourse, without checksums)"
+        raise ParseError(path, None, expected=expected, found=found, remedy=remedy)
+    tables = manifest.get("tables")
+    problems = []
+    if not isinstance(tables, dict):
+        problems.append("no 'tables' object")
+    else:
+        for name in _TABLES:
+            entry = tables.get(name)
+            if not isinstance(entry, dict):
+                problems.append(f"no entry for {name}")
+            elif not (isinstance(entry.get("rows"), int) and isinstance(entry.get("bytes"), int)
+                      and isinstance(entry.get("sha256"), str)
+                      and _HEX64.fullmatch(entry["sha256"])
+                      and isinstance(entry.get("columns"), list)):
+                problems.append(f"{name} without rows, bytes, columns and a sha256 checksum")
+    if not isinstance(manifest.get("orphan_comments"), int):
+        problems.append("no orphan_comments count")
+    if problems:
+        raise ParseError(path, None, expected=expected, found="; ".join(problems), remedy=remedy)
+    return manifest
+
+
+def _check_bytes(path: Path, name: str, data: bytes, entry: dict, *, remedy: str) -> None:
+    digest = hashlib.sha256(data).hexdigest()
+    if digest != entry["sha256"] or len(data) != entry["bytes"]:
+        raise ParseError(
+            path, None,
+            expected=(f"the {name} table recorded in manifest.json ({entry['rows']} rows, "
+                      f"{entry['bytes']} bytes, sha256 {entry['sha256'][:12]}...)"),
+            found=(f"{len(data)} bytes with sha256 {digest[:12]}...: the file was changed or "
+                   f"truncated after it was saved, or comes from another save"),
+            remedy=remedy,
+        )

@@ -37,3 +37,29 @@ def _close_figures():
 
     if "matplotlib.pyplot" in sys.modules:
         sys.modules["matplotlib.pyplot"].close("all")
+
+
+def real_page_people() -> list[str]:
+    """Names of the real pages' post authors and commenters, read from the pages now.
+
+    Tests must never write a real person's name: they ask for it here. Sources: the
+    pages' ``expected.json`` (author, signatures), the ``By NAME`` bylines and ``– Name``
+    signature lines of the page dumps themselves.
+    """
+    import json
+    import re
+
+    pages = require(BLOG_PAGES)
+    names = set()
+    expected = json.loads((pages / "expected.json").read_text(encoding="utf-8"))
+    for page in expected.values():
+        if not isinstance(page, dict):
+            continue
+        if page.get("author"):
+            names.add(page["author"])
+        names.update(c["signature"] for c in page.get("comments", []) if c.get("signature"))
+    for path in sorted(pages.glob("*.txt")):
+        text = path.read_text(encoding="utf-8")
+        names.update(re.findall(r"^By (\S.*?)\s*$", text, re.M))
+        names.update(re.findall(r"^\s*\u2013 (\S.*?)\s*$", text, re.M))
+    return sorted(names)

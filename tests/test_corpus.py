@@ -17,6 +17,7 @@ from msdiscourse.corpus import (
     make_comment_id,
     make_post_id,
 )
+from msdiscourse.errors import ParseError
 from msdiscourse.io.pagedump import read_pagedump
 
 
@@ -175,14 +176,235 @@ def test_save_load_keeps_unparsed_rows_and_empty_tables(tmp_path):
 def test_load_processed_names_the_missing_table(tmp_path):
     Corpus().save(tmp_path)
     (tmp_path / "comments.parquet").unlink()
-    with pytest.raises(FileNotFoundError) as caught:
+    with pytest.raises(ParseError) as caught:
         load_processed(tmp_path)
     assert str(caught.value) == (
         f"{tmp_path / 'comments.parquet'}: expected the comments table written by Corpus.save(); "
-        f"run `msdiscourse parse DATA -o {tmp_path}` first"
+        f"found no such file (run `msdiscourse parse DATA -o {tmp_path}` to write the whole set again)"
     )
 
 
+def test_load_processed_of_a_missing_folder_says_what_to_run(tmp_path):
+    with pytest.raises(FileNotFoundError) as caught:
+        load_processed(tmp_path / "nowhere")
+    assert str(caught.value) == (
+        f"{tmp_path / 'nowhere'}: expected a folder of tables written by Corpus.save(); "
+        f"run `msdiscourse parse DATA -o {tmp_path / 'nowhere'}` first")
+
+
+# -- atomic, verified saves ------------------------------------------------------------------
+def _demo_corpus(tag: str, n_posts: int = 2, n_comments: int = 3) -> Corpus:
+    """A small invented corpus whose every row carries ``tag``, so a mix of saves shows."""
+    return Corpus.from_records(
+        posts=[{"post_id": f"p{i}", "title": f"{tag} post {i}", "author": "Maria Novak"}
+               for i in range(n_posts)],
+        comments=[{"comment_id": f"p0.c{i}", "post_id": "p0", "text": f"{tag} comment {i}"}
+                  for i in range(n_comments)])
+
+
+def _remedy(folder) -> str:
+    return f"(re-run `msdiscourse parse DATA -o {folder}`, or pass verify=False to read it anyway)"
+
+
+def test_manifest_records_checksums_rows_and_schema_version(tmp_path):
+    import hashlib
+
+    from msdiscourse.corpus import SCHEMA_VERSION
+
+    folder = _demo_corpus("old").save(tmp_path / "processed")
+    manifest = json.loads((folder / "manifest.json").read_text("utf-8"))
+    assert manifest["schema_version"] == SCHEMA_VERSION == 2
+    assert manifest["orphan_comments"] == 0
+    for name, rows in (("posts", 2), ("comments", 3), ("unparsed", 0), ("furniture", 0)):
+        entry = manifest["tables"][name]
+        data = (folder / f"{name}.parquet").read_bytes()
+        assert entry["rows"] == rows and entry["file"] == f"{name}.parquet"
+        assert entry["sha256"] == hashlib.sha256(data).hexdigest() and entry["bytes"] == len(data)
+    assert manifest["tables"]["posts"]["columns"][:2] == ["post_id", "source"]
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["processed"]  # no staging left
+
+
+@pytest.mark.parametrize(
+    "damage, found",
+    [
+        (lambda f: (f / "manifest.json").unlink(), "no such file"),
+        (lambda f: (f / "manifest.json").write_text("{not json", "utf-8"),
+         "text that is not JSON (Expecting property name enclosed in double quotes: line 1 column 2 (char 1))"),
+        (lambda f: (f / "manifest.json").write_text("[1, 2]", "utf-8"), "a JSON list"),
+        (lambda f: (f / "manifest.json").write_text(
+            json.dumps({"schema_version": 1, "tables": {}}), "utf-8"),
+         "schema_version 1 (written by an older msdiscourse, without checksums)"),
+        (lambda f: (f / "manifest.json").write_text(
+            json.dumps({"schema_version": 2, "tables": {"posts": {"rows": 2}}}), "utf-8"),
+         ("posts without rows, bytes, columns and a sha256 checksum; no entry for comments; "
+          "no entry for unparsed; no entry for furniture; no orphan_comments count")),
+    ],
+    ids=["missing", "garbage", "not-an-object", "old-version", "incomplete"],
+)
+def test_a_bad_manifest_is_a_parse_error_naming_it(tmp_path, damage, found):
+    folder = _demo_corpus("old").save(tmp_path / "processed")
+    damage(folder)
+    with pytest.raises(ParseError) as caught:
+        load_processed(folder)
+    assert str(caught.value) == (
+        f"{folder / 'manifest.json'}: expected the manifest Corpus.save() writes (schema version 2, "
+        f"a checksum per table); found {found} {_remedy(folder)}")
+    # the escape hatch reads the tables anyway
+    assert load_processed(folder, verify=False).posts["title"].tolist() == ["old post 0", "old post 1"]
+
+
+def test_a_truncated_table_is_caught_by_its_checksum_and_by_pyarrow(tmp_path):
+    folder = _demo_corpus("old").save(tmp_path / "processed")
+    path = folder / "comments.parquet"
+    data = path.read_bytes()
+    path.write_bytes(data[: len(data) // 2])
+    manifest = json.loads((folder / "manifest.json").read_text("utf-8"))["tables"]["comments"]
+    with pytest.raises(ParseError) as caught:
+        load_processed(folder)
+    assert str(caught.value).startswith(
+        f"{path}: expected the comments table recorded in manifest.json (3 rows, {len(data)} bytes, "
+        f"sha256 {manifest['sha256'][:12]}...); found {len(data) // 2} bytes with sha256 ")
+    assert str(caught.value).endswith(
+        f"...: the file was changed or truncated after it was saved, or comes from another save "
+        f"{_remedy(folder)}")
+    with pytest.raises(ParseError, match=r"comments\.parquet: expected the comments table as a "
+                                         r"parquet file; found a file pyarrow cannot read \("):
+        load_processed(folder, verify=False)
+
+
+def test_tables_from_two_saves_do_not_load_as_one(tmp_path):
+    # the failure an in-place save produced: new posts beside old comments
+    old = _demo_corpus("old").save(tmp_path / "old")
+    new = _demo_corpus("new", n_posts=1).save(tmp_path / "new")
+    (old / "posts.parquet").write_bytes((new / "posts.parquet").read_bytes())
+    with pytest.raises(ParseError, match=r"posts\.parquet: expected the posts table recorded in "
+                                         r"manifest\.json \(2 rows, "):
+        load_processed(old)
+
+
+def test_comments_orphaned_by_a_hand_edit_are_reported(tmp_path):
+    import hashlib
+
+    folder = _demo_corpus("old").save(tmp_path / "processed")
+    # someone swaps in other posts and updates the manifest by hand, checksums and all
+    posts = load_processed(folder).posts.iloc[1:]
+    posts.to_parquet(folder / "posts.parquet", index=False)
+    data = (folder / "posts.parquet").read_bytes()
+    manifest = json.loads((folder / "manifest.json").read_text("utf-8"))
+    manifest["tables"]["posts"].update(rows=1, bytes=len(data), sha256=hashlib.sha256(data).hexdigest())
+    (folder / "manifest.json").write_text(json.dumps(manifest), "utf-8")
+    with pytest.raises(ParseError) as caught:
+        load_processed(folder)
+    assert str(caught.value) == (
+        f"{folder / 'comments.parquet'}: expected at most 0 comment(s) whose post is missing from "
+        f"posts.parquet, as when the set was saved; found 3 (first: p0.c0, p0.c1, p0.c2) "
+        f"{_remedy(folder)}")
+
+
+def test_a_save_that_fails_half_way_leaves_the_old_set(tmp_path, monkeypatch):
+    import msdiscourse.corpus as corpus_module
+
+    folder = _demo_corpus("old").save(tmp_path / "processed")
+    (folder / ".gitkeep").write_text("", "utf-8")
+    real = corpus_module._table_bytes
+    calls = []
+
+    def fail_on_comments(frame):
+        calls.append(len(frame))
+        if len(calls) == 2:  # posts written, comments not
+            raise OSError("disk full")
+        return real(frame)
+
+    monkeypatch.setattr(corpus_module, "_table_bytes", fail_on_comments)
+    with pytest.raises(OSError, match="disk full"):
+        _demo_corpus("new", n_posts=1).save(folder)
+    monkeypatch.undo()
+    loaded = load_processed(folder)
+    assert loaded.posts["title"].tolist() == ["old post 0", "old post 1"]
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["processed"]  # staging removed
+    # the next save replaces the set and keeps files it does not own
+    _demo_corpus("new", n_posts=1).save(folder)
+    assert load_processed(folder).posts["title"].tolist() == ["new post 0"]
+    assert (folder / ".gitkeep").exists()
+
+
+def test_a_swap_interrupted_between_its_two_renames_is_finished(tmp_path):
+    # without an atomic exchange (macOS, Windows) the old set is renamed aside first;
+    # a kill right then leaves only the aside copy, which the next load puts back
+    folder = _demo_corpus("old").save(tmp_path / "processed")
+    folder.rename(tmp_path / ".processed.old-4242")
+    assert load_processed(folder).posts["title"].tolist() == ["old post 0", "old post 1"]
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["processed"]
+
+
+def test_save_refuses_a_folder_holding_other_data(tmp_path):
+    (tmp_path / "project" / "src").mkdir(parents=True)
+    with pytest.raises(ValueError) as caught:
+        _demo_corpus("x").save(tmp_path / "project")
+    assert str(caught.value) == (
+        f"{tmp_path / 'project'}: expected a folder of processed tables; found the subfolder 'src' "
+        f"(Corpus.save replaces the whole folder: choose a new or empty folder, or move it out)")
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["project"]
+
+
+_SAVER = """
+import sys
+import numpy as np, pandas as pd
+from msdiscourse.corpus import Corpus, COMMENT_COLUMNS, POST_COLUMNS, coerce_frame
+
+def build(tag, n):
+    posts = pd.DataFrame({"post_id": [f"p{i}" for i in range(50)], "title": f"{tag} post"})
+    comments = pd.DataFrame({
+        "comment_id": [f"p{i % 50}.c{i}" for i in range(n)],
+        "post_id": [f"p{i % 50}" for i in range(n)],
+        "depth": 0, "position": np.arange(n),
+        "text": [f"{tag} comment {i} " + "words " * 40 for i in range(n)]})
+    return Corpus(posts=coerce_frame(posts, POST_COLUMNS), comments=coerce_frame(comments, COMMENT_COLUMNS))
+
+folder = sys.argv[1]
+old, new = build("old", 30000), build("new", 40000)
+print("ready", flush=True)
+while True:
+    new.save(folder)
+    old.save(folder)
+"""
+
+
+@pytest.mark.slow
+def test_a_save_killed_at_any_moment_leaves_exactly_the_old_or_the_new_set(tmp_path):
+    import os
+    import random
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    from tests.conftest import PROJECT_DIR
+
+    folder = tmp_path / "processed"
+    env = {**os.environ, "PYTHONPATH": str(PROJECT_DIR)}
+    rng = random.Random(17)
+    seen, mid_save = set(), 0
+    for run in range(10):
+        child = subprocess.Popen([sys.executable, "-c", _SAVER, str(folder)], env=env,
+                                 stdout=subprocess.PIPE, text=True)
+        assert child.stdout.readline().strip() == "ready"
+        if run == 0:
+            time.sleep(3.0)  # let a first set land
+        time.sleep(rng.uniform(0.05, 1.5))
+        mid_save += any(tmp_path.glob(".processed.tmp-*"))
+        os.kill(child.pid, signal.SIGKILL)
+        child.wait()
+        child.stdout.close()
+        loaded = load_processed(folder)  # verified: checksums, rows, columns, orphans
+        tags = {t.split()[0] for t in loaded.posts["title"]} | {
+            loaded.comments["text"].iloc[0].split()[0], loaded.comments["text"].iloc[-1].split()[0]}
+        assert len(tags) == 1, f"run {run}: a mix of saves loaded: {tags}"
+        tag = tags.pop()
+        assert len(loaded.comments) == {"old": 30000, "new": 40000}[tag]
+        seen.add(tag)
+    assert mid_save >= 5, f"only {mid_save} of 10 kills landed during a save"
+    assert seen == {"old", "new"}
 # -- concat and summary ------------------------------------------------------------------------
 def test_concat_keeps_every_table(blog_pages):
     pages = [read_pagedump(p) for p in sorted(blog_pages.glob("*.txt"))]

@@ -39,14 +39,17 @@ def test_real_pages_one_edge_per_comment_with_roles_on_both_sides(real):
     assert list(edges.columns) == list(EXCHANGE_COLUMNS)
     assert edges["comment_id"].tolist() == corpus.comments["comment_id"].tolist()
     by_id = edges.set_index("comment_id")
-    # Bojana (a relative) answers the post by MouseDoctor (the byline: a researcher) ...
+    # real names are read from the parsed pages, never written in a test
+    signer = corpus.comments.set_index("comment_id").loc[f"{PAGE_000}.c11", "author"]
+    byline = corpus.posts.set_index("post_id").loc[PAGE_000, "author"]
+    # the signed commenter (a relative) answers the post by the byline author (a researcher) ...
     assert by_id.loc[f"{PAGE_000}.c11", ["replier", "addressee", "pair"]].tolist() == [
-        "Bojana", "MouseDoctor", "relative->researcher"]
+        signer, byline, "relative->researcher"]
     # ... and the blog team answers her by name
     reply = by_id.loc[f"{PAGE_000}.c12"]
-    assert pd.isna(reply["replier"]) and reply["addressee"] == "Bojana"
+    assert pd.isna(reply["replier"]) and reply["addressee"] == signer
     assert (reply["pair"], reply["depth"], reply["names_addressed"], reply["names_addressee"]) == (
-        "researcher->relative", 1, "Bojana", True)
+        "researcher->relative", 1, signer, True)
     assert by_id.loc[f"{PAGE_000}.c3", "pair"] == "patient->researcher"
     assert by_id.loc[f"{PAGE_000}.c6", "pair"] == "researcher->unknown"
     # page 004 has no byline: the post's author and role stay unknown
@@ -93,8 +96,9 @@ def test_profile_and_hits_give_the_same_comment_counts(real):
 
 def test_post_roles_follow_the_users_knowledge(real):
     corpus, _, _, _, _, _ = real
-    roles = assign_roles(corpus, known={"MouseDoctor": "other"})
-    told = reply_exchanges(corpus, roles, post_roles=post_roles(corpus, known={"MouseDoctor": "other"}))
+    byline = corpus.posts.set_index("post_id").loc[PAGE_000, "author"]
+    roles = assign_roles(corpus, known={byline: "other"})
+    told = reply_exchanges(corpus, roles, post_roles=post_roles(corpus, known={byline: "other"}))
     assert told.set_index("comment_id").loc[f"{PAGE_000}.c11", "pair"] == "relative->other"
 
 
@@ -145,7 +149,7 @@ def test_real_matrix_counts_every_edge_once(real):
     assert list(matrix.index) == list(ROLES) and list(matrix.columns) == list(ROLES)
     assert matrix.to_numpy().sum() == 17
     assert matrix.loc["unknown", "researcher"] == 4   # c1, c4, c7, c13 answer the post
-    assert matrix.loc["researcher", "relative"] == 1  # the team answering Bojana
+    assert matrix.loc["researcher", "relative"] == 1  # the team answering the signed commenter (c12)
     assert matrix.loc["patient", "patient"] == 0
 
 

@@ -130,7 +130,7 @@ def real_roles():
 # Decided by reading the pages. Page 000: c3 discloses CIS with an EDSS score; c5 says
 # "I personally undergo this trestment" (sic; perhaps a "wouldn't" went missing, but
 # either way a first-person statement about taking a treatment: patient, weakly, 0.5);
-# c6 is the lab ("if we were a haematology lab ... the EAE literature"); c11 is Bojana,
+# c6 is the lab ("if we were a haematology lab ... the EAE literature"); c11 signs her name,
 # "a relative of someone with MS"; c12 is the blog team answering her ("our
 # research/motives", "We aim to answer questions"). Page 004: c1 is on Tecfidera and has
 # a neuro; c2 interviewed a neurologist (a journalist: other); c4 fundraises (other).
@@ -179,10 +179,11 @@ def test_real_page_also_records_weaker_cues_of_the_same_role(real_roles):
 def test_real_byline_author_is_a_researcher_unless_told_otherwise(blog_pages):
     corpus = msd.read_corpus(blog_pages)
     posts = post_roles(corpus).set_index("post_id")
+    byline = corpus.posts.set_index("post_id").loc[PAGE_000, "author"]  # read, never written here
     assert posts.loc[PAGE_000, ["author", "role", "rule", "evidence"]].tolist() == [
-        "MouseDoctor", "researcher", "byline", "By MouseDoctor"]
+        byline, "researcher", "byline", f"By {byline}"]
     assert posts.loc[PAGE_004, "role"] == "unknown"  # no byline: no guess
-    told = post_roles(corpus, known={"MouseDoctor": "other"}).set_index("post_id")
+    told = post_roles(corpus, known={byline: "other"}).set_index("post_id")
     assert told.loc[PAGE_000, ["role", "rule"]].tolist() == ["other", "known"]
     off = post_roles(corpus, blog_is_research=False).set_index("post_id")
     assert off.loc[PAGE_000, "role"] == "unknown"

@@ -228,9 +228,9 @@ def test_real_sentences_from_split_sentences(blog_pages):
     for row in hits.itertuples():
         text = sentences.loc[sentences["sentence_id"] == row.sentence_id, "text"].item()
         assert text[row.start : row.end] == row.match
-    bojana = hits[hits["sentence_id"].str.endswith(".c11.s5")]
+    signed = hits[hits["sentence_id"].str.endswith(".c11.s5")]
     # "Seriously?" is a sentence of its own; the writer goes on in the next one
-    assert bojana[["rule", "start", "end", "match"]].values.tolist() == [
+    assert signed[["rule", "start", "end", "match"]].values.tolist() == [
         ["hyperbole", 0, 9, "Seriously"], ["rhetorical_question", 0, 10, "Seriously?"]]
     # the comment quoting the post ("... suitable for everybody ...") has no hit there
     quoted = sentences.loc[sentences["is_quote"].fillna(False), "sentence_id"].tolist()

@@ -18,7 +18,7 @@ A page dump is what a text browser or an HTML-to-text tool makes of a blog page:
 
         • A reply, its bullet two spaces deeper.
 
-    By MouseDoctor
+    By MyelinMaven
 
     Recent Posts
 

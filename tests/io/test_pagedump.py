@@ -134,11 +134,11 @@ def test_real_page_matches_expected_json(page, expected_real):
 
 def test_real_page_signature_and_line_breaks(blog_pages):
     comments = read_pagedump(blog_pages / "000_cbe15b06e01714f3.txt").comments.set_index("position")
-    bojana = comments.loc[11]
-    assert bojana["text"].endswith("it has been a while since I have been this disgusted.")
-    assert "– Bojana" not in bojana["text"]
-    assert (bojana["line_start"], bojana["line_end"]) == (52, 57)  # the signature line is its own
-    assert comments.loc[12, "text"].startswith("Dear Bojana,\nSorry you're offended.")
+    signed = comments.loc[11]  # names are read from the page, never written here
+    assert signed["text"].endswith("it has been a while since I have been this disgusted.")
+    assert f"– {signed['author']}" not in signed["text"]
+    assert (signed["line_start"], signed["line_end"]) == (52, 57)  # the signature line is its own
+    assert comments.loc[12, "text"].startswith(f"Dear {signed['author']},\nSorry you're offended.")
     assert comments.loc[12, "text"].endswith("occasional tetchiness.\nAll the best and keep coming back.")
     assert comments.loc[7, "text"].split("\n")[1].startswith("Indeed, if you have a compromised")
     assert comments.loc[11, "thread_id"] == comments.loc[12, "thread_id"] == "000_cbe15b06e01714f3.c11"
@@ -155,7 +155,7 @@ def test_real_page_body_and_furniture(blog_pages):
     assert (post["title_line"], post["tags_line"], post["body_spans"]) == (1, 4, "6-25")
     assert (post["line_start"], post["line_end"]) == (1, 71)
     rows = corpus.furniture[["line_start", "kind", "text"]].values.tolist()
-    assert rows == [[27, "furniture", "About the author"], [65, "byline", "By MouseDoctor"],
+    assert rows == [[27, "furniture", "About the author"], [65, "byline", f"By {post['author']}"],
                     [69, "furniture", "Recent Posts"], [71, "furniture", "Recent Comments"]]
 
 
