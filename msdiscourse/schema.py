@@ -184,7 +184,8 @@ def _what_it_is(frame: pd.DataFrame, expected: str) -> str:
                if t.name != expected and len(t.required_columns) > 1
                and set(t.required_columns) <= present]
     if matches:
-        best = max(matches, key=lambda t: len(t.required_columns))
+        # the most specific: the declaration with the most of its columns present
+        best = max(matches, key=lambda t: (len(set(t.columns) & present), -len(t.columns)))
         return f"; got what looks like the {best.name} table (made by {best.producer})"
     shown = ", ".join(map(str, list(frame.columns)[:12]))
     more = ", ..." if len(frame.columns) > 12 else ""
@@ -453,7 +454,7 @@ MARKER_EVALUATION = declare(Table(
 ))
 
 # ----------------------------------------------------------------------------------------
-# Joins and role summaries (msdiscourse.annotate)
+# Joins and role summaries (msdiscourse.annotation)
 
 #: any comment-keyed table after annotate(table, roles=...): the table's columns + role
 ANNOTATED = declare(Table(
