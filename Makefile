@@ -9,7 +9,7 @@ OUT    ?= data/processed
 STAMP  := $(VENV)/.installed-stamp
 
 .DEFAULT_GOAL := help
-.PHONY: help all setup parse figures test test-fast benchmark clean
+.PHONY: help all setup parse figures test test-fast lint format benchmark clean
 
 ## help: list the targets
 help:
@@ -42,6 +42,15 @@ test: setup
 ## test-fast: the tests without the slow ones (notebook execution, cross-validation)
 test-fast: setup
 	$(BIN)/python -m pytest -m "not slow"
+
+## lint: check the code with ruff (rules in pyproject.toml)
+lint: setup
+	$(BIN)/ruff check .
+
+## format: apply ruff's safe fixes and formatting (reformats files: commit separately)
+format: setup
+	$(BIN)/ruff check --fix .
+	$(BIN)/ruff format .
 
 ## benchmark: run every benchmark (synthetic data, ratios against a same-run baseline)
 benchmark: setup

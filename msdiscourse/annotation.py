@@ -30,7 +30,7 @@ import pandas as pd
 
 from msdiscourse._stats import bootstrap_interval
 from msdiscourse.categories import MARKER_CATEGORIES, ROLE_DTYPE, ROLES
-from msdiscourse.schema import SchemaError, _describe, validate, validate_columns
+from msdiscourse.schema import SchemaError, describe, validate, validate_columns
 
 __all__ = ["annotate", "marker_rates_by_role"]
 
@@ -77,7 +77,7 @@ def annotate(table: pd.DataFrame, *, roles: pd.DataFrame,
     if not isinstance(table, pd.DataFrame):
         raise TypeError(
             "annotate expects a table keyed by comment_id (a DataFrame: corpus.comments, "
-            f"split_sentences(corpus), comment_tone(corpus), marker_profile(...)); got {_describe(table)}"
+            f"split_sentences(corpus), comment_tone(corpus), marker_profile(...)); got {describe(table)}"
         )
     if "comment_id" not in table.columns:
         raise SchemaError(

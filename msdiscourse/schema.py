@@ -29,6 +29,7 @@ __all__ = [
     "validate",
     "validate_columns",
     "check_corpus",
+    "describe",
     "columns_of",
     "STRING",
     "INT",
@@ -117,8 +118,12 @@ def _table(name: str) -> Table:
         raise ValueError(f"no table named {name!r} is declared; known tables: {known}") from None
 
 
-def _describe(value: object) -> str:
-    """A short phrase for what a caller passed: 'a list of 3 items', 'a Corpus', ..."""
+def describe(value: object) -> str:
+    """A short phrase for what a caller passed, for error messages.
+
+    >>> describe([1, 2, 3]), describe("x" * 50)
+    ('a list of 3 items', "a str ('xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx...')")
+    """
     if isinstance(value, pd.DataFrame):
         return "a DataFrame"
     if isinstance(value, (list, tuple)):
@@ -165,7 +170,7 @@ def validate(frame: object, name: str, *, caller: str | None = None) -> pd.DataF
     if not isinstance(frame, pd.DataFrame):
         raise TypeError(
             f"{who} expects the {name} table (a DataFrame: {table.producer}); "
-            f"got {_describe(frame)}"
+            f"got {describe(frame)}"
         )
     present = set(frame.columns)
     missing = [column for column in table.required_columns if column not in present]
@@ -207,7 +212,7 @@ def validate_columns(frame: object, columns, *, caller: str, what: str) -> pd.Da
     msdiscourse.schema.SchemaError: aggregate_tone: by= names role, which is not a column of the table given (it has: text); add roles first with annotate(table, roles=roles)
     """
     if not isinstance(frame, pd.DataFrame):
-        raise TypeError(f"{caller} expects a DataFrame; got {_describe(frame)}")
+        raise TypeError(f"{caller} expects a DataFrame; got {describe(frame)}")
     columns = [columns] if isinstance(columns, str) else list(columns)
     missing = [c for c in columns if c not in frame.columns]
     if missing:
@@ -235,7 +240,7 @@ def check_corpus(value: object, *, caller: str) -> None:
 
     if isinstance(value, Corpus):
         return
-    got = _describe(value)
+    got = describe(value)
     if isinstance(value, pd.DataFrame):
         got += ": pass the corpus itself, not one of its tables"
     raise TypeError(

@@ -40,7 +40,7 @@ from vaderSentiment.vaderSentiment import SentimentIntensityAnalyzer
 
 from msdiscourse.categories import TONE_DTYPE
 from msdiscourse.paths import RESOURCES_DIR
-from msdiscourse.schema import check_corpus, validate, validate_columns
+from msdiscourse.schema import describe, check_corpus, validate, validate_columns
 from msdiscourse.sentences import split_sentences
 from msdiscourse.text import count_words, sentence_spans
 from msdiscourse.text import n_words as _n_words
@@ -377,8 +377,10 @@ def score_tone(
     1       NaN      NaN
     """
     if not isinstance(frame, pd.DataFrame):
-        hint = " (for a list of texts use score_texts(texts))" if isinstance(frame, (list, tuple, pd.Series)) else ""
-        validate(frame, "texts", caller="score_tone" + hint)
+        hint = ("; to score a list of texts use score_texts(texts)"
+                if isinstance(frame, (list, tuple, pd.Series)) else "")
+        raise TypeError("score_tone expects a table of texts (a DataFrame: split_sentences(corpus)); "
+                        f"got {describe(frame)}{hint}")
     validate_columns(frame, [text_column], caller="score_tone", what="text_column=")
     _check_thresholds(positive, negative)
     scores = _score_values(
