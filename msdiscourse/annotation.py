@@ -79,7 +79,7 @@ def annotate(table: pd.DataFrame, *, roles: pd.DataFrame,
             "annotate expects a table keyed by comment_id (a DataFrame: corpus.comments, "
             f"split_sentences(corpus), comment_tone(corpus), marker_profile(...)); got {describe(table)}"
         )
-    if "comment_id" not in table.columns:
+    if "comment_id" not in table.columns:  # schema-ok: validation, any comment-keyed table
         raise SchemaError(
             "annotate expects a table keyed by comment_id (corpus.comments, sentences, tone, "
             f"comment_tone, marker_profile); the table given has no comment_id (it has: "
@@ -90,7 +90,7 @@ def annotate(table: pd.DataFrame, *, roles: pd.DataFrame,
     if tone is not None:
         validate(tone, "comment_tone", caller="annotate(tone=...)")
         added += ["compound", "tone"]
-    clash = [column for column in added if column in table.columns]
+    clash = [column for column in added if column in table.columns]  # schema-ok: validation
     if clash:
         raise SchemaError(f"annotate: the table already has {', '.join(clash)}; annotate a table "
                           "once (or drop those columns first)")
