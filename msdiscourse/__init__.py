@@ -68,6 +68,7 @@ _EXPORTS: dict[str, str] = {
     "exchange_matrix": "msdiscourse.exchanges",
     "exchange_summary": "msdiscourse.exchanges",
     "annotate": "msdiscourse.annotation",
+    "SchemaError": "msdiscourse.schema",
     "marker_rates_by_role": "msdiscourse.annotation",
     "pseudonymise": "msdiscourse.privacy",
     "pseudonymise_frame": "msdiscourse.privacy",
