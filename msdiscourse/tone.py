@@ -301,6 +301,9 @@ def classify_tone(
     >>> classify_tone(pd.Series([0.6, 0.01, -0.05, None])).tolist()
     ['positive', 'neutral', 'negative', nan]
     """
+    if isinstance(compound, pd.DataFrame):
+        raise TypeError("classify_tone expects compound scores (a Series, e.g. tone['compound']); "
+                        "got a DataFrame")
     _check_thresholds(positive, negative)
     values = pd.to_numeric(pd.Series(compound), errors="coerce").astype("float64")
     labels = np.select(
@@ -474,6 +477,9 @@ def score_texts(
     """
     if isinstance(texts, (str, bytes)):
         raise TypeError("score_texts expects many texts (a list or Series); wrap one text in a list")
+    if isinstance(texts, pd.DataFrame):
+        raise TypeError("score_texts expects many texts (a list or Series); got a DataFrame: "
+                        "score a table's text column with score_tone(frame) or score_texts(frame['text'])")
     if not isinstance(long_text_words, int) or long_text_words < 1:
         raise ValueError(f"long_text_words must be a positive int; got {long_text_words!r}")
     index = texts.index if isinstance(texts, pd.Series) else None

@@ -18,6 +18,7 @@ from msdiscourse.coding import coding_sheet
 from msdiscourse.corpus import Corpus
 from msdiscourse.schema import SchemaError
 from msdiscourse.text import count_words, sentence_spans
+from msdiscourse.tone import classify_tone
 
 # An invented thread: a researcher's post, a patient, a relative, the researcher answering.
 POSTS = [{"post_id": "p1", "author": "LabRat", "title": "Remyelination in mice",
@@ -55,6 +56,13 @@ MISTAKES = [
      lambda m: msd.score_tone(["I love it.", "Awful."]), TypeError,
      ["score_tone expects a table of texts (a DataFrame: split_sentences(corpus)); "
       "got a list of 2 items; to score a list of texts use score_texts(texts)"]),
+    ("score_texts(table)",
+     lambda m: msd.score_texts(m["comments"]), TypeError,
+     ["score_texts expects many texts (a list or Series); got a DataFrame: score a table's "
+      "text column with score_tone(frame) or score_texts(frame['text'])"]),
+    ("classify_tone(table)",
+     lambda m: classify_tone(m["scored"]), TypeError,
+     ["classify_tone expects compound scores (a Series, e.g. tone['compound']); got a DataFrame"]),
     ("split_sentences(comments)",
      lambda m: msd.split_sentences(m["comments"]), TypeError,
      ["split_sentences expects a Corpus (made by read_corpus(path) or load_processed(folder)); "
