@@ -150,6 +150,15 @@ class _Quoting:
     def __init__(self) -> None:
         self._folded: dict[str, str] = {}
         self._sentences: dict[str, list[str]] = {}
+        self._pairs: dict[str, frozenset[tuple[str, str]]] = {}
+
+    def _word_pairs(self, text: str) -> frozenset[tuple[str, str]]:
+        # a quotation of at least MIN_QUOTE_WORDS (4) words shares two whole inner words,
+        # in order, with its source: texts without such a pair need no sentence split
+        if text not in self._pairs:
+            words = self._fold(text).split()
+            self._pairs[text] = frozenset(zip(words, words[1:]))
+        return self._pairs[text]
 
     def _fold(self, text: str) -> str:
         if text not in self._folded:
@@ -163,6 +172,8 @@ class _Quoting:
 
     def reproduces(self, reply, source) -> bool:
         if not isinstance(source, str) or not isinstance(reply, str) or not source or not reply:
+            return False
+        if self._word_pairs(reply).isdisjoint(self._word_pairs(source)):
             return False
         folded_source, folded_reply = [self._fold(source)], [self._fold(reply)]
         return (any(quotes_folded(sentence, folded_source) for sentence in self._split(reply))
