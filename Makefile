@@ -9,7 +9,7 @@ OUT    ?= data/processed
 STAMP  := $(VENV)/.installed-stamp
 
 .DEFAULT_GOAL := help
-.PHONY: help all setup parse figures test test-fast docs benchmark clean
+.PHONY: help all setup parse figures test test-fast docs lint format benchmark clean
 
 ## help: list the targets
 help:
@@ -46,6 +46,15 @@ test-fast: setup
 ## docs: build the documentation site into build/site (strict: a broken link fails)
 docs: setup
 	$(BIN)/mkdocs build --strict --site-dir build/site
+
+## lint: check the code with ruff (rules in pyproject.toml)
+lint: setup
+	$(BIN)/ruff check .
+
+## format: apply ruff's safe fixes and formatting (reformats files: commit separately)
+format: setup
+	$(BIN)/ruff check --fix .
+	$(BIN)/ruff format .
 
 ## benchmark: run every benchmark (synthetic data, ratios against a same-run baseline)
 benchmark: setup

@@ -143,7 +143,7 @@ def main(argv: list[str] | None = None) -> int:
     print(f"speed-up: {separate / joined:.1f}x")
 
     start = time.perf_counter()
-    edges = reply_exchanges(corpus, roles)
+    edges = reply_exchanges(corpus, roles=roles)
     exchanges = time.perf_counter() - start
     start = time.perf_counter()
     pseudonymise(corpus, key="bench")

@@ -37,7 +37,7 @@ import pandas as pd  # noqa: E402
 from vaderSentiment.vaderSentiment import SentimentIntensityAnalyzer  # noqa: E402
 
 from msdiscourse.paths import SHARED_CORPUS  # noqa: E402
-from msdiscourse.sentences import sentence_spans  # noqa: E402
+from msdiscourse.text import sentence_spans  # noqa: E402
 from msdiscourse.tone import SCORE_COLUMNS, score_tone  # noqa: E402
 
 DATA = HERE / "_data"

@@ -46,7 +46,6 @@ _EXPORTS: dict[str, str] = {
     "aggregate_tone": "msdiscourse.tone",
     "comment_tone": "msdiscourse.tone",
     "thread_trajectory": "msdiscourse.tone",
-    "reply_tone_shift": "msdiscourse.tone",
     "load_tone_overrides": "msdiscourse.tone",
     # sarcasm and irony markers
     "find_markers": "msdiscourse.sarcasm",
@@ -68,6 +67,9 @@ _EXPORTS: dict[str, str] = {
     "reply_exchanges": "msdiscourse.exchanges",
     "exchange_matrix": "msdiscourse.exchanges",
     "exchange_summary": "msdiscourse.exchanges",
+    "annotate": "msdiscourse.annotation",
+    "SchemaError": "msdiscourse.schema",
+    "marker_rates_by_role": "msdiscourse.annotation",
     "pseudonymise": "msdiscourse.privacy",
     "pseudonymise_frame": "msdiscourse.privacy",
     # reading threads in a notebook

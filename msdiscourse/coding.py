@@ -41,6 +41,7 @@ import pandas as pd
 
 from msdiscourse.categories import ROLE_DTYPE, ROLES
 from msdiscourse.corpus import Corpus
+from msdiscourse.schema import check_corpus, validate
 
 __all__ = [
     "CODE_COLUMNS",
@@ -98,13 +99,6 @@ def _unguard(text: str) -> str:
     return text
 
 
-def _marker_counts(markers: pd.DataFrame) -> pd.Series:
-    """Markers per comment from ``marker_profile`` (``n_markers``) or ``find_markers`` hits."""
-    if "n_markers" in markers.columns:
-        return markers.set_index("comment_id")["n_markers"]
-    return markers.groupby("comment_id").size()
-
-
 def coding_sheet(corpus: Corpus, *, roles: pd.DataFrame | None = None,
                  markers: pd.DataFrame | None = None,
                  pseudonymise_key: str | bytes | None = None, keep_names: bool = False,
@@ -118,7 +112,7 @@ def coding_sheet(corpus: Corpus, *, roles: pd.DataFrame | None = None,
     roles
         ``assign_roles`` output, for the ``auto_role`` column (empty when not given).
     markers
-        ``marker_profile`` output (``n_markers``) or ``find_markers`` hits, for the
+        The ``marker_profile`` table (:func:`msdiscourse.marker_profile`), for the
         ``auto_markers`` column (left out when not given).
     pseudonymise_key
         Key for :func:`msdiscourse.privacy.pseudonymise`. ``None`` (default) uses a
@@ -154,8 +148,11 @@ def coding_sheet(corpus: Corpus, *, roles: pd.DataFrame | None = None,
     0      p1.c1  (post) Mice: We cured MS in mice.  =1+1, yeah right
     1      p1.c2                   =1+1, yeah right           Indeed.
     """
-    if not isinstance(corpus, Corpus):
-        raise TypeError(f"expected a msdiscourse Corpus; found {type(corpus).__name__}")
+    check_corpus(corpus, caller="coding_sheet")
+    if roles is not None:
+        validate(roles, "roles", caller="coding_sheet(roles=...)")
+    if markers is not None:
+        validate(markers, "marker_profile", caller="coding_sheet(markers=...)")
     if not keep_names:
         from msdiscourse.privacy import pseudonymise
 
@@ -186,7 +183,7 @@ def coding_sheet(corpus: Corpus, *, roles: pd.DataFrame | None = None,
             if roles is not None else pd.Series(dtype="string"))
     sheet["auto_role"] = sheet["comment_id"].map(auto)
     if markers is not None:
-        counts = _marker_counts(markers)
+        counts = markers.set_index("comment_id")["n_markers"]
         sheet["auto_markers"] = sheet["comment_id"].map(counts).fillna(0).astype("Int64").astype("string")
     for column in CODE_COLUMNS:
         sheet[column] = ""
@@ -338,11 +335,11 @@ def read_coding_sheet(path: str | Path) -> pd.DataFrame:
             frame[column] = frame[column].mask(frame[column].str.strip() == "")
     frame["role_code"] = frame["role_code"].astype(ROLE_DTYPE)
     frame["sarcasm_code"] = frame["sarcasm_code"].astype("boolean")
-    if "auto_role" in frame.columns:
+    if "auto_role" in frame.columns:  # schema-ok: the sheet file's own header
         frame["auto_role"] = frame["auto_role"].astype(ROLE_DTYPE)
-    if "auto_markers" in frame.columns:
+    if "auto_markers" in frame.columns:  # schema-ok: the sheet file's own header
         frame["auto_markers"] = pd.to_numeric(frame["auto_markers"]).astype("Int64")
-    if "depth" in frame.columns:
+    if "depth" in frame.columns:  # schema-ok: the sheet file's own header
         frame["depth"] = pd.to_numeric(frame["depth"]).astype("Int64")
     return frame.astype({"row": "Int64"})
 
@@ -373,12 +370,15 @@ def _check_sarcasm(value: str, where: str, comment_id: str):
 
 # -- agreement --------------------------------------------------------------------------------
 def _labels(coding: pd.DataFrame, column: str, name: str) -> pd.Series:
-    if "comment_id" not in coding.columns or column not in coding.columns:
-        wanted = "comment_id" if "comment_id" not in coding.columns else column
-        raise KeyError(
-            f"agreement: coding {name!r} has no column {wanted!r}; it has "
-            f"{', '.join(map(str, coding.columns))}"
-        )
+    if not isinstance(coding, pd.DataFrame):
+        raise TypeError(f"agreement expects codings as DataFrames (made by read_coding_sheet(path)); "
+                        f"coding {name!r} is a {type(coding).__name__}")
+    for wanted in ("comment_id", column):
+        if wanted not in coding.columns:  # schema-ok: validation, the column is the caller's choice
+            raise KeyError(
+                f"agreement: coding {name!r} has no column {wanted!r}; it has "
+                f"{', '.join(map(str, coding.columns))}"
+            )
     labels = coding.set_index("comment_id")[column]
     labels = labels[labels.notna()]
     if labels.index.duplicated().any():
@@ -389,7 +389,7 @@ def _labels(coding: pd.DataFrame, column: str, name: str) -> pd.Series:
 
 
 def _coder_name(coding: pd.DataFrame, index: int) -> str:
-    if "coder" in coding.columns:
+    if "coder" in coding.columns:  # schema-ok: an optional column of a hand-made sheet
         coders = coding["coder"].dropna().astype(str).str.strip()
         coders = coders[coders != ""].unique()
         if len(coders) == 1:

@@ -14,9 +14,7 @@ from __future__ import annotations
 
 import warnings
 from dataclasses import dataclass, field
-from typing import Literal
 
-OnError = Literal["raise", "warn", "collect"]
 ON_ERROR_CHOICES: tuple[str, ...] = ("raise", "warn", "collect")
 
 DEFAULT_REMEDY = 'pass on_error="collect" to keep it as an unparsed row'

@@ -11,7 +11,11 @@ addresses ("Dear Tilly", "@LabRat", "thanks Wendy").
 both axes, in the shared order) and :func:`exchange_summary` answers the question the
 project was started for: do researchers answer patients in a different tone, and with
 more irony markers, than patients answer researchers? It reports bootstrap confidence
-intervals, and says plainly when there are too few exchanges for a claim.
+intervals (:func:`msdiscourse._stats.bootstrap_interval`), and says plainly when there
+are too few exchanges for a claim (:data:`msdiscourse._stats.MIN_N`).
+
+Tone comes from :func:`msdiscourse.comment_tone`, so ``tone_shift`` is the library's one
+tone shift: the replier's comment compound minus the compound of what it answers.
 
 Examples
 --------
@@ -24,7 +28,7 @@ Examples
 ...          "text": "I'm on Ocrevus. Will it work in people?"},
 ...         {"comment_id": "p1.c2", "post_id": "p1", "author": "LabRat", "parent_id": "p1.c1",
 ...          "text": "Dear Wendy, we do not know yet."}])
->>> edges = reply_exchanges(corpus, assign_roles(corpus))
+>>> edges = reply_exchanges(corpus, roles=assign_roles(corpus))
 >>> edges[["comment_id", "replier", "addressee", "pair", "depth", "names_addressed"]]
   comment_id replier addressee                 pair  depth names_addressed
 0      p1.c1   Wendy    LabRat  patient->researcher      0            <NA>
@@ -39,38 +43,23 @@ from typing import Literal
 import numpy as np
 import pandas as pd
 
+from msdiscourse._stats import MIN_N, bootstrap_interval
 from msdiscourse.categories import ROLE_DTYPE, ROLES
 from msdiscourse.corpus import Corpus
 from msdiscourse.roles import author_key
+from msdiscourse.schema import EXCHANGES, check_corpus, validate
+from msdiscourse.text import fold_for_quotes, quotes_folded, sentence_spans
 
 __all__ = [
     "EXCHANGE_COLUMNS",
-    "MIN_EXCHANGES",
     "reply_exchanges",
     "exchange_matrix",
     "exchange_summary",
     "names_addressed",
 ]
 
-EXCHANGE_COLUMNS: tuple[str, ...] = (
-    "comment_id", "post_id", "parent_id", "replier", "addressee", "replier_role",
-    "addressee_role", "pair", "depth", "replier_compound", "addressee_compound", "tone_shift",
-    "replier_markers", "addressee_markers", "replier_marker_rate", "addressee_marker_rate",
-    "quotes_parent", "quotes_post", "names_addressed", "names_addressee",
-)
-
-#: fewer exchanges than this on either side of a comparison, and no claim is made
-MIN_EXCHANGES = 10
-#: a shorter sentence repeated in a reply is an echo ("I agree."), not a quotation;
-#: the same threshold as msdiscourse.sentences.MIN_QUOTE_WORDS
-MIN_QUOTE_WORDS = 4
-
-_SENTENCE_SPLIT = re.compile(r"(?<=[.!?…])[\"'”’)\]]*\s+|\n+")
-_QUOTE_MARKS = str.maketrans({"\u2018": "'", "\u2019": "'", "\u201c": " ", "\u201d": " ",
-                              '"': " ", "\u00a0": " ", "\u2026": "...", "\u2013": "-",
-                              "\u2014": "-"})
-_NOT_WORD = re.compile(r"[^\w']+")
-_WORD = re.compile(r"\w+")
+#: the exchanges table's columns, declared in :mod:`msdiscourse.schema`
+EXCHANGE_COLUMNS: tuple[str, ...] = tuple(EXCHANGES.columns)
 
 # A name: an optional title, then a capitalised word (a pseudonym such as P-7bd228 too),
 # then optionally an initial or a second capitalised word ("Wendy W", "Prof G").
@@ -150,119 +139,76 @@ def _known_names(authors) -> frozenset[str]:
 
 
 # -- quoting ------------------------------------------------------------------------------------
-def _normalise(text) -> str:
-    if not isinstance(text, str):
-        return ""
-    return " ".join(_NOT_WORD.sub(" ", text.translate(_QUOTE_MARKS).casefold()).split())
-
-
-def _quoted_sentences(source: str) -> list[str]:
-    """The sentences of ``source`` long enough to count as quoted when repeated."""
-    if not isinstance(source, str):
-        return []
-    sentences = (_normalise(part) for part in _SENTENCE_SPLIT.split(source))
-    return [s for s in sentences if len(s.split()) >= MIN_QUOTE_WORDS]
-
-
 class _Quoting:
-    """Whether a reply repeats what it answers; each text is normalised once."""
+    """Whether a reply repeats what it answers, by the one quotation test of msdiscourse.text.
+
+    A reply reproduces its source when one of its sentences quotes the source
+    (:func:`msdiscourse.text.is_quotation`) or it contains one of the source's sentences
+    whole (the same test the other way round). Each text is split and folded once.
+    """
 
     def __init__(self) -> None:
-        self._normalised: dict[str, str] = {}
+        self._folded: dict[str, str] = {}
         self._sentences: dict[str, list[str]] = {}
+        self._pairs: dict[str, frozenset[tuple[str, str]]] = {}
 
-    def _norm(self, text: str) -> str:
-        if text not in self._normalised:
-            self._normalised[text] = f" {_normalise(text)} "
-        return self._normalised[text]
+    def _word_pairs(self, text: str) -> frozenset[tuple[str, str]]:
+        # a quotation of at least MIN_QUOTE_WORDS (4) words shares two whole inner words,
+        # in order, with its source: texts without such a pair need no sentence split
+        if text not in self._pairs:
+            words = self._fold(text).split()
+            self._pairs[text] = frozenset(zip(words, words[1:]))
+        return self._pairs[text]
 
-    def reproduces(self, reply, source, flagged: list[str]) -> bool:
-        """True when ``reply`` repeats a sentence of ``source`` (or a flagged quote found in it)."""
-        if not isinstance(source, str) or not isinstance(reply, str):
+    def _fold(self, text: str) -> str:
+        if text not in self._folded:
+            self._folded[text] = fold_for_quotes(text)
+        return self._folded[text]
+
+    def _split(self, text: str) -> list[str]:
+        if text not in self._sentences:
+            self._sentences[text] = [text[start:end] for start, end in sentence_spans(text)]
+        return self._sentences[text]
+
+    def reproduces(self, reply, source) -> bool:
+        if not isinstance(source, str) or not isinstance(reply, str) or not source or not reply:
             return False
-        if source not in self._sentences:
-            self._sentences[source] = _quoted_sentences(source)
-        reply_norm = self._norm(reply)
-        if any(f" {sentence} " in reply_norm for sentence in self._sentences[source]):
-            return True
-        source_norm = self._norm(source)
-        return any(f" {q} " in source_norm for q in flagged if q)
+        if self._word_pairs(reply).isdisjoint(self._word_pairs(source)):
+            return False
+        folded_source, folded_reply = [self._fold(source)], [self._fold(reply)]
+        return (any(quotes_folded(sentence, folded_source) for sentence in self._split(reply))
+                or any(quotes_folded(sentence, folded_reply) for sentence in self._split(source)))
 
 
 # -- tone and markers -----------------------------------------------------------------------
-def _tone_tables(tone: pd.DataFrame | None) -> tuple[dict, dict]:
-    """Mean compound per comment and per post, from scored sentences or an aggregate."""
+def _tone_tables(tone: pd.DataFrame | None, corpus: Corpus) -> tuple[dict, dict]:
+    """Compound per comment (from comment_tone) and per post (its body, scored the same way)."""
     if tone is None:
         return {}, {}
-    if "mean_compound" in tone.columns:
-        if "comment_id" not in tone.columns:
-            raise KeyError(f"reply_exchanges: tone has mean_compound but no comment_id; it has "
-                           f"{', '.join(map(str, tone.columns))}")
-        comments = tone.dropna(subset=["comment_id"]).set_index("comment_id")["mean_compound"]
-        return comments.astype("Float64").to_dict(), {}
-    if "compound" not in tone.columns or "comment_id" not in tone.columns:
-        raise KeyError(
-            "reply_exchanges: tone must be scored sentences (comment_id, compound) or "
-            f"aggregate_tone output (comment_id, mean_compound); it has "
-            f"{', '.join(map(str, tone.columns))}")
-    from msdiscourse.tone import aggregate_tone
+    from msdiscourse.tone import comment_compound, score_texts
 
-    per_comment = aggregate_tone(tone, by="comment_id")
-    comments = per_comment.set_index("comment_id")["mean_compound"].to_dict()
-    posts: dict = {}
-    if "post_id" in tone.columns:
-        body = tone[tone["comment_id"].isna()]
-        if len(body):
-            posts = aggregate_tone(body, by="post_id").set_index("post_id")["mean_compound"].to_dict()
-    return comments, posts
+    validate(tone, "comment_tone", caller="reply_exchanges(tone=...)")
+    comments = comment_compound(tone).to_dict()
+    bodies = pd.Series(corpus.posts["body"].tolist(), index=corpus.posts["post_id"].tolist(),
+                       dtype="object")
+    posts = score_texts(bodies.where(bodies.notna(), None), progress=False)["compound"]
+    return comments, posts.to_dict()
 
 
-def _marker_tables(markers: pd.DataFrame | None, corpus: Corpus,
-                   sentences: pd.DataFrame | None) -> tuple[dict, dict, dict, dict]:
-    """Marker counts and rates per 100 words, per comment and per post."""
-    if markers is None:
-        return {}, {}, {}, {}
-    from msdiscourse.sarcasm import count_words
-
-    comments = corpus.comments
-    words = dict(zip(comments["comment_id"], count_words(comments["text"]).astype("Float64")))
-    post_words = dict(zip(corpus.posts["post_id"], count_words(corpus.posts["body"]).astype("Float64")))
-    if "n_markers" in markers.columns:
-        profile = markers.dropna(subset=["comment_id"]).set_index("comment_id")
-        counts = profile["n_markers"].to_dict()
-        if "markers_per_100_words" in profile.columns:
-            rates = profile["markers_per_100_words"].astype("Float64").to_dict()
-        else:
-            rates = {c: _rate(n, words.get(c)) for c, n in counts.items()}
-        return counts, rates, {}, {}
-    if "comment_id" not in markers.columns:
-        raise KeyError("reply_exchanges: markers must be find_markers hits or a marker_profile, "
-                       f"keyed by comment_id; they have {', '.join(map(str, markers.columns))}")
-    on_comments = markers.dropna(subset=["comment_id"])
-    counts = on_comments.groupby("comment_id").size().to_dict()
-    counts = {c: counts.get(c, 0) for c in comments["comment_id"]}
-    rates = {c: _rate(n, words.get(c)) for c, n in counts.items()}
-    post_counts: dict = {}
-    if sentences is not None and "sentence_id" in markers.columns:
-        body_hits = markers[markers["comment_id"].isna()]
-        post_of = sentences.set_index("sentence_id")["post_id"]
-        per_post = body_hits["sentence_id"].map(post_of).value_counts().to_dict()
-        post_counts = {p: per_post.get(p, 0) for p in corpus.posts["post_id"]}
-    post_rates = {p: _rate(n, post_words.get(p)) for p, n in post_counts.items()}
-    return counts, rates, post_counts, post_rates
-
-
-def _rate(count, n_words):
-    if n_words is None or n_words is pd.NA or n_words == 0 or count is pd.NA:
-        return pd.NA
-    return float(count) * 100.0 / float(n_words)
+def _marker_tables(profile: pd.DataFrame | None) -> tuple[dict, dict]:
+    """Marker counts and rates per 100 words per comment, from a marker profile."""
+    if profile is None:
+        return {}, {}
+    validate(profile, "marker_profile", caller="reply_exchanges(markers=...)")
+    keyed = profile.dropna(subset=["comment_id"]).set_index("comment_id")
+    return (keyed["n_markers"].to_dict(),
+            keyed["markers_per_100_words"].astype("Float64").to_dict())
 
 
 # -- the edges ------------------------------------------------------------------------------------
-def reply_exchanges(corpus: Corpus, roles: pd.DataFrame, tone: pd.DataFrame | None = None,
-                    markers: pd.DataFrame | None = None, *,
-                    post_roles: pd.DataFrame | None = None,
-                    sentences: pd.DataFrame | None = None) -> pd.DataFrame:
+def reply_exchanges(corpus: Corpus, *, roles: pd.DataFrame, tone: pd.DataFrame | None = None,
+                    markers: pd.DataFrame | None = None,
+                    post_roles: pd.DataFrame | None = None) -> pd.DataFrame:
     """Turn every comment into a reply edge: who answers whom, in what tone, with what markers.
 
     Parameters
@@ -272,10 +218,14 @@ def reply_exchanges(corpus: Corpus, roles: pd.DataFrame, tone: pd.DataFrame | No
     roles
         :func:`~msdiscourse.roles.assign_roles` output.
     tone
-        Sentences scored by ``score_tone`` (then the post's tone is known too, for
-        top-level replies), or ``aggregate_tone`` output keyed by ``comment_id``.
+        The ``comment_tone`` table (:func:`~msdiscourse.tone.comment_tone`): the
+        replier's and the addressee's compound. A post, the addressee of a top-level
+        comment, is scored the same way (:func:`~msdiscourse.tone.score_texts` of its
+        body).
     markers
-        ``find_markers`` hits or a ``marker_profile`` keyed by ``comment_id``.
+        The ``marker_profile`` table keyed by ``comment_id``
+        (``marker_profile(find_markers(sentences), sentences)``). Marker counts of a
+        post are not known (missing for replies to the post).
     post_roles
         The role of each post's author (``post_id``, ``role``), the addressee of a
         top-level comment. By default: the role ``roles`` gives the byline author's own
@@ -283,11 +233,6 @@ def reply_exchanges(corpus: Corpus, roles: pd.DataFrame, tone: pd.DataFrame | No
         as :func:`~msdiscourse.roles.post_roles` decides for a byline author on a research
         blog; a post without a byline is ``unknown``. Pass
         ``post_roles(corpus, known=..., blog_is_research=False)`` to decide otherwise.
-    sentences
-        ``split_sentences`` output: sentences flagged ``is_quote`` also count as quoting
-        the parent or the post when their words are found there; and post-body markers
-        can be counted. Taken from ``tone`` when that is a sentence table.
-
     Returns
     -------
     pandas.DataFrame
@@ -295,7 +240,8 @@ def reply_exchanges(corpus: Corpus, roles: pd.DataFrame, tone: pd.DataFrame | No
         ``parent_id`` (missing for a reply to the post), ``replier``, ``addressee`` (the
         parent's author, or the post's), ``replier_role``, ``addressee_role`` (ordered
         categories), ``pair`` ("patient->researcher"), ``depth``, ``replier_compound``,
-        ``addressee_compound``, ``tone_shift`` (replier minus addressee),
+        ``addressee_compound``, ``tone_shift`` (replier minus addressee: the one tone
+        shift of the library),
         ``replier_markers``, ``addressee_markers`` (counts), ``replier_marker_rate``,
         ``addressee_marker_rate`` (per 100 words), ``quotes_parent`` (repeats a sentence
         of what it answers: the parent, or the post for a top-level comment),
@@ -304,8 +250,11 @@ def reply_exchanges(corpus: Corpus, roles: pd.DataFrame, tone: pd.DataFrame | No
 
     Raises
     ------
-    KeyError
-        When ``roles``, ``tone`` or ``markers`` lack their key columns.
+    TypeError
+        When ``corpus`` is not a Corpus or a table is not a DataFrame.
+    msdiscourse.schema.SchemaError
+        When ``roles``, ``tone``, ``markers`` or ``post_roles`` is not the table named
+        above.
 
     Examples
     --------
@@ -314,27 +263,23 @@ def reply_exchanges(corpus: Corpus, roles: pd.DataFrame, tone: pd.DataFrame | No
     ...     posts=[{"post_id": "p", "author": "LabRat", "body": "We cured MS in mice again."}],
     ...     comments=[{"comment_id": "p.c1", "post_id": "p",
     ...                "text": '"We cured MS in mice again." Wow, impressive.'}])
-    >>> roles = pd.DataFrame({"comment_id": ["p.c1"], "role": ["unknown"]})
-    >>> reply_exchanges(corpus, roles)[["addressee", "pair", "quotes_parent", "quotes_post"]]
+    >>> roles = pd.DataFrame({"comment_id": ["p.c1"], "author": [None], "role": ["unknown"],
+    ...                       "source": ["none"]})
+    >>> reply_exchanges(corpus, roles=roles)[["addressee", "pair", "quotes_parent", "quotes_post"]]
       addressee                 pair  quotes_parent  quotes_post
     0    LabRat  unknown->researcher           True         True
     """
-    if not isinstance(corpus, Corpus):
-        raise TypeError(f"expected a msdiscourse Corpus; found {type(corpus).__name__}")
-    for column in ("comment_id", "role"):
-        if column not in roles.columns:
-            raise KeyError(f"reply_exchanges: roles need comment_id and role (assign_roles "
-                           f"output); they have {', '.join(map(str, roles.columns))}")
+    check_corpus(corpus, caller="reply_exchanges")
+    validate(roles, "roles", caller="reply_exchanges(roles=...)")
+    if post_roles is not None:
+        validate(post_roles, "post_roles", caller="reply_exchanges(post_roles=...)")
     comments = corpus.comments
     role_of = dict(zip(roles["comment_id"], roles["role"].astype("string")))
     author_of = dict(zip(comments["comment_id"], comments["author"]))
     text_of = dict(zip(comments["comment_id"], comments["text"]))
     post_role_of = _post_role_table(corpus, roles, post_roles)
-    if sentences is None and tone is not None and {"sentence_id", "is_quote"} <= set(tone.columns):
-        sentences = tone
-    flagged = _flagged_quotes(sentences)
-    compound, post_compound = _tone_tables(tone)
-    n_markers, marker_rate, post_markers, post_rate = _marker_tables(markers, corpus, sentences)
+    compound, post_compound = _tone_tables(tone, corpus)
+    n_markers, marker_rate = _marker_tables(markers)
     known = _known_names(list(comments["author"]) + list(corpus.posts["author"]))
     quoting = _Quoting()
     bodies = dict(zip(corpus.posts["post_id"].tolist(), corpus.posts["body"].tolist()))
@@ -350,8 +295,7 @@ def reply_exchanges(corpus: Corpus, roles: pd.DataFrame, tone: pd.DataFrame | No
             addressee = post_authors.get(post_id, pd.NA)
             addressee_role = post_role_of.get(post_id, "unknown")
             addressee_compound = post_compound.get(post_id, pd.NA)
-            addressee_markers = post_markers.get(post_id, pd.NA)
-            addressee_rate = post_rate.get(post_id, pd.NA)
+            addressee_markers = addressee_rate = pd.NA
             answered = body
         else:
             addressee = author_of.get(parent_id, pd.NA)
@@ -363,7 +307,6 @@ def reply_exchanges(corpus: Corpus, roles: pd.DataFrame, tone: pd.DataFrame | No
         replier_role = role_of.get(comment_id, "unknown")
         replier_role = "unknown" if replier_role is pd.NA else replier_role
         addressee_role = "unknown" if addressee_role is pd.NA else addressee_role
-        quotes = flagged.get(comment_id, [])
         names = names_addressed(text, known_names=known)
         addressee_names = _name_forms(addressee)
         rows.append({
@@ -378,8 +321,8 @@ def reply_exchanges(corpus: Corpus, roles: pd.DataFrame, tone: pd.DataFrame | No
             "addressee_markers": addressee_markers,
             "replier_marker_rate": marker_rate.get(comment_id, pd.NA),
             "addressee_marker_rate": addressee_rate,
-            "quotes_parent": quoting.reproduces(text, answered, quotes),
-            "quotes_post": quoting.reproduces(text, body, quotes),
+            "quotes_parent": quoting.reproduces(text, answered),
+            "quotes_post": quoting.reproduces(text, body),
             "names_addressed": "; ".join(names) if names else pd.NA,
             "names_addressee": bool(addressee_names & {n.casefold() for n in names}),
         })
@@ -405,17 +348,6 @@ def _name_forms(author) -> set[str]:
     return {key, *(part for part in key.split(" ") if len(part) >= 3)}
 
 
-def _flagged_quotes(sentences: pd.DataFrame | None) -> dict[str, list[str]]:
-    if sentences is None or "is_quote" not in sentences.columns:
-        return {}
-    quoted = sentences[sentences["is_quote"].astype("boolean").fillna(False)
-                       & sentences["comment_id"].notna()]
-    flagged: dict[str, list[str]] = {}
-    for comment_id, text in zip(quoted["comment_id"], quoted["text"]):
-        flagged.setdefault(comment_id, []).append(_normalise(text))
-    return flagged
-
-
 def _post_role_table(corpus: Corpus, roles: pd.DataFrame, given: pd.DataFrame | None) -> dict:
     """Post id -> the role of its byline author."""
     if given is not None:
@@ -425,11 +357,10 @@ def _post_role_table(corpus: Corpus, roles: pd.DataFrame, given: pd.DataFrame | 
     byline_role = next(c.role for c in load_role_cues() if c.cue_type == "byline")
     # the byline author's own comments carry the role settled for them (with known=...)
     by_author: dict[str, str] = {}
-    if "author" in roles.columns:
-        for author, role in zip(roles["author"], roles["role"].astype("string")):
-            key = author_key(author)
-            if key is not None and role is not pd.NA:
-                by_author.setdefault(key, role)
+    for author, role in zip(roles["author"], roles["role"].astype("string")):
+        key = author_key(author)
+        if key is not None and role is not pd.NA:
+            by_author.setdefault(key, role)
     table = {}
     for post_id, author in zip(corpus.posts["post_id"], corpus.posts["author"]):
         key = author_key(author)
@@ -442,7 +373,7 @@ _MATRIX_VALUES = {"n": None, "mean_compound": "replier_compound",
                   "marker_rate": "replier_marker_rate", "tone_shift": "tone_shift"}
 
 
-def exchange_matrix(exchanges: pd.DataFrame,
+def exchange_matrix(exchanges: pd.DataFrame, *,
                     value: Literal["n", "mean_compound", "marker_rate", "tone_shift"] = "n"
                     ) -> pd.DataFrame:
     """Tabulate exchanges by replier role (rows) and addressee role (columns).
@@ -464,22 +395,27 @@ def exchange_matrix(exchanges: pd.DataFrame,
 
     Raises
     ------
+    TypeError, msdiscourse.schema.SchemaError
+        When ``exchanges`` is not the exchanges table (the roles table, say).
     ValueError
         For another ``value``.
 
     Examples
     --------
-    >>> edges = pd.DataFrame({
-    ...     "replier_role": pd.Categorical(["patient", "researcher", "patient"], dtype=ROLE_DTYPE),
-    ...     "addressee_role": pd.Categorical(["researcher", "patient", "researcher"],
-    ...                                      dtype=ROLE_DTYPE),
-    ...     "replier_compound": [-0.5, 0.25, 0.1]})
+    >>> from msdiscourse.corpus import Corpus
+    >>> corpus = Corpus.from_records(
+    ...     posts=[{"post_id": "p", "author": "LabRat", "body": "It worked in mice."}],
+    ...     comments=[{"comment_id": "p.c1", "post_id": "p", "author": "Wendy",
+    ...                "text": "I have MS. Will it work in people?"},
+    ...               {"comment_id": "p.c2", "post_id": "p", "author": "LabRat",
+    ...                "parent_id": "p.c1", "text": "We do not know yet."}])
+    >>> from msdiscourse.roles import assign_roles
+    >>> edges = reply_exchanges(corpus, roles=assign_roles(corpus))
     >>> exchange_matrix(edges).loc[["researcher", "patient"], ["researcher", "patient"]].values
     array([[0, 1],
-           [2, 0]])
-    >>> exchange_matrix(edges, "mean_compound").loc["patient", "researcher"]
-    np.float64(-0.2)
+           [1, 0]])
     """
+    validate(exchanges, "exchanges", caller="exchange_matrix")
     if value not in _MATRIX_VALUES:
         raise ValueError(f"exchange_matrix: value must be one of {', '.join(_MATRIX_VALUES)}; "
                          f"found {value!r}")
@@ -498,12 +434,8 @@ def exchange_matrix(exchanges: pd.DataFrame,
     return table
 
 
-def _bootstrap_difference(a: np.ndarray, b: np.ndarray, n_boot: int,
-                          rng: np.random.Generator) -> tuple[float, float]:
-    means_a = a[rng.integers(0, len(a), size=(n_boot, len(a)))].mean(axis=1)
-    means_b = b[rng.integers(0, len(b), size=(n_boot, len(b)))].mean(axis=1)
-    low, high = np.percentile(means_a - means_b, [2.5, 97.5])
-    return float(low), float(high)
+def _difference_of_means(a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    return a.mean(axis=1) - b.mean(axis=1)
 
 
 _MEASURES = {
@@ -513,7 +445,7 @@ _MEASURES = {
 
 
 def exchange_summary(exchanges: pd.DataFrame, *, n_boot: int = 2000, seed: int = 0,
-                     min_n: int = MIN_EXCHANGES) -> pd.DataFrame:
+                     min_n: int = MIN_N) -> pd.DataFrame:
     """Compare researchers answering patients with patients answering researchers.
 
     For tone (the replies' mean compound) and irony markers (per 100 words), the
@@ -532,7 +464,8 @@ def exchange_summary(exchanges: pd.DataFrame, *, n_boot: int = 2000, seed: int =
     seed
         Seed of the resampling.
     min_n
-        The fewest replies per side worth a claim (default :data:`MIN_EXCHANGES`, 10).
+        The fewest replies per side worth a claim (default
+        :data:`msdiscourse._stats.MIN_N`, 10).
 
     Returns
     -------
@@ -544,22 +477,27 @@ def exchange_summary(exchanges: pd.DataFrame, *, n_boot: int = 2000, seed: int =
 
     Examples
     --------
-    >>> edges = pd.DataFrame({"pair": ["researcher->patient", "patient->researcher"],
-    ...                       "replier_compound": [0.4, -0.2],
-    ...                       "replier_marker_rate": [0.0, 3.5]})
+    >>> from msdiscourse.corpus import Corpus
+    >>> from msdiscourse.roles import assign_roles
+    >>> from msdiscourse.tone import comment_tone
+    >>> corpus = Corpus.from_records(
+    ...     posts=[{"post_id": "p", "author": "LabRat", "body": "It worked in mice."}],
+    ...     comments=[{"comment_id": "p.c1", "post_id": "p", "author": "Wendy",
+    ...                "text": "I have MS. This is awful news."},
+    ...               {"comment_id": "p.c2", "post_id": "p", "author": "LabRat",
+    ...                "parent_id": "p.c1", "text": "We are glad to help."}])
+    >>> edges = reply_exchanges(corpus, roles=assign_roles(corpus), tone=comment_tone(corpus))
     >>> summary = exchange_summary(edges)
     >>> summary.loc[0, "verdict"]
     'too few exchanges for a claim: 1 researcher->patient and 1 patient->researcher replies with a tone score (at least 10 on each side needed)'
-    >>> round(float(summary.loc[0, "difference"]), 3)
-    0.6
+    >>> summary.loc[1, "verdict"]
+    'no irony markers per 100 words in the exchanges: pass markers to reply_exchanges'
     """
+    validate(exchanges, "exchanges", caller="exchange_summary")
     rng = np.random.default_rng(seed)
     rows = []
     for measure, (column, label) in _MEASURES.items():
-        if column in exchanges.columns:
-            values = pd.to_numeric(exchanges[column], errors="coerce").astype("float64")
-        else:
-            values = pd.Series(np.nan, index=exchanges.index)
+        values = pd.to_numeric(exchanges[column], errors="coerce").astype("float64")
         pair = exchanges["pair"].astype("string")
         a = values[(pair == "researcher->patient").fillna(False).to_numpy()].dropna().to_numpy()
         b = values[(pair == "patient->researcher").fillna(False).to_numpy()].dropna().to_numpy()
@@ -568,7 +506,7 @@ def exchange_summary(exchanges: pd.DataFrame, *, n_boot: int = 2000, seed: int =
         difference = mean_a - mean_b
         low = high = np.nan
         noun = "a tone score" if measure == "tone" else "a marker rate"
-        if column not in exchanges.columns or (len(values) and values.isna().all()):
+        if len(values) and values.isna().all():
             verdict = (f"no {label} in the exchanges: pass "
                        f"{'tone' if measure == 'tone' else 'markers'} to reply_exchanges")
         elif len(a) < min_n or len(b) < min_n:
@@ -576,7 +514,8 @@ def exchange_summary(exchanges: pd.DataFrame, *, n_boot: int = 2000, seed: int =
                        f"{len(b)} patient->researcher replies with {noun} "
                        f"(at least {min_n} on each side needed)")
         else:
-            low, high = _bootstrap_difference(a, b, n_boot, rng)
+            low, high = bootstrap_interval(a, b, statistic=_difference_of_means,
+                                           n_boot=n_boot, rng=rng)
             verdict = _verdict(measure, difference, low, high)
         rows.append({"measure": measure, "n_researcher_to_patient": len(a),
                      "n_patient_to_researcher": len(b), "mean_researcher_to_patient": mean_a,

@@ -12,7 +12,6 @@ PACKAGE_DIR = Path(__file__).resolve().parent
 PROJECT_DIR = PACKAGE_DIR.parent
 RESOURCES_DIR = PACKAGE_DIR / "resources"
 DATA_RAW = PROJECT_DIR / "data" / "raw"
-DATA_PROCESSED = PROJECT_DIR / "data" / "processed"
 FIGURES_DIR = PROJECT_DIR / "figures"
 NOTEBOOKS_DIR = PROJECT_DIR / "notebooks"
 #: the shared real corpus beside the project checkout (not part of the repository)

@@ -1,6 +1,9 @@
 """Figures for the analysis tables, seaborn-style, with matplotlib only.
 
-Every ``plot_*`` function is axes-level: it takes ``ax=None`` (the current axes when
+Plotting draws only: every statistic it shows comes from an analysis module
+(:func:`msdiscourse.marker_rates_by_role`, :func:`msdiscourse.exchange_matrix`, ...), and
+each function takes one declared table (:mod:`msdiscourse.schema`). Every ``plot_*``
+function is axes-level: it takes ``ax=None`` (the current axes when
 missing), draws on that one axes and returns it, touching nothing else, so a notebook can
 arrange several of them in one figure. Colours follow the ordered categories of
 :mod:`msdiscourse.categories` (:data:`ROLE_COLOURS`, :data:`TONE_COLOURS`), so a role has
@@ -17,7 +20,7 @@ Examples
 >>> import pandas as pd
 >>> from matplotlib.figure import Figure
 >>> tone = pd.DataFrame({"comment_id": ["a", "b", "c"], "role": ["patient", "patient", "researcher"],
-...                      "mean_compound": [-0.4, 0.1, 0.3]})
+...                      "compound": [-0.4, 0.1, 0.3]})
 >>> with theme():
 ...     ax = plot_tone_by_role(tone, ax=Figure().subplots())
 >>> [label.get_text() for label in ax.get_xticklabels()]
@@ -28,7 +31,7 @@ from __future__ import annotations
 
 import contextlib
 from pathlib import Path
-from typing import Iterable, Iterator, Sequence
+from typing import Iterator, Sequence
 
 import matplotlib as mpl
 import numpy as np
@@ -40,7 +43,9 @@ from matplotlib.lines import Line2D
 from matplotlib.patches import Patch
 from matplotlib.ticker import MaxNLocator
 
+from msdiscourse._stats import bootstrap_interval
 from msdiscourse.categories import MARKER_CATEGORIES, ROLES, TONES
+from msdiscourse.schema import validate, validate_columns
 
 __all__ = [
     "OKABE_ITO",
@@ -50,8 +55,6 @@ __all__ = [
     "THEME_RC",
     "theme",
     "save_figure",
-    "tone_category",
-    "marker_rates_by_role",
     "plot_thread_tree",
     "plot_role_counts",
     "plot_tone_by_role",
@@ -125,13 +128,6 @@ _SAVE_METADATA: dict[str, dict[str, None]] = {
     "svg": {"Date": None, "Creator": None},
     "pdf": {"Creator": None, "Producer": None, "CreationDate": None},
 }
-
-#: column names accepted for a comment's tone and for its step along a thread, first wins
-_TONE_COLUMNS: tuple[str, ...] = ("compound", "mean_compound")
-_STEP_COLUMNS: tuple[str, ...] = ("thread_position", "step", "position")
-
-_NEGATIVE_BELOW = -0.05  # VADER's own thresholds for a neutral compound
-_POSITIVE_ABOVE = 0.05
 
 
 @contextlib.contextmanager
@@ -256,15 +252,6 @@ def _no_data(ax: Axes, title: str, why: str = "no data") -> Axes:
     return ax
 
 
-def _require(frame: pd.DataFrame, columns: Iterable[str], what: str) -> None:
-    missing = [c for c in columns if c not in frame.columns]
-    if missing:
-        raise ValueError(
-            f"{what}: expected columns {', '.join(columns)}; missing {', '.join(missing)} "
-            f"(found: {', '.join(map(str, frame.columns))})"
-        )
-
-
 def _present_roles(roles: pd.Series) -> list[str]:
     """Roles that occur, in the shared order; anything unexpected is a ValueError."""
     values = set(roles.dropna().astype(str))
@@ -274,44 +261,8 @@ def _present_roles(roles: pd.Series) -> list[str]:
     return [r for r in ROLES if r in values]
 
 
-def _bootstrap_mean_ci(values: np.ndarray, *, n_boot: int = 1000, seed: int = 0,
-                       level: float = 0.95) -> tuple[float, float]:
-    if len(values) == 0:
-        return (np.nan, np.nan)
-    rng = np.random.default_rng(seed)
-    means = rng.choice(values, size=(n_boot, len(values)), replace=True).mean(axis=1)
-    tail = (1 - level) / 2 * 100
-    low, high = np.percentile(means, [tail, 100 - tail])
-    return float(low), float(high)
-
-
 def _jitter(n: int, seed: int, width: float = 0.12) -> np.ndarray:
     return np.random.default_rng(seed).uniform(-width, width, n)
-
-
-def tone_category(compound) -> pd.Series:
-    """Return negative / neutral / positive for compound scores (VADER's ±0.05 thresholds).
-
-    Parameters
-    ----------
-    compound : sequence of float
-        Missing values stay missing.
-
-    Returns
-    -------
-    pandas.Series
-        Ordered categorical with the categories of :data:`msdiscourse.categories.TONES`.
-
-    Examples
-    --------
-    >>> tone_category([-0.6, 0.0, 0.3]).tolist()
-    ['negative', 'neutral', 'positive']
-    """
-    values = pd.to_numeric(pd.Series(compound), errors="coerce").astype("float64")
-    labels = np.where(values <= _NEGATIVE_BELOW, "negative",
-                      np.where(values >= _POSITIVE_ABOVE, "positive", "neutral"))
-    labels = pd.Series(labels, index=values.index, dtype="object").where(values.notna())
-    return labels.astype(pd.CategoricalDtype(list(TONES), ordered=True))
 
 
 # -- threads -----------------------------------------------------------------------------
@@ -336,14 +287,14 @@ def plot_thread_tree(
     Parameters
     ----------
     comments : pandas.DataFrame
-        The corpus comments table (``comment_id, post_id, parent_id, depth, position``).
+        The corpus comments table (``corpus.comments``).
     post_id
         The post to draw.
     roles : pandas.DataFrame, optional
-        ``comment_id, role`` (from :func:`msdiscourse.assign_roles`); missing: all unknown.
+        The ``roles`` table (:func:`msdiscourse.assign_roles`); missing: all unknown.
     tone : pandas.DataFrame, optional
-        ``comment_id`` and ``tone``, ``compound`` or ``mean_compound`` (from
-        :func:`msdiscourse.tone.comment_tone`); missing: all drawn as circles.
+        The ``comment_tone`` table (:func:`msdiscourse.comment_tone`), whose ``tone``
+        gives the shape; missing: all drawn as circles.
     title
         Axes title; default the post id.
     ax : matplotlib.axes.Axes, optional
@@ -356,20 +307,26 @@ def plot_thread_tree(
 
     Raises
     ------
-    ValueError
-        When a required column is missing.
+    TypeError, msdiscourse.schema.SchemaError
+        When a table is not the one named above.
 
     Examples
     --------
     >>> from matplotlib.figure import Figure
-    >>> comments = pd.DataFrame({"comment_id": ["p.c1", "p.c2"], "post_id": ["p", "p"],
-    ...     "parent_id": [pd.NA, "p.c1"], "depth": [0, 1], "position": [1, 2]})
+    >>> from msdiscourse.corpus import Corpus
+    >>> comments = Corpus.from_records(comments=[
+    ...     {"comment_id": "p.c1", "post_id": "p", "text": "Hi."},
+    ...     {"comment_id": "p.c2", "post_id": "p", "parent_id": "p.c1", "text": "Hello."}]).comments
     >>> ax = plot_thread_tree(comments, post_id="p", ax=Figure().subplots())
     >>> len(ax.collections[0].get_segments())
     2
     """
+    validate(comments, "comments", caller="plot_thread_tree")
+    if roles is not None:
+        validate(roles, "roles", caller="plot_thread_tree(roles=...)")
+    if tone is not None:
+        validate(tone, "comment_tone", caller="plot_thread_tree(tone=...)")
     ax = _axes(ax)
-    _require(comments, ["comment_id", "post_id", "parent_id", "depth", "position"], "comments")
     heading = title or str(post_id)
     thread = comments[comments["post_id"] == post_id]
     if thread.empty:
@@ -393,24 +350,12 @@ def plot_thread_tree(
 
     role_of = pd.Series("unknown", index=ids, dtype="object")
     if roles is not None and len(roles):
-        _require(roles, ["comment_id", "role"], "roles")
         known = roles.assign(comment_id=roles["comment_id"].astype(str)).set_index("comment_id")["role"]
         known = known[~known.index.duplicated()]
         role_of.update(known.reindex(ids).dropna().astype(str))
     tone_of = pd.Series(pd.NA, index=ids, dtype="object")
     if tone is not None and len(tone):
-        _require(tone, ["comment_id"], "tone")
-        column = next((c for c in _TONE_COLUMNS if c in tone.columns), None)
-        if "tone" in tone.columns:
-            values = tone["tone"].astype("object")
-        elif column is not None:
-            values = tone_category(tone[column].to_numpy()).astype("object")
-            values.index = tone.index
-        else:
-            raise ValueError(
-                f"tone: expected a tone column or one of {', '.join(_TONE_COLUMNS)}; "
-                f"found: {', '.join(map(str, tone.columns))}"
-            )
+        values = tone["tone"].astype("object")
         by_comment = pd.Series(values.to_numpy(), index=tone["comment_id"].astype(str))
         by_comment = by_comment[~by_comment.index.duplicated()]
         tone_of = by_comment.reindex(ids)
@@ -471,8 +416,9 @@ def plot_role_counts(roles: pd.DataFrame, *, ax: Axes | None = None) -> Axes:
     Parameters
     ----------
     roles : pandas.DataFrame
-        From :func:`msdiscourse.assign_roles`: ``role`` and ``source`` (the evidence
-        kind: ``own_text``, ``same_author``, ``byline``, ``known``, ``codebook``, ``none``).
+        The ``roles`` table (:func:`msdiscourse.assign_roles`): its ``role`` and
+        ``source`` (the evidence kind: ``own_text``, ``same_author``, ``byline``,
+        ``known``, ``codebook``, ``none``).
     ax : matplotlib.axes.Axes, optional
 
     Returns
@@ -482,27 +428,30 @@ def plot_role_counts(roles: pd.DataFrame, *, ax: Axes | None = None) -> Axes:
 
     Raises
     ------
+    TypeError, msdiscourse.schema.SchemaError
+        When ``roles`` is not the roles table.
     ValueError
-        When ``role`` or ``source`` is missing, or a role is not one of the known roles.
+        When a role is not one of the known roles.
 
     Examples
     --------
     >>> from matplotlib.figure import Figure
-    >>> roles = pd.DataFrame({"role": ["patient", "patient", "unknown"],
+    >>> roles = pd.DataFrame({"comment_id": ["c1", "c2", "c3"], "author": ["A", "A", None],
+    ...                       "role": ["patient", "patient", "unknown"],
     ...                       "source": ["own_text", "same_author", "none"]})
     >>> ax = plot_role_counts(roles, ax=Figure().subplots())
     >>> [label.get_text() for label in ax.get_xticklabels()]
     ['patient\\n(n=2)', 'unknown\\n(n=1)']
     """
+    validate(roles, "roles", caller="plot_role_counts")
     ax = _axes(ax)
-    _require(roles, ["role", "source"], "roles")
     data = roles[["role", "source"]].dropna(subset=["role"]).astype({"role": "object", "source": "object"})
     title = f"Who is who: comments by role (n = {len(data)} comments)"
     if data.empty:
         return _no_data(ax, title)
     present = _present_roles(data["role"])
     counts = pd.crosstab(data["role"], data["source"].fillna("none")).reindex(present, fill_value=0)
-    sources = [s for s in _EVIDENCE_STYLES if s in counts.columns]
+    sources = [s for s in _EVIDENCE_STYLES if s in counts.columns]  # schema-ok: a crosstab made here
     sources += [s for s in counts.columns if s not in _EVIDENCE_STYLES]
     positions = np.arange(len(present))
     bottom = np.zeros(len(present))
@@ -535,7 +484,7 @@ def plot_role_counts(roles: pd.DataFrame, *, ax: Axes | None = None) -> Axes:
 def plot_tone_by_role(
     comment_tone: pd.DataFrame,
     *,
-    value: str | None = None,
+    value: str = "compound",
     ax: Axes | None = None,
 ) -> Axes:
     """Draw the distribution of comment tone for each role: a box per role and every comment.
@@ -543,10 +492,10 @@ def plot_tone_by_role(
     Parameters
     ----------
     comment_tone : pandas.DataFrame
-        One row per comment with ``role`` and a tone column (tone per comment joined
-        with :func:`msdiscourse.assign_roles`).
+        Tone per comment with roles: ``annotate(comment_tone(corpus), roles=roles)``.
     value
-        The tone column to show; default ``compound``, else ``mean_compound``.
+        The tone column to show: ``"compound"`` (default), or another numeric column
+        such as ``"whole_compound"``.
     ax : matplotlib.axes.Axes, optional
 
     Returns
@@ -556,20 +505,21 @@ def plot_tone_by_role(
 
     Raises
     ------
+    TypeError, msdiscourse.schema.SchemaError
+        When the table has no ``comment_id``/``role`` (not annotated) or no ``value``.
     ValueError
-        When ``role`` or ``value`` is missing, or a role is not one of the known roles.
+        When a role is not one of the known roles.
 
     Examples
     --------
     >>> from matplotlib.figure import Figure
-    >>> tone = pd.DataFrame({"role": ["unknown"], "mean_compound": [0.2]})
+    >>> tone = pd.DataFrame({"comment_id": ["c1"], "role": ["unknown"], "compound": [0.2]})
     >>> plot_tone_by_role(tone, ax=Figure().subplots()).get_title()
     'Tone of comments by role (n = 1 comments)'
     """
+    validate(comment_tone, "annotated", caller="plot_tone_by_role")
+    validate_columns(comment_tone, [value], caller="plot_tone_by_role", what="value=")
     ax = _axes(ax)
-    if value is None:
-        value = next((c for c in _TONE_COLUMNS if c in comment_tone.columns), _TONE_COLUMNS[0])
-    _require(comment_tone, ["role", value], "comment tone")
     data = comment_tone[["role", value]].dropna()
     title = f"Tone of comments by role (n = {len(data)} comments)"
     if data.empty:
@@ -607,9 +557,8 @@ def plot_thread_trajectory(
     Parameters
     ----------
     trajectory : pandas.DataFrame
-        From :func:`msdiscourse.thread_trajectory`: ``thread_id``, a step column
-        (``thread_position``, ``step`` or ``position``) and a tone column
-        (``compound`` or ``mean_compound``).
+        The ``trajectory`` table (:func:`msdiscourse.thread_trajectory`): each thread's
+        comments by ``thread_position`` against ``compound``.
     ax : matplotlib.axes.Axes, optional
 
     Returns
@@ -620,25 +569,21 @@ def plot_thread_trajectory(
 
     Raises
     ------
-    ValueError
-        When no thread, step or tone column is found.
+    TypeError, msdiscourse.schema.SchemaError
+        When ``trajectory`` is not the trajectory table.
 
     Examples
     --------
     >>> from matplotlib.figure import Figure
-    >>> trajectory = pd.DataFrame({"thread_id": ["t", "t"], "step": [1, 2],
-    ...                            "mean_compound": [0.5, -0.5]})
+    >>> trajectory = pd.DataFrame({"comment_id": ["c1", "c2"], "thread_id": ["t", "t"],
+    ...     "post_id": ["p", "p"], "position": [1, 2], "thread_position": [1, 2],
+    ...     "depth": [0, 1], "compound": [0.5, -0.5]})
     >>> [line.get_gid() for line in plot_thread_trajectory(trajectory, ax=Figure().subplots()).lines]
     ['thread', 'mean', 'zero']
     """
+    validate(trajectory, "trajectory", caller="plot_thread_trajectory")
     ax = _axes(ax)
-    step = next((c for c in _STEP_COLUMNS if c in trajectory.columns), None)
-    tone = next((c for c in _TONE_COLUMNS if c in trajectory.columns), None)
-    if step is None or tone is None or "thread_id" not in trajectory.columns:
-        raise ValueError(
-            f"trajectory: expected thread_id, a step column ({' or '.join(_STEP_COLUMNS)}) and a "
-            f"tone column ({' or '.join(_TONE_COLUMNS)}); found: {', '.join(map(str, trajectory.columns))}"
-        )
+    step, tone = "thread_position", "compound"
     data = trajectory[["thread_id", step, tone]].dropna()
     n_threads = data["thread_id"].nunique()
     title = f"Tone along threads (n = {n_threads} threads, {len(data)} comments)"
@@ -660,8 +605,7 @@ def plot_thread_trajectory(
         ax.set_xticks(means.index, [f"{s:g}\n(n={n})" for s, n in zip(means.index, means["size"])])
     else:
         ax.xaxis.set_major_locator(MaxNLocator(integer=True))
-    label = "Reply order in the thread (1 = top-level comment)"
-    ax.set_xlabel(label if step != "position" else "Position on the page")
+    ax.set_xlabel("Reply order in the thread (1 = top-level comment)")
     ax.set_ylabel("Comment tone\n(VADER compound, −1 to +1)")
     ax.set_title(title)
     ax.legend(handles=[Line2D([], [], color="#AAAAAA", marker="o", markersize=3, label="one thread"),
@@ -674,96 +618,18 @@ def plot_thread_trajectory(
 # -- markers -------------------------------------------------------------------------------
 
 
-def marker_rates_by_role(
-    profile: pd.DataFrame,
-    *,
-    n_boot: int = 1000,
-    seed: int = 0,
-    level: float = 0.95,
-) -> pd.DataFrame:
-    """Compute irony-marker rates per 100 words for each role and category, with intervals.
-
-    The rate pools a role's comments (markers in the category / words, times 100), so
-    long comments weigh by their length. The interval is a percentile bootstrap over
-    comments (resampled within each role), seeded, so it is the same on every run.
-
-    Parameters
-    ----------
-    profile : pandas.DataFrame
-        :func:`msdiscourse.marker_profile` joined with roles: ``role``, ``n_words`` and
-        ``n_<category>`` columns.
-    n_boot, seed, level
-        Bootstrap resamples, random seed and interval level.
-
-    Returns
-    -------
-    pandas.DataFrame
-        ``role, category, n_comments, n_words, n_markers, rate_per_100_words, ci_low,
-        ci_high``: roles and categories in their shared order (only those present).
-
-    Raises
-    ------
-    ValueError
-        When ``role``, ``n_words`` or every ``n_<category>`` column is missing.
-
-    Examples
-    --------
-    >>> profile = pd.DataFrame({"role": ["patient", "patient"], "n_words": [50, 50],
-    ...                         "n_trope": [1, 0], "n_typographic": [2, 2]})
-    >>> marker_rates_by_role(profile)[["role", "category", "rate_per_100_words"]]
-          role     category  rate_per_100_words
-    0  patient        trope                 1.0
-    1  patient  typographic                 4.0
-    """
-    _require(profile, ["role", "n_words"], "marker profile")
-    categories = [c for c in MARKER_CATEGORIES if f"n_{c}" in profile.columns]
-    if not categories:
-        raise ValueError(
-            "marker profile: expected n_<category> columns "
-            f"({', '.join('n_' + c for c in MARKER_CATEGORIES)}); found none"
-        )
-    rows = []
-    tail = (1 - level) / 2 * 100
-    data = profile.dropna(subset=["role"])
-    for role in _present_roles(data["role"].astype(str)):
-        group = data[data["role"].astype(str) == role]
-        words = group["n_words"].astype("float64").fillna(0).to_numpy()
-        counts = group[[f"n_{c}" for c in categories]].astype("float64").fillna(0).to_numpy()
-        rng = np.random.default_rng(seed)
-        # multinomial weights: each resample's count of every comment, memory n_boot x n
-        weights = rng.multinomial(len(group), np.full(len(group), 1 / len(group)), size=n_boot)
-        boot_words = weights @ words
-        boot_counts = weights @ counts
-        with np.errstate(divide="ignore", invalid="ignore"):
-            boot_rates = 100 * boot_counts / boot_words[:, None]
-        for index, category in enumerate(categories):
-            total_words = words.sum()
-            rate = 100 * counts[:, index].sum() / total_words if total_words else np.nan
-            finite = boot_rates[:, index][np.isfinite(boot_rates[:, index])]
-            low, high = (np.percentile(finite, [tail, 100 - tail]) if len(finite) else (np.nan, np.nan))
-            rows.append({"role": role, "category": category, "n_comments": len(group),
-                         "n_words": int(total_words), "n_markers": int(counts[:, index].sum()),
-                         "rate_per_100_words": float(rate), "ci_low": float(low),
-                         "ci_high": float(high)})
-    return pd.DataFrame(rows, columns=["role", "category", "n_comments", "n_words", "n_markers",
-                                       "rate_per_100_words", "ci_low", "ci_high"])
-
-
 def plot_marker_rates_by_role(
-    profile: pd.DataFrame,
+    rates: pd.DataFrame,
     *,
-    n_boot: int = 1000,
-    seed: int = 0,
     ax: Axes | None = None,
 ) -> Axes:
     """Draw irony-marker rates per 100 words by category, one bar per role, with 95% intervals.
 
     Parameters
     ----------
-    profile : pandas.DataFrame
-        Marker profile per comment with a ``role`` column (see :func:`marker_rates_by_role`).
-    n_boot, seed
-        Bootstrap settings for the intervals.
+    rates : pandas.DataFrame
+        The ``marker_rates`` table: :func:`msdiscourse.marker_rates_by_role` of an
+        annotated marker profile.
     ax : matplotlib.axes.Axes, optional
 
     Returns
@@ -773,30 +639,30 @@ def plot_marker_rates_by_role(
 
     Raises
     ------
-    ValueError
-        As :func:`marker_rates_by_role`.
+    TypeError, msdiscourse.schema.SchemaError
+        When ``rates`` is not the marker_rates table (a marker profile, say).
 
     Examples
     --------
     >>> from matplotlib.figure import Figure
-    >>> profile = pd.DataFrame({"role": ["patient"], "n_words": [20], "n_trope": [1]})
-    >>> ax = plot_marker_rates_by_role(profile, ax=Figure().subplots())
+    >>> rates = pd.DataFrame({"role": ["patient"], "category": ["trope"], "n_comments": [3],
+    ...     "n_words": [20], "n_markers": [1], "rate_per_100_words": [5.0], "ci_low": [0.0],
+    ...     "ci_high": [12.5]})
+    >>> ax = plot_marker_rates_by_role(rates, ax=Figure().subplots())
     >>> [float(bar.get_height()) for bar in ax.patches]
     [5.0]
     """
+    validate(rates, "marker_rates", caller="plot_marker_rates_by_role")
     ax = _axes(ax)
     title = "Irony markers per 100 words, by role"
-    if profile.empty:
-        return _no_data(ax, title)
-    rates = marker_rates_by_role(profile, n_boot=n_boot, seed=seed)
     if rates.empty:
         return _no_data(ax, title)
     categories = list(dict.fromkeys(rates["category"]))
-    roles = list(dict.fromkeys(rates["role"]))
+    roles = list(dict.fromkeys(rates["role"].astype(str)))
     width = 0.8 / len(roles)
     centres = np.arange(len(categories))
     for index, role in enumerate(roles):
-        part = rates[rates["role"] == role].set_index("category").reindex(categories)
+        part = rates[rates["role"].astype(str) == role].set_index("category").reindex(categories)
         heights = part["rate_per_100_words"].to_numpy()
         errors = np.vstack([heights - part["ci_low"].to_numpy(), part["ci_high"].to_numpy() - heights])
         first = part.iloc[0]
@@ -825,8 +691,8 @@ def plot_marker_evaluation(
     Parameters
     ----------
     per_marker : pandas.DataFrame
-        From :func:`msdiscourse.evaluate_markers`: ``rule``, ``lift``, ``precision``,
-        ``support`` and optionally ``category`` and ``dataset`` (one bar per data set).
+        The ``marker_evaluation`` table: ``evaluate_markers(..., name=...).per_marker``,
+        one or more data sets concatenated (one bar per ``dataset``).
     min_support
         Leave out rules that fired fewer times than this (their lift is noise).
     ax : matplotlib.axes.Axes, optional
@@ -839,32 +705,27 @@ def plot_marker_evaluation(
 
     Raises
     ------
-    ValueError
-        When ``rule``, ``lift``, ``precision`` or ``support`` is missing.
+    TypeError, msdiscourse.schema.SchemaError
+        When ``per_marker`` is not the marker_evaluation table.
 
     Examples
     --------
     >>> from matplotlib.figure import Figure
-    >>> per_marker = pd.DataFrame({"rule": ["oh_great"], "lift": [1.8], "precision": [0.9],
-    ...                            "support": [12]})
+    >>> per_marker = pd.DataFrame({"category": ["formula"], "rule": ["oh_great"], "lift": [1.8],
+    ...                            "precision": [0.9], "support": [12], "dataset": ["forum"]})
     >>> ax = plot_marker_evaluation(per_marker, ax=Figure().subplots())
     >>> float(ax.containers[0][0].get_width())
     1.8
     """
+    validate(per_marker, "marker_evaluation", caller="plot_marker_evaluation")
     ax = _axes(ax)
-    _require(per_marker, ["rule", "lift", "precision", "support"], "marker evaluation")
     data = per_marker[per_marker["support"].fillna(0) >= min_support].dropna(subset=["lift"])
     title = "Irony markers on labelled data: lift over the base rate"
     if data.empty:
         return _no_data(ax, title)
-    if "dataset" not in data.columns:
-        data = data.assign(dataset="labelled set")
-    order_keys = ["rule"]
-    if "category" in data.columns:
-        rank = {c: i for i, c in enumerate(MARKER_CATEGORIES)}
-        data = data.assign(_rank=data["category"].map(lambda c: rank.get(str(c), len(rank))))
-        order_keys = ["_rank", "rule"]
-    rules = list(dict.fromkeys(data.sort_values(order_keys)["rule"].astype(str)))
+    rank = {c: i for i, c in enumerate(MARKER_CATEGORIES)}
+    data = data.assign(_rank=data["category"].map(lambda c: rank.get(str(c), len(rank))))
+    rules = list(dict.fromkeys(data.sort_values(["_rank", "rule"])["rule"].astype(str)))
     datasets = list(dict.fromkeys(data["dataset"].astype(str)))
     height = 0.8 / len(datasets)
     centres = np.arange(len(rules))
@@ -939,6 +800,9 @@ def plot_exchange_heatmap(
     >>> [t.get_text() for t in ax.texts]
     ['0', '3', '5', '1']
     """
+    if not isinstance(matrix, pd.DataFrame):
+        raise TypeError("plot_exchange_heatmap expects a role-by-role DataFrame (made by "
+                        f"exchange_matrix(exchanges, value=...)); got a {type(matrix).__name__}")
     ax = _axes(ax)
     values = matrix.apply(pd.to_numeric, errors="coerce").astype("float64").to_numpy() if matrix.size else np.empty((0, 0))
     counts = bool(matrix.size) and np.allclose(np.nan_to_num(values) % 1, 0)
@@ -995,7 +859,7 @@ def plot_tone_shift(
     Parameters
     ----------
     exchanges : pandas.DataFrame
-        From :func:`msdiscourse.reply_exchanges`: ``pair`` and ``tone_shift``.
+        The ``exchanges`` table (:func:`msdiscourse.reply_exchanges` with ``tone=``).
     pairs
         ``"replier->addressee"`` pairs to compare, in display order.
     n_boot, seed
@@ -1008,20 +872,23 @@ def plot_tone_shift(
 
     Raises
     ------
-    ValueError
-        When ``pair`` or ``tone_shift`` is missing.
+    TypeError, msdiscourse.schema.SchemaError
+        When ``exchanges`` is not the exchanges table.
 
     Examples
     --------
     >>> from matplotlib.figure import Figure
-    >>> exchanges = pd.DataFrame({"pair": ["researcher->patient", "patient->researcher"],
-    ...                           "tone_shift": [0.3, -0.2]})
+    >>> exchanges = pd.DataFrame({"comment_id": ["c1", "c2"],
+    ...     "replier_role": ["researcher", "patient"], "addressee_role": ["patient", "researcher"],
+    ...     "pair": ["researcher->patient", "patient->researcher"],
+    ...     "replier_compound": [0.5, 0.1], "tone_shift": [0.3, -0.2],
+    ...     "replier_marker_rate": [0.0, 0.0]})
     >>> ax = plot_tone_shift(exchanges, ax=Figure().subplots())
     >>> [t.get_text() for t in ax.get_xticklabels()]
     ['researcher → patient\\n(n=1)', 'patient → researcher\\n(n=1)']
     """
+    validate(exchanges, "exchanges", caller="plot_tone_shift")
     ax = _axes(ax)
-    _require(exchanges, ["pair", "tone_shift"], "exchanges")
     groups = [exchanges.loc[exchanges["pair"].astype("object") == p, "tone_shift"]
               .dropna().astype("float64").to_numpy() for p in pairs]
     total = sum(len(g) for g in groups)
@@ -1036,7 +903,7 @@ def plot_tone_shift(
             continue
         ax.scatter(index + _jitter(len(values), seed=index), values, s=22, color=colour,
                    edgecolors="black", linewidths=0.3, alpha=0.8, zorder=2, gid=f"points-{pair}")
-        low, high = _bootstrap_mean_ci(values, n_boot=n_boot, seed=seed)
+        low, high = bootstrap_interval(values, n_boot=n_boot, rng=seed)
         mean = float(values.mean())
         drawn = ax.errorbar([index + 0.25], [mean], yerr=[[mean - low], [high - mean]], fmt="D",
                             color="black", markersize=6, capsize=4, zorder=3)

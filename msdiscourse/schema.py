@@ -9,7 +9,7 @@ expected, what is missing and which call makes the right table::
     >>> validate(pd.DataFrame({"text": ["Hi."]}), "sentences", caller="score_tone")
     Traceback (most recent call last):
     ...
-    msdiscourse.schema.SchemaError: score_tone expects the sentences table (made by split_sentences(corpus)); missing columns: sentence_id, post_id, comment_id, n, start, end, is_quote, author, thread_id, depth
+    msdiscourse.schema.SchemaError: score_tone expects the sentences table (made by split_sentences(corpus)); missing columns: sentence_id, post_id, comment_id, n, start, end, is_quote, author, thread_id, depth; got a DataFrame with columns: text
 
 Modules that produce a table declare it here (not in their own files), so one place holds
 the contract and a reader of the code finds every table's shape in one page.
@@ -27,6 +27,9 @@ __all__ = [
     "TABLES",
     "declare",
     "validate",
+    "validate_columns",
+    "check_corpus",
+    "describe",
     "columns_of",
     "STRING",
     "INT",
@@ -43,6 +46,8 @@ BOOL = "boolean"
 FLOAT = "float64"
 DATETIME = "datetime64[ns, UTC]"
 LIST = "object"  # a Python list of str per row (tags)
+FLOAT_NA = "Float64"  # nullable float: missing where there is nothing to measure
+CATEGORY = "category"  # an ordered categorical of msdiscourse.categories
 
 
 class SchemaError(ValueError):
@@ -113,8 +118,12 @@ def _table(name: str) -> Table:
         raise ValueError(f"no table named {name!r} is declared; known tables: {known}") from None
 
 
-def _describe(value: object) -> str:
-    """A short phrase for what a caller passed: 'a list of 3 items', 'a Corpus', ..."""
+def describe(value: object) -> str:
+    """A short phrase for what a caller passed, for error messages.
+
+    >>> describe([1, 2, 3]), describe("x" * 50)
+    ('a list of 3 items', "a str ('xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx...')")
+    """
     if isinstance(value, pd.DataFrame):
         return "a DataFrame"
     if isinstance(value, (list, tuple)):
@@ -161,15 +170,83 @@ def validate(frame: object, name: str, *, caller: str | None = None) -> pd.DataF
     if not isinstance(frame, pd.DataFrame):
         raise TypeError(
             f"{who} expects the {name} table (a DataFrame: {table.producer}); "
-            f"got {_describe(frame)}"
+            f"got {describe(frame)}"
         )
-    missing = [column for column in table.required_columns if column not in frame.columns]
+    present = set(frame.columns)
+    missing = [column for column in table.required_columns if column not in present]
     if missing:
         raise SchemaError(
             f"{who} expects the {name} table (made by {table.producer}); "
-            f"missing columns: {', '.join(missing)}"
+            f"missing columns: {', '.join(missing)}{_what_it_is(frame, name)}"
         )
     return frame
+
+
+def _what_it_is(frame: pd.DataFrame, expected: str) -> str:
+    """'; got the tone table (made by ...)' when ``frame`` has another table's columns."""
+    present = set(frame.columns)
+    matches = [t for t in TABLES.values()
+               if t.name != expected and len(t.required_columns) > 1
+               and set(t.required_columns) <= present]
+    if matches:
+        # the most specific: the declaration with the most of its columns present
+        best = max(matches, key=lambda t: (len(set(t.columns) & present), -len(t.columns)))
+        return f"; got what looks like the {best.name} table (made by {best.producer})"
+    shown = ", ".join(map(str, list(frame.columns)[:12]))
+    more = ", ..." if len(frame.columns) > 12 else ""
+    return f"; got a DataFrame with columns: {shown or '(none)'}{more}"
+
+
+def validate_columns(frame: object, columns, *, caller: str, what: str) -> pd.DataFrame:
+    """Check that ``frame`` is a DataFrame holding ``columns`` (chosen by a keyword).
+
+    For the columns a caller names itself (``by="role"``, ``text_column="body"``), which
+    no declaration can know. ``what`` says what the columns are for, in the message.
+
+    Examples
+    --------
+    >>> validate_columns(pd.DataFrame({"text": []}), ["role"], caller="aggregate_tone",
+    ...                  what="by=")
+    Traceback (most recent call last):
+    ...
+    msdiscourse.schema.SchemaError: aggregate_tone: by= names role, which is not a column of the table given (it has: text); add roles first with annotate(table, roles=roles)
+    """
+    if not isinstance(frame, pd.DataFrame):
+        raise TypeError(f"{caller} expects a DataFrame; got {describe(frame)}")
+    columns = [columns] if isinstance(columns, str) else list(columns)
+    missing = [c for c in columns if c not in frame.columns]
+    if missing:
+        hint = ("; add roles first with annotate(table, roles=roles)" if "role" in missing else "")
+        shown = ", ".join(map(str, frame.columns)) or "(none)"
+        raise SchemaError(
+            f"{caller}: {what} names {', '.join(map(str, missing))}, which "
+            f"{'is' if len(missing) == 1 else 'are'} not a column of the table given "
+            f"(it has: {shown}){hint}"
+        )
+    return frame
+
+
+def check_corpus(value: object, *, caller: str) -> None:
+    """Raise a TypeError naming what was passed when ``value`` is not a Corpus.
+
+    Examples
+    --------
+    >>> check_corpus(pd.DataFrame({"comment_id": [], "text": []}), caller="split_sentences")
+    Traceback (most recent call last):
+    ...
+    TypeError: split_sentences expects a Corpus (made by read_corpus(path) or load_processed(folder)); got a DataFrame: pass the corpus itself, not one of its tables
+    """
+    from msdiscourse.corpus import Corpus
+
+    if isinstance(value, Corpus):
+        return
+    got = describe(value)
+    if isinstance(value, pd.DataFrame):
+        got += ": pass the corpus itself, not one of its tables"
+    raise TypeError(
+        f"{caller} expects a Corpus (made by read_corpus(path) or load_processed(folder)); "
+        f"got {got}"
+    )
 
 
 # ----------------------------------------------------------------------------------------
@@ -272,5 +349,172 @@ SENTENCES = declare(Table(
     producer="split_sentences(corpus)",
 ))
 
-# Further tables (tone, comment_tone, markers, marker_profile, roles, exchanges,
-# summaries) are declared below by the modules' owners, each in its own section.
+# ----------------------------------------------------------------------------------------
+# Texts: what score_tone scores (sentences, or any table with a text column)
+
+TEXTS = declare(Table(
+    name="texts",
+    columns={"text": STRING},
+    key=(),
+    producer="split_sentences(corpus), or any table with a text column",
+))
+
+# ----------------------------------------------------------------------------------------
+# Tone (msdiscourse.tone)
+
+_SCORES = {"neg": FLOAT, "neu": FLOAT, "pos": FLOAT, "compound": FLOAT, "tone": CATEGORY}
+
+#: sentences scored by VADER: the sentences columns, then neg, neu, pos, compound (NaN
+#: where there is no text) and tone (negative / neutral / positive, ordered).
+TONE = declare(Table(
+    name="tone",
+    columns={**SENTENCES.columns, **_SCORES},
+    key=("sentence_id",),
+    producer="score_tone(split_sentences(corpus))",
+    required=("sentence_id", "post_id", "comment_id", "text", "is_quote", "compound", "tone"),
+))
+
+#: one score per comment with text, quotations left out; compound is length-aware
+#: (whole-text VADER up to LONG_TEXT_WORDS words, scaled summed sentence valence above).
+COMMENT_TONE = declare(Table(
+    name="comment_tone",
+    columns={"comment_id": STRING, **_SCORES, "whole_compound": FLOAT,
+             "n_sentences": INT, "n_words": INT},
+    key=("comment_id",),
+    producer="comment_tone(corpus)",
+))
+
+#: one row per group of aggregate_tone(tone, by=...): the by column(s) first, then these
+TONE_SUMMARY = declare(Table(
+    name="tone_summary",
+    columns={"n_sentences": INT, "mean_compound": FLOAT, "median_compound": FLOAT,
+             "share_negative": FLOAT, "share_positive": FLOAT},
+    key=(),
+    producer="aggregate_tone(tone, by=...)",
+))
+
+#: comment tone laid along each thread, in page order
+TRAJECTORY = declare(Table(
+    name="trajectory",
+    columns={"comment_id": STRING, "thread_id": STRING, "post_id": STRING, "position": INT,
+             "thread_position": INT, "depth": INT, "compound": FLOAT},
+    key=("comment_id",),
+    producer="thread_trajectory(comment_tone(corpus), corpus.comments)",
+))
+
+# ----------------------------------------------------------------------------------------
+# Roles (msdiscourse.roles). Section owned by the roles work: it may add columns such
+# as ``detail`` here; consumers rely only on the required ones.
+
+ROLES = declare(Table(
+    name="roles",
+    columns={"comment_id": STRING, "post_id": STRING, "author": STRING, "role": CATEGORY,
+             "confidence": FLOAT, "rule": STRING, "evidence": STRING,
+             "evidence_comment_id": STRING, "source": STRING, "competing": STRING},
+    key=("comment_id",),
+    producer="assign_roles(corpus)",
+    required=("comment_id", "author", "role", "source"),
+))
+
+POST_ROLES = declare(Table(
+    name="post_roles",
+    columns={"post_id": STRING, "author": STRING, "role": CATEGORY, "confidence": FLOAT,
+             "rule": STRING, "evidence": STRING, "evidence_comment_id": STRING,
+             "source": STRING, "competing": STRING},
+    key=("post_id",),
+    producer="post_roles(corpus)",
+    required=("post_id", "role"),
+))
+
+# ----------------------------------------------------------------------------------------
+# Irony markers (msdiscourse.sarcasm). Section owned by the sarcasm work, which may
+# replace these declarations; the shapes below are today's.
+
+MARKERS = declare(Table(
+    name="markers",
+    columns={"sentence_id": STRING, "comment_id": STRING, "category": CATEGORY,
+             "rule": STRING, "start": INT, "end": INT, "match": STRING},
+    key=("sentence_id", "start", "rule"),
+    producer="find_markers(sentences)",
+    required=("comment_id", "category", "rule", "start", "end", "match"),
+))
+
+#: one row per comment (or other unit): words, markers, rate, then n_<category> counts
+MARKER_PROFILE = declare(Table(
+    name="marker_profile",
+    columns={"comment_id": STRING, "n_words": INT, "n_markers": INT,
+             "markers_per_100_words": FLOAT_NA, "has_any": BOOL},
+    key=("comment_id",),
+    producer="marker_profile(find_markers(sentences), sentences)",
+))
+
+#: rule-level lift on labelled data (MarkerEvaluation.per_marker)
+MARKER_EVALUATION = declare(Table(
+    name="marker_evaluation",
+    columns={"category": CATEGORY, "rule": STRING, "support": INT, "n_hits": INT,
+             "precision": FLOAT, "base_rate": FLOAT, "lift": FLOAT, "dataset": STRING},
+    key=("dataset", "rule"),
+    producer="evaluate_markers(texts, labels, name=...).per_marker",
+    required=("category", "rule", "support", "precision", "lift", "dataset"),
+))
+
+# ----------------------------------------------------------------------------------------
+# Joins and role summaries (msdiscourse.annotation)
+
+#: any comment-keyed table after annotate(table, roles=...): the table's columns + role
+ANNOTATED = declare(Table(
+    name="annotated",
+    columns={"comment_id": STRING, "role": CATEGORY},
+    key=("comment_id",),
+    producer="annotate(table, roles=assign_roles(corpus))",
+))
+
+MARKER_RATES = declare(Table(
+    name="marker_rates",
+    columns={"role": CATEGORY, "category": STRING, "n_comments": INT, "n_words": INT,
+             "n_markers": INT, "rate_per_100_words": FLOAT, "ci_low": FLOAT,
+             "ci_high": FLOAT},
+    key=("role", "category"),
+    producer="marker_rates_by_role(annotate(profile, roles=roles))",
+))
+
+# ----------------------------------------------------------------------------------------
+# Reply exchanges (msdiscourse.exchanges)
+
+#: one row per comment: the reply edge from its author to the author it answers
+EXCHANGES = declare(Table(
+    name="exchanges",
+    columns={
+        "comment_id": STRING, "post_id": STRING, "parent_id": STRING, "replier": STRING,
+        "addressee": STRING, "replier_role": CATEGORY, "addressee_role": CATEGORY,
+        "pair": STRING, "depth": INT, "replier_compound": FLOAT_NA,
+        "addressee_compound": FLOAT_NA, "tone_shift": FLOAT_NA, "replier_markers": INT,
+        "addressee_markers": INT, "replier_marker_rate": FLOAT_NA,
+        "addressee_marker_rate": FLOAT_NA, "quotes_parent": BOOL, "quotes_post": BOOL,
+        "names_addressed": STRING, "names_addressee": BOOL,
+    },
+    key=("comment_id",),
+    producer="reply_exchanges(corpus, roles=roles)",
+    required=("comment_id", "replier_role", "addressee_role", "pair", "replier_compound",
+              "tone_shift", "replier_marker_rate"),
+))
+
+EXCHANGE_SUMMARY = declare(Table(
+    name="exchange_summary",
+    columns={"measure": STRING, "n_researcher_to_patient": INT,
+             "n_patient_to_researcher": INT, "mean_researcher_to_patient": FLOAT,
+             "mean_patient_to_researcher": FLOAT, "difference": FLOAT, "ci_low": FLOAT,
+             "ci_high": FLOAT, "verdict": STRING},
+    key=("measure",),
+    producer="exchange_summary(exchanges)",
+))
+
+# ----------------------------------------------------------------------------------------
+# Coding sheets (msdiscourse.coding)
+
+CODING = declare(Table(
+    name="coding",
+    columns={"comment_id": STRING, "role_code": CATEGORY, "sarcasm_code": BOOL},
+    key=("comment_id",),
+    producer="read_coding_sheet(path)",
+))

@@ -1,14 +1,11 @@
 """Sentences of posts and comments, with offsets and a flag for quotations.
 
-Sentences are found offline with NLTK's Punkt algorithm, given this field's
-abbreviations ("Prof.", "Dr.", "e.g.", "i.e.", "vs.", "et al.", "approx.") from
-``resources/punkt_abbreviations.txt`` and the words that may start a sentence after one
-(``resources/sentence_starters.txt``). Nothing is downloaded: no ``nltk.download``.
-"MS" is deliberately not an abbreviation, so "... patients with MS. The trial ..." ends a
-sentence.
+Sentences are cut by :func:`msdiscourse.text.sentence_spans` (NLTK's Punkt, offline,
+with this field's abbreviations), the library's one sentence splitter.
 
 A comment that quotes the post or the comment it answers repeats someone else's words;
-those sentences are flagged ``is_quote`` so that tone and marker counts can leave them out.
+those sentences are flagged ``is_quote`` (:func:`msdiscourse.text.is_quotation`) so that
+tone and marker counts can leave them out.
 
 Examples
 --------
@@ -29,211 +26,21 @@ Examples
 
 from __future__ import annotations
 
-import functools
-import re
 from typing import Literal
 
 import pandas as pd
-from nltk.tokenize.punkt import PunktParameters, PunktSentenceTokenizer
 
 from msdiscourse.corpus import Corpus, coerce_frame
-from msdiscourse.paths import RESOURCES_DIR
-from msdiscourse.schema import SENTENCES
+from msdiscourse.schema import SENTENCES, check_corpus
+from msdiscourse.text import fold_for_quotes, quotes_folded, sentence_spans
 
 __all__ = [
     "SENTENCE_COLUMNS",
     "split_sentences",
-    "sentence_spans",
-    "load_abbreviations",
-    "load_sentence_starters",
-    "is_quotation",
 ]
 
 #: sentences table: column -> dtype, declared in :mod:`msdiscourse.schema`
 SENTENCE_COLUMNS: dict[str, str] = SENTENCES.columns
-
-#: a sentence shorter than this (in words) is never called a quotation: "Thank you." or
-#: "I agree." in a reply repeat the parent by accident, not by quoting it.
-MIN_QUOTE_WORDS = 4
-
-_NEWLINE = r"(?:\r\n|\r(?!\n)|\n)"  # "\r\n" is one line break, never two
-_LINE_BREAK = re.compile(_NEWLINE)
-_PARAGRAPH_BREAK = re.compile(rf"{_NEWLINE}[^\S\r\n]*{_NEWLINE}\s*")
-_QUOTE_CHARS = str.maketrans(
-    {
-        "\u2018": "'", "\u2019": "'", "\u201a": "'", "\u2032": "'", "`": "'",
-        "\u201c": None, "\u201d": None, "\u201e": None, "\u00ab": None, "\u00bb": None,
-        '"': None, "\u2026": "...", "\u2013": "-", "\u2014": "-",
-    }
-)
-_SPACE_RUN = re.compile(r"\s+")
-_WORD = re.compile(r"\w")
-_SENTENCE_END = re.compile(r"[.?!]")
-_EDGE_PUNCTUATION = " .,;:!?'-()[]"
-
-
-def _read_word_list(name: str) -> frozenset[str]:
-    path = RESOURCES_DIR / name
-    words = set()
-    for line in path.read_text(encoding="utf-8").splitlines():
-        word = line.strip()
-        if word and not word.startswith("#"):
-            words.add(word.lower())
-    return frozenset(words)
-
-
-@functools.cache
-def load_abbreviations() -> frozenset[str]:
-    """Return the abbreviations Punkt must not treat as sentence ends.
-
-    Read once from ``resources/punkt_abbreviations.txt`` (lower case, without the final
-    period, as Punkt stores them).
-
-    Returns
-    -------
-    frozenset of str
-
-    Examples
-    --------
-    >>> {"prof", "dr", "e.g", "i.e", "vs", "al", "approx"} <= load_abbreviations()
-    True
-    >>> "ms" in load_abbreviations()   # MS is the disease: "... with MS." ends a sentence
-    False
-    """
-    return _read_word_list("punkt_abbreviations.txt")
-
-
-@functools.cache
-def load_sentence_starters() -> frozenset[str]:
-    """Return the words that start a new sentence after an abbreviation ("etc. The ...").
-
-    Returns
-    -------
-    frozenset of str
-
-    Examples
-    --------
-    >>> "the" in load_sentence_starters()
-    True
-    """
-    return _read_word_list("sentence_starters.txt")
-
-
-@functools.cache
-def _tokenizer() -> PunktSentenceTokenizer:
-    params = PunktParameters()
-    params.abbrev_types = set(load_abbreviations())
-    params.sent_starters = set(load_sentence_starters())
-    return PunktSentenceTokenizer(params)
-
-
-def _blocks(text: str, split_lines: bool) -> list[tuple[int, int]]:
-    """Spans of the line (or paragraph) blocks of ``text``; no sentence crosses one."""
-    separator = _LINE_BREAK if split_lines else _PARAGRAPH_BREAK
-    spans, start = [], 0
-    for match in separator.finditer(text):
-        spans.append((start, match.start()))
-        start = match.end()
-    spans.append((start, len(text)))
-    return spans
-
-
-def sentence_spans(text: str, *, split_lines: bool = True) -> list[tuple[int, int]]:
-    """Find the sentences of one text as ``(start, end)`` character offsets.
-
-    Sentences never cross a line break (``split_lines=True``, the default: in page dumps
-    and blog comments a line break is one the writer typed, e.g. after a quotation or a
-    salutation) or, with ``split_lines=False`` (for hard-wrapped text), a paragraph
-    break (a blank line). Within a block, Punkt decides. Spans are trimmed of white space
-    and blank spans are dropped.
-
-    Parameters
-    ----------
-    text
-        The text to split.
-    split_lines
-        Also break at single line breaks, not only at blank lines.
-
-    Returns
-    -------
-    list of (int, int)
-        ``text[start:end]`` is each sentence, in order.
-
-    Examples
-    --------
-    >>> text = "I asked Dr. G about it, i.e. HSCT. He said no.\\n\\nThanks!!"
-    >>> [text[s:e] for s, e in sentence_spans(text)]
-    ['I asked Dr. G about it, i.e. HSCT.', 'He said no.', 'Thanks!!']
-    """
-    if not text:
-        return []
-    tokenizer = _tokenizer()
-    spans = []
-    for block_start, block_end in _blocks(text, split_lines):
-        block = text[block_start:block_end]
-        if not block.strip():
-            continue
-        # no sentence-ending mark, no break: spare Punkt a line like "Dear Tilly,"
-        block_spans = tokenizer.span_tokenize(block) if _SENTENCE_END.search(block) else [(0, len(block))]
-        for start, end in block_spans:
-            while start < end and block[start].isspace():
-                start += 1
-            while end > start and block[end - 1].isspace():
-                end -= 1
-            if start >= end:
-                continue
-            if spans and spans[-1][1] >= block_start and not _WORD.search(block, start, end):
-                # Punkt cuts "Thanks!!" at the text's end into "Thanks!" and "!": a span
-                # of bare punctuation belongs to the sentence before it
-                spans[-1] = (spans[-1][0], block_start + end)
-            else:
-                spans.append((block_start + start, block_start + end))
-    return spans
-
-
-def _comparable(text: str) -> str:
-    """Fold case, quote marks, dashes and spacing so a quotation matches its source."""
-    folded = text.casefold().translate(_QUOTE_CHARS)
-    return _SPACE_RUN.sub(" ", folded).strip()
-
-
-def is_quotation(sentence: str, sources: list[str]) -> bool:
-    """Tell whether ``sentence`` reproduces a passage of one of ``sources``.
-
-    Case, quote marks (straight or curly), dashes, spacing and the punctuation at the
-    sentence's edges are ignored; the sentence must have at least
-    :data:`MIN_QUOTE_WORDS` words, so that a short "I agree." is not a quotation.
-
-    Parameters
-    ----------
-    sentence
-        One sentence.
-    sources
-        The texts it may quote (the post body, the parent comment), already passed
-        through the same folding or not: both are folded here.
-
-    Returns
-    -------
-    bool
-
-    Examples
-    --------
-    >>> post = "It is very aggressive, \\u201cwarned\\u201d Prof Jones. Be careful."
-    >>> is_quotation('"It is VERY aggressive,"', [post])
-    True
-    >>> is_quotation("It is aggressive.", [post])
-    False
-    """
-    return _quotes_folded(sentence, [_comparable(s) for s in sources if _present(s)])
-
-
-def _quotes_folded(sentence: str, folded_sources: list[str]) -> bool:
-    if not folded_sources:
-        return False
-    key = _comparable(sentence).strip(_EDGE_PUNCTUATION)
-    if len(key.split()) < MIN_QUOTE_WORDS:
-        return False
-    return any(key in source for source in folded_sources)
 
 
 def _present(value) -> bool:
@@ -256,7 +63,7 @@ def split_sentences(
         ``"all"`` (post bodies and comments, the default), ``"comments"`` or ``"posts"``.
     split_lines
         Break sentences at every line break (default), or only at blank lines
-        (``False``, for sources whose text is hard-wrapped); see :func:`sentence_spans`.
+        (``False``, for sources whose text is hard-wrapped); see :func:`msdiscourse.text.sentence_spans`.
 
     Returns
     -------
@@ -265,11 +72,13 @@ def split_sentences(
         ``sentence_id`` is ``f"{comment_id}.s{n}"`` (``f"{post_id}.s{n}"`` for the post
         body), ``n`` counts from 1 within each unit, ``text[start:end]`` of the unit gives
         the sentence, and ``is_quote`` marks a comment sentence that reproduces the post
-        body or the parent comment (see :func:`is_quotation`). Rows come post by post,
+        body or the parent comment (see :func:`msdiscourse.text.is_quotation`). Rows come post by post,
         the body first, then the comments in page order.
 
     Raises
     ------
+    TypeError
+        When ``corpus`` is not a :class:`~msdiscourse.Corpus` (a comments table, say).
     ValueError
         When ``units`` is not one of the three names.
 
@@ -284,6 +93,7 @@ def split_sentences(
     0    p1.c1.s1      p1.c1  1            Is it?
     1    p1.c1.s2      p1.c1  2  Prof. X says so.
     """
+    check_corpus(corpus, caller="split_sentences")
     if units not in ("all", "comments", "posts"):
         raise ValueError(f'units must be "all", "comments" or "posts"; got {units!r}')
     posts, comments = corpus.posts, corpus.comments
@@ -309,7 +119,7 @@ def split_sentences(
             if not _present(text):
                 return None
             if unit_id not in folded:
-                folded[unit_id] = _comparable(text)
+                folded[unit_id] = fold_for_quotes(text)
             return folded[unit_id]
 
         text_of = dict(zip(comments["comment_id"], comments["text"]))
@@ -326,7 +136,7 @@ def split_sentences(
             for n, (start, end) in enumerate(sentence_spans(text, split_lines=split_lines), 1):
                 sentence = text[start:end]
                 row = (f"{cid}.s{n}", pid, cid, n, start, end, sentence,
-                       _quotes_folded(sentence, sources), author, thread_id, depth)
+                       quotes_folded(sentence, sources), author, thread_id, depth)
                 records.append(((post_rank.get(pid, len(post_rank)), order, n), row))
 
     records.sort(key=lambda record: record[0])

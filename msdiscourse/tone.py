@@ -40,7 +40,10 @@ from vaderSentiment.vaderSentiment import SentimentIntensityAnalyzer
 from msdiscourse._progress import progress_bar
 from msdiscourse.categories import TONE_DTYPE
 from msdiscourse.paths import RESOURCES_DIR
-from msdiscourse.sentences import sentence_spans, split_sentences
+from msdiscourse.schema import describe, check_corpus, validate, validate_columns
+from msdiscourse.sentences import split_sentences
+from msdiscourse.text import count_words, sentence_spans
+from msdiscourse.text import n_words as _n_words
 
 __all__ = [
     "SCORE_COLUMNS",
@@ -52,8 +55,8 @@ __all__ = [
     "aggregate_tone",
     "comment_tone",
     "thread_trajectory",
-    "reply_tone_shift",
     "load_tone_overrides",
+    "compound_of",
 ]
 
 #: the columns VADER's ``polarity_scores`` returns, in its order
@@ -153,7 +156,7 @@ def load_tone_overrides() -> pd.DataFrame:
 
 @functools.cache
 def _analyzer(overrides: bool) -> SentimentIntensityAnalyzer:
-    """One analyzer per process and setting; the overridden one is a separate instance."""
+    """The library's one VADER analyzer per process and setting (plain, or with overrides)."""
     analyzer = SentimentIntensityAnalyzer()
     if overrides:
         for word, valence in zip(_overrides_table()["word"], _overrides_table()["valence"]):
@@ -162,6 +165,24 @@ def _analyzer(overrides: bool) -> SentimentIntensityAnalyzer:
             else:
                 analyzer.lexicon[word] = float(valence)
     return analyzer
+
+
+@functools.lru_cache(maxsize=65536)
+def compound_of(text: str) -> float:
+    """VADER's compound score of one text, from the library's one plain analyzer.
+
+    For code that needs a single score (the sentiment-contrast marker); tables of text
+    go through :func:`score_tone`, which scores each distinct text once.
+
+    Examples
+    --------
+    >>> compound_of("I love this blog.")
+    0.6369
+    """
+    if not isinstance(text, str):
+        raise TypeError(f"compound_of expects a str; got a {type(text).__name__} "
+                        "(for a table of texts use score_tone(table))")
+    return _analyzer(False).polarity_scores(text)["compound"]
 
 
 # -- scoring many texts -----------------------------------------------------------------
@@ -280,6 +301,9 @@ def classify_tone(
     >>> classify_tone(pd.Series([0.6, 0.01, -0.05, None])).tolist()
     ['positive', 'neutral', 'negative', nan]
     """
+    if isinstance(compound, pd.DataFrame):
+        raise TypeError("classify_tone expects compound scores (a Series, e.g. tone['compound']); "
+                        "got a DataFrame")
     _check_thresholds(positive, negative)
     values = pd.to_numeric(pd.Series(compound), errors="coerce").astype("float64")
     labels = np.select(
@@ -302,8 +326,9 @@ def score_tone(
 ) -> pd.DataFrame:
     """Add VADER's ``neg, neu, pos, compound`` and a ``tone`` label to each row of a frame.
 
-    Meant for sentences (:func:`msdiscourse.split_sentences`), but any frame with a text
-    column works. The scores are exactly those of
+    Meant for sentences (:func:`msdiscourse.split_sentences`), whose result is the
+    ``tone`` table that :func:`aggregate_tone` and :func:`msdiscourse.find_markers` take;
+    any frame with a text column can be scored. The scores are exactly those of
     ``SentimentIntensityAnalyzer().polarity_scores(text)``; each distinct text is scored
     once, and 20,000 or more distinct texts are scored on ``n_jobs`` processes.
 
@@ -335,7 +360,9 @@ def score_tone(
 
     Raises
     ------
-    KeyError
+    TypeError
+        When ``frame`` is not a DataFrame (a list of texts: use :func:`score_texts`).
+    msdiscourse.schema.SchemaError
         When ``text_column`` is not a column of ``frame``.
     ValueError
         When ``negative`` is not below ``positive`` or ``n_jobs`` is invalid.
@@ -352,11 +379,12 @@ def score_tone(
     0       0.0  neutral
     1       NaN      NaN
     """
-    if text_column not in frame.columns:
-        raise KeyError(
-            f"score_tone: expected a text column {text_column!r}; found columns "
-            f"{list(frame.columns)} (pass text_column=...)"
-        )
+    if not isinstance(frame, pd.DataFrame):
+        hint = ("; to score a list of texts use score_texts(texts)"
+                if isinstance(frame, (list, tuple, pd.Series)) else "")
+        raise TypeError("score_tone expects a table of texts (a DataFrame: split_sentences(corpus)); "
+                        f"got {describe(frame)}{hint}")
+    validate_columns(frame, [text_column], caller="score_tone", what="text_column=")
     _check_thresholds(positive, negative)
     scores = _score_values(
         frame[text_column], overrides=overrides, n_jobs=n_jobs, progress=progress
@@ -413,8 +441,8 @@ def score_texts(
     overrides
         Apply :func:`load_tone_overrides`.
     long_text_words
-        Length (in white-space separated words, as VADER counts them) above which the
-        length-aware compound is used.
+        Length (in words, :func:`msdiscourse.text.n_words`) above which the length-aware
+        compound is used.
     n_jobs, progress
         As in :func:`score_tone`.
 
@@ -449,6 +477,9 @@ def score_texts(
     """
     if isinstance(texts, (str, bytes)):
         raise TypeError("score_texts expects many texts (a list or Series); wrap one text in a list")
+    if isinstance(texts, pd.DataFrame):
+        raise TypeError("score_texts expects many texts (a list or Series); got a DataFrame: "
+                        "score a table's text column with score_tone(frame) or score_texts(frame['text'])")
     if not isinstance(long_text_words, int) or long_text_words < 1:
         raise ValueError(f"long_text_words must be a positive int; got {long_text_words!r}")
     index = texts.index if isinstance(texts, pd.Series) else None
@@ -459,7 +490,7 @@ def score_texts(
 
     whole = _score_values(values, overrides=overrides, n_jobs=n_jobs, progress=progress)
     scorable = [_is_scorable(v) for v in values]
-    n_words = np.array([len(v.split()) if ok else 0 for v, ok in zip(values, scorable)])
+    n_words = np.array([_n_words(v) if ok else 0 for v, ok in zip(values, scorable)])
     compound = whole[:, 3].copy()
 
     # long texts: summed sentence valence, scaled to long_text_words words
@@ -503,12 +534,10 @@ def score_texts(
 # -- aggregation ---------------------------------------------------------------------
 def aggregate_tone(
     scored: pd.DataFrame,
-    by: str | list[str] = "comment_id",
     *,
+    by: str | list[str] = "comment_id",
     weight: Literal["length"] | None = None,
     exclude_quotes: bool = True,
-    positive: float = 0.05,
-    negative: float = -0.05,
 ) -> pd.DataFrame:
     """Summarise sentence tone per comment, thread, post, author, role or any column.
 
@@ -521,22 +550,21 @@ def aggregate_tone(
     Parameters
     ----------
     scored
-        Sentences scored by :func:`score_tone` (at least ``compound`` and the ``by``
-        columns; ``tone``, ``is_quote`` and ``text`` are used when present).
+        The ``tone`` table: sentences scored by :func:`score_tone`, optionally with a
+        ``role`` column from :func:`msdiscourse.annotate`.
     by
         Column name(s) to group by: ``"comment_id"``, ``"thread_id"``, ``"post_id"``,
-        ``"author"``, a role column after a merge, or a list of them. Rows whose key is
-        missing are left out (post-body sentences have no comment or thread).
+        ``"author"``, ``"role"`` after :func:`msdiscourse.annotate`, or a list of them.
+        Rows whose key is missing are left out (post-body sentences have no comment or
+        thread).
     weight
         ``"length"`` adds ``weighted_compound``: the mean compound weighted by each
-        sentence's number of words, so a one-word "Thanks!" counts less than a long
-        sentence.
+        sentence's number of words (:func:`msdiscourse.text.n_words`), so a one-word
+        "Thanks!" counts less than a long sentence.
     exclude_quotes
         Leave out sentences flagged ``is_quote`` (a commenter quoting the post or the
         parent speaks in someone else's words). A group whose sentences are all quotes
         is kept with ``n_sentences`` 0 and missing statistics.
-    positive, negative
-        Cut-offs used for the shares when ``scored`` has no ``tone`` column.
 
     Returns
     -------
@@ -547,17 +575,20 @@ def aggregate_tone(
 
     Raises
     ------
-    KeyError
-        When a ``by`` column or ``compound`` is missing.
+    TypeError, msdiscourse.schema.SchemaError
+        When ``scored`` is not the ``tone`` table or lacks a ``by`` column.
     ValueError
         When ``weight`` is not ``None`` or ``"length"``.
 
     Examples
     --------
-    >>> scored = score_tone(pd.DataFrame({
-    ...     "comment_id": ["c1", "c1", "c1", "c2"],
-    ...     "text": ["I love it.", "Thanks!", '"It is awful."', "This is awful and sad."],
-    ...     "is_quote": [False, False, True, False]}))
+    >>> from msdiscourse.corpus import Corpus
+    >>> corpus = Corpus.from_records(
+    ...     posts=[{"post_id": "p1", "body": "It is awful, they said."}],
+    ...     comments=[{"comment_id": "c1", "post_id": "p1",
+    ...                "text": 'I love it. Thanks!\\n"It is awful, they said."'},
+    ...               {"comment_id": "c2", "post_id": "p1", "text": "This is awful and sad."}])
+    >>> scored = score_tone(split_sentences(corpus, units="comments"))
     >>> summary = aggregate_tone(scored, weight="length")
     >>> summary[["comment_id", "n_sentences", "mean_compound", "weighted_compound"]]
       comment_id  n_sentences  mean_compound  weighted_compound
@@ -568,33 +599,24 @@ def aggregate_tone(
     0             0.0             1.0
     1             1.0             0.0
     """
+    validate(scored, "tone", caller="aggregate_tone")
     keys = [by] if isinstance(by, str) else list(by)
-    missing = [c for c in [*keys, "compound"] if c not in scored.columns]
-    if missing:
-        raise KeyError(
-            f"aggregate_tone: expected columns {missing} in the scored frame; found "
-            f"{list(scored.columns)} (score sentences with score_tone first)"
-        )
+    validate_columns(scored, keys, caller="aggregate_tone", what="by=")
     if weight not in (None, "length"):
         raise ValueError(f'weight must be None or "length"; got {weight!r}')
 
     frame = scored.dropna(subset=keys)
     groups = frame[keys].drop_duplicates().reset_index(drop=True)
-    if exclude_quotes and "is_quote" in frame.columns:
+    if exclude_quotes:
         frame = frame[~frame["is_quote"].fillna(False).astype(bool)]
     compound = pd.to_numeric(frame["compound"], errors="coerce").astype("float64")
-    if "tone" in frame.columns:
-        tone = frame["tone"].astype("object")
-    else:
-        tone = classify_tone(compound, positive=positive, negative=negative).astype("object")
+    tone = frame["tone"].astype("object")
     work = frame[keys].copy()
     work["compound"] = compound
     work["is_negative"] = (tone == "negative").astype("float64").where(compound.notna())
     work["is_positive"] = (tone == "positive").astype("float64").where(compound.notna())
     if weight == "length":
-        if "text" not in frame.columns:
-            raise KeyError('aggregate_tone: weight="length" needs the sentences\' text column')
-        words = frame["text"].map(lambda t: len(t.split()) if isinstance(t, str) else 0)
+        words = count_words(frame["text"])
         work["weight"] = words.astype("float64").where(compound.notna(), 0.0)
         work["weighted"] = work["compound"].fillna(0.0) * work["weight"]
     grouped = work.groupby(keys, sort=False, dropna=True)
@@ -626,8 +648,9 @@ def comment_tone(
 ) -> pd.DataFrame:
     """Score each comment as a whole, without the sentences it quotes.
 
-    The comment-level compound used by :func:`thread_trajectory` and
-    :func:`reply_tone_shift`: :func:`score_texts`'s length-aware compound (whole-text
+    The comment-level compound used by :func:`thread_trajectory`,
+    :func:`msdiscourse.reply_exchanges` (its ``tone_shift``) and the role figures:
+    :func:`score_texts`'s length-aware compound (whole-text
     VADER for short comments, scaled summed sentence valence for long ones) of the
     comment's own sentences, so that a reply quoting an angry post is not itself angry.
 
@@ -643,8 +666,14 @@ def comment_tone(
     Returns
     -------
     pandas.DataFrame
-        One row per comment with text: ``comment_id`` and the columns of
-        :func:`score_texts`. A comment made only of quotations has NaN scores.
+        The ``comment_tone`` table: one row per comment with text, ``comment_id`` and
+        the columns of :func:`score_texts`. A comment made only of quotations has NaN
+        scores.
+
+    Raises
+    ------
+    TypeError
+        When ``corpus`` is not a :class:`msdiscourse.Corpus`.
 
     Examples
     --------
@@ -659,6 +688,7 @@ def comment_tone(
     >>> float(comment_tone(corpus, exclude_quotes=False).loc[0, "compound"])
     -0.296
     """
+    check_corpus(corpus, caller="comment_tone")
     sentences = split_sentences(corpus, units="comments")
     if exclude_quotes:
         sentences = sentences[~sentences["is_quote"].fillna(False).astype(bool)]
@@ -674,54 +704,32 @@ def comment_tone(
 
 
 # -- along threads -------------------------------------------------------------------
-def _comment_compound(comment_scores: pd.DataFrame) -> pd.Series:
-    """A compound per comment_id from per-comment scores (a column or the index)."""
-    column = next((c for c in ("compound", "mean_compound") if c in comment_scores.columns), None)
-    if column is None:
-        raise KeyError(
-            "expected per-comment scores with a 'compound' column (comment_tone, score_texts) "
-            f"or 'mean_compound' (aggregate_tone); found {list(comment_scores.columns)}"
-        )
-    if "comment_id" in comment_scores.columns:
-        ids = comment_scores["comment_id"]
-    elif comment_scores.index.name == "comment_id":
-        ids = comment_scores.index.to_series()
-    else:
-        raise KeyError("expected a 'comment_id' column or index in the per-comment scores")
-    values = pd.to_numeric(comment_scores[column], errors="coerce").astype("float64")
-    compound = pd.Series(values.to_numpy(), index=ids.astype("string").to_numpy())
-    if compound.index.duplicated().any():
-        repeated = list(compound.index[compound.index.duplicated()][:3])
-        raise ValueError(f"expected one score per comment; comment_id repeated: {repeated}")
-    return compound
-
-
 def thread_trajectory(comment_scores: pd.DataFrame, comments: pd.DataFrame) -> pd.DataFrame:
     """Lay out comment tone along each thread: page position and depth against compound.
 
     Parameters
     ----------
     comment_scores
-        One score per comment: :func:`comment_tone` (recommended: its compound leaves out
-        quotations and does not saturate on long comments), :func:`score_texts` indexed
-        by ``comment_id``, or :func:`aggregate_tone` by ``comment_id`` (its
-        ``mean_compound`` is used).
+        The ``comment_tone`` table (:func:`comment_tone`): its compound leaves out
+        quotations and does not saturate on long comments.
     comments
         The corpus's comments table (``corpus.comments``).
 
     Returns
     -------
     pandas.DataFrame
-        One row per comment, in page order: ``comment_id, thread_id, post_id, position``
-        (page order within the post), ``thread_position`` (1 for the top-level comment,
-        then page order within the thread), ``depth`` and ``compound`` (NaN when the
-        comment has no score).
+        The ``trajectory`` table: one row per comment, in page order: ``comment_id,
+        thread_id, post_id, position`` (page order within the post),
+        ``thread_position`` (1 for the top-level comment, then page order within the
+        thread), ``depth`` and ``compound`` (NaN when the comment has no score).
 
     Raises
     ------
-    KeyError
-        When the scores have neither ``compound`` nor ``mean_compound``, or no
-        ``comment_id``.
+    TypeError, msdiscourse.schema.SchemaError
+        When ``comment_scores`` is not the ``comment_tone`` table (sentence scores, say)
+        or ``comments`` not the comments table.
+    ValueError
+        When a comment has more than one score.
 
     Examples
     --------
@@ -734,7 +742,9 @@ def thread_trajectory(comment_scores: pd.DataFrame, comments: pd.DataFrame) -> p
     0      p1.c1     p1.c1      p1         1                1      0    0.7840
     1      p1.c2     p1.c1      p1         2                2      1   -0.4588
     """
-    compound = _comment_compound(comment_scores)
+    validate(comment_scores, "comment_tone", caller="thread_trajectory")
+    validate(comments, "comments", caller="thread_trajectory")
+    compound = comment_compound(comment_scores)
     columns = ["comment_id", "thread_id", "post_id", "position", "depth"]
     result = comments[columns].copy().reset_index(drop=True)
     result["thread_position"] = (result.groupby("thread_id", sort=False).cumcount() + 1).astype("Int64")
@@ -743,42 +753,26 @@ def thread_trajectory(comment_scores: pd.DataFrame, comments: pd.DataFrame) -> p
     return result
 
 
-def reply_tone_shift(comment_scores: pd.DataFrame, comments: pd.DataFrame) -> pd.DataFrame:
-    """Compare each reply's tone with the tone of the comment it answers.
-
-    Parameters
-    ----------
-    comment_scores
-        One score per comment, as for :func:`thread_trajectory`.
-    comments
-        The corpus's comments table.
-
-    Returns
-    -------
-    pandas.DataFrame
-        One row per reply (a comment with a ``parent_id``), in page order:
-        ``comment_id, parent_id, thread_id, depth, compound, parent_compound`` and
-        ``shift`` = ``compound - parent_compound`` (NaN when either has no score).
+def comment_compound(comment_scores: pd.DataFrame) -> pd.Series:
+    """The compound of each comment, indexed by ``comment_id``, from :func:`comment_tone`.
 
     Raises
     ------
-    KeyError
-        As for :func:`thread_trajectory`.
+    ValueError
+        When a comment_id occurs twice (the table was joined or concatenated).
 
     Examples
     --------
-    >>> from msdiscourse.corpus import Corpus
-    >>> corpus = Corpus.from_records(comments=[
-    ...     {"comment_id": "p1.c1", "post_id": "p1", "text": "Great post, thank you!"},
-    ...     {"comment_id": "p1.c2", "post_id": "p1", "parent_id": "p1.c1", "text": "What an awful idea."}])
-    >>> reply_tone_shift(comment_tone(corpus), corpus.comments)
-      comment_id parent_id thread_id  depth  compound  parent_compound   shift
-    0      p1.c2     p1.c1     p1.c1      1   -0.4588            0.784 -1.2428
+    >>> scores = pd.DataFrame({"comment_id": ["c1", "c2"], "compound": [0.5, -0.1]})
+    >>> comment_compound(scores).to_dict()
+    {'c1': 0.5, 'c2': -0.1}
     """
-    compound = _comment_compound(comment_scores)
-    replies = comments[comments["parent_id"].notna()]
-    result = replies[["comment_id", "parent_id", "thread_id", "depth"]].copy().reset_index(drop=True)
-    result["compound"] = result["comment_id"].map(compound).astype("float64")
-    result["parent_compound"] = result["parent_id"].map(compound).astype("float64")
-    result["shift"] = (result["compound"] - result["parent_compound"]).round(4)
-    return result
+    validate_columns(comment_scores, ["comment_id", "compound"], caller="comment_compound",
+                     what="the comment_tone table")
+    values = pd.to_numeric(comment_scores["compound"], errors="coerce").astype("float64")
+    compound = pd.Series(values.to_numpy(), index=comment_scores["comment_id"].astype("string").to_numpy())
+    if compound.index.duplicated().any():
+        repeated = list(dict.fromkeys(compound.index[compound.index.duplicated()]))[:3]
+        raise ValueError(f"expected one score per comment (the comment_tone table); "
+                         f"comment_id repeated: {repeated}")
+    return compound

@@ -16,6 +16,7 @@ import pandas as pd
 import pytest
 
 import msdiscourse as msd
+from msdiscourse.schema import SchemaError
 from msdiscourse.categories import ROLE_DTYPE
 from msdiscourse.coding import agreement, coding_sheet, export_coding_sheet, read_coding_sheet
 from msdiscourse.corpus import Corpus
@@ -87,9 +88,10 @@ def test_sheet_pseudonymised_by_default_and_with_a_key(demo):
 
 def test_sheet_columns_auto_role_markers_and_context(demo):
     roles = msd.assign_roles(demo)
-    hits = pd.DataFrame({"comment_id": ["demo-01-miracle-diet.c1"] * 3 + ["demo-01-miracle-diet.c3"],
-                         "category": ["trope", "formula", "explicit", "explicit"]})
-    sheet = coding_sheet(demo, roles=roles, markers=hits, keep_names=True)
+    profile = pd.DataFrame({"comment_id": ["demo-01-miracle-diet.c1", "demo-01-miracle-diet.c3"],
+                            "n_words": [30, 10], "n_markers": [3, 1],
+                            "markers_per_100_words": [10.0, 10.0], "has_any": [True, True]})
+    sheet = coding_sheet(demo, roles=roles, markers=profile, keep_names=True)
     assert list(sheet.columns) == ["comment_id", "post_id", "depth", "parent_excerpt", "author",
                                    "text", "auto_role", "auto_markers", "role_code",
                                    "sarcasm_code", "free_code", "coder", "notes"]
@@ -99,9 +101,9 @@ def test_sheet_columns_auto_role_markers_and_context(demo):
     assert sheet.set_index("comment_id")["auto_markers"].loc[
         ["demo-01-miracle-diet.c1", "demo-01-miracle-diet.c3", "demo-01-miracle-diet.c2"]
     ].tolist() == ["3", "1", "0"]
-    profile = pd.DataFrame({"comment_id": ["demo-01-miracle-diet.c1"], "n_markers": [5]})
-    with_profile = coding_sheet(demo, markers=profile, keep_names=True).set_index("comment_id")
-    assert with_profile.loc["demo-01-miracle-diet.c1", "auto_markers"] == "5"
+    hits = pd.DataFrame({"comment_id": ["demo-01-miracle-diet.c1"], "category": ["trope"]})
+    with pytest.raises(SchemaError, match=r"^coding_sheet\(markers=\.\.\.\) expects the marker_profile"):
+        coding_sheet(demo, markers=hits, keep_names=True)
     long_parent = sheet.set_index("comment_id").loc["demo-01-miracle-diet.c8", "parent_excerpt"]
     assert long_parent.endswith("…") and len(long_parent) == len("Wendy W: ") + 200
 

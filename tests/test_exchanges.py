@@ -17,6 +17,7 @@ from msdiscourse.exchanges import (
     reply_exchanges,
 )
 from msdiscourse.roles import assign_roles, post_roles
+from msdiscourse.schema import SchemaError
 from tests.conftest import BLOG_PAGES, DATA_RAW, require
 
 PAGE_000 = "000_cbe15b06e01714f3"
@@ -28,14 +29,15 @@ def real():
     corpus = msd.read_corpus(require(BLOG_PAGES))
     roles = assign_roles(corpus)
     sentences = msd.split_sentences(corpus)
-    scored = msd.score_tone(sentences)
+    tone = msd.comment_tone(corpus)
     hits = msd.find_markers(sentences)
-    edges = reply_exchanges(corpus, roles, scored, hits)
-    return corpus, roles, sentences, scored, hits, edges
+    profile = msd.marker_profile(hits, sentences[sentences["comment_id"].notna()])
+    edges = reply_exchanges(corpus, roles=roles, tone=tone, markers=profile)
+    return corpus, roles, sentences, tone, hits, profile, edges
 
 
 def test_real_pages_one_edge_per_comment_with_roles_on_both_sides(real):
-    corpus, _, _, _, _, edges = real
+    corpus, _, _, _, _, _, edges = real
     assert list(edges.columns) == list(EXCHANGE_COLUMNS)
     assert edges["comment_id"].tolist() == corpus.comments["comment_id"].tolist()
     by_id = edges.set_index("comment_id")
@@ -60,7 +62,7 @@ def test_real_pages_one_edge_per_comment_with_roles_on_both_sides(real):
 
 
 def test_real_quotes_of_the_post_are_found(real):
-    _, _, _, _, _, edges = real
+    _, _, _, _, _, _, edges = real
     by_id = edges.set_index("comment_id")
     # c7 opens by quoting Prof Sharrack's sentence from the post body
     assert by_id.loc[f"{PAGE_000}.c7", ["quotes_parent", "quotes_post"]].tolist() == [True, True]
@@ -68,37 +70,43 @@ def test_real_quotes_of_the_post_are_found(real):
 
 
 def test_real_tone_and_markers_line_up_with_the_parent(real):
-    corpus, _, _, scored, hits, edges = real
+    corpus, _, _, tone, hits, profile, edges = real
     by_id = edges.set_index("comment_id")
     child, parent = by_id.loc[f"{PAGE_000}.c12"], by_id.loc[f"{PAGE_000}.c11"]
     assert child["addressee_compound"] == parent["replier_compound"]
     assert child["addressee_markers"] == parent["replier_markers"]
-    assert child["tone_shift"] == pytest.approx(child["replier_compound"] - child["addressee_compound"])
-    own = msd.aggregate_tone(scored).set_index("comment_id")["mean_compound"]
-    assert parent["replier_compound"] == pytest.approx(own[f"{PAGE_000}.c11"])
+    # the one tone shift: comment_tone of the reply minus comment_tone of its parent
+    own = tone.set_index("comment_id")["compound"]
+    assert (child["replier_compound"], parent["replier_compound"]) == (
+        own[f"{PAGE_000}.c12"], own[f"{PAGE_000}.c11"])
+    assert child["tone_shift"] == pytest.approx(own[f"{PAGE_000}.c12"] - own[f"{PAGE_000}.c11"])
+    assert round(child["tone_shift"], 4) == 0.3453
     assert parent["replier_markers"] == (hits["comment_id"] == f"{PAGE_000}.c11").sum()
-    # a top-level comment's addressee is the post: its body's tone and markers
-    body = scored[scored["comment_id"].isna() & (scored["post_id"] == PAGE_000)]
+    # a top-level comment's addressee is the post: its body scored as a comment is
+    body = corpus.posts.set_index("post_id").loc[PAGE_000, "body"]
     post = by_id.loc[f"{PAGE_000}.c1"]
-    assert post["addressee_compound"] == pytest.approx(
-        msd.aggregate_tone(body, by="post_id")["mean_compound"].iloc[0])
-    body_ids = set(body["sentence_id"])
-    assert post["addressee_markers"] == hits["sentence_id"].isin(body_ids).sum()
+    assert post["addressee_compound"] == msd.score_texts([body])["compound"].iloc[0]
+    assert pd.isna(post["addressee_markers"])  # a profile counts comments, not posts
 
 
-def test_profile_and_hits_give_the_same_comment_counts(real):
-    corpus, roles, sentences, _, hits, edges = real
-    profile = msd.marker_profile(hits, sentences[sentences["comment_id"].notna()])
-    from_profile = reply_exchanges(corpus, roles, markers=profile)
-    assert from_profile["replier_markers"].tolist() == edges["replier_markers"].tolist()
-    assert from_profile["replier_compound"].isna().all()  # no tone given: missing, not 0
+def test_markers_must_be_a_profile_and_tone_comment_tone(real):
+    corpus, roles, sentences, _, hits, profile, edges = real
+    with pytest.raises(SchemaError, match=r"^reply_exchanges\(markers=\.\.\.\) expects the "
+                                          r"marker_profile table .*got what looks like the markers table"):
+        reply_exchanges(corpus, roles=roles, markers=hits)
+    with pytest.raises(SchemaError, match=r"^reply_exchanges\(tone=\.\.\.\) expects the "
+                                          r"comment_tone table .*got what looks like the tone table"):
+        reply_exchanges(corpus, roles=roles, tone=msd.score_tone(sentences))
+    no_tone = reply_exchanges(corpus, roles=roles, markers=profile)
+    assert no_tone["replier_markers"].tolist() == edges["replier_markers"].tolist()
+    assert no_tone["replier_compound"].isna().all()  # no tone given: missing, not 0
 
 
 def test_post_roles_follow_the_users_knowledge(real):
-    corpus, _, _, _, _, _ = real
+    corpus, _, _, _, _, _, _ = real
     byline = corpus.posts.set_index("post_id").loc[PAGE_000, "author"]
     roles = assign_roles(corpus, known={byline: "other"})
-    told = reply_exchanges(corpus, roles, post_roles=post_roles(corpus, known={byline: "other"}))
+    told = reply_exchanges(corpus, roles=roles, post_roles=post_roles(corpus, known={byline: "other"}))
     assert told.set_index("comment_id").loc[f"{PAGE_000}.c11", "pair"] == "relative->other"
 
 
@@ -109,15 +117,15 @@ def test_byline_author_commenting_lends_the_post_their_role():
                   {"comment_id": "p.c2", "post_id": "p", "author": "Kim", "parent_id": "p.c1",
                    "text": "Hi."}])
     roles = assign_roles(corpus, known={"Kim": "patient"})
-    edges = reply_exchanges(corpus, roles)
+    edges = reply_exchanges(corpus, roles=roles)
     assert edges["pair"].tolist() == ["unknown->patient", "patient->unknown"]
 
 
 def test_reply_exchanges_leaves_its_inputs_alone(real):
-    corpus, roles, _, scored, hits, _ = real
-    before = (corpus.comments.copy(), roles.copy(), scored.copy(), hits.copy())
-    reply_exchanges(corpus, roles, scored, hits)
-    for kept, now in zip(before, (corpus.comments, roles, scored, hits)):
+    corpus, roles, _, tone, _, profile, _ = real
+    before = (corpus.comments.copy(), roles.copy(), tone.copy(), profile.copy())
+    reply_exchanges(corpus, roles=roles, tone=tone, markers=profile)
+    for kept, now in zip(before, (corpus.comments, roles, tone, profile)):
         pd.testing.assert_frame_equal(kept, now)
 
 
@@ -144,7 +152,7 @@ def test_names_addressed(text, known, expected):
 
 # -- matrix -------------------------------------------------------------------------------------
 def test_real_matrix_counts_every_edge_once(real):
-    _, _, _, _, _, edges = real
+    _, _, _, _, _, _, edges = real
     matrix = exchange_matrix(edges)
     assert list(matrix.index) == list(ROLES) and list(matrix.columns) == list(ROLES)
     assert matrix.to_numpy().sum() == 17
@@ -154,16 +162,16 @@ def test_real_matrix_counts_every_edge_once(real):
 
 
 def test_matrix_means_and_bad_value(real):
-    _, _, _, _, _, edges = real
-    tone = exchange_matrix(edges, "mean_compound")
+    _, _, _, _, _, _, edges = real
+    tone = exchange_matrix(edges, value="mean_compound")
     expected = edges[edges["pair"] == "unknown->unknown"]["replier_compound"].astype(float).mean()
     assert tone.loc["unknown", "unknown"] == pytest.approx(expected)
     assert np.isnan(tone.loc["patient", "patient"])
-    rate = exchange_matrix(edges, "marker_rate")
+    rate = exchange_matrix(edges, value="marker_rate")
     assert rate.loc["relative", "researcher"] == pytest.approx(
         edges.set_index("comment_id").loc[f"{PAGE_000}.c11", "replier_marker_rate"])
     with pytest.raises(ValueError) as error:
-        exchange_matrix(edges, "median")
+        exchange_matrix(edges, value="median")
     assert str(error.value) == ("exchange_matrix: value must be one of n, mean_compound, "
                                 "marker_rate, tone_shift; found 'median'")
 
@@ -172,10 +180,15 @@ def test_matrix_means_and_bad_value(real):
 def _edges(r2p_tone, p2r_tone, r2p_rate=None, p2r_rate=None):
     r2p_rate = [0.0] * len(r2p_tone) if r2p_rate is None else r2p_rate
     p2r_rate = [0.0] * len(p2r_tone) if p2r_rate is None else p2r_rate
+    pairs = (["researcher->patient"] * len(r2p_tone) + ["patient->researcher"] * len(p2r_tone)
+             + ["unknown->researcher"])
     return pd.DataFrame({
-        "pair": ["researcher->patient"] * len(r2p_tone) + ["patient->researcher"] * len(p2r_tone)
-        + ["unknown->researcher"],
+        "comment_id": [f"c{i}" for i in range(len(pairs))],
+        "replier_role": [p.split("->")[0] for p in pairs],
+        "addressee_role": [p.split("->")[1] for p in pairs],
+        "pair": pairs,
         "replier_compound": [*r2p_tone, *p2r_tone, 0.9],
+        "tone_shift": np.nan,
         "replier_marker_rate": [*r2p_rate, *p2r_rate, 50.0],
     })
 
@@ -209,9 +222,10 @@ def test_summary_no_clear_difference_when_the_interval_spans_zero():
 
 def test_summary_too_few_on_the_demo_corpus():
     corpus = msd.read_corpus(require(DATA_RAW))
-    sentences = msd.split_sentences(corpus)
-    edges = reply_exchanges(corpus, assign_roles(corpus), msd.score_tone(sentences),
-                            msd.find_markers(sentences))
+    sentences = msd.split_sentences(corpus, units="comments")
+    profile = msd.marker_profile(msd.find_markers(sentences), sentences)
+    edges = reply_exchanges(corpus, roles=assign_roles(corpus), tone=msd.comment_tone(corpus),
+                            markers=profile)
     summary = exchange_summary(edges)
     assert summary["verdict"].tolist() == [
         "too few exchanges for a claim: 5 researcher->patient and 7 patient->researcher "
@@ -224,7 +238,7 @@ def test_summary_too_few_on_the_demo_corpus():
 
 
 def test_summary_says_what_is_missing():
-    edges = _edges([0.1] * 12, [0.2] * 12).drop(columns="replier_marker_rate")
+    edges = _edges([0.1] * 12, [0.2] * 12).assign(replier_marker_rate=np.nan)
     summary = exchange_summary(edges).set_index("measure")
     assert summary.loc["irony_markers", "verdict"] == (
         "no irony markers per 100 words in the exchanges: pass markers to reply_exchanges")
@@ -232,8 +246,8 @@ def test_summary_says_what_is_missing():
 
 
 def test_summary_without_tone_or_markers_asks_for_them(real):
-    corpus, roles, _, _, _, _ = real
-    summary = exchange_summary(reply_exchanges(corpus, roles))
+    corpus, roles, _, _, _, _, _ = real
+    summary = exchange_summary(reply_exchanges(corpus, roles=roles))
     assert summary["verdict"].tolist() == [
         "no tone (mean VADER compound) in the exchanges: pass tone to reply_exchanges",
         "no irony markers per 100 words in the exchanges: pass markers to reply_exchanges"]

@@ -13,7 +13,6 @@ import re
 import subprocess
 from pathlib import Path
 
-import pytest
 
 from msdiscourse.privacy import fold_name
 from tests.conftest import PROJECT_DIR, real_page_people
@@ -100,7 +99,5 @@ def test_no_committed_file_names_a_real_commenter_or_author():
         "the pages at test time with tests.conftest.real_page_people):\n" + "\n".join(offenders))
 
 
-@pytest.mark.xfail(strict=True, reason="README.md names a real commenter; it is being rewritten "
-                                       "on another branch: remove this mark once it names no one")
 def test_readme_names_no_real_commenter_or_author():
     assert not _offenders([PROJECT_DIR / "README.md"])

@@ -16,7 +16,6 @@ from msdiscourse.categories import ROLES
 from msdiscourse.plotting import (
     ROLE_COLOURS,
     TONE_SHAPES,
-    marker_rates_by_role,
     plot_exchange_heatmap,
     plot_marker_evaluation,
     plot_marker_rates_by_role,
@@ -27,8 +26,12 @@ from msdiscourse.plotting import (
     plot_tone_shift,
     save_figure,
     theme,
-    tone_category,
 )
+from msdiscourse.annotation import marker_rates_by_role
+from msdiscourse.categories import MARKER_CATEGORIES
+from msdiscourse.corpus import coerce_frame
+from msdiscourse.schema import COMMENTS, SchemaError
+from msdiscourse.tone import classify_tone
 
 
 def new_axes():
@@ -51,7 +54,7 @@ def no_data_note(ax) -> str | None:
 # A small thread like the demo's first page: the post, two threads, one reply chain 3 deep.
 #   c1 (patient, neg) -> c2 (researcher, pos) -> c3 (patient, neutral) -> c4 (unknown)
 #   c5 (relative, pos) -> c6 (researcher, no tone)
-THREAD = pd.DataFrame(
+THREAD = coerce_frame(pd.DataFrame(
     {
         "comment_id": ["p.c1", "p.c2", "p.c3", "p.c4", "p.c5", "p.c6", "q.c1"],
         "post_id": ["p"] * 6 + ["q"],
@@ -60,19 +63,26 @@ THREAD = pd.DataFrame(
         "depth": pd.array([0, 1, 2, 3, 0, 1, 0], dtype="Int64"),
         "position": pd.array([1, 2, 3, 4, 5, 6, 1], dtype="Int64"),
     }
-)
+), COMMENTS.columns)
 ROLES_TABLE = pd.DataFrame(
     {
         "comment_id": ["p.c1", "p.c2", "p.c3", "p.c4", "p.c5", "p.c6"],
+        "author": ["A", "B", "A", None, "C", "B"],
         "role": ["patient", "researcher", "patient", "unknown", "relative", "researcher"],
+        "source": ["own_text", "own_text", "same_author", "none", "own_text", "same_author"],
     }
 )
-TONE_TABLE = pd.DataFrame(
-    {
-        "comment_id": ["p.c1", "p.c2", "p.c3", "p.c4", "p.c5"],
-        "mean_compound": [-0.62, 0.41, 0.0, 0.03, 0.77],
-    }
-)
+
+
+def _comment_tone(ids, compounds) -> pd.DataFrame:
+    """A comment_tone table with the given compounds (the other scores are not drawn)."""
+    compound = pd.Series(compounds, dtype="float64")
+    return pd.DataFrame({"comment_id": ids, "neg": 0.0, "neu": 1.0, "pos": 0.0,
+                         "compound": compound, "tone": classify_tone(compound),
+                         "whole_compound": compound, "n_sentences": 1, "n_words": 5})
+
+
+TONE_TABLE = _comment_tone(["p.c1", "p.c2", "p.c3", "p.c4", "p.c5"], [-0.62, 0.41, 0.0, 0.03, 0.77])
 
 
 # -- theme and saving -------------------------------------------------------------------
@@ -108,8 +118,8 @@ def _figure_for_saving() -> Figure:
         fig = Figure(figsize=(5, 3))
         ax = fig.subplots()
         plot_tone_by_role(
-            pd.DataFrame({"role": ["patient", "researcher", "patient"],
-                          "mean_compound": [-0.3, 0.5, 0.1]}),
+            pd.DataFrame({"comment_id": ["a", "b", "c"], "role": ["patient", "researcher", "patient"],
+                          "compound": [-0.3, 0.5, 0.1]}),
             ax=ax,
         )
     return fig
@@ -192,7 +202,9 @@ def test_thread_tree_of_a_post_without_comments_says_so():
 
 
 def test_thread_tree_names_missing_columns():
-    with pytest.raises(ValueError, match=r"comments: expected columns .*; missing depth, position"):
+    with pytest.raises(SchemaError, match=r"^plot_thread_tree expects the comments table \(made by "
+                                          r"corpus.comments, made by read_corpus\(path\)\); "
+                                          r"missing columns: depth, position"):
         plot_thread_tree(THREAD.drop(columns=["depth", "position"]), post_id="p", ax=new_axes())
 
 
@@ -200,7 +212,7 @@ def test_plots_touch_only_the_axes_they_are_given():
     fig = Figure()
     ax = fig.subplots()
     plot_thread_tree(THREAD, post_id="p", roles=ROLES_TABLE, tone=TONE_TABLE, ax=ax)
-    plot_marker_rates_by_role(PROFILE, ax=ax)
+    plot_marker_rates_by_role(marker_rates_by_role(PROFILE, n_boot=50), ax=ax)
     assert fig.axes == [ax]
 
 
@@ -210,6 +222,8 @@ def test_plots_touch_only_the_axes_they_are_given():
 def test_role_counts_stack_comments_by_the_evidence_that_decided_them():
     roles = pd.DataFrame(
         {
+            "comment_id": [f"c{i}" for i in range(6)],
+            "author": ["A", "A", "B", "C", None, None],
             "role": pd.Categorical(
                 ["patient", "patient", "patient", "researcher", "unknown", "unknown"],
                 categories=list(ROLES), ordered=True),
@@ -236,7 +250,7 @@ COMMENT_TONE = pd.DataFrame(
     {
         "comment_id": [f"c{i}" for i in range(7)],
         "role": ["patient", "patient", "patient", "researcher", "researcher", "unknown", pd.NA],
-        "mean_compound": [-0.5, 0.1, 0.3, 0.6, 0.2, -0.1, 0.9],
+        "compound": [-0.5, 0.1, 0.3, 0.6, 0.2, -0.1, 0.9],
     }
 )
 
@@ -254,7 +268,8 @@ def test_tone_by_role_orders_roles_and_states_n_per_role():
 
 def test_tone_by_role_rejects_unknown_roles_and_shows_empty_input():
     with pytest.raises(ValueError) as error:
-        plot_tone_by_role(pd.DataFrame({"role": ["nurse"], "mean_compound": [0.1]}), ax=new_axes())
+        plot_tone_by_role(pd.DataFrame({"comment_id": ["c"], "role": ["nurse"], "compound": [0.1]}),
+                          ax=new_axes())
     assert str(error.value) == (
         "role column: expected researcher, patient, relative, other, unknown; found nurse"
     )
@@ -262,18 +277,25 @@ def test_tone_by_role_rejects_unknown_roles_and_shows_empty_input():
     assert no_data_note(ax) == "no data"
 
 
-def test_tone_category_uses_vader_thresholds_and_keeps_missing():
-    assert tone_category([-0.05, -0.049, 0.049, 0.05, None]).tolist()[:4] == [
-        "negative", "neutral", "neutral", "positive"]
-    assert pd.isna(tone_category([None]).iloc[0])
+def test_tone_by_role_takes_the_column_it_is_told():
+    tone = COMMENT_TONE.assign(whole_compound=COMMENT_TONE["compound"] / 2)
+    ax = plot_tone_by_role(tone, value="whole_compound", ax=new_axes())
+    points = {c.get_gid(): sorted(c.get_offsets()[:, 1]) for c in ax.collections}
+    assert points["points-patient"] == pytest.approx([-0.25, 0.05, 0.15])
+    with pytest.raises(SchemaError, match="^plot_tone_by_role: value= names mean_compound"):
+        plot_tone_by_role(COMMENT_TONE, value="mean_compound", ax=new_axes())
 
 
 def test_thread_trajectory_draws_each_thread_and_the_mean_at_each_step():
     trajectory = pd.DataFrame(
         {
+            "comment_id": [f"c{i}" for i in range(6)],
             "thread_id": ["a", "a", "a", "b", "b", "c"],
+            "post_id": "p",
+            "position": [1, 2, 3, 4, 5, 6],
             "thread_position": [1, 2, 3, 1, 2, 1],
-            "mean_compound": [0.5, -0.1, 0.2, -0.3, 0.3, 0.4],
+            "depth": [0, 1, 2, 0, 1, 0],
+            "compound": [0.5, -0.1, 0.2, -0.3, 0.3, 0.4],
         }
     )
     ax = plot_thread_trajectory(trajectory, ax=new_axes())
@@ -287,7 +309,9 @@ def test_thread_trajectory_draws_each_thread_and_the_mean_at_each_step():
 
 
 def test_thread_trajectory_names_what_it_needs():
-    with pytest.raises(ValueError, match="trajectory: expected thread_id, a step column"):
+    with pytest.raises(SchemaError, match="^plot_thread_trajectory expects the trajectory table "
+                                          r"\(made by thread_trajectory\(comment_tone\(corpus\), "
+                                          r"corpus.comments\)\); missing columns: comment_id,"):
         plot_thread_trajectory(pd.DataFrame({"thread_id": ["a"], "score": [0.1]}), ax=new_axes())
 
 
@@ -296,17 +320,21 @@ def test_thread_trajectory_names_what_it_needs():
 PROFILE = pd.DataFrame(
     {
         "comment_id": ["a", "b", "c", "d"],
-        "role": ["patient", "patient", "researcher", "researcher"],
         "n_words": [40, 60, 100, 100],
         "n_markers": [3, 1, 1, 0],
-        "n_trope": [1, 1, 0, 0],
-        "n_typographic": [2, 0, 1, 0],
+        "markers_per_100_words": [7.5, 1 / 0.6, 1.0, 0.0],
+        "has_any": [True, True, True, False],
+        **{f"n_{c}": [0, 0, 0, 0] for c in MARKER_CATEGORIES},
+        "role": ["patient", "patient", "researcher", "researcher"],
     }
-)
+).assign(n_trope=[1, 1, 0, 0], n_typographic=[2, 0, 1, 0])
+SHOWN = ["trope", "typographic"]
 
 
 def test_marker_rates_pool_words_within_each_role():
     rates = marker_rates_by_role(PROFILE, n_boot=200)
+    assert rates["category"].tolist() == list(MARKER_CATEGORIES) * 2  # every category, in order
+    rates = rates[rates["category"].isin(SHOWN)].reset_index(drop=True)
     assert rates[["role", "category", "n_comments", "n_words", "n_markers"]].values.tolist() == [
         ["researcher", "trope", 2, 200, 0],
         ["researcher", "typographic", 2, 200, 1],
@@ -317,14 +345,16 @@ def test_marker_rates_pool_words_within_each_role():
     assert (rates["ci_low"] <= rates["rate_per_100_words"]).all()
     assert (rates["ci_high"] >= rates["rate_per_100_words"]).all()
     # seeded: the same intervals on every run
-    assert rates.equals(marker_rates_by_role(PROFILE, n_boot=200))
+    again = marker_rates_by_role(PROFILE, n_boot=200)
+    assert rates.equals(again[again["category"].isin(SHOWN)].reset_index(drop=True))
     # resampling can only give rates between the comments' extremes (a: 5.0, b: 0.0 typographic)
     patient = rates[(rates["role"] == "patient") & (rates["category"] == "typographic")].iloc[0]
     assert 0.0 <= patient["ci_low"] < 2.0 < patient["ci_high"] <= 5.0
 
 
 def test_marker_rates_plot_has_one_bar_group_per_role_with_the_pooled_heights():
-    ax = plot_marker_rates_by_role(PROFILE, n_boot=200, ax=new_axes())
+    rates = marker_rates_by_role(PROFILE, n_boot=200)
+    ax = plot_marker_rates_by_role(rates[rates["category"].isin(SHOWN)], ax=new_axes())
     bars = bar_containers(ax)
     assert [b.get_label() for b in bars] == [
         "researcher (n=2, 200 words)", "patient (n=2, 100 words)"]
@@ -334,10 +364,16 @@ def test_marker_rates_plot_has_one_bar_group_per_role_with_the_pooled_heights():
     assert "n = 4 comments" in ax.get_title()
 
 
-def test_marker_rates_need_category_counts():
-    with pytest.raises(ValueError, match="marker profile: expected n_<category> columns"):
+def test_marker_rates_need_a_profile_with_roles_and_the_plot_needs_rates():
+    with pytest.raises(SchemaError, match="^marker_rates_by_role expects the marker_profile table"):
         marker_rates_by_role(PROFILE[["role", "n_words", "n_markers"]])
-    ax = plot_marker_rates_by_role(PROFILE.iloc[0:0], ax=new_axes())
+    with pytest.raises(SchemaError, match="^marker_rates_by_role expects the annotated table .*"
+                                          r"missing columns: role"):
+        marker_rates_by_role(PROFILE.drop(columns="role"))
+    with pytest.raises(SchemaError, match="^plot_marker_rates_by_role expects the marker_rates "
+                                          "table .* got what looks like the marker_profile table"):
+        plot_marker_rates_by_role(PROFILE, ax=new_axes())
+    ax = plot_marker_rates_by_role(marker_rates_by_role(PROFILE.iloc[0:0]), ax=new_axes())
     assert no_data_note(ax) == "no data"
 
 
@@ -388,12 +424,17 @@ def test_exchange_heatmap_centres_signed_values_and_formats_them():
     assert no_data_note(plot_exchange_heatmap(pd.DataFrame(), ax=new_axes())) == "no data"
 
 
+_PAIRS = ["researcher->patient", "researcher->patient", "patient->researcher",
+          "patient->patient", "researcher->patient"]
 EXCHANGES = pd.DataFrame(
     {
         "comment_id": ["a", "b", "c", "d", "e"],
-        "pair": ["researcher->patient", "researcher->patient", "patient->researcher",
-                 "patient->patient", "researcher->patient"],
+        "replier_role": [p.split("->")[0] for p in _PAIRS],
+        "addressee_role": [p.split("->")[1] for p in _PAIRS],
+        "pair": _PAIRS,
+        "replier_compound": [0.5, 0.3, -0.4, 0.2, pd.NA],
         "tone_shift": [0.4, 0.2, -0.6, 0.1, pd.NA],
+        "replier_marker_rate": [0.0, 0.0, 1.0, 0.0, 0.0],
     }
 )
 

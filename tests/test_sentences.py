@@ -9,13 +9,8 @@ from hypothesis import strategies as st
 
 import msdiscourse as msd
 from msdiscourse.corpus import Corpus
-from msdiscourse.sentences import (
-    SENTENCE_COLUMNS,
-    is_quotation,
-    load_abbreviations,
-    sentence_spans,
-    split_sentences,
-)
+from msdiscourse.sentences import SENTENCE_COLUMNS, split_sentences
+from msdiscourse.text import is_quotation, load_abbreviations, sentence_spans
 from tests.conftest import BLOG_PAGES, require
 
 PAGE_000 = "000_cbe15b06e01714f3"

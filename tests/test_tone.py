@@ -19,11 +19,11 @@ from msdiscourse.tone import (
     classify_tone,
     comment_tone,
     load_tone_overrides,
-    reply_tone_shift,
     score_texts,
     score_tone,
     thread_trajectory,
 )
+from msdiscourse.schema import SchemaError
 from tests.conftest import BLOG_PAGES, SHARED_CORPUS, require
 
 PAGE_000 = "000_cbe15b06e01714f3"
@@ -99,10 +99,11 @@ def test_missing_non_string_and_blank_texts_score_nan():
 
 def test_score_tone_errors_are_verbatim():
     frame = pd.DataFrame({"body": ["x"]})
-    with pytest.raises(KeyError) as error:
+    with pytest.raises(SchemaError) as error:
         score_tone(frame)
-    assert error.value.args[0] == (
-        "score_tone: expected a text column 'text'; found columns ['body'] (pass text_column=...)"
+    assert str(error.value) == (
+        "score_tone: text_column= names text, which is not a column of the table given "
+        "(it has: body)"
     )
     with pytest.raises(ValueError, match=r"^the negative threshold must be below the positive one; "
                                          r"got negative=0.1, positive=0.05$"):
@@ -240,12 +241,12 @@ def test_score_texts_agrees_with_people_at_least_as_well_as_whole_text_vader():
     ours_r = np.corrcoef(ratings, result["compound"])[0, 1]
     assert round(whole_r, 4) == 0.8722
     assert ours_r >= 0.872 and ours_r >= whole_r
-    assert round(ours_r, 4) == 0.8743
-    assert (result["n_words"] > tone.LONG_TEXT_WORDS).sum() == 804  # the ones it rescales
+    assert round(ours_r, 4) == 0.8745
+    assert (result["n_words"] > tone.LONG_TEXT_WORDS).sum() == 842  # the ones it rescales
     # the naive alternative it replaces: a plain mean of sentence compounds
     sentences = pd.DataFrame({"tweet": range(len(texts)), "text": texts})
     sentences["text"] = sentences["text"].map(
-        lambda t: [t[s:e] for s, e in msd.sentences.sentence_spans(t)])
+        lambda t: [t[s:e] for s, e in msd.text.sentence_spans(t)])
     sentences = score_tone(sentences.explode("text").dropna(subset=["text"]))
     mean_r = np.corrcoef(ratings, sentences.groupby("tweet")["compound"].mean())[0, 1]
     assert round(mean_r, 3) == 0.817 and mean_r < whole_r - 0.05
@@ -267,8 +268,8 @@ def test_long_mildly_positive_comment_does_not_saturate():
 
 def test_real_long_comment_keeps_its_measure(comment_scores):
     longest = _row(comment_scores, "comment_id", f"{PAGE_004}.c4")
-    assert (longest["n_words"], longest["n_sentences"]) == (445, 24)
-    assert (longest["whole_compound"], longest["compound"]) == (0.9857, 0.2865)
+    assert (longest["n_words"], longest["n_sentences"]) == (450, 24)
+    assert (longest["whole_compound"], longest["compound"]) == (0.9857, 0.2836)
     angry = _row(comment_scores, "comment_id", f"{PAGE_000}.c11")
     assert (angry["whole_compound"], angry["compound"]) == (-0.9883, -0.5054)
 
@@ -323,25 +324,40 @@ def test_aggregate_by_comment_leaves_quotes_out(scored):
     ],
 )
 def test_aggregate_by_other_columns(scored, by, groups, n_sentences):
-    summary = aggregate_tone(scored, by)
+    summary = aggregate_tone(scored, by=by)
     assert len(summary) == groups and summary["n_sentences"].tolist() == n_sentences
 
 
 def test_aggregate_by_a_merged_role_and_by_two_columns(scored):
-    roles = pd.DataFrame({"comment_id": [f"{PAGE_000}.c12"], "role": ["researcher"]})
-    merged = scored.merge(roles, on="comment_id", how="left")
-    merged["role"] = merged["role"].fillna("unknown")
-    summary = aggregate_tone(merged, "role")
-    assert summary.set_index("role")["n_sentences"].to_dict() == {"unknown": 111, "researcher": 6}
-    two = aggregate_tone(scored, ["post_id", "thread_id"])
+    roles = pd.DataFrame({"comment_id": [f"{PAGE_000}.c12"], "author": ["X"], "role": ["researcher"],
+                          "source": ["known"]})
+    merged = msd.annotate(scored, roles=roles)
+    summary = aggregate_tone(merged, by="role")
+    # post-body sentences have no comment, hence no role: left out like any missing key
+    n_body = int((scored["comment_id"].isna() & ~scored["is_quote"]).sum())
+    assert n_body == 28
+    assert summary.set_index("role")["n_sentences"].to_dict() == {"unknown": 111 - n_body,
+                                                                  "researcher": 6}
+    two = aggregate_tone(scored, by=["post_id", "thread_id"])
     assert two.columns[:2].tolist() == ["post_id", "thread_id"] and len(two) == 9
 
 
+def _sentences(**columns) -> pd.DataFrame:
+    """A small sentences table: the given columns, the other required ones filled in."""
+    frame = pd.DataFrame(columns)
+    n = len(frame)
+    frame.insert(0, "sentence_id", [f"s{i}" for i in range(n)])
+    frame.insert(1, "post_id", ["p1"] * n)
+    if "is_quote" not in frame:
+        frame["is_quote"] = False
+    return frame
+
+
 def test_length_weighting():
-    frame = score_tone(pd.DataFrame({
-        "comment_id": ["c1", "c1"],
-        "text": ["Thanks!", "This treatment has been a terrible and painful failure for me."],
-    }))
+    frame = score_tone(_sentences(
+        comment_id=["c1", "c1"],
+        text=["Thanks!", "This treatment has been a terrible and painful failure for me."],
+    ))
     summary = aggregate_tone(frame, weight="length").iloc[0]
     compounds = frame["compound"].tolist()
     assert summary["weighted_compound"] == pytest.approx((compounds[0] * 1 + compounds[1] * 11) / 12)
@@ -349,23 +365,27 @@ def test_length_weighting():
 
 
 def test_a_comment_of_only_quotes_is_kept_empty():
-    frame = score_tone(pd.DataFrame({
-        "comment_id": ["c1", "c2"], "text": ['"It is awful."', "Nice."], "is_quote": [True, False],
-    }))
+    frame = score_tone(_sentences(
+        comment_id=["c1", "c2"], text=['"It is awful."', "Nice."], is_quote=[True, False],
+    ))
     summary = aggregate_tone(frame)
     assert summary["comment_id"].tolist() == ["c1", "c2"]
     assert summary["n_sentences"].tolist() == [0, 1] and math.isnan(summary["mean_compound"].iloc[0])
 
 
 def test_aggregate_errors():
-    with pytest.raises(KeyError) as error:
-        aggregate_tone(pd.DataFrame({"text": ["x"]}), "author")
-    assert error.value.args[0] == (
-        "aggregate_tone: expected columns ['author', 'compound'] in the scored frame; found "
-        "['text'] (score sentences with score_tone first)"
+    with pytest.raises(SchemaError) as error:
+        aggregate_tone(pd.DataFrame({"text": ["x"]}), by="author")
+    assert str(error.value) == (
+        "aggregate_tone expects the tone table (made by score_tone(split_sentences(corpus))); "
+        "missing columns: sentence_id, post_id, comment_id, is_quote, compound, tone; "
+        "got a DataFrame with columns: text"
     )
+    scored = score_tone(_sentences(comment_id=["c"], text=["Fine."]))
+    with pytest.raises(SchemaError, match="^aggregate_tone: by= names role, which is not a column"):
+        aggregate_tone(scored, by="role")
     with pytest.raises(ValueError, match="^weight must be None or \"length\"; got 'words'$"):
-        aggregate_tone(pd.DataFrame({"comment_id": ["c"], "compound": [0.1]}), weight="words")
+        aggregate_tone(scored, weight="words")
 
 
 # -- threads --------------------------------------------------------------------------
@@ -377,39 +397,25 @@ def test_thread_trajectory_on_the_real_pages(real_corpus, comment_scores):
     thread = trajectory[trajectory["thread_id"] == f"{PAGE_000}.c7"]
     assert thread["thread_position"].tolist() == [1, 2, 3, 4]
     assert thread["depth"].tolist() == [0, 1, 1, 1]
-    assert thread["compound"].tolist() == [-0.1345, -0.2181, 0.238, -0.6597]
+    assert thread["compound"].tolist() == [-0.1313, -0.214, 0.2343, -0.6597]
     # comment 7 is scored without its quotation of the post
     assert _row(comment_tone(real_corpus, exclude_quotes=False), "comment_id",
-                f"{PAGE_000}.c7")["compound"] == -0.0131
+                f"{PAGE_000}.c7")["compound"] == -0.0129
 
 
-def test_reply_tone_shift_on_the_real_pages(real_corpus, comment_scores):
-    shifts = reply_tone_shift(comment_scores, real_corpus.comments)
-    assert list(shifts.columns) == ["comment_id", "parent_id", "thread_id", "depth",
-                                    "compound", "parent_compound", "shift"]
-    assert len(shifts) == 8
-    reply = _row(shifts, "comment_id", f"{PAGE_000}.c12")  # the team's answer to c11
-    assert (reply["compound"], reply["parent_compound"], reply["shift"]) == (-0.1615, -0.5054, 0.3439)
-
-
-def test_trajectory_accepts_aggregate_tone_and_rejects_other_frames(real_corpus, scored):
-    by_comment = aggregate_tone(scored)
-    trajectory = thread_trajectory(by_comment, real_corpus.comments)
-    c8 = _row(by_comment, "comment_id", f"{PAGE_000}.c8")["mean_compound"]
-    assert _row(trajectory, "comment_id", f"{PAGE_000}.c8")["compound"] == c8
-    with pytest.raises(KeyError, match="expected per-comment scores with a 'compound' column"):
-        thread_trajectory(pd.DataFrame({"comment_id": ["x"]}), real_corpus.comments)
+def test_trajectory_takes_comment_tone_only(real_corpus, scored, comment_scores):
+    with pytest.raises(SchemaError) as error:
+        thread_trajectory(scored, real_corpus.comments)
+    assert str(error.value).startswith(
+        "thread_trajectory expects the comment_tone table (made by comment_tone(corpus)); "
+        "missing columns: whole_compound, n_sentences, n_words; got what looks like the tone "
+        "table (made by score_tone(split_sentences(corpus)))")
+    with pytest.raises(SchemaError, match="missing columns: neg, neu, pos, compound, tone, "
+                                          "whole_compound"):
+        thread_trajectory(aggregate_tone(scored), real_corpus.comments)
+    twice = pd.concat([comment_scores, comment_scores.head(2)], ignore_index=True)
     with pytest.raises(ValueError, match="^expected one score per comment"):
-        reply_tone_shift(scored[["comment_id", "compound"]].dropna(), real_corpus.comments)
-
-
-def test_unscored_parent_gives_nan_shift():
-    corpus = Corpus.from_records(comments=[
-        {"comment_id": "p1.c1", "post_id": "p1", "text": None},
-        {"comment_id": "p1.c2", "post_id": "p1", "parent_id": "p1.c1", "text": "Awful."},
-    ])
-    shifts = reply_tone_shift(comment_tone(corpus), corpus.comments)
-    assert shifts["comment_id"].tolist() == ["p1.c2"] and math.isnan(shifts["shift"].iloc[0])
+        thread_trajectory(twice, real_corpus.comments)
 
 
 def test_empty_inputs_give_empty_tables_with_the_columns():

@@ -34,6 +34,7 @@ import pandas as pd
 from lxml import etree
 
 from msdiscourse.errors import ParseError
+from msdiscourse.io._source import check_path_string
 
 __all__ = [
     "SAFE_PARSER_OPTIONS",
@@ -406,6 +407,7 @@ class XmlStream:
         self._buffer = None
         self._start = 0
         if isinstance(path_or_buffer, (str, os.PathLike)):
+            check_path_string(path_or_buffer, reader=f"the {format_label} reader")
             self.path = Path(path_or_buffer)
             self.name = str(path_or_buffer)
             self.stem = self.path.stem or default_stem

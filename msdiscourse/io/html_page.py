@@ -54,6 +54,7 @@ from bs4 import BeautifulSoup, Tag
 from msdiscourse.corpus import Corpus, make_comment_id, make_post_id
 from msdiscourse.errors import ErrorPolicy, ParseError, check_on_error
 from msdiscourse.io._html_text import html_to_text
+from msdiscourse.io._source import check_path_string
 from msdiscourse.text import normalise_text
 
 __all__ = ["read_html_page"]
@@ -98,6 +99,7 @@ def _source_name(path_or_buffer) -> str:
 
 def _read_text(path_or_buffer, source: str) -> str:
     if isinstance(path_or_buffer, (str, Path)):
+        check_path_string(path_or_buffer, reader="read_html_page")
         data = Path(path_or_buffer).read_bytes()
     else:
         data = path_or_buffer.read()

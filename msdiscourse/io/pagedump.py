@@ -55,6 +55,7 @@ import pandas as pd
 
 from msdiscourse.corpus import Corpus, make_comment_id, make_post_id
 from msdiscourse.errors import ErrorPolicy, ParseError, check_on_error
+from msdiscourse.io._source import check_path_string
 from msdiscourse.text import normalise_text
 
 __all__ = [
@@ -275,6 +276,7 @@ def _decode(data: bytes, source: str) -> str:
 def _read_source(path_or_buffer: PathOrBuffer) -> tuple[str, str, str | None]:
     """Return (text, source name, file stem or None) for a path or a buffer."""
     if isinstance(path_or_buffer, (str, os.PathLike)):
+        check_path_string(path_or_buffer, reader="read_pagedump")
         path = Path(path_or_buffer)
         source = str(path_or_buffer)
         return _decode(path.read_bytes(), source), source, path.stem
