@@ -28,9 +28,9 @@ from __future__ import annotations
 import math
 import re
 import string
+from importlib import resources
 from itertools import compress
 from operator import itemgetter
-from importlib import resources
 
 from vaderSentiment import vaderSentiment as _vs
 
