@@ -50,9 +50,11 @@ from dataclasses import dataclass
 from importlib import resources
 from itertools import chain, repeat
 from pathlib import Path
-from typing import IO, Iterable, Union
+from typing import IO, Callable, Iterable, Iterator, Union
 
+import numpy as np
 import pandas as pd
+import pyarrow as pa
 
 from msdiscourse.corpus import Corpus, make_post_id
 from msdiscourse.errors import ErrorPolicy, ParseError, check_on_error
@@ -365,6 +367,27 @@ def _signature_name(text: str) -> str | None:
     return name
 
 
+#: characters of page text split into lines at a time by :func:`_iter_lines`
+_BLOCK_CHARS = 1 << 20
+
+
+def _iter_lines(text: str) -> Iterator[str]:
+    """The lines of ``_split_lines(text)``, split a block at a time, so a big page never
+    has all its lines as separate strings at once (an empty text gives one empty line)."""
+    if "\r" in text:
+        text = text.replace("\r\n", "\n").replace("\r", "\n")
+    limit = len(text) - 1 if text.endswith("\n") else len(text)
+    start = 0
+    while True:
+        end = text.find("\n", start + _BLOCK_CHARS, limit) if start + _BLOCK_CHARS < limit else -1
+        if end < 0:
+            end = limit
+        yield from text[start:end].split("\n")
+        if end >= limit:
+            return
+        start = end + 1
+
+
 def _split_lines(text: str) -> list[str]:
     if "\r" in text:
         text = text.replace("\r\n", "\n").replace("\r", "\n")
@@ -403,7 +426,7 @@ class _Lines:
 
     ``numbers`` are 1-based line numbers, ``indents`` in columns (tabs expanded),
     ``texts`` the lines without edge space (mojibake repaired), ``gaps`` whether a blank
-    line came before, ``bullets`` ``None`` or ``(bullet character, text after it)``.
+    line came before, ``bullets`` ``None`` or where the text after the bullet starts.
     ``comments_start`` is the index of the first comment bullet (``len`` when there is
     none) and ``bullet_indents`` the indents of the bullets from there on.
     """
@@ -415,7 +438,7 @@ class _Lines:
         self.indents: list[int] = []
         self.texts: list[str] = []
         self.gaps: list[bool] = []
-        self.bullets: list[tuple[str, str] | None] = []
+        self.bullets: list[int | None] = []  # where the text after the bullet starts
         self.comments_start = -1
         self.bullet_indents: list[int] = []
 
@@ -423,8 +446,12 @@ class _Lines:
         return len(self.numbers)
 
 
-def _scan_lines(raw_lines: list[str], may_be_mojibake: bool) -> _Lines:
-    """Step 1: classify every line once (blank, indent, text, bullet)."""
+def _scan_lines(raw_lines: Iterable[str], may_be_mojibake: bool) -> _Lines:
+    """Step 1: classify every line once (blank, indent, text, bullet).
+
+    Only the stripped lines are kept; an error message that needs a raw line splits the
+    text again (:meth:`_PageBuilder.raw_line`).
+    """
     lines = _Lines()
     numbers, indents, texts = lines.numbers, lines.indents, lines.texts
     gaps, bullets, bullet_indents = lines.gaps, lines.bullets, lines.bullet_indents
@@ -450,7 +477,7 @@ def _scan_lines(raw_lines: list[str], may_be_mojibake: bool) -> _Lines:
             found = bullet_match(stripped)
             if found is not None:
                 char = found.group(1) or found.group(2)
-                bullet = (char, stripped[found.end():])
+                bullet = found.end()
                 if comments_start < 0 and (indent > 0 or char in strong):
                     comments_start = len(numbers)
                 if comments_start >= 0:
@@ -478,9 +505,9 @@ class _PageBuilder:
     ``in_block`` and ``in_sidebar`` are the furniture blocks the reader is inside.
     """
 
-    def __init__(self, lines: _Lines, raw_lines: list[str], source: str, post_id: str,
+    def __init__(self, lines: _Lines, reread: Callable[[], str], source: str, post_id: str,
                  policy: ErrorPolicy) -> None:
-        self.lines, self.raw_lines = lines, raw_lines
+        self.lines, self._reread, self._raw_lines = lines, reread, None
         self.source, self.post_id, self.policy = source, post_id, policy
         self.post = {
             "post_id": post_id, "source": source, "source_format": "pagedump",
@@ -491,14 +518,34 @@ class _PageBuilder:
             "n_comments": 0,
         }
         self.furniture = {name: [] for name in ("kind", "line_start", "text")}
-        self.comments = {name: [] for name in _COMMENT_BUFFERS}
-        self._append_comment = tuple(self.comments[name].append for name in _COMMENT_BUFFERS)
+        self.comments: dict[str, list] = {}
+        self.comment_chunks: list[dict] = []  # typed columns of the comments flushed so far
+        self.n_comments = 0
+        self._new_comment_buffers()
         self.body_paragraphs: list[list[str]] = []
         self.body_spans: list[list[int]] = []
         self.previous: object = None
         self.in_block = self.after_byline = self.in_sidebar = False
 
     # -- small steps ----------------------------------------------------------------
+    def raw_line(self, number: int) -> str:
+        """Line ``number`` as it stands in the file, for an unparsed row (read again on
+        the first call: the scan let the raw lines go)."""
+        if self._raw_lines is None:
+            self._raw_lines = _split_lines(self._reread())
+        return self._raw_lines[number - 1]
+
+    def _new_comment_buffers(self) -> None:
+        self.comments = {name: [] for name in _COMMENT_BUFFERS}
+        self._append_comment = tuple(self.comments[name].append for name in _COMMENT_BUFFERS)
+
+    def flush_comments(self) -> None:
+        """Turn the buffered comments into typed columns (Arrow strings, int64), so a
+        page with a million comments never holds a million of each Python object."""
+        if self.comments["comment_id"]:
+            self.comment_chunks.append(_typed_chunk(self.comments))
+            self._new_comment_buffers()
+
     def add_furniture(self, number: int, text: str, kind: str = "furniture") -> None:
         self.furniture["kind"].append(kind)
         self.furniture["line_start"].append(number)
@@ -603,6 +650,9 @@ class _PageBuilder:
             comment.bullet_line, comment.last_line, _span_text(comment.spans),
         )):
             append(value)
+        self.n_comments += 1
+        if len(self.comments["comment_id"]) >= _FLUSH_COMMENTS:
+            self.flush_comments()
 
     def open_comment(self, number: int, indent: int, text: str, stack: list[str],
                      base: int, step: int) -> _Comment:
@@ -612,7 +662,7 @@ class _PageBuilder:
         if offset >= 0 and offset % step == 0 and depth <= len(stack):
             del stack[depth:]
             # the comment before was closed (written) already: this is the next position
-            position = len(self.comments["comment_id"]) + 1
+            position = self.n_comments + 1
             # make_comment_id, inlined: a position is digits, which it keeps as they are
             comment = _Comment(number, indent, f"{self.post_id}.c{position}",
                                stack[-1] if stack else None, text)
@@ -623,11 +673,11 @@ class _PageBuilder:
         allowed = _or_list(list(range(base, base + step * (len(stack) + 1), step)))
         comment = _Comment(number, indent, None, None, text)
         comment.error = (f"a comment bullet at indent {allowed}", f"indent {indent}")
-        comment.raw = [self.raw_lines[number - 1]]
+        comment.raw = [self.raw_line(number)]
         return comment
 
     def parse_comments(self) -> None:
-        lines, policy, raw_lines = self.lines, self.policy, self.raw_lines
+        lines, policy = self.lines, self.policy
         base, step = _infer_indents(lines.bullet_indents)
         numbers, indents, texts, gaps, bullets = (
             lines.numbers, lines.indents, lines.texts, lines.gaps, lines.bullets)
@@ -635,6 +685,7 @@ class _PageBuilder:
         current: _Comment | None = None
         for index in range(lines.comments_start, len(numbers)):
             number, indent, text = numbers[index], indents[index], texts[index]
+            texts[index] = None  # not looked at again: its comment's paragraphs hold it
             if self.in_sidebar:
                 self.add_furniture(number, text)
                 continue
@@ -642,7 +693,7 @@ class _PageBuilder:
             if bullet is not None:
                 self.close(current)
                 self.in_block = False
-                current = self.open_comment(number, indent, bullet[1], stack, base, step)
+                current = self.open_comment(number, indent, text[bullet:], stack, base, step)
                 self.previous = current
                 continue
             # a signature may stand level with its bullet instead of past it
@@ -665,7 +716,7 @@ class _PageBuilder:
                     current.spans.append([number, number])
                 current.last_line = number
                 if current.raw is not None:
-                    current.raw.append(raw_lines[number - 1])
+                    current.raw.append(self.raw_line(number))
                 self.previous = current
                 continue
             rule = match_furniture(text)
@@ -692,10 +743,10 @@ class _PageBuilder:
                 expected = "a comment bullet, a byline (By NAME) or page furniture"
             current = None
             self.previous = "unparsed"
-            policy.unplaced(number, number, raw_lines[number - 1], reason="stray_line",
+            policy.unplaced(number, number, self.raw_line(number), reason="stray_line",
                             expected=expected, found=f"text at indent {indent}: {_snippet(text)}")
         self.close(current)
-        self.post["n_comments"] = len(self.comments["comment_id"])
+        self.post["n_comments"] = self.n_comments
 
 
 def _parse_page(text: str, source: str, post_id: str, policy: ErrorPolicy,
@@ -703,22 +754,34 @@ def _parse_page(text: str, source: str, post_id: str, policy: ErrorPolicy,
     """Parse one page's text into a post record and columnar comment and furniture buffers.
 
     ``may_be_mojibake``: whether the page can hold mojibake (``None``: look); a reader
-    that saw the bytes knows it cheaply (no ``\\xc2``/``\\xc3`` lead byte: no Latin-1
-    range character, so no mojibake).
+    that saw the bytes knows it cheaply (see :func:`_latin1_range`).
     """
-    raw_lines = _split_lines(text)
+    return _parse_lines(*_page_lines(text, may_be_mojibake), lambda: text, source, post_id, policy)
+
+
+def _page_lines(text: str, may_be_mojibake: bool | None) -> tuple[Iterator[str], bool, bool]:
+    """Step 0: (the raw lines, whether they may hold mojibake, whether the text is empty)."""
+    raw_lines = _iter_lines(text)
     if may_be_mojibake is None:
         may_be_mojibake = not text.isascii() and _may_be_mojibake(text)  # most pages are clean
     else:
         may_be_mojibake = may_be_mojibake and _may_be_mojibake(text)
+    return raw_lines, may_be_mojibake, not text
+
+
+def _parse_lines(raw_lines: Iterable[str], may_be_mojibake: bool, empty: bool,
+                 reread: Callable[[], str], source: str, post_id: str, policy: ErrorPolicy) -> dict:
+    """Steps 1 to 3 on a page's lines; ``reread`` gives the page's text again for the
+    rare message that quotes a raw line."""
     lines = _scan_lines(raw_lines, may_be_mojibake)
     if not len(lines):
         policy.fatal(None, expected="a page dump (a title, a body and comments)",
-                     found="an empty file" if not text else "only blank lines")
-    page = _PageBuilder(lines, raw_lines, source, post_id, policy)
+                     found="an empty file" if empty else "only blank lines")
+    page = _PageBuilder(lines, reread, source, post_id, policy)
     page.parse_head()
     page.parse_comments()
-    return {"post": page.post, "comments": page.comments, "furniture": page.furniture}
+    return {"post": page.post, "comments": page.comments, "comment_chunks": page.comment_chunks,
+            "furniture": page.furniture}
 
 
 #: line-span columns this reader adds to the posts table, with their dtypes
@@ -845,9 +908,22 @@ def _read_one(path_or_buffer: PathOrBuffer, on_error: str) -> dict:
     text, source, stem, may_be_mojibake = _read_source(path_or_buffer)
     post_id = make_post_id(stem) if stem is not None else _buffer_post_id(text)
     policy = ErrorPolicy(source, on_error=on_error)
-    records = _parse_page(text, source, post_id, policy, may_be_mojibake)
+    chars = len(text)
+    page_lines = _page_lines(text, may_be_mojibake)
+    if isinstance(path_or_buffer, (str, os.PathLike)):
+        # the line iterator holds the text until the scan ends, then lets it go; a
+        # message quoting a raw line reads the file again
+        del text
+        path = Path(path_or_buffer)
+
+        def reread() -> str:
+            return _decode(path.read_bytes(), source)
+    else:
+        def reread(text=text) -> str:
+            return text
+    records = _parse_lines(*page_lines, reread, source, post_id, policy)
     records["unparsed"] = policy.rows
-    records["chars"] = len(text)
+    records["chars"] = chars
     return records
 
 
@@ -860,8 +936,35 @@ _COMMENT_BUFFERS = ("comment_id", "parent_id", "thread_id", "depth", "author", "
                     "line_start", "line_end", "spans")
 
 
+#: comments a page buffers as Python objects before typing them (see flush_comments)
+_FLUSH_COMMENTS = 20_000
+_INT_BUFFERS = frozenset({"depth", "line_start", "line_end"})
+
+
+def _typed_chunk(buffers: dict[str, list]) -> dict:
+    """Comment buffers as typed columns: int64 numpy arrays and Arrow large strings."""
+    return {
+        name: np.array(values, dtype="int64") if name in _INT_BUFFERS
+        else pa.array(values, type=pa.large_string())
+        for name, values in buffers.items()
+    }
+
+
 def _column(pages: list[dict], table: str, name: str) -> list:
     return list(chain.from_iterable(page[table][name] for page in pages))
+
+
+def _comment_column(pages: list[dict], name: str):
+    """One comment column of many pages, in page order: flushed chunks, then the rest."""
+    chunks = []
+    for page in pages:
+        chunks.extend(chunk[name] for chunk in page["comment_chunks"])
+        if page["comments"]["comment_id"]:
+            chunks.append(_typed_chunk({name: page["comments"][name]})[name])
+    if name in _INT_BUFFERS:
+        values = np.concatenate(chunks) if chunks else np.array([], dtype="int64")
+        return pd.array(values, dtype=INT)
+    return pd.arrays.ArrowStringArray(pa.chunked_array(chunks, type=pa.large_string()))
 
 
 def _build_corpus(pages: list[dict]) -> Corpus:
@@ -876,24 +979,24 @@ def _build_corpus(pages: list[dict]) -> Corpus:
         unparsed=[row for page in pages for row in page["unparsed"]],
         derive_threads=False,
     )
-    counts = [len(page["comments"]["comment_id"]) for page in pages]
+    counts = [page["post"]["n_comments"] for page in pages]
     n_comments = sum(counts)
     post_ids = [page["post"]["post_id"] for page in pages]
     comments = pd.DataFrame({
-        "comment_id": pd.array(_column(pages, "comments", "comment_id"), dtype=STRING),
+        "comment_id": _comment_column(pages, "comment_id"),
         "post_id": pd.array(list(chain.from_iterable(repeat(p, n) for p, n in zip(post_ids, counts))),
                             dtype=STRING),
-        "parent_id": pd.array(_column(pages, "comments", "parent_id"), dtype=STRING),
-        "thread_id": pd.array(_column(pages, "comments", "thread_id"), dtype=STRING),
-        "depth": pd.array(_column(pages, "comments", "depth"), dtype=INT),
+        "parent_id": _comment_column(pages, "parent_id"),
+        "thread_id": _comment_column(pages, "thread_id"),
+        "depth": _comment_column(pages, "depth"),
         "position": pd.array(list(chain.from_iterable(range(1, n + 1) for n in counts)), dtype=INT),
-        "author": pd.array(_column(pages, "comments", "author"), dtype=STRING),
-        "text": pd.array(_column(pages, "comments", "text"), dtype=STRING),
-        "line_start": pd.array(_column(pages, "comments", "line_start"), dtype=INT),
-        "line_end": pd.array(_column(pages, "comments", "line_end"), dtype=INT),
+        "author": _comment_column(pages, "author"),
+        "text": _comment_column(pages, "text"),
+        "line_start": _comment_column(pages, "line_start"),
+        "line_end": _comment_column(pages, "line_end"),
         "published": pd.Series(pd.NaT, index=range(n_comments), dtype=DATETIME),
         "flags": pd.array([""] * n_comments, dtype=STRING),
-        "spans": pd.array(_column(pages, "comments", "spans"), dtype=STRING),
+        "spans": _comment_column(pages, "spans"),
     })
     furniture_counts = [len(page["furniture"]["kind"]) for page in pages]
     line_start = _column(pages, "furniture", "line_start")

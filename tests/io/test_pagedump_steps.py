@@ -45,12 +45,12 @@ def test_scan_lines_keeps_only_content_lines_with_their_shape():
     assert lines.gaps == [False, True, True, False, True, True, True, False, False, False, False, True]
     assert lines.comments_start == 5
     assert lines.bullet_indents == [2, 4, 6, 2]
-    assert lines.bullets[5] == ("•", "Top comment.") and lines.bullets[6] is None
+    assert lines.bullets[5] == 2 and lines.texts[5][2:] == "Top comment." and lines.bullets[6] is None
 
 
 def test_head_step_fills_title_tags_body_and_furniture():
     lines = _scan_lines(_split_lines(PAGE), may_be_mojibake=False)
-    page = _PageBuilder(lines, _split_lines(PAGE), "page.txt", "p", ErrorPolicy("page.txt"))
+    page = _PageBuilder(lines, lambda: PAGE, "page.txt", "p", ErrorPolicy("page.txt"))
     page.parse_head()
     assert page.post["title"] == "A made-up title" and page.post["tags"] == ["trials", "MRI"]
     assert page.post["body"] == "First body line\nstill the first paragraph."
