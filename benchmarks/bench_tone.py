@@ -21,7 +21,7 @@ With ``--thresholds`` it instead times ``score_tone`` on 1 and on 2+ processes f
 range of sizes (the pool forced on), to place ``PARALLEL_MIN_TEXTS``.
 
     .venv/bin/python benchmarks/bench_tone.py            # 1,000,000 sentences
-    .venv/bin/python benchmarks/bench_tone.py --quick    # 30,000 sentences (still uses the pool)
+    .venv/bin/python benchmarks/bench_tone.py --quick    # 30,000 sentences (below the pool threshold)
 """
 
 from __future__ import annotations

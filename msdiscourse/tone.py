@@ -68,8 +68,11 @@ VADER_ALPHA = 15.0
 #: whole-text compound. Chosen on the VADER tweets; see the README section "Tone".
 LONG_TEXT_WORDS = 20
 
-#: below this many distinct texts, scoring stays in-process (a pool costs more to start)
-PARALLEL_MIN_TEXTS = 20_000
+#: below this many distinct texts, scoring stays in-process: with the fast engine one
+#: core scores about 100,000 sentences a second, and a pool's start-up and the pickling of
+#: texts and scores only pay on large jobs with idle cores (measured with
+#: ``benchmarks/bench_tone.py --thresholds``; see docs/performance.md)
+PARALLEL_MIN_TEXTS = 50_000
 
 #: the scoring engines: ``"fast"`` (:mod:`msdiscourse._vader`, exact and faster) or
 #: ``"vadersentiment"`` (the package's own ``polarity_scores``); both give equal scores
@@ -327,7 +330,7 @@ def score_tone(
     Meant for sentences (:func:`msdiscourse.split_sentences`), but any frame with a text
     column works. The scores are exactly those of
     ``SentimentIntensityAnalyzer().polarity_scores(text)``; each distinct text is scored
-    once, and 20,000 or more distinct texts are scored on ``n_jobs`` processes.
+    once, and 50,000 or more distinct texts are scored on ``n_jobs`` processes.
 
     Parameters
     ----------
