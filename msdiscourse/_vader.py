@@ -36,7 +36,6 @@ from vaderSentiment import vaderSentiment as _vs
 
 __all__ = ["FastVader", "read_lexicon", "read_emoji_lexicon"]
 
-_B_INCR = _vs.B_INCR
 _C_INCR = _vs.C_INCR
 _N_SCALAR = _vs.N_SCALAR
 _NEGATE = frozenset(_vs.NEGATE)
