@@ -9,20 +9,26 @@ default) are exact repeats, skewed towards a few frequent ones, as in real comme
 threads ("Thanks!", "I agree.", quotations, signatures). Then it measures, in one run:
 
 * baseline: ``analyzer.polarity_scores(s)`` for every sentence, in a plain loop;
+* the fast engine alone: ``FastVader().scores(s)`` for every sentence, in the same plain
+  loop (one core, no deduplication: the engine's own speed-up; aim: at least 4x);
+* ``score_tone`` with ``n_jobs=1``: the engine plus scoring each distinct sentence once;
 * ``score_tone``: the library call (distinct sentences scored once, on every core);
-* ``score_tone`` with ``n_jobs=1`` (the cache alone), unless ``--no-breakdown``;
 
 checks that the scores are identical, and prints sentences per second for each with the
-ratio to the baseline and the load average of the (shared) machine. Aim: at least 1.8x.
+ratio to the baseline and the load average of the (shared) machine beside it.
+
+With ``--thresholds`` it instead times ``score_tone`` on 1 and on 2+ processes for a
+range of sizes (the pool forced on), to place ``PARALLEL_MIN_TEXTS``.
 
     .venv/bin/python benchmarks/bench_tone.py            # 1,000,000 sentences
-    .venv/bin/python benchmarks/bench_tone.py --quick    # 30,000 sentences (still uses the pool)
+    .venv/bin/python benchmarks/bench_tone.py --quick    # 30,000 sentences (below the pool threshold)
 """
 
 from __future__ import annotations
 
 import argparse
 import csv
+import math
 import os
 import random
 import sys
@@ -38,6 +44,8 @@ from vaderSentiment.vaderSentiment import SentimentIntensityAnalyzer  # noqa: E4
 
 from msdiscourse.paths import SHARED_CORPUS  # noqa: E402
 from msdiscourse.text import sentence_spans  # noqa: E402
+from msdiscourse import tone  # noqa: E402
+from msdiscourse._vader import FastVader  # noqa: E402
 from msdiscourse.tone import SCORE_COLUMNS, score_tone  # noqa: E402
 
 DATA = HERE / "_data"
@@ -122,6 +130,41 @@ def _load() -> str:
         return "load average unavailable"
 
 
+def _now_load() -> str:
+    try:
+        return f"load {os.getloadavg()[0]:.2f}"
+    except OSError:
+        return "load ?"
+
+
+def thresholds(sentences: list[str], n_jobs: int | None) -> None:
+    """Time score_tone on one process and on a forced pool, for growing sizes."""
+    distinct = list(dict.fromkeys(sentences))
+    saved = tone.PARALLEL_MIN_TEXTS
+    jobs = tone._resolve_jobs(n_jobs)
+    print(f"thresholds: score_tone on 1 process vs a pool of {jobs} (pool forced on), "
+          f"distinct sentences; best of 3")
+    try:
+        for size in (1_000, 2_000, 4_000, 8_000, 16_000, 32_000, 64_000):
+            if size > len(distinct):
+                break
+            frame = pd.DataFrame({"text": distinct[:size]})
+            timing = {}
+            for label, workers, minimum in (("1 process", 1, saved), ("pool", jobs, 0)):
+                tone.PARALLEL_MIN_TEXTS = minimum
+                best = math.inf
+                for _ in range(3):
+                    started = time.perf_counter()
+                    score_tone(frame, n_jobs=workers, progress=False)
+                    best = min(best, time.perf_counter() - started)
+                timing[label] = best
+            print(f"  {size:>7,} texts: 1 process {timing['1 process'] * 1000:7.1f} ms, "
+                  f"pool {timing['pool'] * 1000:7.1f} ms, pool x{timing['1 process'] / timing['pool']:.2f} "
+                  f"({_now_load()})", flush=True)
+    finally:
+        tone.PARALLEL_MIN_TEXTS = saved
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--sentences", type=int, default=1_000_000, help="corpus size (default 1,000,000)")
@@ -131,6 +174,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--seed", type=int, default=4)
     parser.add_argument("--no-breakdown", action="store_true", help="skip the n_jobs=1 run")
     parser.add_argument("--quick", action="store_true", help="30,000 sentences, a smoke run")
+    parser.add_argument("--thresholds", action="store_true",
+                        help="time 1 process vs the pool for growing sizes (to place the pool threshold)")
     args = parser.parse_args(argv)
     n_sentences = 30_000 if args.quick else args.sentences
 
@@ -141,29 +186,53 @@ def main(argv: list[str] | None = None) -> int:
           f"({1 - distinct / len(sentences):.1%} repeats), ready in {time.perf_counter() - started:.1f} s")
     frame = pd.DataFrame({"text": sentences})
     print(f"machine    before: {_load()}", flush=True)
+    if args.thresholds:
+        thresholds(sentences, args.n_jobs)
+        print(f"machine    after: {_load()}")
+        return 0
 
     analyzer = SentimentIntensityAnalyzer()
-    started = time.perf_counter()
+    started, cpu_started = time.perf_counter(), time.process_time()
     baseline = [analyzer.polarity_scores(sentence) for sentence in sentences]
     baseline_seconds = time.perf_counter() - started
+    baseline_cpu = time.process_time() - cpu_started
     baseline_rate = len(sentences) / baseline_seconds
     print(f"baseline   plain polarity_scores loop: {baseline_seconds:.1f} s, "
-          f"{baseline_rate:,.0f} sentences/s", flush=True)
+          f"{baseline_rate:,.0f} sentences/s ({_now_load()})", flush=True)
+    print(f"baseline   CPU time {baseline_cpu:.1f} s (on a loaded machine the CPU-time ratios "
+          f"below are the steadier measure)", flush=True)
     expected = np.array([[scores[c] for c in SCORE_COLUMNS] for scores in baseline])
     del baseline
 
-    runs = [("score_tone", args.n_jobs)]
+    fast = FastVader()
+    started, cpu_started = time.perf_counter(), time.process_time()
+    engine_scores = [fast.scores(sentence) for sentence in sentences]
+    seconds = time.perf_counter() - started
+    cpu = time.process_time() - cpu_started
+    same = np.array_equal(np.array(engine_scores), expected)
+    identical = same
+    del engine_scores
+    print(f"fast engine plain loop: {seconds:.1f} s, {len(sentences) / seconds:,.0f} sentences/s, "
+          f"x{baseline_seconds / seconds:.2f} the baseline ({_now_load()}), scores identical: {same}",
+          flush=True)
+    print(f"fast engine CPU time {cpu:.1f} s, x{baseline_cpu / cpu:.2f} the baseline's", flush=True)
+
+    runs = []
     if not args.no_breakdown:
         runs.append(("score_tone n_jobs=1", 1))
-    identical = True
+    runs.append(("score_tone", args.n_jobs))
     for label, n_jobs in runs:
-        started = time.perf_counter()
+        started, cpu_started = time.perf_counter(), time.process_time()
         scored = score_tone(frame, n_jobs=n_jobs, progress=False)
         seconds = time.perf_counter() - started
+        cpu = time.process_time() - cpu_started
         same = np.array_equal(scored[list(SCORE_COLUMNS)].to_numpy(), expected)
         identical &= same
         print(f"{label:<21}: {seconds:.1f} s, {len(sentences) / seconds:,.0f} sentences/s, "
-              f"x{baseline_seconds / seconds:.2f} the baseline, scores identical: {same}", flush=True)
+              f"x{baseline_seconds / seconds:.2f} the baseline ({_now_load()}), "
+              f"scores identical: {same}", flush=True)
+        if n_jobs == 1:
+            print(f"{label} CPU time {cpu:.1f} s, x{baseline_cpu / cpu:.2f} the baseline's", flush=True)
     print(f"machine    after: {_load()}")
     return 0 if identical else 1
 

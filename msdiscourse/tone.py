@@ -38,6 +38,7 @@ import pandas as pd
 from vaderSentiment.vaderSentiment import SentimentIntensityAnalyzer
 
 from msdiscourse._progress import progress_bar
+from msdiscourse._vader import FastVader
 from msdiscourse.categories import TONE_DTYPE
 from msdiscourse.paths import RESOURCES_DIR
 from msdiscourse.schema import describe, check_corpus, validate, validate_columns
@@ -70,8 +71,15 @@ VADER_ALPHA = 15.0
 #: whole-text compound. Chosen on the VADER tweets; see the README section "Tone".
 LONG_TEXT_WORDS = 20
 
-#: below this many distinct texts, scoring stays in-process (a pool costs more to start)
-PARALLEL_MIN_TEXTS = 20_000
+#: below this many distinct texts, scoring stays in-process: with the fast engine one
+#: core scores about 100,000 sentences a second, and a pool's start-up and the pickling of
+#: texts and scores only pay on large jobs with idle cores (measured with
+#: ``benchmarks/bench_tone.py --thresholds``; see docs/performance.md)
+PARALLEL_MIN_TEXTS = 50_000
+
+#: the scoring engines: ``"fast"`` (:mod:`msdiscourse._vader`, exact and faster) or
+#: ``"vadersentiment"`` (the package's own ``polarity_scores``); both give equal scores
+ENGINES: tuple[str, ...] = ("fast", "vadersentiment")
 
 #: texts per task sent to a worker process
 _CHUNK_SIZE = 4_000
@@ -155,9 +163,11 @@ def load_tone_overrides() -> pd.DataFrame:
 
 
 @functools.cache
-def _analyzer(overrides: bool) -> SentimentIntensityAnalyzer:
-    """The library's one VADER analyzer per process and setting (plain, or with overrides)."""
-    analyzer = SentimentIntensityAnalyzer()
+def _analyzer(overrides: bool, engine: str = "fast") -> SentimentIntensityAnalyzer | FastVader:
+    """One analyzer per process, setting and engine; the overridden one is a separate instance."""
+    if engine not in ENGINES:
+        raise ValueError(f"engine must be one of {ENGINES}; got {engine!r}")
+    analyzer = FastVader() if engine == "fast" else SentimentIntensityAnalyzer()
     if overrides:
         for word, valence in zip(_overrides_table()["word"], _overrides_table()["valence"]):
             if valence == 0:
@@ -186,8 +196,12 @@ def compound_of(text: str) -> float:
 
 
 # -- scoring many texts -----------------------------------------------------------------
-def _score_chunk(texts: list[str], overrides: bool) -> list[tuple[float, float, float, float]]:
-    analyzer = _analyzer(overrides)
+def _score_chunk(
+    texts: list[str], overrides: bool, engine: str = "fast"
+) -> list[tuple[float, float, float, float]]:
+    analyzer = _analyzer(overrides, engine)
+    if engine == "fast":
+        return list(map(analyzer.scores, texts))
     out = []
     for text in texts:
         scores = analyzer.polarity_scores(text)
@@ -213,27 +227,30 @@ def _pool_context():
 
 
 def _score_unique(
-    texts: list[str], *, overrides: bool, n_jobs: int | None, progress: bool | None
+    texts: list[str], *, overrides: bool, n_jobs: int | None, progress: bool | None,
+    engine: str = "fast",
 ) -> list[tuple[float, float, float, float]]:
     """Score distinct texts, in order, on one or more processes."""
     workers = min(_resolve_jobs(n_jobs), max(1, math.ceil(len(texts) / _CHUNK_SIZE)))
     enabled = (None if len(texts) >= PARALLEL_MIN_TEXTS else False) if progress is None else progress
     if workers == 1 or len(texts) < PARALLEL_MIN_TEXTS:
         if enabled is False:
-            return _score_chunk(texts, overrides)
+            return _score_chunk(texts, overrides, engine)
         chunks = [texts[i:i + _CHUNK_SIZE] for i in range(0, len(texts), _CHUNK_SIZE)]
         results = []
         with progress_bar(total=len(texts), desc="tone", unit="text", enabled=enabled) as bar:
             for chunk in chunks:
-                results.extend(_score_chunk(chunk, overrides))
+                results.extend(_score_chunk(chunk, overrides, engine))
                 bar.update(len(chunk))
         return results
-    _analyzer(overrides)  # build once here, so forked workers inherit it
+    _analyzer(overrides, engine)  # build once here, so forked workers inherit it
     chunks = [texts[i:i + _CHUNK_SIZE] for i in range(0, len(texts), _CHUNK_SIZE)]
     results = []
     with ProcessPoolExecutor(max_workers=workers, mp_context=_pool_context()) as pool:
         # map submits every chunk at once and yields results in submission order
-        scored = pool.map(_score_chunk, chunks, [overrides] * len(chunks))
+        scored = pool.map(
+            _score_chunk, chunks, [overrides] * len(chunks), [engine] * len(chunks)
+        )
         with progress_bar(total=len(texts), desc="tone", unit="text", enabled=enabled) as bar:
             for chunk_scores in scored:
                 results.extend(chunk_scores)
@@ -246,7 +263,8 @@ def _is_scorable(value) -> bool:
 
 
 def _score_values(
-    values: list | pd.Series, *, overrides: bool, n_jobs: int | None, progress: bool | None
+    values: list | pd.Series, *, overrides: bool, n_jobs: int | None, progress: bool | None,
+    engine: str = "fast",
 ) -> np.ndarray:
     """Scores for each value (rows of NaN where there is no text), each distinct text once."""
     if not isinstance(values, pd.Series):
@@ -258,12 +276,18 @@ def _score_values(
     distinct = list(distinct)
     scorable = [i for i, value in enumerate(distinct) if _is_scorable(value)]
     scored = _score_unique(
-        [distinct[i] for i in scorable], overrides=overrides, n_jobs=n_jobs, progress=progress
+        [distinct[i] for i in scorable], overrides=overrides, n_jobs=n_jobs, progress=progress,
+        engine=engine,
     )
     table = np.full((len(distinct) + 1, len(SCORE_COLUMNS)), np.nan)  # last row: no text
     if scorable:
         table[scorable] = np.array(scored, dtype="float64")
     return table[np.where(codes < 0, len(distinct), codes)]
+
+
+def _check_engine(engine: str) -> None:
+    if engine not in ENGINES:
+        raise ValueError(f"engine must be one of {ENGINES}; got {engine!r}")
 
 
 def _check_thresholds(positive: float, negative: float) -> None:
@@ -323,6 +347,7 @@ def score_tone(
     overrides: bool = False,
     n_jobs: int | None = None,
     progress: bool | None = None,
+    engine: str = "fast",
 ) -> pd.DataFrame:
     """Add VADER's ``neg, neu, pos, compound`` and a ``tone`` label to each row of a frame.
 
@@ -330,7 +355,7 @@ def score_tone(
     ``tone`` table that :func:`aggregate_tone` and :func:`msdiscourse.find_markers` take;
     any frame with a text column can be scored. The scores are exactly those of
     ``SentimentIntensityAnalyzer().polarity_scores(text)``; each distinct text is scored
-    once, and 20,000 or more distinct texts are scored on ``n_jobs`` processes.
+    once, and 50,000 or more distinct texts are scored on ``n_jobs`` processes.
 
     Parameters
     ----------
@@ -349,6 +374,10 @@ def score_tone(
     progress
         Show a progress bar: ``None`` (default) on long jobs in Jupyter or on a terminal,
         ``True`` always, ``False`` never.
+    engine
+        ``"fast"`` (default): an exact reimplementation of ``polarity_scores``, several
+        times faster (see ``docs/performance.md``); ``"vadersentiment"``: the package's
+        own ``polarity_scores``. Both give the same scores.
 
     Returns
     -------
@@ -365,7 +394,7 @@ def score_tone(
     msdiscourse.schema.SchemaError
         When ``text_column`` is not a column of ``frame``.
     ValueError
-        When ``negative`` is not below ``positive`` or ``n_jobs`` is invalid.
+        When ``negative`` is not below ``positive``, or ``n_jobs`` or ``engine`` is invalid.
 
     Examples
     --------
@@ -386,8 +415,10 @@ def score_tone(
                         f"got {describe(frame)}{hint}")
     validate_columns(frame, [text_column], caller="score_tone", what="text_column=")
     _check_thresholds(positive, negative)
+    _check_engine(engine)
     scores = _score_values(
-        frame[text_column], overrides=overrides, n_jobs=n_jobs, progress=progress
+        frame[text_column], overrides=overrides, n_jobs=n_jobs, progress=progress,
+        engine=engine,
     )
     result = frame.copy()
     for position, column in enumerate(SCORE_COLUMNS):
@@ -416,6 +447,7 @@ def score_texts(
     long_text_words: int = LONG_TEXT_WORDS,
     n_jobs: int | None = None,
     progress: bool | None = None,
+    engine: str = "fast",
 ) -> pd.DataFrame:
     """Score whole texts (comments, posts, tweets) with a compound that does not saturate.
 
@@ -443,7 +475,7 @@ def score_texts(
     long_text_words
         Length (in words, :func:`msdiscourse.text.n_words`) above which the length-aware
         compound is used.
-    n_jobs, progress
+    n_jobs, progress, engine
         As in :func:`score_tone`.
 
     Returns
@@ -459,7 +491,7 @@ def score_texts(
     TypeError
         When ``texts`` is a single string (it would be scored letter by letter).
     ValueError
-        When the thresholds, ``long_text_words`` or ``n_jobs`` are invalid.
+        When the thresholds, ``long_text_words``, ``n_jobs`` or ``engine`` are invalid.
 
     Examples
     --------
@@ -487,8 +519,11 @@ def score_texts(
     if index is None:
         index = pd.RangeIndex(len(values))
     _check_thresholds(positive, negative)
+    _check_engine(engine)
 
-    whole = _score_values(values, overrides=overrides, n_jobs=n_jobs, progress=progress)
+    whole = _score_values(
+        values, overrides=overrides, n_jobs=n_jobs, progress=progress, engine=engine
+    )
     scorable = [_is_scorable(v) for v in values]
     n_words = np.array([_n_words(v) if ok else 0 for v, ok in zip(values, scorable)])
     compound = whole[:, 3].copy()
@@ -507,7 +542,7 @@ def score_texts(
             owner.extend([i] * len(spans))
     if long_rows:
         sentence_scores = _score_values(
-            sentence_texts, overrides=overrides, n_jobs=n_jobs, progress=progress
+            sentence_texts, overrides=overrides, n_jobs=n_jobs, progress=progress, engine=engine
         )
         summed = np.zeros(len(values))
         np.add.at(summed, np.array(owner, dtype="int64"), _valence(sentence_scores[:, 3]))

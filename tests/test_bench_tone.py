@@ -18,7 +18,10 @@ def test_bench_tone_quick_run():
         capture_output=True, text=True, cwd=PROJECT_DIR, timeout=300, check=True)
     out = result.stdout
     assert re.search(r"^corpus\s+30,000 sentences, 24,000 distinct \(20\.0% repeats\)", out, re.M)
-    assert re.search(r"^baseline\s+plain polarity_scores loop: [\d.]+ s, [\d,]+ sentences/s$", out, re.M)
-    runs = re.findall(r"^score_tone.*x([\d.]+) the baseline, scores identical: (\w+)$", out, re.M)
-    assert len(runs) == 2 and all(same == "True" for _, same in runs)
+    assert re.search(r"^baseline\s+plain polarity_scores loop: [\d.]+ s, [\d,]+ sentences/s \(load [\d.]+\)$",
+                     out, re.M)
+    runs = re.findall(
+        r"^(?:score_tone|fast engine).*x([\d.]+) the baseline \(load [\d.]+\), scores identical: (\w+)$",
+        out, re.M)
+    assert len(runs) == 3 and all(same == "True" for _, same in runs)
     assert all(float(ratio) > 0 for ratio, _ in runs)

@@ -124,9 +124,9 @@ def test_repeated_texts_are_scored_once(monkeypatch):
     calls: list[int] = []
     real_chunk = tone._score_chunk
 
-    def counting_chunk(texts, overrides):
+    def counting_chunk(texts, overrides, engine="fast"):
         calls.append(len(texts))
-        return real_chunk(texts, overrides)
+        return real_chunk(texts, overrides, engine)
 
     monkeypatch.setattr(tone, "_score_chunk", counting_chunk)
     frame = pd.DataFrame({"text": ["Thanks!", "I agree.", "Thanks!", "Thanks!", None, "I agree."]})

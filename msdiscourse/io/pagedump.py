@@ -48,14 +48,18 @@ import re
 from collections import Counter
 from dataclasses import dataclass
 from importlib import resources
+from itertools import chain, repeat
 from pathlib import Path
-from typing import IO, Iterable, Union
+from typing import IO, Callable, Iterable, Iterator, Union
 
+import numpy as np
 import pandas as pd
+import pyarrow as pa
 
-from msdiscourse.corpus import Corpus, make_comment_id, make_post_id
+from msdiscourse.corpus import Corpus, make_post_id
 from msdiscourse.errors import ErrorPolicy, ParseError, check_on_error
 from msdiscourse.io._source import check_path_string
+from msdiscourse.schema import DATETIME, INT, STRING
 from msdiscourse.text import normalise_text
 
 __all__ = [
@@ -221,7 +225,7 @@ class _Comment:
     """A comment being assembled, or a bullet that could not be placed (``comment_id`` None)."""
 
     __slots__ = ("bullet_line", "indent", "comment_id", "parent_id", "paragraphs", "spans",
-                 "last_line", "error", "raw")
+                 "last_line", "error", "raw", "depth", "thread_id")
 
     def __init__(self, bullet_line: int, indent: int, comment_id: str | None,
                  parent_id: str | None, first_text: str) -> None:
@@ -234,10 +238,14 @@ class _Comment:
         self.last_line = bullet_line
         self.error: tuple[str, str] | None = None  # (expected, found) for an unplaced bullet
         self.raw: list[str] | None = None  # the raw lines, kept only for an unplaced bullet
+        self.depth = 0
+        self.thread_id = comment_id
 
 
 def _span_text(spans: list[list[int]]) -> str:
-    return ",".join(f"{a}-{b}" for a, b in spans)
+    if len(spans) == 1:  # most comments and bodies are one run of lines
+        return f"{spans[0][0]}-{spans[0][1]}"
+    return ",".join([f"{a}-{b}" for a, b in spans])
 
 
 def _or_list(values: list[int]) -> str:
@@ -273,13 +281,44 @@ def _decode(data: bytes, source: str) -> str:
         ) from None
 
 
-def _read_source(path_or_buffer: PathOrBuffer) -> tuple[str, str, str | None]:
-    """Return (text, source name, file stem or None) for a path or a buffer."""
+#: lead bytes of the characters :data:`_MOJIBAKE_PAIR` accepts second: C2 (U+0080..U+00BF),
+#: C5, C6, CB and E2 (the Windows-1252 letters and punctuation)
+_PAIR_SECOND_LEADS = frozenset(b"\xc2\xc5\xc6\xcb\xe2")
+
+
+def _latin1_range(data: bytes) -> bool:
+    """Whether UTF-8 bytes may hold mojibake (``â€™``, ``Ã©``) or a C1 control.
+
+    When not, the decoded text cannot either and its two regex scans are skipped. A
+    superset of what :data:`_MOJIBAKE_PAIR` and :data:`_C1_CONTROL` match: U+00C2..U+00F4
+    (C3 82..C3 B4) followed by a character with one of :data:`_PAIR_SECOND_LEADS`, or a
+    C1 control (C2 80..C2 9F). ``bytes.find`` runs at memory speed, and pages have few
+    such lead bytes.
+    """
+    at = data.find(b"\xc3")
+    while at >= 0:
+        following = data[at + 1: at + 3]
+        if len(following) == 2 and 0x82 <= following[0] <= 0xB4 and following[1] in _PAIR_SECOND_LEADS:
+            return True
+        at = data.find(b"\xc3", at + 1)
+    at = data.find(b"\xc2")
+    while at >= 0:
+        if at + 1 < len(data) and 0x80 <= data[at + 1] <= 0x9F:
+            return True
+        at = data.find(b"\xc2", at + 1)
+    return False
+
+
+def _read_source(path_or_buffer: PathOrBuffer) -> tuple[str, str, str | None, bool | None]:
+    """Return (text, source name, file stem or None, may hold mojibake or None: unknown)."""
     if isinstance(path_or_buffer, (str, os.PathLike)):
         check_path_string(path_or_buffer, reader="read_pagedump")
         path = Path(path_or_buffer)
         source = str(path_or_buffer)
-        return _decode(path.read_bytes(), source), source, path.stem
+        data = path.read_bytes()
+        text = _decode(data, source)
+        utf8 = not data.startswith((b"\xff\xfe", b"\xfe\xff"))
+        return text, source, path.stem, (_latin1_range(data) if utf8 else None)
     if not hasattr(path_or_buffer, "read"):
         raise TypeError(
             f"read_pagedump expects a path or a text buffer (io.StringIO); got {type(path_or_buffer).__name__}"
@@ -289,14 +328,17 @@ def _read_source(path_or_buffer: PathOrBuffer) -> tuple[str, str, str | None]:
     stem = Path(name).stem if isinstance(name, (str, os.PathLike)) else None
     content = path_or_buffer.read()
     if isinstance(content, bytes):
-        content = _decode(content, source)
+        data = content
+        content = _decode(data, source)
+        utf8 = not data.startswith((b"\xff\xfe", b"\xfe\xff"))
+        return content, source, stem, (_latin1_range(data) if utf8 else None)
     else:
         content = content.removeprefix("\ufeff")
         if "\x00" in content:
             nul = content.index("\x00")
             raise ParseError(source, content[:nul].count("\n") + 1, expected="a text page dump",
                              found="binary data (a NUL character)", remedy=None)
-    return content, source, stem
+    return content, source, stem, None
 
 
 def _title_like(text: str) -> bool:
@@ -325,6 +367,27 @@ def _signature_name(text: str) -> str | None:
     if len(name.split()) > 6 or name.endswith((".", ",", ";", ":")):
         return None
     return name
+
+
+#: characters of page text split into lines at a time by :func:`_iter_lines`
+_BLOCK_CHARS = 1 << 20
+
+
+def _iter_lines(text: str) -> Iterator[str]:
+    """The lines of ``_split_lines(text)``, split a block at a time, so a big page never
+    has all its lines as separate strings at once (an empty text gives one empty line)."""
+    if "\r" in text:
+        text = text.replace("\r\n", "\n").replace("\r", "\n")
+    limit = len(text) - 1 if text.endswith("\n") else len(text)
+    start = 0
+    while True:
+        end = text.find("\n", start + _BLOCK_CHARS, limit) if start + _BLOCK_CHARS < limit else -1
+        if end < 0:
+            end = limit
+        yield from text[start:end].split("\n")
+        if end >= limit:
+            return
+        start = end + 1
 
 
 def _split_lines(text: str) -> list[str]:
@@ -360,18 +423,45 @@ def _infer_indents(bullet_indents: list[int]) -> tuple[int, int]:
     return base, max(increases, key=score)
 
 
-def _parse_page(text: str, source: str, post_id: str, policy: ErrorPolicy) -> dict:
-    """Parse one page's text into plain records (no DataFrame work: it runs per line)."""
-    raw_lines = _split_lines(text)
-    may_be_mojibake = not text.isascii() and _may_be_mojibake(text)  # most pages are clean
-    # content lines: (line number, indent, stripped text, blank line before it, bullet)
-    # where bullet is None or (bullet character, text after the bullet)
-    content: list[tuple[int, int, str, bool, tuple[str, str] | None]] = []
+class _Lines:
+    """The content (non-blank) lines of a page, column by column.
+
+    ``numbers`` are 1-based line numbers, ``indents`` in columns (tabs expanded),
+    ``texts`` the lines without edge space (mojibake repaired), ``gaps`` whether a blank
+    line came before, ``bullets`` ``None`` or where the text after the bullet starts.
+    ``comments_start`` is the index of the first comment bullet (``len`` when there is
+    none) and ``bullet_indents`` the indents of the bullets from there on.
+    """
+
+    __slots__ = ("numbers", "indents", "texts", "gaps", "bullets", "comments_start", "bullet_indents")
+
+    def __init__(self) -> None:
+        self.numbers: list[int] = []
+        self.indents: list[int] = []
+        self.texts: list[str] = []
+        self.gaps: list[bool] = []
+        self.bullets: list[int | None] = []  # where the text after the bullet starts
+        self.comments_start = -1
+        self.bullet_indents: list[int] = []
+
+    def __len__(self) -> int:
+        return len(self.numbers)
+
+
+def _scan_lines(raw_lines: Iterable[str], may_be_mojibake: bool) -> _Lines:
+    """Step 1: classify every line once (blank, indent, text, bullet).
+
+    Only the stripped lines are kept; an error message that needs a raw line splits the
+    text again (:meth:`_PageBuilder.raw_line`).
+    """
+    lines = _Lines()
+    numbers, indents, texts = lines.numbers, lines.indents, lines.texts
+    gaps, bullets, bullet_indents = lines.gaps, lines.bullets, lines.bullet_indents
     comments_start = -1
-    bullet_indents: list[int] = []  # indents of the bullets from the first comment on
     gap = False
-    edge, bullet_first, bullet_re = _EDGE_SPACE, _BULLET_FIRST, _BULLET_RE
-    for number, line in enumerate(raw_lines, start=1):
+    edge, bullet_first, bullet_match = _EDGE_SPACE, _BULLET_FIRST, _BULLET_RE.match
+    strong = _STRONG_BULLETS
+    for number, line in enumerate(raw_lines, 1):
         stripped = line.strip(edge)
         if not stripped:
             gap = True
@@ -386,119 +476,164 @@ def _parse_page(text: str, source: str, post_id: str, policy: ErrorPolicy) -> di
             indent = 0
         bullet = None
         if stripped[0] in bullet_first:
-            found = bullet_re.match(stripped)
+            found = bullet_match(stripped)
             if found is not None:
                 char = found.group(1) or found.group(2)
-                bullet = (char, stripped[found.end():])
-                if comments_start < 0 and (indent > 0 or char in _STRONG_BULLETS):
-                    comments_start = len(content)
+                bullet = found.end()
+                if comments_start < 0 and (indent > 0 or char in strong):
+                    comments_start = len(numbers)
                 if comments_start >= 0:
                     bullet_indents.append(indent)
-        content.append((number, indent, stripped, gap, bullet))
+        numbers.append(number)
+        indents.append(indent)
+        texts.append(stripped)
+        gaps.append(gap)
+        bullets.append(bullet)
         gap = False
-    if not content:
-        policy.fatal(None, expected="a page dump (a title, a body and comments)",
-                     found="an empty file" if not text else "only blank lines")
-    if comments_start < 0:
-        comments_start = len(content)
-    base, step = _infer_indents(bullet_indents)
+    lines.comments_start = comments_start if comments_start >= 0 else len(numbers)
+    return lines
 
-    post = {
-        "post_id": post_id, "source": source, "source_format": "pagedump",
-        "title": None, "author": None, "tags": [], "body": None,
-        "line_start": content[0][0], "line_end": content[-1][0],
-        "title_line": None, "tags_line": None,
-        "body_line_start": None, "body_line_end": None, "body_spans": None,
-    }
-    furniture: list[dict] = []
-    comments: list[dict] = []
-    body_paragraphs: list[list[str]] = []
-    body_spans: list[list[int]] = []
-    previous_owner = None  # what claimed the previous content line (to merge spans)
 
-    def add_furniture(number: int, line_text: str, kind: str) -> None:
-        furniture.append({"source": source, "post_id": post_id, "kind": kind,
-                          "line_start": number, "line_end": number, "text": line_text})
+def _join_paragraphs(paragraphs: list[list[str]]) -> str:
+    return "\n\n".join(["\n".join(p) for p in paragraphs])
 
-    def is_byline_here(index: int) -> bool:
+
+class _PageBuilder:
+    """Steps 2 and 3: the head and body, then the comment tree, into columnar buffers.
+
+    What claimed the previous content line (``previous``: ``"title"``, ``"tags"``,
+    ``"body"``, ``"byline"``, ``"furniture"``, ``"unparsed"`` or the open
+    :class:`_Comment`) decides whether a line extends a span or starts a new one;
+    ``in_block`` and ``in_sidebar`` are the furniture blocks the reader is inside.
+    """
+
+    def __init__(self, lines: _Lines, reread: Callable[[], str], source: str, post_id: str,
+                 policy: ErrorPolicy) -> None:
+        self.lines, self._reread, self._raw_lines = lines, reread, None
+        self.source, self.post_id, self.policy = source, post_id, policy
+        self.post = {
+            "post_id": post_id, "source": source, "source_format": "pagedump",
+            "title": None, "author": None, "tags": [], "body": None,
+            "line_start": lines.numbers[0], "line_end": lines.numbers[-1],
+            "title_line": None, "tags_line": None,
+            "body_line_start": None, "body_line_end": None, "body_spans": None,
+            "n_comments": 0,
+        }
+        self.furniture = {name: [] for name in ("kind", "line_start", "text")}
+        self.comments: dict[str, list] = {}
+        self.comment_chunks: list[dict] = []  # typed columns of the comments flushed so far
+        self.n_comments = 0
+        self._new_comment_buffers()
+        self.body_paragraphs: list[list[str]] = []
+        self.body_spans: list[list[int]] = []
+        self.previous: object = None
+        self.in_block = self.after_byline = self.in_sidebar = False
+
+    # -- small steps ----------------------------------------------------------------
+    def raw_line(self, number: int) -> str:
+        """Line ``number`` as it stands in the file, for an unparsed row (read again on
+        the first call: the scan let the raw lines go)."""
+        if self._raw_lines is None:
+            self._raw_lines = _split_lines(self._reread())
+        return self._raw_lines[number - 1]
+
+    def _new_comment_buffers(self) -> None:
+        self.comments = {name: [] for name in _COMMENT_BUFFERS}
+        self._append_comment = tuple(self.comments[name].append for name in _COMMENT_BUFFERS)
+
+    def flush_comments(self) -> None:
+        """Turn the buffered comments into typed columns (Arrow strings, int64), so a
+        page with a million comments never holds a million of each Python object."""
+        if self.comments["comment_id"]:
+            self.comment_chunks.append(_typed_chunk(self.comments))
+            self._new_comment_buffers()
+
+    def add_furniture(self, number: int, text: str, kind: str = "furniture") -> None:
+        self.furniture["kind"].append(kind)
+        self.furniture["line_start"].append(number)
+        self.furniture["text"].append(text)
+        self.previous = kind
+
+    def enter_furniture(self, number: int, text: str, rule: FurnitureRule) -> None:
+        """A heading: a ``block`` one claims what follows, a ``sidebar`` one after the
+        byline the rest of the page (a plain heading inside a block does not end it)."""
+        self.add_furniture(number, text)
+        self.in_block = rule.block or self.in_block
+        self.in_sidebar = self.in_sidebar or (rule.sidebar and self.after_byline)
+
+    def add_byline(self, number: int, text: str, name: str) -> None:
+        self.add_furniture(number, text, "byline")
+        if self.post["author"] is None:
+            self.post["author"] = name
+        self.in_block = False
+        self.after_byline = True
+
+    def is_byline_here(self, index: int) -> bool:
         """A "By NAME" line in the body is a byline only at the body's edges."""
-        if not body_paragraphs:
+        if not self.body_paragraphs:
             return True
         following = index + 1
-        if following >= len(content) or following >= comments_start:
+        if following >= len(self.lines) or following >= self.lines.comments_start:
             return True
-        next_text = content[following][2]
+        next_text = self.lines.texts[following]
         return match_furniture(next_text) is not None or _byline_name(next_text) is not None
 
-    # -- head and body ----------------------------------------------------------------
-    in_block = False
-    # a sidebar list heading (Recent Comments ...) after the byline: the page's end, whose
-    # bulleted items are links, not comments
-    after_byline = in_sidebar = False
-    expecting = "title"
-    for index in range(comments_start):
-        number, indent, stripped, gap, _ = content[index]
-        rule = match_furniture(stripped)
-        if rule is not None:
-            add_furniture(number, stripped, "furniture")
-            in_block = rule.block or in_block  # a plain heading inside a block does not end it
-            in_sidebar = in_sidebar or (rule.sidebar and after_byline)
-            previous_owner = "furniture"
-            continue
-        if expecting != "body" and _TAGS_RE.match(stripped):
-            post["tags"] = [t.strip(_EDGE_SPACE) for t in _TAG_RE.findall(stripped) if t.strip(_EDGE_SPACE)]
-            post["tags_line"] = number
+    def add_body_line(self, number: int, text: str, gap: bool) -> None:
+        if gap or not self.body_paragraphs:
+            self.body_paragraphs.append([text])
+        else:
+            self.body_paragraphs[-1].append(text)
+        if self.previous == "body":
+            self.body_spans[-1][1] = number
+        else:
+            self.body_spans.append([number, number])
+        self.previous = "body"
+
+    # -- step 2: title, tags, body ------------------------------------------------------
+    def parse_head(self) -> None:
+        lines, post = self.lines, self.post
+        expecting = "title"
+        for index in range(lines.comments_start):
+            number, indent, text = lines.numbers[index], lines.indents[index], lines.texts[index]
+            rule = match_furniture(text)
+            if rule is not None:
+                self.enter_furniture(number, text, rule)
+                continue
+            if expecting != "body" and _TAGS_RE.match(text):
+                post["tags"] = [t.strip(_EDGE_SPACE) for t in _TAG_RE.findall(text) if t.strip(_EDGE_SPACE)]
+                post["tags_line"] = number
+                expecting = "body"
+                self.previous = "tags"
+                continue
+            if expecting == "title" and indent == 0 and _title_like(text):
+                post["title"] = text
+                post["title_line"] = number
+                expecting = "tags"
+                self.previous = "title"
+                continue
             expecting = "body"
-            previous_owner = "tags"
-            continue
-        if expecting == "title" and indent == 0 and _title_like(stripped):
-            post["title"] = stripped
-            post["title_line"] = number
-            expecting = "tags"
-            previous_owner = "title"
-            continue
-        expecting = "body"
-        name = _byline_name(stripped) if indent == 0 else None
-        if name is not None and is_byline_here(index):
-            add_furniture(number, stripped, "byline")
-            if post["author"] is None:
-                post["author"] = name
-            in_block = False
-            after_byline = True
-            previous_owner = "byline"
-            continue
-        if in_block:
-            add_furniture(number, stripped, "furniture")
-            previous_owner = "furniture"
-            continue
-        if gap or not body_paragraphs:
-            body_paragraphs.append([stripped])
-        else:
-            body_paragraphs[-1].append(stripped)
-        if previous_owner == "body":
-            body_spans[-1][1] = number
-        else:
-            body_spans.append([number, number])
-        previous_owner = "body"
+            name = _byline_name(text) if indent == 0 else None
+            if name is not None and self.is_byline_here(index):
+                self.add_byline(number, text, name)
+            elif self.in_block:
+                self.add_furniture(number, text)
+            else:
+                self.add_body_line(number, text, lines.gaps[index])
+        if self.body_paragraphs:
+            post["body"] = _join_paragraphs(self.body_paragraphs)
+            post["body_line_start"] = self.body_spans[0][0]
+            post["body_line_end"] = self.body_spans[-1][1]
+            post["body_spans"] = _span_text(self.body_spans)
 
-    if body_paragraphs:
-        post["body"] = "\n\n".join("\n".join(p) for p in body_paragraphs)
-        post["body_line_start"] = body_spans[0][0]
-        post["body_line_end"] = body_spans[-1][1]
-        post["body_spans"] = _span_text(body_spans)
-
-    # -- comments -----------------------------------------------------------------------
-    stack: list[str] = []  # comment_id of the latest comment at each depth
-    current: _Comment | None = None
-    position = 0
-
-    def close(comment: _Comment | None) -> None:
+    # -- step 3: the comment tree -------------------------------------------------------
+    def close(self, comment: _Comment | None) -> None:
+        """Write a finished comment to the buffers (an unplaced bullet to ``unparsed``)."""
         if comment is None:
             return
         if comment.comment_id is None:
             expected, found = comment.error
-            policy.unplaced(comment.bullet_line, comment.last_line, "\n".join(comment.raw),
-                            reason="bullet_indent", expected=expected, found=found)
+            self.policy.unplaced(comment.bullet_line, comment.last_line, "\n".join(comment.raw),
+                                 reason="bullet_indent", expected=expected, found=found)
             return
         author = None
         paragraphs = comment.paragraphs
@@ -510,97 +645,145 @@ def _parse_page(text: str, source: str, post_id: str, policy: ErrorPolicy) -> di
                 paragraphs[-1].pop()
                 if not paragraphs[-1]:
                     paragraphs.pop()
-        comments.append({
-            "comment_id": comment.comment_id, "post_id": post_id,
-            "parent_id": comment.parent_id, "author": author,
-            "text": "\n\n".join(["\n".join(p) for p in paragraphs]),
-            "line_start": comment.bullet_line, "line_end": comment.last_line,
-            "spans": _span_text(comment.spans),
-        })
+        # in the order of _COMMENT_BUFFERS
+        for append, value in zip(self._append_comment, (
+            comment.comment_id, comment.parent_id, comment.thread_id, comment.depth, author,
+            _join_paragraphs(paragraphs) if len(paragraphs) > 1 else "\n".join(paragraphs[0]),
+            comment.bullet_line, comment.last_line, _span_text(comment.spans),
+        )):
+            append(value)
+        self.n_comments += 1
+        if len(self.comments["comment_id"]) >= _FLUSH_COMMENTS:
+            self.flush_comments()
 
-    for index in range(comments_start, len(content)):
-        number, indent, stripped, gap, bullet = content[index]
-        if in_sidebar:
-            add_furniture(number, stripped, "furniture")
-            previous_owner = "furniture"
-            continue
-        if bullet is not None:
-            close(current)
-            in_block = False
-            offset = indent - base
-            depth = offset // step
-            if offset >= 0 and offset % step == 0 and depth <= len(stack):
-                del stack[depth:]
-                position += 1
-                comment_id = make_comment_id(post_id, position)
-                current = _Comment(number, indent, comment_id, stack[-1] if stack else None, bullet[1])
-                stack.append(comment_id)
+    def open_comment(self, number: int, indent: int, text: str, stack: list[str],
+                     base: int, step: int) -> _Comment:
+        """A bullet: a new comment on the indentation grid, or an unplaced bullet."""
+        offset = indent - base
+        depth = offset // step
+        if offset >= 0 and offset % step == 0 and depth <= len(stack):
+            del stack[depth:]
+            # the comment before was closed (written) already: this is the next position
+            position = self.n_comments + 1
+            # make_comment_id, inlined: a position is digits, which it keeps as they are
+            comment = _Comment(number, indent, f"{self.post_id}.c{position}",
+                               stack[-1] if stack else None, text)
+            comment.depth = depth
+            stack.append(comment.comment_id)
+            comment.thread_id = stack[0]
+            return comment
+        allowed = _or_list(list(range(base, base + step * (len(stack) + 1), step)))
+        comment = _Comment(number, indent, None, None, text)
+        comment.error = (f"a comment bullet at indent {allowed}", f"indent {indent}")
+        comment.raw = [self.raw_line(number)]
+        return comment
+
+    def parse_comments(self) -> None:
+        lines, policy = self.lines, self.policy
+        base, step = _infer_indents(lines.bullet_indents)
+        numbers, indents, texts, gaps, bullets = (
+            lines.numbers, lines.indents, lines.texts, lines.gaps, lines.bullets)
+        stack: list[str] = []  # comment_id of the latest comment at each depth
+        current: _Comment | None = None
+        for index in range(lines.comments_start, len(numbers)):
+            number, indent, text = numbers[index], indents[index], texts[index]
+            texts[index] = None  # not looked at again: its comment's paragraphs hold it
+            if self.in_sidebar:
+                self.add_furniture(number, text)
+                continue
+            bullet = bullets[index]
+            if bullet is not None:
+                self.close(current)
+                self.in_block = False
+                current = self.open_comment(number, indent, text[bullet:], stack, base, step)
+                self.previous = current
+                continue
+            # a signature may stand level with its bullet instead of past it
+            if current is not None and not self.in_block and (
+                indent > current.indent
+                or (indent == current.indent and _signature_name(text) is not None)
+            ):
+                if len(text) <= _SHORT_LINE:
+                    rule = match_furniture(text)
+                    if rule is not None and rule.in_comments:
+                        self.add_furniture(number, text)
+                        continue
+                if gaps[index]:
+                    current.paragraphs.append([text])
+                else:
+                    current.paragraphs[-1].append(text)
+                if self.previous is current:
+                    current.spans[-1][1] = number
+                else:
+                    current.spans.append([number, number])
+                current.last_line = number
+                if current.raw is not None:
+                    current.raw.append(self.raw_line(number))
+                self.previous = current
+                continue
+            rule = match_furniture(text)
+            name = _byline_name(text)
+            if rule is not None:
+                self.close(current)
+                current = None
+                self.add_furniture(number, text)
+                self.in_block = rule.block or self.in_block
+                self.in_sidebar = rule.sidebar and self.after_byline
+                continue
+            if name is not None:
+                self.close(current)
+                current = None
+                self.add_byline(number, text, name)
+                continue
+            if self.in_block:
+                self.add_furniture(number, text)
+                continue
+            self.close(current)
+            if current is not None:
+                expected = f"a comment bullet, or a line indented past the bullet at indent {current.indent}"
             else:
-                allowed = _or_list(list(range(base, base + step * (len(stack) + 1), step)))
-                current = _Comment(number, indent, None, None, bullet[1])
-                current.error = (f"a comment bullet at indent {allowed}", f"indent {indent}")
-                current.raw = [raw_lines[number - 1]]
-            previous_owner = current
-            continue
-        # a signature may stand level with its bullet instead of past it
-        if current is not None and not in_block and (
-            indent > current.indent
-            or (indent == current.indent and _signature_name(stripped) is not None)
-        ):
-            if len(stripped) <= _SHORT_LINE:
-                rule = match_furniture(stripped)
-                if rule is not None and rule.in_comments:
-                    add_furniture(number, stripped, "furniture")
-                    previous_owner = "furniture"
-                    continue
-            if gap:
-                current.paragraphs.append([stripped])
-            else:
-                current.paragraphs[-1].append(stripped)
-            if previous_owner is current:
-                current.spans[-1][1] = number
-            else:
-                current.spans.append([number, number])
-            current.last_line = number
-            if current.raw is not None:
-                current.raw.append(raw_lines[number - 1])
-            previous_owner = current
-            continue
-        rule = match_furniture(stripped)
-        name = _byline_name(stripped)
-        if rule is not None:
-            close(current)
+                expected = "a comment bullet, a byline (By NAME) or page furniture"
             current = None
-            add_furniture(number, stripped, "furniture")
-            in_block = rule.block or in_block  # a plain heading inside a block does not end it
-            in_sidebar = rule.sidebar and after_byline
-            previous_owner = "furniture"
-            continue
-        if name is not None:
-            close(current)
-            current = None
-            add_furniture(number, stripped, "byline")
-            if post["author"] is None:
-                post["author"] = name
-            in_block = False
-            after_byline = True
-            previous_owner = "byline"
-            continue
-        if in_block:
-            add_furniture(number, stripped, "furniture")
-            previous_owner = "furniture"
-            continue
-        close(current)
-        if current is not None:
-            expected = f"a comment bullet, or a line indented past the bullet at indent {current.indent}"
-        else:
-            expected = "a comment bullet, a byline (By NAME) or page furniture"
-        current = None
-        previous_owner = "unparsed"
-        policy.unplaced(number, number, raw_lines[number - 1], reason="stray_line",
-                        expected=expected, found=f"text at indent {indent}: {_snippet(stripped)}")
-    close(current)
-    return {"post": post, "comments": comments, "furniture": furniture}
+            self.previous = "unparsed"
+            policy.unplaced(number, number, self.raw_line(number), reason="stray_line",
+                            expected=expected, found=f"text at indent {indent}: {_snippet(text)}")
+        self.close(current)
+        self.post["n_comments"] = self.n_comments
+
+
+def _parse_page(text: str, source: str, post_id: str, policy: ErrorPolicy,
+                may_be_mojibake: bool | None = None) -> dict:
+    """Parse one page's text into a post record and columnar comment and furniture buffers.
+
+    ``may_be_mojibake``: whether the page can hold mojibake (``None``: look); a reader
+    that saw the bytes knows it cheaply (see :func:`_latin1_range`).
+    """
+    return _parse_lines(*_page_lines(text, may_be_mojibake), lambda: text, source, post_id, policy)
+
+
+def _page_lines(text: str, may_be_mojibake: bool | None) -> tuple[Iterator[str], bool, bool]:
+    """Step 0: (the raw lines, whether they may hold mojibake, whether the text is empty)."""
+    raw_lines = _iter_lines(text)
+    if may_be_mojibake is None:
+        may_be_mojibake = not text.isascii() and _may_be_mojibake(text)  # most pages are clean
+    else:
+        may_be_mojibake = may_be_mojibake and _may_be_mojibake(text)
+    return raw_lines, may_be_mojibake, not text
+
+
+def _parse_lines(raw_lines: Iterable[str], may_be_mojibake: bool, empty: bool,
+                 reread: Callable[[], str], source: str, post_id: str, policy: ErrorPolicy) -> dict:
+    """Steps 1 to 3 on a page's lines; ``reread`` gives the page's text again for the
+    rare message that quotes a raw line."""
+    lines = _scan_lines(raw_lines, may_be_mojibake)
+    if not len(lines):
+        policy.fatal(None, expected="a page dump (a title, a body and comments)",
+                     found="an empty file" if empty else "only blank lines")
+    page = _PageBuilder(lines, reread, source, post_id, policy)
+    page.parse_head()
+    page.parse_comments()
+    return {"post": page.post, "comments": page.comments, "comment_chunks": page.comment_chunks,
+            "furniture": page.furniture}
 
 
 #: line-span columns this reader adds to the posts table, with their dtypes
@@ -724,33 +907,115 @@ def read_pagedump_files(paths: Iterable[str | os.PathLike], *, on_error: str = "
 
 
 def _read_one(path_or_buffer: PathOrBuffer, on_error: str) -> dict:
-    text, source, stem = _read_source(path_or_buffer)
+    text, source, stem, may_be_mojibake = _read_source(path_or_buffer)
     post_id = make_post_id(stem) if stem is not None else _buffer_post_id(text)
     policy = ErrorPolicy(source, on_error=on_error)
-    records = _parse_page(text, source, post_id, policy)
+    chars = len(text)
+    page_lines = _page_lines(text, may_be_mojibake)
+    if isinstance(path_or_buffer, (str, os.PathLike)):
+        # the line iterator holds the text until the scan ends, then lets it go; a
+        # message quoting a raw line reads the file again
+        del text
+        path = Path(path_or_buffer)
+
+        def reread() -> str:
+            return _decode(path.read_bytes(), source)
+    else:
+        def reread(text=text) -> str:
+            return text
+    records = _parse_lines(*page_lines, reread, source, post_id, policy)
     records["unparsed"] = policy.rows
-    records["chars"] = len(text)
+    records["chars"] = chars
     return records
 
 
 #: how much page text (characters) read_pagedump_files turns into one set of tables at a time
 _CHUNK_CHARS = 8_000_000
 
+#: the columns each page's comment buffers hold (post_id, position and flags are added
+#: when the pages' buffers are joined into one table)
+_COMMENT_BUFFERS = ("comment_id", "parent_id", "thread_id", "depth", "author", "text",
+                    "line_start", "line_end", "spans")
+
+
+#: comments a page buffers as Python objects before typing them (see flush_comments)
+_FLUSH_COMMENTS = 20_000
+_INT_BUFFERS = frozenset({"depth", "line_start", "line_end"})
+
+
+def _typed_chunk(buffers: dict[str, list]) -> dict:
+    """Comment buffers as typed columns: int64 numpy arrays and Arrow large strings."""
+    return {
+        name: np.array(values, dtype="int64") if name in _INT_BUFFERS
+        else pa.array(values, type=pa.large_string())
+        for name, values in buffers.items()
+    }
+
+
+def _column(pages: list[dict], table: str, name: str) -> list:
+    return list(chain.from_iterable(page[table][name] for page in pages))
+
+
+def _comment_column(pages: list[dict], name: str):
+    """One comment column of many pages, in page order: flushed chunks, then the rest."""
+    chunks = []
+    for page in pages:
+        chunks.extend(chunk[name] for chunk in page["comment_chunks"])
+        if page["comments"]["comment_id"]:
+            chunks.append(_typed_chunk({name: page["comments"][name]})[name])
+    if name in _INT_BUFFERS:
+        values = np.concatenate(chunks) if chunks else np.array([], dtype="int64")
+        return pd.array(values, dtype=INT)
+    return pd.arrays.ArrowStringArray(pa.chunked_array(chunks, type=pa.large_string()))
+
 
 def _build_corpus(pages: list[dict]) -> Corpus:
-    """One Corpus.from_records call for the records of many pages."""
-    corpus = Corpus.from_records(
+    """The tables of many pages, built column by column from their buffers.
+
+    The reader knows each comment's parent, depth, thread and position already, so the
+    comment table is typed straight from the buffers (no row dicts, no second pass over
+    the tree); posts and unparsed rows, a handful per page, go through ``from_records``.
+    """
+    posts = Corpus.from_records(
         posts=[page["post"] for page in pages],
-        comments=[row for page in pages for row in page["comments"]],
         unparsed=[row for page in pages for row in page["unparsed"]],
-        furniture=[row for page in pages for row in page["furniture"]],
+        derive_threads=False,
     )
-    comments = corpus.comments
-    if "spans" not in comments.columns:  # no page had comments
-        comments = comments.assign(spans=pd.Series([], dtype="string"))
-    return corpus.replace(
-        posts=corpus.posts.astype(_POST_EXTRAS),
-        comments=comments.astype({"spans": "string"}),
+    counts = [page["post"]["n_comments"] for page in pages]
+    n_comments = sum(counts)
+    post_ids = [page["post"]["post_id"] for page in pages]
+    comments = pd.DataFrame({
+        "comment_id": _comment_column(pages, "comment_id"),
+        "post_id": pd.array(list(chain.from_iterable(repeat(p, n) for p, n in zip(post_ids, counts))),
+                            dtype=STRING),
+        "parent_id": _comment_column(pages, "parent_id"),
+        "thread_id": _comment_column(pages, "thread_id"),
+        "depth": _comment_column(pages, "depth"),
+        "position": pd.array(list(chain.from_iterable(range(1, n + 1) for n in counts)), dtype=INT),
+        "author": _comment_column(pages, "author"),
+        "text": _comment_column(pages, "text"),
+        "line_start": _comment_column(pages, "line_start"),
+        "line_end": _comment_column(pages, "line_end"),
+        "published": pd.Series(pd.NaT, index=range(n_comments), dtype=DATETIME),
+        "flags": pd.array([""] * n_comments, dtype=STRING),
+        "spans": _comment_column(pages, "spans"),
+    })
+    furniture_counts = [len(page["furniture"]["kind"]) for page in pages]
+    line_start = _column(pages, "furniture", "line_start")
+    furniture = pd.DataFrame({
+        "source": pd.array(list(chain.from_iterable(
+            repeat(page["post"]["source"], n) for page, n in zip(pages, furniture_counts))), dtype=STRING),
+        "post_id": pd.array(list(chain.from_iterable(
+            repeat(p, n) for p, n in zip(post_ids, furniture_counts))), dtype=STRING),
+        "kind": pd.array(_column(pages, "furniture", "kind"), dtype=STRING),
+        "line_start": pd.array(line_start, dtype=INT),
+        "line_end": pd.array(line_start, dtype=INT),
+        "text": pd.array(_column(pages, "furniture", "text"), dtype=STRING),
+    })
+    return posts.replace(
+        posts=posts.posts.astype(_POST_EXTRAS),
+        comments=comments,
+        furniture=furniture,
     )
 
 

@@ -1,0 +1,92 @@
+"""The page-dump reader's steps, one at a time: line scan, head and body, comment tree,
+the columnar buffers, and the byte-level mojibake pre-check."""
+
+from __future__ import annotations
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from msdiscourse.errors import ErrorPolicy
+from msdiscourse.io.pagedump import (
+    _latin1_range,
+    _may_be_mojibake,
+    _PageBuilder,
+    _parse_page,
+    _scan_lines,
+    _split_lines,
+)
+
+PAGE = (
+    "A made-up title\n"
+    "\n"
+    "#trials #MRI\n"
+    "\n"
+    "First body line\n"
+    "still the first paragraph.\n"
+    "\n"
+    "Recent Posts\n"
+    "\n"
+    "  • Top comment.\n"
+    "\n"
+    "    Its second paragraph.\n"
+    "    – Ann Example\n"
+    "    • A reply.\n"
+    "      • A reply to the reply.\n"
+    "  • Second top comment.\n"
+    "\n"
+    "By Some Author\n"
+)
+
+
+def test_scan_lines_keeps_only_content_lines_with_their_shape():
+    lines = _scan_lines(_split_lines(PAGE), may_be_mojibake=False)
+    assert lines.numbers == [1, 3, 5, 6, 8, 10, 12, 13, 14, 15, 16, 18]
+    assert lines.indents == [0, 0, 0, 0, 0, 2, 4, 4, 4, 6, 2, 0]
+    assert lines.gaps == [False, True, True, False, True, True, True, False, False, False, False, True]
+    assert lines.comments_start == 5
+    assert lines.bullet_indents == [2, 4, 6, 2]
+    assert lines.bullets[5] == 2 and lines.texts[5][2:] == "Top comment." and lines.bullets[6] is None
+
+
+def test_head_step_fills_title_tags_body_and_furniture():
+    lines = _scan_lines(_split_lines(PAGE), may_be_mojibake=False)
+    page = _PageBuilder(lines, lambda: PAGE, "page.txt", "p", ErrorPolicy("page.txt"))
+    page.parse_head()
+    assert page.post["title"] == "A made-up title" and page.post["tags"] == ["trials", "MRI"]
+    assert page.post["body"] == "First body line\nstill the first paragraph."
+    assert page.post["body_spans"] == "5-6"
+    assert page.furniture == {"kind": ["furniture"], "line_start": [8], "text": ["Recent Posts"]}
+    assert page.in_block  # 'Recent Posts' claims the lines after it up to the next bullet
+
+
+def test_comment_step_writes_the_tree_into_columns():
+    records = _parse_page(PAGE, "page.txt", "p", ErrorPolicy("page.txt"))
+    comments = records["comments"]
+    assert comments["comment_id"] == ["p.c1", "p.c2", "p.c3", "p.c4"]
+    assert comments["parent_id"] == [None, "p.c1", "p.c2", None]
+    assert comments["thread_id"] == ["p.c1", "p.c1", "p.c1", "p.c4"]
+    assert comments["depth"] == [0, 1, 2, 0]
+    assert comments["author"] == ["Ann Example", None, None, None]
+    assert comments["text"][0] == "Top comment.\n\nIts second paragraph."
+    assert comments["spans"] == ["10-13", "14-14", "15-15", "16-16"]  # blank lines do not break a span
+    assert records["post"]["n_comments"] == 4 and records["post"]["author"] == "Some Author"
+    assert records["furniture"]["kind"] == ["furniture", "byline"]
+
+
+def test_unplaced_bullet_keeps_the_positions_of_the_others():
+    page = "T\n\nBody.\n\n  • One.\n    • Reply.\n       • Off the grid.\n  • Two.\n"
+    policy = ErrorPolicy("page.txt", on_error="collect")
+    records = _parse_page(page, "page.txt", "p", policy)
+    assert records["comments"]["comment_id"] == ["p.c1", "p.c2", "p.c3"]
+    assert records["comments"]["text"] == ["One.", "Reply.", "Two."]
+    assert records["comments"]["parent_id"] == [None, "p.c1", None]
+    assert [(row["line_start"], row["reason"]) for row in policy.rows] == [(7, "bullet_indent")]
+
+
+@settings(max_examples=300, deadline=None, derandomize=True)
+@given(st.lists(st.sampled_from(
+    list("aé’“”â€™Ã©©\u0085\u0192\u02c6\u0160\u00c2\u00f4\u00bf x") + ["\u00c3\u00a9", "\u00e2\u20ac\u2122"]
+), max_size=30).map("".join))
+def test_byte_precheck_never_misses_what_the_text_scan_finds(text):
+    if _may_be_mojibake(text):
+        assert _latin1_range(text.encode("utf-8"))
