@@ -49,6 +49,7 @@ __all__ = [
     "text_of",
     "order_as_displayed",
     "string_columns",
+    "unique_id",
 ]
 
 #: lxml parser options used for every export: nothing is expanded, loaded or fetched
@@ -208,6 +209,23 @@ def parse_datetime_utc(value: str | None, *, naive_is_utc: bool = True) -> datet
             raise ValueError(f"date-time without a timezone: {value!r}")
         return parsed.replace(tzinfo=timezone.utc)
     return parsed.astimezone(timezone.utc)
+
+
+def unique_id(candidate: str, used) -> tuple[str, bool]:
+    """Return ``candidate``, or for a repeat ``candidate~2`` (``~3`` ...), and whether it was one.
+
+    ``used`` (a set or dict of ids already given) is not changed. Repeats are numbered in
+    file order, so the same file always gives the same ids.
+
+    >>> unique_id("wxr:4", {"wxr:4", "wxr:4~2"})
+    ('wxr:4~3', True)
+    """
+    if candidate not in used:
+        return candidate, False
+    repeat = 2
+    while f"{candidate}~{repeat}" in used:
+        repeat += 1
+    return f"{candidate}~{repeat}", True
 
 
 def in_display_order(groups: dict[str, list[dict]]) -> list[dict]:
