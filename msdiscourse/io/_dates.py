@@ -155,6 +155,7 @@ def read_date(
     example: str,
     flags: list[str] | None = None,
     parse=parse_date,
+    reason: str | None = None,
 ) -> pd.Timestamp | None:
     """Parse one date of a record, applying ``on_error`` through ``policy``.
 
@@ -178,6 +179,9 @@ def read_date(
         The record's flag list, appended to.
     parse
         The parser (default :func:`parse_date`).
+    reason
+        The unparsed row's reason, when the reader has its own vocabulary; default
+        ``"malformed <what>"`` or ``"<what> out of range"``.
 
     Examples
     --------
@@ -197,12 +201,12 @@ def read_date(
         kind = "malformed"
     shown = str(raw).strip()
     if kind == "out_of_range":
-        policy.unplaced(line, line, str(raw), reason=f"{what} out of range",
+        policy.unplaced(line, line, str(raw), reason=reason or f"{what} out of range",
                         expected=f"{what} like {example}, between 1677 and 2262 "
                                  "(the dates pandas holds)",
                         found=repr(shown))
     else:
-        policy.unplaced(line, line, str(raw), reason=f"malformed {what}",
+        policy.unplaced(line, line, str(raw), reason=reason or f"malformed {what}",
                         expected=f"{what} like {example}", found=repr(shown))
     if flags is not None:
         flags.append(DATE_FLAGS[kind])
