@@ -53,6 +53,7 @@ from bs4 import BeautifulSoup, Comment, Declaration, Doctype, ProcessingInstruct
 
 from msdiscourse.corpus import Corpus, make_comment_id, make_post_id
 from msdiscourse.errors import ErrorPolicy, ParseError, check_on_error
+from msdiscourse.io._dates import DATE_FLAGS, DateProblem, parse_date, parse_epoch
 from msdiscourse.io._html_text import html_to_text
 from msdiscourse.text import normalise_text
 
@@ -301,27 +302,43 @@ def _last_line(element: Tag, comments: _CommentIndex | None = None) -> int | Non
     return max([element.sourceline or 0] + [tag.sourceline or 0 for tag in tags]) or None
 
 
-def _parse_when(value: str | None) -> pd.Timestamp | None:
+#: what :func:`_parse_when` returns for a real date pandas cannot hold (before 1677, after 2262)
+_OUT_OF_RANGE = object()
+
+
+def _parse_when(value: str | None):
     """A UTC timestamp from a machine date, or from a displayed one ("May 2, 2015 at 3:04 pm").
 
     Displayed dates carry no time zone and are taken to be UTC; an unreadable one gives
-    ``None`` (the text stays in ``date_text``).
+    ``None`` (the text stays in ``date_text``); a date outside 1677-2262 gives
+    ``_OUT_OF_RANGE`` (see :func:`_checked`).
     """
     if not value:
         return None
     value = value.strip()
     match = _SHOW_COMMENT.search(value)
-    if match:
-        digits = match.group(1)
-        return pd.Timestamp(int(digits), unit="ms" if len(digits) == 13 else "s", tz="UTC")
-    value = _WORDPRESS_AT.sub(" ", value)
     try:
-        stamp = pd.Timestamp(value)
-    except (ValueError, TypeError, OverflowError):
+        if match:
+            digits = match.group(1)
+            return parse_epoch(int(digits), unit="ms" if len(digits) == 13 else "s")
+        value = _WORDPRESS_AT.sub(" ", value)
+        try:
+            stamp = pd.Timestamp(value)
+        except (ValueError, TypeError, OverflowError):
+            return None
+        if stamp is pd.NaT:
+            return None
+        return parse_date(stamp.to_pydatetime())
+    except DateProblem:
+        return _OUT_OF_RANGE
+
+
+def _checked(published, flags: list[str]):
+    """``published``, or ``None`` with the flag ``date_out_of_range`` for such a date."""
+    if published is _OUT_OF_RANGE:
+        flags.append(DATE_FLAGS["out_of_range"])
         return None
-    if stamp is pd.NaT:
-        return None
-    return stamp.tz_localize("UTC") if stamp.tzinfo is None else stamp.tz_convert("UTC")
+    return published
 
 
 def _machine_date(element: Tag) -> tuple[str | None, str | None]:
@@ -534,11 +551,14 @@ def read_html_page(path_or_buffer, *, on_error: str = "raise") -> Corpus:
     stem = Path(source).stem if source != "<buffer>" else "page"
     post_id = make_post_id(stem, fields["local_id"])
     name = Path(source).name
+    post_flags: list[str] = []
     post = {
         "post_id": post_id, "source": name, "source_format": "html",
         "title": fields["title"], "author": fields["author"], "tags": fields["tags"],
-        "published": fields["published"], "body": _text_of(body, _BODY_CHROME) or None,
+        "published": _checked(fields["published"], post_flags),
+        "body": _text_of(body, _BODY_CHROME) or None,
         "line_start": body.sourceline, "line_end": _last_line(body), "url": fields["url"],
+        "flags": ";".join(post_flags),
     }
 
     furniture = []
@@ -558,7 +578,7 @@ def read_html_page(path_or_buffer, *, on_error: str = "raise") -> Corpus:
     corpus = Corpus.from_records(posts=[post], comments=comments, unparsed=policy.rows,
                                  furniture=furniture)
     # the reader's own columns get the same nullable string dtype as the contract ones
-    posts = corpus.posts.astype({"url": "string"})
+    posts = corpus.posts.astype({"url": "string", "flags": "string"})
     comments_frame = corpus.comments
     for column in ("kind", "date_text"):
         if column not in comments_frame.columns:
@@ -671,6 +691,7 @@ def _read_comments(comments: _CommentIndex, post_id: str, policy: ErrorPolicy) -
             author = _text_of(author_tag, ".says, .screen-reader-text, img, .avatar")
             author = _clean(author)
         published, date_text = _comment_date(element, comments)
+        published = _checked(published, flags)
         if kind != "comment" and author is None:
             link = comments.own(element, "a.url, a[href]")
             author = _clean(link.get_text(" ")) if link is not None else None
@@ -699,12 +720,14 @@ def _read_classic_blogger(block: Tag, post_id: str, already: int) -> list[dict]:
             date_text = _clean(footer.get_text(" "))
             published = _parse_when(link["href"] if link is not None and
                                     _SHOW_COMMENT.search(link["href"]) else date_text)
+        flags: list[str] = []
+        published = _checked(published, flags)
         records.append({
             "comment_id": make_comment_id(post_id, local_id), "post_id": post_id,
             "parent_id": None, "author": author,
             "text": _text_of(body) if body is not None else "",
             "published": published, "line_start": author_tag.sourceline,
-            "line_end": _last_line(footer or body or author_tag), "flags": "",
+            "line_end": _last_line(footer or body or author_tag), "flags": ";".join(flags),
             "kind": "comment", "date_text": date_text,
         })
     return records
