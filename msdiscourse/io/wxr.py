@@ -259,6 +259,7 @@ class _WxrReader:
         tags: list[str] = []
         comment_elements = []
         meta: list[tuple[str, str, int]] = []
+        lines: dict[str, int] = {}
         for child in item:
             tag = child.tag
             if not isinstance(tag, str):
@@ -285,6 +286,7 @@ class _WxrReader:
                                  fields.get("meta_value", ""), child.sourceline))
                 else:
                     wp[name] = text_of(child)
+                    lines[name] = child.sourceline
             elif namespace == CONTENT_NAMESPACE and name == "encoded":
                 body = text_of(child)
             elif namespace == DC_NAMESPACE and name == "creator":
@@ -317,8 +319,9 @@ class _WxrReader:
             "title": _literal(title) or None,
             "author": self._display_names.get(creator, creator) or None,
             "tags": list(dict.fromkeys(tag for tag in tags if tag)),
-            "published": self._date(wp.get("post_date_gmt", ""), line_start,
-                                    "wp:post_date_gmt", flags),
+            "published": self._date(wp.get("post_date_gmt", ""),
+                                    lines.get("post_date_gmt", line_start), "wp:post_date_gmt",
+                                    flags),
             "body": body_text,
             "line_start": line_start,
             "line_end": line_end,
@@ -380,7 +383,8 @@ class _WxrReader:
         return "\n".join(lines)
 
     def _comment(self, element, post_id: str, used: dict[str, int]) -> dict | None:
-        fields = _comment_fields(element)
+        lines: dict[str, int] = {}
+        fields = _comment_fields(element, lines)
         line_start, line_end = element.sourceline, end_line(element)
         local_id = fields.get("comment_id", "").strip()
         if not local_id:
@@ -401,8 +405,9 @@ class _WxrReader:
         parent = fields.get("comment_parent", "").strip()
         kind = fields.get("comment_type", "").strip().lower()
         approved = fields.get("comment_approved", "").strip().lower()
-        published = self._date(fields.get("comment_date_gmt", ""), line_start,
-                               "wp:comment_date_gmt", flags)
+        published = self._date(fields.get("comment_date_gmt", ""),
+                               lines.get("comment_date_gmt", line_start), "wp:comment_date_gmt",
+                               flags)
         return {
             "comment_id": comment_id,
             "post_id": post_id,
@@ -428,14 +433,17 @@ class _WxrReader:
         return rows
 
 
-def _comment_fields(element) -> dict[str, str]:
-    """A ``wp:comment``'s child texts by local name (``commentmeta`` aside)."""
+def _comment_fields(element, lines: dict[str, int] | None = None) -> dict[str, str]:
+    """A ``wp:comment``'s child texts by local name (``commentmeta`` aside); their lines
+    go into ``lines`` when given."""
     fields = {}
     for child in element:
         if isinstance(child.tag, str):
             name = local_name(child.tag)
             if name != "commentmeta":
                 fields[name] = text_of(child)
+                if lines is not None:
+                    lines[name] = child.sourceline
     return fields
 
 
