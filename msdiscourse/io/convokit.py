@@ -423,6 +423,8 @@ def read_convokit(folder: str | Path, *, on_error: str = "raise") -> Corpus:
                          found="a file" if folder.exists() else "nothing (no such folder)",
                          remedy=None)
     utterance_file = folder / "utterances.jsonl"
+    if not utterance_file.exists() and (folder / "utterances.json").exists():
+        utterance_file = folder / "utterances.json"  # the legacy layout: rows name it
     policy = ErrorPolicy(str(utterance_file), on_error=on_error)
     try:
         conversations = _read_json_object(folder / "conversations.json",
