@@ -12,6 +12,8 @@ grows 4x at a time):
   (the path every export reader uses). Baseline: the same number of spans side by side
   (flat), so the ratio is the cost of depth alone. The text at the bottom must come out
   (checked: nothing is lost at any depth).
+- nested replies: a page whose ``depth`` comments each reply to the one before (``ol.children``
+  inside ``li.comment``, as WordPress nests them), against the same comments side by side.
 - cycles: ``Corpus.from_records`` over ``n`` comments of one post whose parent links form
   n/2 two-comment cycles (each cut and flagged), against an acyclic reply chain of the same
   length (the baseline).
@@ -82,6 +84,36 @@ def bench_depth(depths: list[int]) -> None:
                   f"{deep_s / depth * 1e6:>8.1f} {deep_s / flat_s:>6.2f}  ({_load()})")
 
 
+def _replies(n: int, nested: bool) -> str:
+    html = ""
+    for k in range(n, 0, -1):
+        one = (f'<li id="comment-{k}" class="comment"><b class="fn">P{k % 7}</b>'
+               f'<div class="comment-content"><p>Reply {k}.</p></div>')
+        if nested:
+            html = one + (f'<ol class="children">{html}</ol>' if html else "") + "</li>"
+        else:
+            html = one + "</li>" + html
+    return html
+
+
+def bench_replies(sizes: list[int]) -> None:
+    print("\nnested replies: read_html_page, a reply chain vs the same comments side by side")
+    print(f"{'comments':>8} {'nested s':>9} {'flat s':>8} {'µs/comment':>10} {'ratio':>6}")
+    for n in sizes:
+        head, _, _ = _page("").partition('<ol class="comment-list">')
+        nested, flat = (f'{head}<ol class="comment-list">{_replies(n, deep)}</ol></body></html>'
+                        for deep in (True, False))
+
+        def run(page, deepest):
+            corpus = read_html_page(io.StringIO(page))
+            assert len(corpus.comments) == n and corpus.comments["depth"].max() == deepest
+
+        nested_s = _best(lambda: run(nested, n - 1), 1)
+        flat_s = _best(lambda: run(flat, 0), 1)
+        print(f"{n:>8} {nested_s:>9.3f} {flat_s:>8.3f} {nested_s / n * 1e6:>10.1f} "
+              f"{nested_s / flat_s:>6.2f}  ({_load()})")
+
+
 def _comments(n: int, cycles: bool) -> list[dict]:
     rows = []
     for i in range(n):
@@ -116,6 +148,7 @@ def main(argv: list[str] | None = None) -> None:
     args = parser.parse_args(argv)
     print(f"python {sys.version.split()[0]}, {os.cpu_count()} cores, {_load()}")
     bench_depth([1024, 4096] if args.quick else [1024, 4096, 16384, 65536])
+    bench_replies([256, 1024] if args.quick else [1024, 4096, 16384])
     bench_cycles([4096, 16384] if args.quick else [16384, 65536])
 
 

@@ -190,19 +190,80 @@ class _CommentIndex:
         return self._own_tags[key]
 
     def own(self, element: Tag, css: str) -> Tag | None:
-        """The first of ``element``'s own tags that matches the CSS selector ``css``."""
-        selector = _selector(css)
+        """The first of ``element``'s own tags that matches the CSS selector ``css``.
+
+        Selectors are matched within the comment: a descendant combinator looks at the
+        ancestors up to ``element``, never above it, so a deeply nested reply costs no
+        more than a top-level comment (soupsieve walks to the page's root on each match).
+        """
+        simple = _simple_selector(css)
+        selector = _selector(css) if simple is None else None
         needed = _needed(css)
         for tag in self.own_tags(element):
-            # a cheap name and class test first: soupsieve's full match costs ~20 µs a
-            # tag, and more on a deep page (it walks up to the root)
+            # a cheap name and class test first
             if needed is not None and not any(
                     (name is None or tag.name == name) and classes <= set(_classes(tag))
                     for name, classes in needed):
                 continue
-            if selector.match(tag):
+            if simple is not None:
+                if any(_matches(tag, chain, element) for chain in simple):
+                    return tag
+            elif selector.match(tag):
                 return tag
         return None
+
+
+_COMPOUND = re.compile(r"^([a-zA-Z][\w-]*)?((?:\.[\w-]+|\[[\w-]+(?:=[\w-]+)?\])*)$")
+
+
+@functools.cache
+def _simple_selector(css: str):
+    """``css`` as chains of compounds (name, classes, attributes), or ``None`` when it uses
+    more than tag names, classes, ``[attr]``, ``[attr=value]`` and the descendant space."""
+    chains = []
+    for part in css.split(","):
+        chain = []
+        for compound in part.split():
+            match = _COMPOUND.match(compound)
+            if match is None or not compound:
+                return None
+            rest = match.group(2)
+            classes = frozenset(re.findall(r"\.([\w-]+)", re.sub(r"\[[^\]]*\]", "", rest)))
+            attrs = tuple((name, value or None)
+                          for name, value in re.findall(r"\[([\w-]+)(?:=([\w-]+))?\]", rest))
+            chain.append(((match.group(1) or "").lower() or None, classes, attrs))
+        chains.append(tuple(chain))
+    return tuple(chains)
+
+
+def _compound_matches(tag: Tag, compound) -> bool:
+    name, classes, attrs = compound
+    if name is not None and tag.name != name:
+        return False
+    if classes and not classes <= set(_classes(tag)):
+        return False
+    for attr, value in attrs:
+        found = tag.get(attr)
+        if found is None or (value is not None and str(found) != value):
+            return False
+    return True
+
+
+def _matches(tag: Tag, chain, scope: Tag) -> bool:
+    """``tag`` matches ``chain`` with its ancestors taken from within ``scope`` only."""
+    if not _compound_matches(tag, chain[-1]):
+        return False
+    wanted = len(chain) - 2
+    node = tag
+    while wanted >= 0:
+        if node is scope:
+            return False
+        node = node.parent
+        if node is None:
+            return False
+        if _compound_matches(node, chain[wanted]):
+            wanted -= 1
+    return True
 
 
 @functools.cache
@@ -608,8 +669,12 @@ def _scan(soup: BeautifulSoup) -> _Scan:
     headings: list[Tag] = []
     date_headers: list[Tag] = []
     comment_blocks: list[Tag] = []
+    in_area: set[int] = set()  # tags below an area: known from the parent, so linear in depth
     for tag in soup.find_all(True):
         classes = set(_classes(tag))
+        parent_key = id(tag.parent)
+        if parent_key in areas or parent_key in in_area:
+            in_area.add(id(tag))
         # WordPress and Blogger both anchor the comments section at id="comments"
         if classes & _AREA_CLASSES or tag.get("id") == "comments":
             areas.add(id(tag))
@@ -627,7 +692,7 @@ def _scan(soup: BeautifulSoup) -> _Scan:
                     parent.get("id") == "comments"
                     or (tag.name == "h2" and "widget" in _classes(parent)))):
             headings.append(tag)
-    comments = [tag for tag in candidates if any(id(parent) in areas for parent in tag.parents)]
+    comments = [tag for tag in candidates if id(tag) in in_area]
     return _Scan(comments, bodies, headings, date_headers, comment_blocks)
 
 
