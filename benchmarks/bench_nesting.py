@@ -32,9 +32,9 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from msdiscourse.corpus import Corpus  # noqa: E402
-from msdiscourse.io._html_text import html_to_text  # noqa: E402
-from msdiscourse.io.html_page import read_html_page  # noqa: E402
+from msdiscourse.corpus import Corpus
+from msdiscourse.io._html_text import html_to_text
+from msdiscourse.io.html_page import read_html_page
 
 
 def _load() -> str:

@@ -20,8 +20,15 @@ import pandas as pd
 
 from msdiscourse.errors import ErrorPolicy
 
-__all__ = ["DateProblem", "DATE_FLAGS", "parse_date", "parse_epoch", "read_date", "EARLIEST",
-           "LATEST"]
+__all__ = [
+    "DATE_FLAGS",
+    "EARLIEST",
+    "LATEST",
+    "DateProblem",
+    "parse_date",
+    "parse_epoch",
+    "read_date",
+]
 
 EARLIEST = pd.Timestamp("1677-09-22", tz="UTC")  # whole days inside pandas' nanosecond range
 LATEST = pd.Timestamp("2262-04-11", tz="UTC")

@@ -29,7 +29,6 @@ import os
 import re
 from contextlib import contextmanager
 from dataclasses import dataclass
-from datetime import datetime, timezone
 from pathlib import Path
 from typing import Callable, Iterable, Iterator, Mapping
 
@@ -45,7 +44,6 @@ __all__ = [
     "end_line",
     "local_name",
     "namespace_of",
-    "parse_datetime_utc",
     "text_of",
     "order_as_displayed",
     "string_columns",
@@ -163,52 +161,6 @@ def end_line(element) -> int:
         newlines += (last.tail or "").count("\n")
         node = last
     return (node.sourceline or 0) + newlines + (node.text or "").count("\n")
-
-
-_DATE_ONLY_SPACE = re.compile(r"^(\d{4}-\d\d-\d\d) (\d)")
-
-
-def parse_datetime_utc(value: str | None, *, naive_is_utc: bool = True) -> datetime | None:
-    """Parse an ISO 8601 date-time (``2013-03-15 23:16:59``, ``2010-11-27T07:12:00.000-08:00``).
-
-    Parameters
-    ----------
-    value
-        The text; ``None``, ``""`` and WordPress' ``0000-00-00 00:00:00`` (a draft's
-        "no date yet") give ``None``.
-    naive_is_utc
-        Read a date-time without offset as UTC (WordPress' ``*_date_gmt`` fields).
-
-    Returns
-    -------
-    datetime.datetime or None
-        Timezone-aware, in UTC.
-
-    Raises
-    ------
-    ValueError
-        When the text is not a date-time.
-
-    Examples
-    --------
-    >>> parse_datetime_utc("2010-11-27T07:12:00.000-08:00")
-    datetime.datetime(2010, 11, 27, 15, 12, tzinfo=datetime.timezone.utc)
-    >>> parse_datetime_utc("0000-00-00 00:00:00") is None
-    True
-    """
-    if value is None:
-        return None
-    value = value.strip()
-    if not value or value.startswith("0000-00-00"):
-        return None
-    if value.endswith(("Z", "z")):
-        value = value[:-1] + "+00:00"
-    parsed = datetime.fromisoformat(value)
-    if parsed.tzinfo is None:
-        if not naive_is_utc:
-            raise ValueError(f"date-time without a timezone: {value!r}")
-        return parsed.replace(tzinfo=timezone.utc)
-    return parsed.astimezone(timezone.utc)
 
 
 def unique_id(candidate: str, used) -> tuple[str, bool]:
