@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import importlib
 import logging
+import re
 import sys
 import warnings
 from pathlib import Path
@@ -62,7 +63,7 @@ def sniff_format(path: str | Path) -> str:
     Raises
     ------
     ParseError
-        When the file is empty or binary.
+        When the file is empty, binary, or XML of a format no reader knows.
 
     Examples
     --------
@@ -103,6 +104,14 @@ def sniff_format(path: str | Path) -> str:
             return "html"
         if "<feed" in lowered:
             return "blogger"
+        if lowered.startswith("<?xml") or "<rss" in lowered:  # XML, but no format we read
+            root = re.search(r"<([A-Za-z][\w:.-]*)", re.sub(r"<[?!][^>]*>", "", text[:_SNIFF_BYTES]))
+            raise ParseError(
+                str(path), None,
+                expected="a known format (WordPress WXR, Blogger Atom, Disqus XML, an HTML page, "
+                         "a page dump, a table)",
+                found=f"an XML document with the root <{root.group(1) if root else '?'}>",
+                remedy=None)
     if suffix in _TABLE_SUFFIXES:
         return "table"
     return "pagedump"

@@ -211,3 +211,21 @@ def test_post_ids_shared_by_two_files(tmp_path):
         f"{p}~2{c[len(p):]}" for p, c in zip(single.comments["post_id"], single.comments["comment_id"])]
     assert copies["parent_id"].dropna().isin(copies["comment_id"]).all()
     assert copies["thread_id"].isin(copies["comment_id"]).all()
+
+
+@pytest.mark.parametrize(("content", "root"), [
+    ('<?xml version="1.0"?>\n<note><to>Ann</to></note>', "note"),
+    ('<?xml version="1.0"?><!-- a feed -->\n<rss version="2.0"><channel/></rss>', "rss"),
+])
+def test_xml_of_an_unknown_format_is_named_not_read_as_a_page(tmp_path, content, root):
+    path = tmp_path / "data.xml"
+    path.write_text(content, encoding="utf-8")
+    with pytest.raises(ParseError) as caught:
+        sniff_format(path)
+    assert str(caught.value) == (
+        f"{path}: expected a known format (WordPress WXR, Blogger Atom, Disqus XML, an HTML "
+        f"page, a page dump, a table); found an XML document with the root <{root}>")
+    shutil.copy(PAGEDUMP_FIXTURES / "tabs.txt", tmp_path / "tabs.txt")
+    corpus = read_corpus(tmp_path, on_error="collect")
+    assert corpus.posts["post_id"].tolist() == ["tabs"]
+    assert corpus.unparsed[["source", "reason"]].values.tolist() == [[str(path), "file not read"]]
