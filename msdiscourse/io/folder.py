@@ -252,7 +252,10 @@ class _Collector:
 
     def failed(self, path: Path, error: Exception) -> None:
         if self.on_error == "raise":
-            if isinstance(error, ParseError) or not isinstance(error, (OSError, UnicodeError)):
+            if isinstance(error, ParseError):
+                raise error
+            if not isinstance(error, (OSError, UnicodeError)):  # a bug: keep its type and trace
+                error.add_note(f"while reading {path}")
                 raise error
             raise ParseError(str(path), None, expected="a readable file",
                              found=f"{type(error).__name__}: {error}", remedy=None) from error
@@ -274,15 +277,16 @@ class _Collector:
 def _read_pagedumps(paths: list[Path], collect: _Collector) -> None:
     from msdiscourse.io.pagedump import read_pagedump_files
 
-    if collect.on_error == "raise":
-        collect.corpora.append(read_pagedump_files(paths, on_error="raise"))
-        return
     try:
         collect.corpora.append(read_pagedump_files(paths, on_error=collect.on_error))
-    except Exception:  # noqa: BLE001 - find the file at fault: read them one by one
-        for path in paths:
-            collect.read(path, lambda p, **o: read_pagedump_files([p], **o),
-                         on_error=collect.on_error)
+        return
+    except ParseError:
+        if collect.on_error == "raise":
+            raise  # it names its file
+    except Exception:  # noqa: BLE001, S110 - found below, by reading the files one by one
+        pass
+    for path in paths:  # find the file at fault; the others are read as usual
+        collect.read(path, lambda p, **o: read_pagedump_files([p], **o), on_error=collect.on_error)
 
 
 def _unique_post_ids(corpora: list[Corpus], on_error: str) -> list[Corpus]:

@@ -181,8 +181,9 @@ def test_a_pagedump_that_fails_is_isolated_from_its_batch(tmp_path, monkeypatch)
     assert corpus.posts["post_id"].tolist() == ["a"]
     assert corpus.unparsed[["source", "reason", "text"]].values.tolist() == [
         [str(tmp_path / "b.txt"), "file not read", f"{tmp_path / 'b.txt'}: RuntimeError: boom"]]
-    with pytest.raises(RuntimeError, match="boom"):
+    with pytest.raises(RuntimeError, match="boom") as caught:
         read_corpus(tmp_path)
+    assert caught.value.__notes__ == [f"while reading {tmp_path / 'b.txt'}"]
 
 
 def test_post_ids_shared_by_two_files(tmp_path):
