@@ -80,9 +80,9 @@ def read_blogger(path_or_buffer, *, on_error: str = "raise") -> Corpus:
         A path, or an open file or ``io.StringIO``/``io.BytesIO`` holding the export.
     on_error
         What to do with an entry that cannot be placed (a comment naming no post, an
-        entry with neither ``<id>`` nor a link) or a malformed or out-of-range date: ``"raise"``, ``"warn"`` or
-        ``"collect"`` (kept as an ``unparsed`` row). Input that is not a readable Blogger
-        export always raises.
+        entry with neither ``<id>`` nor a link) or a malformed or out-of-range date:
+        ``"raise"``, ``"warn"`` or ``"collect"`` (kept as an ``unparsed`` row). Input that
+        is not a readable Blogger export always raises.
 
     Returns
     -------
