@@ -233,7 +233,10 @@ def read_corpus(
         collect.read(path, _reader(format_name), on_error=on_error)
     if pagedumps:
         _read_pagedumps(pagedumps, collect)
-    return Corpus.concat(_unique_post_ids(collect.corpora, on_error) + [collect.unread()])
+    corpora = _unique_post_ids(collect.corpora, on_error)
+    if collect.rows:
+        corpora.append(collect.unread())
+    return Corpus.concat(corpora)
 
 
 class _Collector:
