@@ -42,6 +42,9 @@ def _cmd_parse(args: argparse.Namespace) -> int:
         # reasons first: skipped export entries are expected, unplaced page text is not
         for reason, count in corpus.unparsed["reason"].value_counts().head(8).items():
             print(f"  unparsed: {count} x {reason}")
+        unread = corpus.unparsed[corpus.unparsed["reason"] == "file not read"]
+        for message in unread["text"].head(20):  # whole files that could not be read
+            print(f"  not read: {message}")
     if skipped:
         print(f"skipped (not corpus data): {', '.join(str(p) for p in skipped)}")
     print(f"tables written to {out}/ (posts, comments, unparsed, furniture .parquet)")

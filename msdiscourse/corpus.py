@@ -184,6 +184,9 @@ def _thread_structure(comments: pd.DataFrame) -> pd.DataFrame:
 
     depth: dict[str, int] = {}
     thread: dict[str, str] = {}
+    order: dict[str, int] = {}  # page position: a dict, so cutting n cycles stays linear
+    for index, cid in enumerate(ids):
+        order.setdefault(cid, index)
     for cid in ids:  # page order, so a cycle is cut at its first comment in that order
         path: list[str] = []
         on_path: set[str] = set()
@@ -191,7 +194,7 @@ def _thread_structure(comments: pd.DataFrame) -> pd.DataFrame:
         while node is not None and node not in depth:
             if node in on_path:  # a cycle: cut it at the earliest comment on it
                 cycle = path[path.index(node):]
-                cut = min(cycle, key=ids.index)
+                cut = min(cycle, key=order.__getitem__)
                 parents[cut] = None
                 flags[cut].append("cycle")
                 path = path[: path.index(cut) + 1]

@@ -83,7 +83,14 @@ def test_python_dash_m_bad_input(tmp_path):
     data = tmp_path / "raw"
     data.mkdir()
     (data / "empty.txt").write_bytes(b"")
+    # the default (collect) keeps the unreadable file as an unparsed row and names it
     done = _run_module("parse", str(data), "-o", str(tmp_path / "out"))
+    assert done.returncode == 0
+    assert done.stdout.splitlines()[1:3] == [
+        "  unparsed: 1 x file not read",
+        f"  not read: {data / 'empty.txt'}: expected a non-empty file; found an empty file",
+    ]
+    done = _run_module("parse", str(data), "-o", str(tmp_path / "out"), "--on-error", "raise")
     assert done.returncode == 2
     assert done.stderr == f"msdiscourse: error: {data / 'empty.txt'}: expected a non-empty file; found an empty file\n"
     assert done.stdout == ""

@@ -168,3 +168,24 @@ def test_the_real_disqus_export_reports_its_orphan(shared_corpus):
     assert len(orphans) == 1
     assert orphans.iloc[0]["detail"].startswith("repaired: the source named a thread that is not")
     assert orphans.iloc[0]["comment_id"] in set(corpus.comments["comment_id"])
+
+
+# -- issue 11: cycle repair cuts many cycles, each at its first comment in page order --------
+
+def test_many_cycles_are_each_cut_once_at_their_first_comment():
+    n = 2000  # 1000 two-comment cycles, then a 3-cycle reached through a chain
+    comments = [{"comment_id": f"c{i}", "post_id": "p", "text": "x",
+                 "parent_id": f"c{i + 1}" if i % 2 == 0 else f"c{i - 1}"} for i in range(n)]
+    comments += [{"comment_id": "t0", "post_id": "p", "parent_id": "t1", "text": "x"},
+                 {"comment_id": "t1", "post_id": "p", "parent_id": "t3", "text": "x"},
+                 {"comment_id": "t2", "post_id": "p", "parent_id": "t1", "text": "x"},
+                 {"comment_id": "t3", "post_id": "p", "parent_id": "t2", "text": "x"}]
+    corpus = Corpus.from_records(posts=[{"post_id": "p"}], comments=comments)
+    got = corpus.comments.set_index("comment_id")
+    cut = got.index[got["flags"] == "cycle"].tolist()
+    assert cut == [f"c{i}" for i in range(0, n, 2)] + ["t1"]
+    assert got.loc["c1", "parent_id"] == "c0" and got.loc["c1", "depth"] == 1
+    assert got.loc[["t1", "t2", "t3", "t0"], "depth"].tolist() == [0, 1, 2, 1]
+    assert got["thread_id"].loc[["t0", "t2", "t3"]].tolist() == ["t1", "t1", "t1"]
+    problems = check_threads(corpus)
+    assert problems["problem"].value_counts()["cycle"] == n // 2 + 1

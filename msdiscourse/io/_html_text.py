@@ -10,11 +10,18 @@ paragraph per block element, paragraphs separated by a blank line.
 
 Saved web pages differ: there a newline in the source is only whitespace. Pass
 ``keep_newlines=False`` for such HTML.
+
+No depth loses text. lxml's HTML parser (with ``huge_tree``) builds trees up to 2048
+elements deep and the walk over them is iterative, not recursive; beyond that depth
+libxml2 stops building the tree (and says so in its error log), and the fragment is read
+again, as a stream of tags and text, by the standard library's ``html.parser``, which has
+no depth limit. Both paths take time linear in the size of the markup.
 """
 
 from __future__ import annotations
 
 import re
+from html.parser import HTMLParser
 
 from lxml import etree
 
@@ -41,8 +48,12 @@ _PARAGRAPH_GAP = re.compile(r"\n[ \t\r\f\v]*\n\s*")
 _MARKUP = re.compile(r"[<&]")
 
 _PARSER = etree.HTMLParser(
-    remove_comments=True, remove_pis=True, no_network=True, default_doctype=False
+    remove_comments=True, remove_pis=True, no_network=True, default_doctype=False,
+    huge_tree=True,  # trees up to 2048 deep (256 without); deeper ones go to the stream path
 )
+#: elements without content or end tag (for the stream path)
+_VOID_TAGS = frozenset("area base br col embed hr img input link meta param source track "
+                       "wbr".split())
 
 
 def html_to_text(fragment: str | None, *, keep_newlines: bool = True) -> str:
@@ -84,12 +95,14 @@ def html_to_text(fragment: str | None, *, keep_newlines: bool = True) -> str:
     # a plain lxml HTML parse (no lxml.html element classes: they cost a third of the time);
     # the fragment lands in <html><body><div>, and the body holds everything it contains
     document = etree.fromstring(f"<div>{fragment}</div>", _PARSER)
+    if any(entry.type_name == "ERR_RESOURCE_LIMIT" for entry in _PARSER.error_log):
+        return _join(_stream_pieces(fragment, keep_newlines))  # deeper than libxml2 builds
     body = document.find("body") if document is not None else None
     if body is None:
         return ""
     pieces: list = []
     _add_text(pieces, body.text, keep_newlines)
-    _walk(body, pieces, keep_newlines, in_pre=False)
+    _walk(body, pieces, keep_newlines)
     return _join(pieces)
 
 
@@ -139,9 +152,24 @@ def _add_text(pieces: list, text: str | None, keep_newlines: bool, in_pre: bool 
                 pieces.append(line)  # spaces are collapsed once a whole line is joined
 
 
-def _walk(element, pieces: list, keep_newlines: bool, in_pre: bool) -> None:
-    """Append the text of ``element``'s children (not its own ``.text``) and their tails."""
-    for child in element:
+def _walk(root, pieces: list, keep_newlines: bool) -> None:
+    """Append the text of ``root``'s descendants (not its own ``.text``) and their tails.
+
+    Iterative (an explicit stack), so that a deep tree cannot exhaust Python's recursion
+    limit: each frame is (children left, inside <pre>, the element, its gap, its parent's
+    <pre>).
+    """
+    stack: list[tuple] = [(iter(root), False, None, 0, False)]
+    while stack:
+        children, in_pre, element, element_gap, parent_in_pre = stack[-1]
+        child = next(children, None)
+        if child is None:
+            stack.pop()
+            if element is not None:
+                if element_gap:
+                    pieces.append(element_gap)
+                _add_text(pieces, element.tail, keep_newlines, parent_in_pre)
+            continue
         tag = child.tag.lower() if isinstance(child.tag, str) else ""
         if tag == "br":
             pieces.append(_BR)
@@ -153,10 +181,73 @@ def _walk(element, pieces: list, keep_newlines: bool, in_pre: bool) -> None:
             elif tag in _CELL_TAGS:
                 pieces.append(" ")
             _add_text(pieces, child.text, keep_newlines, child_in_pre)
-            _walk(child, pieces, keep_newlines, child_in_pre)
-            if gap:
-                pieces.append(gap)
+            stack.append((iter(child), child_in_pre, child, gap, in_pre))
+            continue  # the tail comes when the child's frame is done
         _add_text(pieces, child.tail, keep_newlines, in_pre)
+
+
+class _StreamPieces(HTMLParser):
+    """The pieces of :func:`_walk`, from a stream of tags and text: any depth, linear time.
+
+    An end tag closes the nearest open element of its name (and those opened inside it);
+    an end tag with no open element of its name is ignored, as browsers do.
+    """
+
+    def __init__(self, keep_newlines: bool) -> None:
+        super().__init__(convert_charrefs=True)
+        self.pieces: list = []
+        self.keep_newlines = keep_newlines
+        self.open: list[str] = []
+        self.open_counts: dict[str, int] = {}
+        self.invisible = 0
+        self.pre = 0
+
+    def handle_starttag(self, tag, attrs) -> None:
+        if tag in _VOID_TAGS:
+            if not self.invisible:
+                if tag == "br":
+                    self.pieces.append(_BR)
+                elif tag in PARAGRAPH_TAGS:  # <hr>
+                    self.pieces.append(_PARAGRAPH)
+            return
+        self.open.append(tag)
+        self.open_counts[tag] = self.open_counts.get(tag, 0) + 1
+        if tag in _INVISIBLE_TAGS:
+            self.invisible += 1
+        elif not self.invisible:
+            gap = _PARAGRAPH if tag in PARAGRAPH_TAGS else _LINE if tag in LINE_TAGS else 0
+            if gap:
+                self.pieces.append(gap)
+            elif tag in _CELL_TAGS:
+                self.pieces.append(" ")
+        if tag == "pre":
+            self.pre += 1
+
+    def handle_endtag(self, tag) -> None:
+        if not self.open_counts.get(tag):
+            return
+        while self.open:
+            closed = self.open.pop()
+            self.open_counts[closed] -= 1
+            if closed in _INVISIBLE_TAGS:
+                self.invisible -= 1
+            elif not self.invisible and (closed in PARAGRAPH_TAGS or closed in LINE_TAGS):
+                self.pieces.append(_PARAGRAPH if closed in PARAGRAPH_TAGS else _LINE)
+            if closed == "pre":
+                self.pre -= 1
+            if closed == tag:
+                return
+
+    def handle_data(self, data) -> None:
+        if not self.invisible:
+            _add_text(self.pieces, data, self.keep_newlines, self.pre > 0)
+
+
+def _stream_pieces(fragment: str, keep_newlines: bool) -> list:
+    parser = _StreamPieces(keep_newlines)
+    parser.feed(fragment)
+    parser.close()
+    return parser.pieces
 
 
 def _join(pieces: list) -> str:

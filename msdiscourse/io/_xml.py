@@ -13,10 +13,13 @@ Exports are large and come from elsewhere, so every reader parses them through
 - streams: it yields one record element (a WXR ``<item>``, an Atom ``<entry>``, a Disqus
   ``<post>``) at a time and frees it, with everything before it, once the reader is done
   with it, so memory grows with the output tables and not with the tree;
-- tolerates namespace prefixes that were never declared (real Blogger exports use
-  ``app:`` without declaring it) but nothing else: a truncated file, a mismatched tag, text
-  that is not XML or an oversized text node becomes a :class:`~msdiscourse.errors.ParseError`
-  naming the file, the parser's line and what was wrong.
+- recovers from namespace errors, which libxml2 reports only once the whole input was
+  parsed and which cost nothing read: a prefix that was never declared (real Blogger
+  exports use ``app:`` without declaring it), a namespace URI libxml2 calls invalid
+  (non-ASCII, relative), a name with two colons. WordPress' own parsers read such files.
+  Nothing else is recovered: a truncated file, a mismatched tag, text that is not XML or an
+  oversized text node becomes a :class:`~msdiscourse.errors.ParseError` naming the file,
+  the parser's line and what was wrong, and entities, DTDs and the network stay refused.
 """
 
 from __future__ import annotations
@@ -26,7 +29,6 @@ import os
 import re
 from contextlib import contextmanager
 from dataclasses import dataclass
-from datetime import datetime, timezone
 from pathlib import Path
 from typing import Callable, Iterable, Iterator, Mapping
 
@@ -43,10 +45,10 @@ __all__ = [
     "end_line",
     "local_name",
     "namespace_of",
-    "parse_datetime_utc",
     "text_of",
     "order_as_displayed",
     "string_columns",
+    "unique_id",
 ]
 
 #: lxml parser options used for every export: nothing is expanded, loaded or fetched
@@ -61,6 +63,9 @@ SAFE_PARSER_OPTIONS: dict[str, bool] = {
 
 _PROBE_RECORD_BYTES = 1 << 20  # enough of the prolog to find the line of a DOCTYPE
 _LINE_COLUMN_SUFFIX = re.compile(r", line \d+, column \d+$")
+
+#: libxml2 error-type prefixes of namespace problems, recovered (see the module docstring)
+_NAMESPACE_ERROR_PREFIXES = ("NS_ERR_", "WAR_NS_")
 
 #: libxml2 error types -> how we describe the problem to the user
 _TRUNCATION_TYPES = frozenset({"ERR_TAG_NOT_FINISHED", "ERR_LTSLASH_REQUIRED", "ERR_GT_REQUIRED"})
@@ -159,50 +164,21 @@ def end_line(element) -> int:
     return (node.sourceline or 0) + newlines + (node.text or "").count("\n")
 
 
-_DATE_ONLY_SPACE = re.compile(r"^(\d{4}-\d\d-\d\d) (\d)")
+def unique_id(candidate: str, used) -> tuple[str, bool]:
+    """Return ``candidate``, or for a repeat ``candidate~2`` (``~3`` ...), and whether it was one.
 
+    ``used`` (a set or dict of ids already given) is not changed. Repeats are numbered in
+    file order, so the same file always gives the same ids.
 
-def parse_datetime_utc(value: str | None, *, naive_is_utc: bool = True) -> datetime | None:
-    """Parse an ISO 8601 date-time (``2013-03-15 23:16:59``, ``2010-11-27T07:12:00.000-08:00``).
-
-    Parameters
-    ----------
-    value
-        The text; ``None``, ``""`` and WordPress' ``0000-00-00 00:00:00`` (a draft's
-        "no date yet") give ``None``.
-    naive_is_utc
-        Read a date-time without offset as UTC (WordPress' ``*_date_gmt`` fields).
-
-    Returns
-    -------
-    datetime.datetime or None
-        Timezone-aware, in UTC.
-
-    Raises
-    ------
-    ValueError
-        When the text is not a date-time.
-
-    Examples
-    --------
-    >>> parse_datetime_utc("2010-11-27T07:12:00.000-08:00")
-    datetime.datetime(2010, 11, 27, 15, 12, tzinfo=datetime.timezone.utc)
-    >>> parse_datetime_utc("0000-00-00 00:00:00") is None
-    True
+    >>> unique_id("wxr:4", {"wxr:4", "wxr:4~2"})
+    ('wxr:4~3', True)
     """
-    if value is None:
-        return None
-    value = value.strip()
-    if not value or value.startswith("0000-00-00"):
-        return None
-    if value.endswith(("Z", "z")):
-        value = value[:-1] + "+00:00"
-    parsed = datetime.fromisoformat(value)
-    if parsed.tzinfo is None:
-        if not naive_is_utc:
-            raise ValueError(f"date-time without a timezone: {value!r}")
-        return parsed.replace(tzinfo=timezone.utc)
-    return parsed.astimezone(timezone.utc)
+    if candidate not in used:
+        return candidate, False
+    repeat = 2
+    while f"{candidate}~{repeat}" in used:
+        repeat += 1
+    return f"{candidate}~{repeat}", True
 
 
 def in_display_order(groups: dict[str, list[dict]]) -> list[dict]:
@@ -455,7 +431,7 @@ class XmlStream:
         entries = [
             entry for entry in parser.error_log
             if entry.level >= etree.ErrorLevels.ERROR
-            and entry.type_name != "NS_ERR_UNDEFINED_NAMESPACE"
+            and not _is_namespace_error(entry)
         ]
         if entries:
             line, message, kind = entries[0].line, entries[0].message, entries[0].type_name
@@ -562,10 +538,11 @@ class XmlStream:
                 except StopIteration:
                     return
                 except etree.XMLSyntaxError as error:
-                    # libxml2 reports an undeclared prefix (Blogger's app:) as an error, and
-                    # lxml raises it only once the whole input was parsed: tolerate that,
-                    # after checking that the input really was read to its end.
-                    if self._only_undeclared_prefixes(parser) and reader.at_end():
+                    # libxml2 reports namespace problems (Blogger's undeclared app:, a
+                    # non-ASCII namespace URI) as errors, and lxml raises them only once the
+                    # whole input was parsed: tolerate those, after checking that the input
+                    # really was read to its end.
+                    if self._only_namespace_errors(parser) and reader.at_end():
                         return
                     raise self._syntax_error(error, parser, reader) from None
                 if _depth(element) != depth:
@@ -578,9 +555,13 @@ class XmlStream:
                         del parent[0]
 
     @staticmethod
-    def _only_undeclared_prefixes(parser) -> bool:
+    def _only_namespace_errors(parser) -> bool:
         errors = [e for e in parser.error_log if e.level >= etree.ErrorLevels.ERROR]
-        return bool(errors) and all(e.type_name == "NS_ERR_UNDEFINED_NAMESPACE" for e in errors)
+        return bool(errors) and all(_is_namespace_error(e) for e in errors)
+
+
+def _is_namespace_error(entry) -> bool:
+    return entry.type_name.startswith(_NAMESPACE_ERROR_PREFIXES)
 
 
 def _depth(element) -> int:

@@ -20,6 +20,9 @@ Takeout (``Takeout/Blogger/Blogs/NAME/feed.atom``)
     ``<blogger:inReplyTo>``. Every ``<category term>`` is a label.
 
 Ids are keyed by the file stem, or for a Takeout ``feed.atom`` by its blog's folder name.
+An entry without ``<id>`` is identified by its link (the ``self``/``edit`` link's last
+segment, a comment permalink's ``#cN``, else the permalink's path) and flagged
+``id_from_link``; only an entry with neither goes to ``unparsed``.
 Template and settings entries are skipped and counted as ``unparsed`` notes. Comments may
 come before their post (Takeout does that); a comment whose post is not in the file gets a
 placeholder post (``flags`` = ``missing_thread``) and the flag ``orphan_thread``.
@@ -28,9 +31,11 @@ placeholder post (``flags`` = ``missing_thread``) and the flag ``orphan_thread``
 from __future__ import annotations
 
 import re
+from urllib.parse import urlsplit
 
 from msdiscourse.corpus import Corpus, make_comment_id, make_post_id
 from msdiscourse.errors import ErrorPolicy, check_on_error
+from msdiscourse.io._dates import read_date
 from msdiscourse.io._html_text import html_to_text
 from msdiscourse.io._xml import (
     XmlStream,
@@ -38,9 +43,9 @@ from msdiscourse.io._xml import (
     local_name,
     namespace_of,
     in_display_order,
-    parse_datetime_utc,
     string_columns,
     text_of,
+    unique_id,
 )
 from msdiscourse.text import normalise_text
 
@@ -63,6 +68,7 @@ _COMMENT_STATUSES = {"live": "approved", "draft": "pending", "pending": "pending
                      "spam": "spam", "deleted": "deleted", "soft_trashed": "trash",
                      "trashed": "trash"}
 _LOCAL_ID = re.compile(r"(?:post|page|comment)-(\w+)\s*$")
+_COMMENT_ANCHOR = re.compile(r"#c(\d+)$")
 
 
 def read_blogger(path_or_buffer, *, on_error: str = "raise") -> Corpus:
@@ -74,9 +80,9 @@ def read_blogger(path_or_buffer, *, on_error: str = "raise") -> Corpus:
         A path, or an open file or ``io.StringIO``/``io.BytesIO`` holding the export.
     on_error
         What to do with an entry that cannot be placed (a comment naming no post, an
-        entry without ``<id>``) or a malformed date: ``"raise"``, ``"warn"`` or
-        ``"collect"`` (kept as an ``unparsed`` row). Input that is not a readable Blogger
-        export always raises.
+        entry with neither ``<id>`` nor a link) or a malformed or out-of-range date:
+        ``"raise"``, ``"warn"`` or ``"collect"`` (kept as an ``unparsed`` row). Input that
+        is not a readable Blogger export always raises.
 
     Returns
     -------
@@ -138,16 +144,25 @@ def read_blogger(path_or_buffer, *, on_error: str = "raise") -> Corpus:
             policy.note(line_start, line_end, entry["title"].strip(),
                         reason=f"skipped {kind or 'unknown-kind'} entry (not a post, page or comment)")
             continue
+        flags: list[str] = []
         local_id = _local_id(entry["id"])
         if not local_id:
+            local_id = _id_from_links(entry["links"])
+            if local_id:
+                flags.append("id_from_link")
+        if not local_id:
             policy.unplaced(line_start, line_end, entry["content"], reason=f"{kind} without id",
-                            expected=f"an <id> in each {kind} entry", found="none")
+                            expected=f"an <id> (or a link) in each {kind} entry", found="neither")
             continue
-        published = _date(policy, entry["published"], line_start)
+        published = read_date(entry["published"], policy, line=line_start, what="<published>",
+                              example="2010-11-27T07:12:00.000-08:00", flags=flags)
         html = entry["content_type"] in ("html", "xhtml")
         if kind in ("post", "page"):
-            post_id = make_post_id(stream.stem, local_id)
-            posts.setdefault(local_id, {
+            key, repeated = unique_id(local_id, posts)  # a repeat keeps its own post
+            if repeated:
+                flags.append("duplicate_id")
+            post_id = make_post_id(stream.stem, local_id) + key[len(local_id):]
+            posts[key] = {
                 "post_id": post_id,
                 "source": stream.name,
                 "source_format": "blogger",
@@ -161,8 +176,8 @@ def read_blogger(path_or_buffer, *, on_error: str = "raise") -> Corpus:
                 "kind": kind,
                 "status": entry["status"] or ("draft" if entry["draft"] else "live"),
                 "url": entry["url"],
-                "flags": "",
-            })
+                "flags": ";".join(flags),
+            }
             continue
         post_local = _local_id(entry["post_ref"])
         if not post_local:
@@ -180,6 +195,7 @@ def read_blogger(path_or_buffer, *, on_error: str = "raise") -> Corpus:
             "line_end": line_end,
             "published": published,
             "status": _COMMENT_STATUSES.get(entry["status"], entry["status"] or "approved"),
+            "flags": flags,
             "order": len(comments),
         })
     post_rows, comment_rows = _assemble(stream, posts, comments)
@@ -192,7 +208,8 @@ def _read_entry(element) -> dict:
     """Collect what we use from one ``<entry>``, classic or Takeout."""
     entry = {"id": "", "kind": "", "labels": [], "title": "", "title_type": "text",
              "content": "", "content_type": "text", "published": "", "author": "",
-             "url": None, "post_ref": "", "parent_ref": "", "draft": False, "status": ""}
+             "url": None, "post_ref": "", "parent_ref": "", "draft": False, "status": "",
+             "links": []}
     for child in element:
         if not isinstance(child.tag, str):
             continue
@@ -226,6 +243,7 @@ def _read_entry(element) -> dict:
             entry["author"] = names[0] if names else ""
         elif name == "link":
             rel = child.get("rel", "")
+            entry["links"].append((rel, (child.get("href") or "").strip()))
             if rel == "alternate" and entry["url"] is None:
                 entry["url"] = child.get("href")
             elif rel == "related":  # classic: the comment this one answers
@@ -249,6 +267,32 @@ def _local_id(reference: str | None) -> str:
     return reference.rstrip("/").rsplit("/", 1)[-1].split("?")[0]
 
 
+def _id_from_links(links: list[tuple[str, str]]) -> str:
+    """An entry's local id from its links, for an entry without ``<id>``.
+
+    >>> _id_from_links([("self", "https://www.blogger.com/feeds/1/posts/default/42")])
+    '42'
+    >>> _id_from_links([("alternate", "https://x.blogspot.com/2012/03/a.html?showComment=1#c77")])
+    '77'
+    >>> _id_from_links([("alternate", "https://x.blogspot.com/2012/03/tired.html")])
+    '2012/03/tired'
+    """
+    for rel, href in links:
+        if rel in ("self", "edit") and href:
+            found = _local_id(href)
+            if found:
+                return found
+    for rel, href in links:
+        if rel == "alternate" and href:
+            anchor = _COMMENT_ANCHOR.search(href)
+            if anchor:
+                return anchor.group(1)
+            path = urlsplit(href).path.strip("/").removesuffix(".html")
+            if path:
+                return path
+    return ""
+
+
 def _assemble(stream: XmlStream, posts: dict[str, dict], comments: list[dict]):
     """Attach comments to their posts (placeholders for missing ones) in display order."""
     post_rows = list(posts.values())
@@ -262,10 +306,13 @@ def _assemble(stream: XmlStream, posts: dict[str, dict], comments: list[dict]):
             }
             post_rows.append(posts[row["post"]])
     by_post: dict[str, list[dict]] = {key: [] for key in posts}
+    used: set[str] = set()
     for row in comments:
         post = posts[row["post"]]
+        comment_id, repeated = unique_id(make_comment_id(post["post_id"], row["local_id"]), used)
+        used.add(comment_id)
         by_post[row["post"]].append({
-            "comment_id": make_comment_id(post["post_id"], row["local_id"]),
+            "comment_id": comment_id,
             "post_id": post["post_id"],
             "parent_id": make_comment_id(post["post_id"], row["parent"]) if row["parent"] else None,
             "author": row["author"],
@@ -273,7 +320,8 @@ def _assemble(stream: XmlStream, posts: dict[str, dict], comments: list[dict]):
             "line_start": row["line_start"],
             "line_end": row["line_end"],
             "published": row["published"],
-            "flags": "orphan_thread" if post["flags"] == "missing_thread" else "",
+            "flags": ";".join((["orphan_thread"] if post["flags"] == "missing_thread" else [])
+                              + row["flags"] + (["duplicate_id"] if repeated else [])),
             "kind": "comment",
             "status": row["status"],
             "_order": row["order"],
@@ -288,13 +336,3 @@ def _plain(text: str, *, html: bool, inline: bool = False) -> str:
     else:
         text = " ".join(text.split()) if inline else text.strip()
     return text if text.isascii() else normalise_text(text)
-
-
-def _date(policy: ErrorPolicy, raw: str, line: int):
-    try:
-        return parse_datetime_utc(raw)
-    except ValueError:
-        policy.unplaced(line, line, raw, reason="malformed published date",
-                        expected="<published> like 2010-11-27T07:12:00.000-08:00",
-                        found=repr(raw))
-        return None

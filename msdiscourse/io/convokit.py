@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import json
 import math
+import warnings
 from pathlib import Path
 from typing import Any, Iterable
 
@@ -32,8 +33,9 @@ import pandas as pd
 
 from msdiscourse import __version__
 from msdiscourse.corpus import COMMENT_COLUMNS, POST_COLUMNS, Corpus
-from msdiscourse.errors import ErrorPolicy, ParseError, check_on_error
-from msdiscourse.io.table import _parse_date
+from msdiscourse.errors import ErrorPolicy, ParseError, ParseWarning, check_on_error
+from msdiscourse.io._dates import DateProblem, parse_date, parse_epoch, read_date
+from msdiscourse.io._xml import unique_id
 
 __all__ = ["to_convokit", "read_convokit", "UNKNOWN_SPEAKER", "CONVOKIT_FILES"]
 
@@ -204,13 +206,27 @@ def to_convokit(corpus: Corpus, folder: str | Path) -> Path:
     return folder
 
 
+def _decode(path: Path, data: bytes) -> str:
+    """UTF-8 text of a JSON file, or a ParseError naming the file, line and byte."""
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        line = data.count(b"\n", 0, error.start) + 1
+        raise ParseError(str(path), line, expected="UTF-8 text (ConvoKit writes JSON in UTF-8)",
+                         found=f"the byte {data[error.start]:#04x} at offset {error.start}",
+                         remedy=None) from None
+
+
 def _read_json_object(path: Path, source: str) -> dict:
     if not path.exists():
         return {}
     try:
-        data = json.loads(path.read_text(encoding="utf-8"))
+        data = json.loads(_decode(path, path.read_bytes()))
     except json.JSONDecodeError as error:
-        raise ParseError(source, error.lineno, expected="JSON", found=error.msg,
+        raise ParseError(source, error.lineno, expected="JSON",
+                         found=f"{error.msg} (column {error.colno})", remedy=None) from None
+    except RecursionError:
+        raise ParseError(source, None, expected="JSON", found="nesting too deep to read",
                          remedy=None) from None
     if not isinstance(data, dict):
         raise ParseError(source, None, expected="a JSON object",
@@ -218,13 +234,72 @@ def _read_json_object(path: Path, source: str) -> dict:
     return data
 
 
+def _legacy_items(path: Path) -> list[tuple[int, object]]:
+    """(line, item) for each item of a legacy ``utterances.json`` list, in file order."""
+    text = _decode(path, path.read_bytes())
+    decoder = json.JSONDecoder()
+    index = len(text) - len(text.lstrip())
+    if not text[index:index + 1] == "[":
+        try:
+            data = json.loads(text)
+        except json.JSONDecodeError as error:
+            raise ParseError(str(path), error.lineno, expected="a JSON list of utterances",
+                             found=f"{error.msg} (column {error.colno})", remedy=None) from None
+        raise ParseError(str(path), None, expected="a JSON list of utterances",
+                         found=f"a JSON {type(data).__name__}", remedy=None)
+    items: list[tuple[int, object]] = []
+    line, counted = 1, 0
+    index += 1
+    try:
+        while True:
+            while index < len(text) and text[index] in " \t\r\n":
+                index += 1
+            if text[index:index + 1] == "]" and not items:
+                break
+            line += text.count("\n", counted, index)
+            counted = index
+            item, index = decoder.raw_decode(text, index)
+            items.append((line, item))
+            while index < len(text) and text[index] in " \t\r\n":
+                index += 1
+            if text[index:index + 1] == ",":
+                index += 1
+                continue
+            if text[index:index + 1] == "]":
+                break
+            raise json.JSONDecodeError("Expecting ',' delimiter", text, index)
+    except json.JSONDecodeError as error:
+        raise ParseError(str(path), error.lineno, expected="a JSON list of utterances",
+                         found=f"{error.msg} (column {error.colno}, after {len(items)} "
+                               f"item{'s' if len(items) != 1 else ''})", remedy=None) from None
+    except RecursionError:
+        raise ParseError(str(path), line, expected="a JSON list of utterances",
+                         found=f"item {len(items) + 1} nested too deep to read",
+                         remedy=None) from None
+    if text[index + 1:].strip():
+        raise ParseError(str(path), text.count("\n", 0, index + 1) + 1,
+                         expected="nothing after the list of utterances",
+                         found=repr(text[index + 1:].strip()[:40]), remedy=None)
+    return items
+
+
 def _load_utterances(folder: Path, policy: ErrorPolicy) -> list[tuple[int, dict]]:
     """(line, utterance) pairs from utterances.jsonl, or from a legacy utterances.json."""
     jsonl = folder / "utterances.jsonl"
     if jsonl.exists():
         rows = []
-        with open(jsonl, encoding="utf-8") as handle:
-            for line_number, line in enumerate(handle, start=1):
+        with open(jsonl, "rb") as handle:
+            for line_number, raw_line in enumerate(handle, start=1):
+                try:
+                    line = raw_line.decode("utf-8-sig" if line_number == 1 else "utf-8")
+                except UnicodeDecodeError as error:
+                    policy.unplaced(line_number, line_number,
+                                    raw_line.decode("utf-8", errors="replace").rstrip("\r\n"),
+                                    reason="not_utf8",
+                                    expected="UTF-8 text (ConvoKit writes JSON in UTF-8)",
+                                    found=f"the byte {raw_line[error.start]:#04x} at column "
+                                          f"{error.start + 1}")
+                    continue
                 if not line.strip():
                     continue
                 try:
@@ -233,6 +308,11 @@ def _load_utterances(folder: Path, policy: ErrorPolicy) -> list[tuple[int, dict]
                     policy.unplaced(line_number, line_number, line.rstrip("\n"), reason="bad_json",
                                     expected="one JSON object per line (an utterance)",
                                     found=f"invalid JSON ({error.msg}, column {error.colno})")
+                    continue
+                except RecursionError:
+                    policy.unplaced(line_number, line_number, line.rstrip("\n"), reason="bad_json",
+                                    expected="one JSON object per line (an utterance)",
+                                    found="JSON nested too deep to read")
                     continue
                 if not isinstance(record, dict):
                     policy.unplaced(line_number, line_number, line.rstrip("\n"), reason="bad_json",
@@ -243,11 +323,15 @@ def _load_utterances(folder: Path, policy: ErrorPolicy) -> list[tuple[int, dict]
         return rows
     legacy = folder / "utterances.json"
     if legacy.exists():
-        data = json.loads(legacy.read_text(encoding="utf-8"))
-        if not isinstance(data, list):
-            raise ParseError(str(legacy), None, expected="a JSON list of utterances",
-                             found=f"a JSON {type(data).__name__}", remedy=None)
-        return [(None, record) for record in data if isinstance(record, dict)]
+        rows = []
+        for number, (line, item) in enumerate(_legacy_items(legacy), start=1):
+            if not isinstance(item, dict):
+                policy.unplaced(line, line, json.dumps(item, ensure_ascii=False), reason="bad_json",
+                                expected="a JSON object for each utterance",
+                                found=f"item {number}: a JSON {type(item).__name__}")
+                continue
+            rows.append((line, item))
+        return rows
     raise ParseError(str(folder), None,
                      expected="a ConvoKit corpus folder with utterances.jsonl",
                      found="no utterances.jsonl (nor a legacy utterances.json)", remedy=None)
@@ -257,12 +341,27 @@ def _stamp(value) -> pd.Timestamp | None:
     """ConvoKit timestamps are usually epoch seconds; some corpora write date strings."""
     if value is None or value == "":
         return None
-    if isinstance(value, (int, float)) and not isinstance(value, bool):
-        return pd.Timestamp(value, unit="s", tz="UTC")
-    text = str(value).strip()
+    if isinstance(value, bool):
+        raise DateProblem("malformed", f"a boolean, not a timestamp: {value!r}")
+    if isinstance(value, (int, float)):
+        return parse_epoch(value)
+    if not isinstance(value, str):
+        raise DateProblem("malformed", f"a JSON {type(value).__name__}, not a timestamp")
+    text = value.strip()
     if text.lstrip("-").replace(".", "", 1).isdigit():
-        return pd.Timestamp(float(text), unit="s", tz="UTC")
-    return _parse_date(text)
+        return parse_epoch(float(text))
+    try:
+        return parse_date(text)
+    except DateProblem as problem:
+        if problem.kind == "out_of_range":
+            raise
+        try:  # other date spellings ("May 2, 2015"), as pandas reads them
+            stamp = pd.Timestamp(text)
+        except (ValueError, TypeError, OverflowError):
+            raise problem from None
+        if stamp is pd.NaT:
+            return None
+        return parse_date(stamp.to_pydatetime())
 
 
 def read_convokit(folder: str | Path, *, on_error: str = "raise") -> Corpus:
@@ -324,26 +423,43 @@ def read_convokit(folder: str | Path, *, on_error: str = "raise") -> Corpus:
                          found="a file" if folder.exists() else "nothing (no such folder)",
                          remedy=None)
     utterance_file = folder / "utterances.jsonl"
+    if not utterance_file.exists() and (folder / "utterances.json").exists():
+        utterance_file = folder / "utterances.json"  # the legacy layout: rows name it
     policy = ErrorPolicy(str(utterance_file), on_error=on_error)
-    conversations = _read_json_object(folder / "conversations.json",
-                                      str(folder / "conversations.json"))
+    try:
+        conversations = _read_json_object(folder / "conversations.json",
+                                          str(folder / "conversations.json"))
+    except ParseError as error:  # titles only: the utterances can still be read
+        if on_error == "raise":
+            raise
+        if on_error == "warn":
+            warnings.warn(f"{error} (titles not read)", ParseWarning, stacklevel=2)
+        policy.rows.append({"source": error.source, "line_start": error.line,
+                            "line_end": error.line, "reason": "bad_conversations_json",
+                            "text": str(error)})
+        conversations = {}
     name = folder.name
 
     roots: list[tuple[int | None, dict]] = []
     replies: list[tuple[int | None, dict]] = []
+    used_ids: set[str] = set()
     for line, record in _load_utterances(folder, policy):
         raw = json.dumps(record, ensure_ascii=False)
-        if record.get("id") in (None, ""):
+        if record.get("id") in (None, "") or isinstance(record.get("id"), (dict, list)):
             policy.unplaced(line, line, raw, reason="no_id", expected="an utterance id",
-                            found="no \"id\" field")
+                            found="no \"id\" field" if record.get("id") in (None, "")
+                            else f"an id that is a JSON {type(record['id']).__name__}")
             continue
-        try:
-            record["_published"] = _stamp(record.get("timestamp"))
-        except (ValueError, TypeError, OverflowError):
-            policy.unplaced(line, line, raw, reason="bad_timestamp",
-                            expected="a timestamp (seconds since 1970, or a date)",
-                            found=repr(record.get("timestamp")))
-            record["_published"] = None
+        flags: list[str] = []
+        record["id"], repeated = unique_id(str(record["id"]), used_ids)
+        used_ids.add(record["id"])
+        if repeated:  # ConvoKit keys utterances by id: a repeat keeps its own row
+            flags.append("duplicate_id")
+        record["_published"] = read_date(
+            record.get("timestamp"), policy, line=line, what="timestamp",
+            example="1700000000 (seconds since 1970) or 2023-11-14T22:13:20Z", flags=flags,
+            parse=_stamp, reason="bad_timestamp")
+        record["_flags"] = flags
         meta = record.get("meta") if isinstance(record.get("meta"), dict) else {}
         reply_to = record.get("reply-to", record.get("reply_to"))
         # our exports say which utterance is the post; elsewhere the root is the post
@@ -374,10 +490,12 @@ def read_convokit(folder: str | Path, *, on_error: str = "raise") -> Corpus:
             "title": meta.get("title") or (convo_meta or {}).get("title"),
             "author": author_of(record),
             "published": record["_published"],
-            "body": record.get("text") or None,  # written as "" when the post had none
+            "body": _text(record.get("text")) or None,  # written as "" when the post had none
             "line_start": line,
             "line_end": line,
         })
+        if record["_flags"]:
+            post["flags"] = ";".join(filter(None, [str(post.get("flags") or "")] + record["_flags"]))
         posts.append(post)
         root_ids.add(str(record["id"]))
 
@@ -395,16 +513,26 @@ def read_convokit(folder: str | Path, *, on_error: str = "raise") -> Corpus:
             "post_id": conversation_of(record),
             "parent_id": None if reply_to in root_ids else reply_to,
             "author": author_of(record),
-            "text": record.get("text"),
+            "text": _text(record.get("text")),
             "published": record["_published"],
             "line_start": line,
             "line_end": line,
         })
+        if record["_flags"]:
+            comment["flags"] = ";".join(filter(None, [str(comment.get("flags") or "")]
+                                               + record["_flags"]))
         comments.append(comment)
     # file order is kept: Corpus.from_records numbers comments in order within each post
     corpus = Corpus.from_records(posts=posts, comments=comments, unparsed=policy.rows)
     return corpus.replace(posts=_nullable_extras(corpus.posts, POST_COLUMNS),
                           comments=_nullable_extras(corpus.comments, COMMENT_COLUMNS))
+
+
+def _text(value) -> str | None:
+    """An utterance's text: a string as written; another JSON value as its JSON."""
+    if value is None or isinstance(value, str):
+        return value
+    return json.dumps(value, ensure_ascii=False)
 
 
 def _nullable_extras(frame: pd.DataFrame, contract: dict) -> pd.DataFrame:

@@ -30,15 +30,16 @@ from __future__ import annotations
 
 from msdiscourse.corpus import Corpus, make_comment_id, make_post_id
 from msdiscourse.errors import ErrorPolicy, check_on_error
+from msdiscourse.io._dates import read_date
 from msdiscourse.io._html_text import html_to_text
 from msdiscourse.io._xml import (
     XmlStream,
     end_line,
     local_name,
     in_display_order,
-    parse_datetime_utc,
     string_columns,
     text_of,
+    unique_id,
 )
 from msdiscourse.text import normalise_text
 
@@ -116,10 +117,15 @@ def read_disqus(path_or_buffer, *, on_error: str = "raise") -> Corpus:
                             reason=f"{what} without dsq:id",
                             expected=f'a dsq:id attribute on each <{what}>', found="none")
             continue
-        published = _date(policy, fields.get("createdAt", ""), line_start)
+        flags: list[str] = []
+        published = read_date(fields.get("createdAt", ""), policy, line=line_start,
+                              what="createdAt", example="2013-10-10T19:20:29Z", flags=flags)
         if what == "thread":
-            threads.setdefault(dsq_id, {
-                "post_id": make_post_id(stream.stem, dsq_id),
+            key, repeated = unique_id(dsq_id, threads)  # a repeat keeps its own post
+            if repeated:
+                flags.append("duplicate_id")
+            threads[key] = {
+                "post_id": make_post_id(stream.stem, dsq_id) + key[len(dsq_id):],
                 "source": stream.name,
                 "source_format": "disqus",
                 "title": _plain(fields.get("title", ""), inline=True) or None,
@@ -131,8 +137,8 @@ def read_disqus(path_or_buffer, *, on_error: str = "raise") -> Corpus:
                 "url": fields.get("link", "").strip() or None,
                 "status": ("deleted" if _true(fields.get("isDeleted")) else
                            "closed" if _true(fields.get("isClosed")) else "open"),
-                "flags": "",
-            })
+                "flags": ";".join(flags),
+            }
             continue
         comments.append({
             "dsq_id": dsq_id,
@@ -146,6 +152,7 @@ def read_disqus(path_or_buffer, *, on_error: str = "raise") -> Corpus:
             "is_deleted": _true(fields.get("isDeleted")),
             "status": ("spam" if _true(fields.get("isSpam")) else
                        "deleted" if _true(fields.get("isDeleted")) else "approved"),
+            "flags": flags,
             "order": len(comments),
         })
     posts, comment_rows = _assemble(stream, threads, comments)
@@ -188,15 +195,20 @@ def _assemble(stream: XmlStream, threads: dict[str, dict], comments: list[dict])
             }
             posts.append(threads[row["thread"]])
     by_thread: dict[str, list[dict]] = {key: [] for key in threads}
+    used: set[str] = set()
     for row in comments:
         post_id = threads[row["thread"]]["post_id"]
-        flags = []
+        flags = list(row["flags"])
+        comment_id, repeated = unique_id(make_comment_id(post_id, row["dsq_id"]), used)
+        used.add(comment_id)
+        if repeated:
+            flags.append("duplicate_id")
         if threads[row["thread"]]["flags"] == "missing_thread":
             flags.append("orphan_thread")
         if row["parent"] in deleted:
             flags.append("parent_deleted")
         by_thread[row["thread"]].append({
-            "comment_id": make_comment_id(post_id, row["dsq_id"]),
+            "comment_id": comment_id,
             "post_id": post_id,
             "parent_id": make_comment_id(post_id, row["parent"]) if row["parent"] else None,
             "author": row["author"],
@@ -220,12 +232,3 @@ def _true(value: str | None) -> bool:
 def _plain(html: str, *, inline: bool = False) -> str:
     text = html_to_text(html, keep_newlines=not inline)
     return text if text.isascii() else normalise_text(text)
-
-
-def _date(policy: ErrorPolicy, raw: str, line: int):
-    try:
-        return parse_datetime_utc(raw)
-    except ValueError:
-        policy.unplaced(line, line, raw, reason="malformed createdAt",
-                        expected="createdAt like 2013-10-10T19:20:29Z", found=repr(raw))
-        return None

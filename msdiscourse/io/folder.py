@@ -11,14 +11,18 @@ from __future__ import annotations
 
 import importlib
 import logging
+import re
+import warnings
 from pathlib import Path
 from typing import Iterable
 
+import pandas as pd
 from msdiscourse._progress import progress_bar
-from msdiscourse.corpus import Corpus
-from msdiscourse.errors import ParseError, check_on_error
 
-__all__ = ["read_corpus", "sniff_format", "list_corpus_files", "READERS"]
+from msdiscourse.corpus import Corpus
+from msdiscourse.errors import ParseError, ParseWarning, check_on_error
+
+__all__ = ["read_corpus", "sniff_format", "list_corpus_files", "READERS", "FILE_NOT_READ"]
 
 log = logging.getLogger(__name__)
 
@@ -32,6 +36,9 @@ READERS: dict[str, str] = {
     "table": "msdiscourse.io.table:read_comments_table",
     "convokit": "msdiscourse.io.convokit:read_convokit",
 }
+
+#: the ``reason`` of the unparsed row that stands for a whole file that could not be read
+FILE_NOT_READ = "file not read"
 
 _SKIP_PREFIXES = ("readme", "license", "licence", "changelog")
 _SKIP_SUFFIXES = (".md", ".rst", ".json", ".pdf", ".png", ".svg", ".jpg", ".gif", ".ipynb", ".py")
@@ -55,7 +62,7 @@ def sniff_format(path: str | Path) -> str:
     Raises
     ------
     ParseError
-        When the file is empty or binary.
+        When the file is empty, binary, or XML of a format no reader knows.
 
     Examples
     --------
@@ -96,6 +103,14 @@ def sniff_format(path: str | Path) -> str:
             return "html"
         if "<feed" in lowered:
             return "blogger"
+        if lowered.startswith("<?xml") or "<rss" in lowered:  # XML, but no format we read
+            root = re.search(r"<([A-Za-z][\w:.-]*)", re.sub(r"<[?!][^>]*>", "", text[:_SNIFF_BYTES]))
+            raise ParseError(
+                str(path), None,
+                expected="a known format (WordPress WXR, Blogger Atom, Disqus XML, an HTML page, "
+                         "a page dump, a table)",
+                found=f"an XML document with the root <{root.group(1) if root else '?'}>",
+                remedy=None)
     if suffix in _TABLE_SUFFIXES:
         return "table"
     return "pagedump"
@@ -152,7 +167,15 @@ def read_corpus(
     folder
         A folder (searched recursively) or a single file.
     on_error
-        ``"raise"``, ``"warn"`` or ``"collect"``, passed to every reader.
+        ``"raise"``, ``"warn"`` or ``"collect"``, passed to every reader. Under
+        ``"warn"`` and ``"collect"`` a file that cannot be read at all (binary, empty,
+        not a known format, an export refused for safety, a reader error) becomes one
+        ``unparsed`` row (``source`` = the file, ``reason`` = :data:`FILE_NOT_READ`,
+        ``text`` = the error, naming what was expected and found) and the other files
+        are read; ``"warn"`` also warns. A post id that two files share (or one file
+        repeats) is kept as ``<id>~2`` (posts ``flags`` = ``duplicate_id``, its comments'
+        ids follow). Under ``"raise"`` each of these is a :class:`ParseError` naming the
+        file (for a shared post id, both files).
     formats
         Read only files of these formats (keys of :data:`READERS`); default all.
     progress
@@ -167,7 +190,8 @@ def read_corpus(
     Raises
     ------
     ParseError
-        From a reader, naming the file and line.
+        Under ``on_error="raise"``: from a reader, naming the file and line; for a file
+        that cannot be read; for a post id that two files share.
     FileNotFoundError
         When the folder does not exist or holds no readable file.
 
@@ -189,25 +213,151 @@ def read_corpus(
     wanted = set(formats) if formats is not None else None
     if progress is None:
         progress = None if len(files) > 20 else False  # a bar in Jupyter or on a terminal
-    corpora = []
+    collect = _Collector(on_error)
     pagedumps: list[Path] = []  # a run of page dumps is read at once: tables built once, not per page
     for path in progress_bar(files, desc="reading", unit="file", enabled=progress):
-        format_name = sniff_format(path)
+        try:
+            format_name = sniff_format(path)
+        except (ParseError, OSError) as error:
+            collect.failed(path, error)
+            continue
         if wanted is not None and format_name not in wanted:
             continue
         if format_name == "pagedump":
             pagedumps.append(path)
             continue
         if pagedumps:
-            corpora.append(_read_pagedumps(pagedumps, on_error))
+            _read_pagedumps(pagedumps, collect)
             pagedumps = []
-        corpora.append(_reader(format_name)(path, on_error=on_error))
+        collect.read(path, _reader(format_name), on_error=on_error)
     if pagedumps:
-        corpora.append(_read_pagedumps(pagedumps, on_error))
+        _read_pagedumps(pagedumps, collect)
+    corpora = _unique_post_ids(collect.corpora, on_error)
+    if collect.rows:
+        corpora.append(collect.unread())
     return Corpus.concat(corpora)
 
 
-def _read_pagedumps(paths: list[Path], on_error: str) -> Corpus:
+class _Collector:
+    """The corpora read so far, and under warn/collect the files that could not be read."""
+
+    def __init__(self, on_error: str) -> None:
+        self.on_error = on_error
+        self.corpora: list[Corpus] = []
+        self.rows: list[dict] = []
+
+    def read(self, path: Path, reader, **options) -> None:
+        try:
+            self.corpora.append(reader(path, **options))
+        except Exception as error:  # noqa: BLE001 - under collect one file never stops a folder
+            self.failed(path, error)
+
+    def failed(self, path: Path, error: Exception) -> None:
+        if self.on_error == "raise":
+            if isinstance(error, ParseError):
+                raise error
+            if not isinstance(error, (OSError, UnicodeError)):  # a bug: keep its type and trace
+                error.add_note(f"while reading {path}")
+                raise error
+            raise ParseError(str(path), None, expected="a readable file",
+                             found=f"{type(error).__name__}: {error}", remedy=None) from error
+        if isinstance(error, ParseError):
+            message, line = str(error), error.line
+        else:  # a reader's own bug, or the file system: kept, and said out loud
+            message, line = f"{path}: {type(error).__name__}: {error}", None
+            log.warning("could not read %s: %s: %s", path, type(error).__name__, error)
+        if self.on_error == "warn":
+            warnings.warn(f"{message} (file not read; kept as an unparsed row)", ParseWarning,
+                          stacklevel=4)
+        self.rows.append({"source": str(path), "line_start": line, "line_end": line,
+                          "reason": FILE_NOT_READ, "text": message})
+
+    def unread(self) -> Corpus:
+        return Corpus.from_records(unparsed=self.rows)
+
+
+def _read_pagedumps(paths: list[Path], collect: _Collector) -> None:
     from msdiscourse.io.pagedump import read_pagedump_files
 
-    return read_pagedump_files(paths, on_error=on_error)
+    try:
+        collect.corpora.append(read_pagedump_files(paths, on_error=collect.on_error))
+        return
+    except ParseError:
+        if collect.on_error == "raise":
+            raise  # it names its file
+    except Exception:  # noqa: BLE001, S110 - found below, by reading the files one by one
+        pass
+    for path in paths:  # find the file at fault; the others are read as usual
+        collect.read(path, lambda p, **o: read_pagedump_files([p], **o), on_error=collect.on_error)
+
+
+def _unique_post_ids(corpora: list[Corpus], on_error: str) -> list[Corpus]:
+    """Give a post id repeated across (or within) files ``~2``, ``~3`` ...; raise under raise.
+
+    The first file (in reading order) keeps the id. A renamed post gets the flag
+    ``duplicate_id``; its comments' ids (made from the post id) follow it, and so do the
+    parent and thread links between them and the furniture's post ids.
+    """
+    owner: dict[str, str] = {}  # post id -> the file that has it
+    result = []
+    for corpus in corpora:
+        ids = [str(value) for value in corpus.posts["post_id"].tolist()]
+        sources = [str(value) for value in corpus.posts["source"].tolist()]
+        renamed: dict[int, str] = {}
+        for row, (post_id, source) in enumerate(zip(ids, sources)):
+            if post_id not in owner:
+                owner[post_id] = source
+                continue
+            if on_error == "raise":
+                where = "twice in this file" if owner[post_id] == source else f"also in {owner[post_id]}"
+                raise ParseError(
+                    source, None, expected="post ids that are unique across the files read",
+                    found=f"post id {post_id!r} {where}",
+                    remedy='pass on_error="collect" to keep both: the repeat gets the id '
+                           f'{post_id}~2 and the flag duplicate_id')
+            repeat = 2
+            while f"{post_id}~{repeat}" in owner:
+                repeat += 1
+            renamed[row] = f"{post_id}~{repeat}"
+            owner[renamed[row]] = source
+            if on_error == "warn":
+                warnings.warn(f"{source}: post id {post_id!r} also in {owner[post_id]}; "
+                              f"read as {renamed[row]}", ParseWarning, stacklevel=3)
+        result.append(_rename_posts(corpus, renamed) if renamed else corpus)
+    return result
+
+
+def _rename_posts(corpus: Corpus, renamed: dict[int, str]) -> Corpus:
+    """Rename the posts at the given rows; comments of a post whose id was unique follow it."""
+    posts = corpus.posts.copy()
+    old_ids = posts["post_id"].astype(object).tolist()
+    counts = pd.Series(old_ids).value_counts()
+    flags = posts["flags"].astype(object).tolist() if "flags" in posts else [None] * len(posts)
+    mapping: dict[str, str] = {}
+    for row, new_id in renamed.items():
+        old = old_ids[row]
+        old_ids[row] = new_id
+        existing = flags[row] if isinstance(flags[row], str) and flags[row] else ""
+        flags[row] = ";".join(filter(None, [existing, "duplicate_id"]))
+        if counts[old] == 1:  # repeated within the corpus: the comments stay with the first
+            mapping[old] = new_id
+    posts["post_id"] = pd.Series(old_ids, index=posts.index, dtype="string")
+    posts["flags"] = pd.Series(flags, index=posts.index, dtype="object").fillna("").astype("string")
+    comments = corpus.comments.copy()
+    if mapping and len(comments):
+        comment_map: dict[str, str] = {}
+        for comment_id, post_id in zip(comments["comment_id"].tolist(), comments["post_id"].tolist()):
+            new_post = mapping.get(post_id)
+            if new_post is None:
+                continue
+            comment_map[comment_id] = (new_post + comment_id[len(post_id):]
+                                       if comment_id.startswith(post_id) else f"{comment_id}~2")
+        comments["post_id"] = comments["post_id"].map(lambda v: mapping.get(v, v)).astype("string")
+        for column in ("comment_id", "parent_id", "thread_id"):
+            comments[column] = comments[column].map(
+                lambda v: comment_map.get(v, v) if isinstance(v, str) else v).astype("string")
+    furniture = corpus.furniture.copy()
+    if mapping and len(furniture):
+        furniture["post_id"] = furniture["post_id"].map(
+            lambda v: mapping.get(v, v) if isinstance(v, str) else v).astype("string")
+    return corpus.replace(posts=posts, comments=comments, furniture=furniture)

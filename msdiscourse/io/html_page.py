@@ -41,18 +41,19 @@ is page chrome and is not kept, line by line or otherwise.
 
 from __future__ import annotations
 
-import copy
 import functools
+import html
 import re
 from pathlib import Path
 from typing import Iterable, NamedTuple
 
 import pandas as pd
 import soupsieve
-from bs4 import BeautifulSoup, Tag
+from bs4 import BeautifulSoup, Comment, Declaration, Doctype, ProcessingInstruction, Tag
 
 from msdiscourse.corpus import Corpus, make_comment_id, make_post_id
 from msdiscourse.errors import ErrorPolicy, ParseError, check_on_error
+from msdiscourse.io._dates import DATE_FLAGS, DateProblem, parse_date, parse_epoch
 from msdiscourse.io._html_text import html_to_text
 from msdiscourse.io._source import check_path_string
 from msdiscourse.text import normalise_text
@@ -191,31 +192,97 @@ class _CommentIndex:
         return self._own_tags[key]
 
     def own(self, element: Tag, css: str) -> Tag | None:
-        """The first of ``element``'s own tags that matches the CSS selector ``css``."""
-        selector = _selector(css)
-        needed = _needed_classes(css)
+        """The first of ``element``'s own tags that matches the CSS selector ``css``.
+
+        Selectors are matched within the comment: a descendant combinator looks at the
+        ancestors up to ``element``, never above it, so a deeply nested reply costs no
+        more than a top-level comment (soupsieve walks to the page's root on each match).
+        """
+        simple = _simple_selector(css)
+        selector = _selector(css) if simple is None else None
+        needed = _needed(css)
         for tag in self.own_tags(element):
-            # a cheap class test first: soupsieve's full match costs ~20 µs a tag
-            if needed is not None and not any(n <= set(_classes(tag)) for n in needed):
+            # a cheap name and class test first
+            if needed is not None and not any(
+                    (name is None or tag.name == name) and classes <= set(_classes(tag))
+                    for name, classes in needed):
                 continue
-            if selector.match(tag):
+            if simple is not None:
+                if any(_matches(tag, chain, element) for chain in simple):
+                    return tag
+            elif selector.match(tag):
                 return tag
         return None
 
 
-@functools.cache
-def _needed_classes(css: str) -> list[set[str]] | None:
-    """For each comma part of ``css``, the classes its last compound selector requires.
+_COMPOUND = re.compile(r"^([a-zA-Z][\w-]*)?((?:\.[\w-]+|\[[\w-]+(?:=[\w-]+)?\])*)$")
 
-    ``None`` when some part requires no class (then every tag must be tried).
+
+@functools.cache
+def _simple_selector(css: str):
+    """``css`` as chains of compounds (name, classes, attributes), or ``None`` when it uses
+    more than tag names, classes, ``[attr]``, ``[attr=value]`` and the descendant space."""
+    chains = []
+    for part in css.split(","):
+        chain = []
+        for compound in part.split():
+            match = _COMPOUND.match(compound)
+            if match is None or not compound:
+                return None
+            rest = match.group(2)
+            classes = frozenset(re.findall(r"\.([\w-]+)", re.sub(r"\[[^\]]*\]", "", rest)))
+            attrs = tuple((name, value or None)
+                          for name, value in re.findall(r"\[([\w-]+)(?:=([\w-]+))?\]", rest))
+            chain.append(((match.group(1) or "").lower() or None, classes, attrs))
+        chains.append(tuple(chain))
+    return tuple(chains)
+
+
+def _compound_matches(tag: Tag, compound) -> bool:
+    name, classes, attrs = compound
+    if name is not None and tag.name != name:
+        return False
+    if classes and not classes <= set(_classes(tag)):
+        return False
+    for attr, value in attrs:
+        found = tag.get(attr)
+        if found is None or (value is not None and str(found) != value):
+            return False
+    return True
+
+
+def _matches(tag: Tag, chain, scope: Tag) -> bool:
+    """``tag`` matches ``chain`` with its ancestors taken from within ``scope`` only."""
+    if not _compound_matches(tag, chain[-1]):
+        return False
+    wanted = len(chain) - 2
+    node = tag
+    while wanted >= 0:
+        if node is scope:
+            return False
+        node = node.parent
+        if node is None:
+            return False
+        if _compound_matches(node, chain[wanted]):
+            wanted -= 1
+    return True
+
+
+@functools.cache
+def _needed(css: str) -> list[tuple[str | None, set[str]]] | None:
+    """For each comma part of ``css``, the tag name and classes its last compound requires.
+
+    ``None`` when some part requires neither (then every tag must be tried).
     """
     needed = []
     for part in css.split(","):
         last = part.strip().split()[-1]
-        classes = set(re.findall(r"\.([\w-]+)", re.sub(r"\[[^\]]*\]", "", last)))
-        if not classes:
+        bare = re.sub(r"\[[^\]]*\]", "", last)
+        classes = set(re.findall(r"\.([\w-]+)", bare))
+        name = re.match(r"[a-zA-Z][\w-]*", bare)
+        if not classes and name is None:
             return None
-        needed.append(classes)
+        needed.append((name.group(0).lower() if name else None, classes))
     return needed
 
 
@@ -226,17 +293,64 @@ def _clean(text: str | None) -> str | None:
     return text or None
 
 
+@functools.cache
+def _drop_test(css: str):
+    """A fast test for the tags a simple selector list (``img, .says``) names."""
+    names, classes = set(), set()
+    for part in (p.strip() for p in css.split(",")):
+        if re.fullmatch(r"[a-z][a-z0-9]*", part):
+            names.add(part)
+        elif re.fullmatch(r"\.[\w-]+", part):
+            classes.add(part[1:])
+        else:  # not simple: let soupsieve decide
+            selector = _selector(css)
+            return selector.match
+    return lambda tag: tag.name in names or not classes.isdisjoint(_classes(tag))
+
+
+_SKIPPED_STRINGS = (Comment, Declaration, Doctype, ProcessingInstruction)
+
+
+def _markup(element: Tag, drop: str | None) -> str:
+    """The markup inside ``element`` as :func:`html_to_text` needs it, minus ``drop``.
+
+    Tags are written without attributes (the text needs only their names) and the tree
+    is walked with an explicit stack: linear in the size of the element at any depth,
+    and the page's tree is left as parsed (no copy, nothing decomposed).
+    """
+    dropped = _drop_test(drop) if drop else None
+    out: list[str] = []
+    stack = [iter(element.contents)]
+    closers: list[str | None] = [None]
+    while stack:
+        node = next(stack[-1], None)
+        if node is None:
+            stack.pop()
+            closer = closers.pop()
+            if closer:
+                out.append(closer)
+            continue
+        if isinstance(node, Tag):
+            if dropped is not None and dropped(node):
+                continue
+            if node.can_be_empty_element and not node.contents:
+                out.append(f"<{node.name}/>")
+                continue
+            out.append(f"<{node.name}>")
+            stack.append(iter(node.contents))
+            closers.append(f"</{node.name}>")
+        elif not isinstance(node, _SKIPPED_STRINGS):
+            out.append(html.escape(str(node), quote=False))
+    return "".join(out)
+
+
 def _text_of(element: Tag, drop: str | None = None) -> str:
     """Plain text of an element: paragraphs kept, newlines in the source only spacing."""
-    if drop:
-        element = copy.copy(element)  # the page's tree is left as parsed
-        for unwanted in element.select(drop):
-            unwanted.decompose()
-    markup = element.decode_contents()
+    markup = _markup(element, drop)
     # Blogger writes "text<br />\n<br />\ntext": the newline between the two <br> is only
     # source formatting, and html_to_text(keep_newlines=False) would count it as text and
-    # see two single line breaks instead of a paragraph break. (BeautifulSoup writes every
-    # <br> back as "<br/>", so the pattern is exact.)
+    # see two single line breaks instead of a paragraph break. (_markup writes every
+    # <br> as "<br/>", so the pattern is exact.)
     markup = _SPACE_BETWEEN_BRS.sub("<br/>", markup)
     text = html_to_text(markup, keep_newlines=False)
     return text if text.isascii() else normalise_text(text)  # mojibake needs non-ASCII
@@ -251,27 +365,43 @@ def _last_line(element: Tag, comments: _CommentIndex | None = None) -> int | Non
     return max([element.sourceline or 0] + [tag.sourceline or 0 for tag in tags]) or None
 
 
-def _parse_when(value: str | None) -> pd.Timestamp | None:
+#: what :func:`_parse_when` returns for a real date pandas cannot hold (before 1677, after 2262)
+_OUT_OF_RANGE = object()
+
+
+def _parse_when(value: str | None):
     """A UTC timestamp from a machine date, or from a displayed one ("May 2, 2015 at 3:04 pm").
 
     Displayed dates carry no time zone and are taken to be UTC; an unreadable one gives
-    ``None`` (the text stays in ``date_text``).
+    ``None`` (the text stays in ``date_text``); a date outside 1677-2262 gives
+    ``_OUT_OF_RANGE`` (see :func:`_checked`).
     """
     if not value:
         return None
     value = value.strip()
     match = _SHOW_COMMENT.search(value)
-    if match:
-        digits = match.group(1)
-        return pd.Timestamp(int(digits), unit="ms" if len(digits) == 13 else "s", tz="UTC")
-    value = _WORDPRESS_AT.sub(" ", value)
     try:
-        stamp = pd.Timestamp(value)
-    except (ValueError, TypeError, OverflowError):
+        if match:
+            digits = match.group(1)
+            return parse_epoch(int(digits), unit="ms" if len(digits) == 13 else "s")
+        value = _WORDPRESS_AT.sub(" ", value)
+        try:
+            stamp = pd.Timestamp(value)
+        except (ValueError, TypeError, OverflowError):
+            return None
+        if stamp is pd.NaT:
+            return None
+        return parse_date(stamp.to_pydatetime())
+    except DateProblem:
+        return _OUT_OF_RANGE
+
+
+def _checked(published, flags: list[str]):
+    """``published``, or ``None`` with the flag ``date_out_of_range`` for such a date."""
+    if published is _OUT_OF_RANGE:
+        flags.append(DATE_FLAGS["out_of_range"])
         return None
-    if stamp is pd.NaT:
-        return None
-    return stamp.tz_localize("UTC") if stamp.tzinfo is None else stamp.tz_convert("UTC")
+    return published
 
 
 def _machine_date(element: Tag) -> tuple[str | None, str | None]:
@@ -484,11 +614,14 @@ def read_html_page(path_or_buffer, *, on_error: str = "raise") -> Corpus:
     stem = Path(source).stem if source != "<buffer>" else "page"
     post_id = make_post_id(stem, fields["local_id"])
     name = Path(source).name
+    post_flags: list[str] = []
     post = {
         "post_id": post_id, "source": name, "source_format": "html",
         "title": fields["title"], "author": fields["author"], "tags": fields["tags"],
-        "published": fields["published"], "body": _text_of(body, _BODY_CHROME) or None,
+        "published": _checked(fields["published"], post_flags),
+        "body": _text_of(body, _BODY_CHROME) or None,
         "line_start": body.sourceline, "line_end": _last_line(body), "url": fields["url"],
+        "flags": ";".join(post_flags),
     }
 
     furniture = []
@@ -508,7 +641,7 @@ def read_html_page(path_or_buffer, *, on_error: str = "raise") -> Corpus:
     corpus = Corpus.from_records(posts=[post], comments=comments, unparsed=policy.rows,
                                  furniture=furniture)
     # the reader's own columns get the same nullable string dtype as the contract ones
-    posts = corpus.posts.astype({"url": "string"})
+    posts = corpus.posts.astype({"url": "string", "flags": "string"})
     comments_frame = corpus.comments
     for column in ("kind", "date_text"):
         if column not in comments_frame.columns:
@@ -538,8 +671,12 @@ def _scan(soup: BeautifulSoup) -> _Scan:
     headings: list[Tag] = []
     date_headers: list[Tag] = []
     comment_blocks: list[Tag] = []
+    in_area: set[int] = set()  # tags below an area: known from the parent, so linear in depth
     for tag in soup.find_all(True):
         classes = set(_classes(tag))
+        parent_key = id(tag.parent)
+        if parent_key in areas or parent_key in in_area:
+            in_area.add(id(tag))
         # WordPress and Blogger both anchor the comments section at id="comments"
         if classes & _AREA_CLASSES or tag.get("id") == "comments":
             areas.add(id(tag))
@@ -557,7 +694,7 @@ def _scan(soup: BeautifulSoup) -> _Scan:
                     parent.get("id") == "comments"
                     or (tag.name == "h2" and "widget" in _classes(parent)))):
             headings.append(tag)
-    comments = [tag for tag in candidates if any(id(parent) in areas for parent in tag.parents)]
+    comments = [tag for tag in candidates if id(tag) in in_area]
     return _Scan(comments, bodies, headings, date_headers, comment_blocks)
 
 
@@ -621,6 +758,7 @@ def _read_comments(comments: _CommentIndex, post_id: str, policy: ErrorPolicy) -
             author = _text_of(author_tag, ".says, .screen-reader-text, img, .avatar")
             author = _clean(author)
         published, date_text = _comment_date(element, comments)
+        published = _checked(published, flags)
         if kind != "comment" and author is None:
             link = comments.own(element, "a.url, a[href]")
             author = _clean(link.get_text(" ")) if link is not None else None
@@ -649,12 +787,14 @@ def _read_classic_blogger(block: Tag, post_id: str, already: int) -> list[dict]:
             date_text = _clean(footer.get_text(" "))
             published = _parse_when(link["href"] if link is not None and
                                     _SHOW_COMMENT.search(link["href"]) else date_text)
+        flags: list[str] = []
+        published = _checked(published, flags)
         records.append({
             "comment_id": make_comment_id(post_id, local_id), "post_id": post_id,
             "parent_id": None, "author": author,
             "text": _text_of(body) if body is not None else "",
             "published": published, "line_start": author_tag.sourceline,
-            "line_end": _last_line(footer or body or author_tag), "flags": "",
+            "line_end": _last_line(footer or body or author_tag), "flags": ";".join(flags),
             "kind": "comment", "date_text": date_text,
         })
     return records

@@ -22,6 +22,7 @@ from typing import Iterator, Mapping, NamedTuple
 import pandas as pd
 
 from msdiscourse.corpus import COMMENT_COLUMNS, Corpus
+from msdiscourse.io._dates import DATE_FLAGS, EARLIEST, LATEST, parse_date
 from msdiscourse.errors import ErrorPolicy, ParseError, check_on_error
 from msdiscourse.text import normalise_text
 
@@ -202,7 +203,8 @@ def _parse_date(value) -> pd.Timestamp | None:
         stamp = pd.Timestamp(str(value))
     if stamp is pd.NaT:
         return None
-    return stamp.tz_localize("UTC") if stamp.tzinfo is None else stamp.tz_convert("UTC")
+    # pandas parses years it cannot hold in a table (9999, 0201): refuse them here
+    return parse_date(stamp.to_pydatetime())
 
 
 def _iso_dates(values: list) -> list:
@@ -212,6 +214,8 @@ def _iso_dates(values: list) -> list:
     texts = pd.Series([v.isoformat() if isinstance(v, pd.Timestamp) else
                        (str(v) if _cell(v) is not None else None) for v in values], dtype="object")
     parsed = pd.to_datetime(texts, utc=True, format="ISO8601", errors="coerce")
+    # years pandas cannot hold in a table (9999) go to the slow path, which flags them
+    parsed = parsed.where((parsed >= EARLIEST) & (parsed <= LATEST))
     return parsed.tolist()
 
 
@@ -373,10 +377,12 @@ def read_comments_table(
                             found=f"{where}an empty cell")
             continue
         published = None if fast_date is pd.NaT else fast_date
+        date_flag = None
         if published is None and values["date"] is not None:
             try:
                 published = _parse_date(record.get(date_column))
-            except (ValueError, TypeError, OverflowError):
+            except (ValueError, TypeError, OverflowError) as error:
+                date_flag = DATE_FLAGS[getattr(error, "kind", "malformed")]
                 policy.unplaced(line, last_line, raw(record), reason="bad_date",
                                 expected=f"a date in column {date_column!r}",
                                 found=f"{where}{values['date']!r}")
@@ -393,7 +399,8 @@ def read_comments_table(
             "published": published,
             "line_start": line,
             "line_end": last_line,
-            "flags": _cell(record.get(old_flags)) if old_flags else None,
+            "flags": ";".join(filter(None, [_cell(record.get(old_flags)) if old_flags else None,
+                                            date_flag])),
         }
         for name in extras:
             value = record.get(name)

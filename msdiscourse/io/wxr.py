@@ -23,13 +23,38 @@ WXR                    corpus
 
 Posts get ``kind`` (``post`` or ``page``), ``status`` (``publish``, ``draft`` ...), ``url``, their
 categories and tags as ``tags``, and the author's display name from ``wp:author`` when the
-export lists it (``dc:creator`` holds only the login).
+export lists it (``dc:creator`` holds only the login). Block footnotes (the post meta
+``footnotes``, a JSON list the block editor writes) are appended to the body in their
+order, one line each (``1. text``), after a blank line.
+
+Like WordPress' importer, the reader follows the ``wp:`` prefix: the namespace may be
+``http`` or ``https`` and any ``export/1.x`` version; one WordPress does not write itself is
+named in a :class:`NamespaceWarning`. Real files are repaired, never refused, for:
+
+- an item without ``wp:post_id``: the id comes from ``?p=N`` in ``<link>`` or ``<guid>``
+  (posts ``flags`` = ``post_id_from_link``), else from the item's position in the file
+  (``item-N``, flag ``post_id_from_position``);
+- a ``wp:post_id`` (or, within a post, a ``wp:comment_id``) repeated in one file, as in
+  hand-merged exports: the repeat gets ``<id>~2`` (``~3`` ...), in file order, and the flag
+  ``duplicate_id``;
+- a date pandas cannot hold (``9999-12-31``) or that does not exist: missing, with the flag
+  ``date_out_of_range`` or ``bad_date`` and an ``unparsed`` row keeping the text (a
+  :class:`~msdiscourse.errors.ParseError` under ``on_error="raise"``).
+
+Titles and names are text: ``some &lt;html&gt; entities`` stays ``some <html> entities``
+(only inline formatting tags such as ``<em>`` are removed).
 """
 
 from __future__ import annotations
 
+import html
+import json
+import re
+import warnings
+
 from msdiscourse.corpus import Corpus, make_comment_id, make_post_id
 from msdiscourse.errors import ErrorPolicy, check_on_error
+from msdiscourse.io._dates import read_date
 from msdiscourse.io._html_text import html_to_text
 from msdiscourse.io._xml import (
     XmlStream,
@@ -37,15 +62,35 @@ from msdiscourse.io._xml import (
     local_name,
     namespace_of,
     order_as_displayed,
-    parse_datetime_utc,
     string_columns,
     text_of,
 )
 from msdiscourse.text import normalise_text
 
-__all__ = ["read_wxr", "COMMENT_KINDS", "COMMENT_STATUSES", "POST_TYPES"]
+__all__ = ["read_wxr", "COMMENT_KINDS", "COMMENT_STATUSES", "POST_TYPES", "NamespaceWarning",
+           "WP_NAMESPACES"]
 
 WP_NAMESPACE_PREFIX = "http://wordpress.org/export/"
+#: the namespaces WordPress itself writes; any other accepted one is named in a warning
+WP_NAMESPACES = tuple(f"http://wordpress.org/export/1.{n}/" for n in range(3))
+#: what WordPress' parsers accept (they follow the ``wp:`` prefix): http or https, any 1.x
+_WP_URI = re.compile(r"^https?://(?:www\.)?wordpress\.org/export/1\.(\d+)/?$")
+#: a post id in a permalink or guid: ``?p=4``, ``?page_id=4``
+_ID_IN_LINK = re.compile(r"[?&](?:p|page_id)=(\d+)(?:[&#]|$)")
+#: inline formatting a title may carry (removed); anything else in a title is literal text
+_TITLE_TAG = re.compile(
+    r"</?(?:em|strong|b|i|u|s|span|a|sup|sub|code|mark|small|abbr|cite|q|del|ins|br)"
+    r"(?:\s[^<>]*)?/?>", re.IGNORECASE)
+_CHARACTER_REFERENCE = re.compile(r"&(?:#\d+|#[xX][0-9a-fA-F]+|[A-Za-z][A-Za-z0-9]*);")
+
+
+class NamespaceWarning(UserWarning):
+    """A WXR file declares its WordPress namespace in a form WordPress does not write.
+
+    The file is read all the same (WordPress' importer follows the ``wp:`` prefix); the
+    warning names the namespace seen, because a site-wide http -> https search and
+    replace is the usual cause and may have changed links in the text too.
+    """
 CONTENT_NAMESPACE = "http://purl.org/rss/1.0/modules/content/"
 DC_NAMESPACE = "http://purl.org/dc/elements/1.1/"
 
@@ -111,20 +156,36 @@ def read_wxr(path_or_buffer, *, on_error: str = "raise") -> Corpus:
     check_on_error(on_error)
     stream = XmlStream(path_or_buffer, default_stem="wxr", format_label=_FORMAT)
     root = stream.probe()
-    if root.name != "rss" or not any(
-        (uri or "").startswith(WP_NAMESPACE_PREFIX) for uri in root.nsmap.values()
-    ):
+    wp_namespace = _wp_namespace(root.nsmap) if root.name == "rss" else None
+    if wp_namespace is None:
         raise stream.error(root.line, expected=f"{_FORMAT}: {_ROOT}", found=_describe_root(root))
+    if wp_namespace not in WP_NAMESPACES:
+        warnings.warn(
+            f"{stream.name}, line {root.line}: WordPress namespace {wp_namespace!r}, which "
+            "WordPress does not write itself (it writes http://wordpress.org/export/1.x/); "
+            "read as WXR, as WordPress' importer does", NamespaceWarning, stacklevel=2)
     policy = ErrorPolicy(stream.name, on_error=on_error)
-    reader = _WxrReader(stream, policy)
+    reader = _WxrReader(stream, policy, wp_namespace)
     for element in stream.records(("item", "{*}author"), depth=2):
         if element.tag == "item":
             reader.item(element)
-        elif (namespace_of(element.tag) or "").startswith(WP_NAMESPACE_PREFIX):
+        elif reader.is_wp(namespace_of(element.tag)):
             reader.author(element)
     corpus = Corpus.from_records(posts=reader.posts, comments=reader.comments(),
                                  unparsed=policy.rows)
-    return string_columns(corpus, posts=("kind", "status", "url"), comments=("kind", "status"))
+    return string_columns(corpus, posts=("kind", "status", "url", "flags"),
+                          comments=("kind", "status"))
+
+
+def _wp_namespace(nsmap) -> str | None:
+    """The WordPress namespace of a WXR root: the one bound to ``wp:``, else any 1.x one."""
+    bound = nsmap.get("wp")
+    if bound and _WP_URI.match(bound.strip()):
+        return bound
+    for uri in nsmap.values():
+        if uri and _WP_URI.match(uri.strip()):
+            return uri
+    return None
 
 
 def _describe_root(root) -> str:
@@ -134,42 +195,71 @@ def _describe_root(root) -> str:
     return f"the root element <{root.name}>{namespace}"
 
 
-def _plain(html: str, *, inline: bool = False) -> str:
-    """HTML (a body, a comment; a title or a name when ``inline``) to repaired plain text."""
-    text = html_to_text(html, keep_newlines=not inline)
+def _plain(markup: str) -> str:
+    """HTML (a body, a comment) to repaired plain text, paragraphs kept."""
+    text = html_to_text(markup, keep_newlines=True)
     return text if text.isascii() else normalise_text(text)  # ASCII has no mojibake
+
+
+def _literal(text: str) -> str:
+    """A title or a name: literal text, whitespace collapsed, inline formatting removed.
+
+    The XML parser has already decoded the text once; ``&lt;html&gt;`` in the file is the
+    title's own ``<html>`` and stays. Character references left inside CDATA
+    (``Fish &amp; Chips``) are decoded, as WordPress shows them.
+
+    >>> _literal("some <html> entities")
+    'some <html> entities'
+    >>> _literal("  Fish &amp; <em>Chips</em> ")
+    'Fish & Chips'
+    """
+    if "<" in text:
+        text = _TITLE_TAG.sub("", text)
+    if "&" in text:
+        text = _CHARACTER_REFERENCE.sub(lambda m: html.unescape(m.group(0)), text)
+    text = " ".join(text.split())
+    return text if text.isascii() else normalise_text(text)
 
 
 class _WxrReader:
     """Collect posts and comments from ``<item>`` elements, one at a time."""
 
-    def __init__(self, stream: XmlStream, policy: ErrorPolicy) -> None:
+    def __init__(self, stream: XmlStream, policy: ErrorPolicy, wp_namespace: str) -> None:
         self.stream = stream
         self.policy = policy
         self.posts: list[dict] = []
         self._comments_by_post: list[list[dict]] = []
         self._display_names: dict[str, str] = {}
+        self._is_wp: dict[str | None, bool] = {wp_namespace: True, None: False}
+        self._post_ids: set[str] = set()
+        self._items = 0
+
+    def is_wp(self, namespace: str | None) -> bool:
+        """True for the file's WordPress namespace and any other http(s) export/1.x one."""
+        known = self._is_wp.get(namespace)
+        if known is None:
+            known = self._is_wp[namespace] = bool(_WP_URI.match(namespace.strip()))
+        return known
 
     def author(self, element) -> None:
-        fields = {local_name(child.tag): text_of(child).strip() for child in element}
+        fields = {local_name(child.tag): text_of(child).strip() for child in element
+                  if isinstance(child.tag, str)}
         login = fields.get("author_login", "")
         if login:
-            self._display_names[login] = _plain(fields.get("author_display_name", ""), inline=True) or login
+            self._display_names[login] = _literal(fields.get("author_display_name", "")) or login
 
-    def _date(self, raw: str, line: int, what: str):
-        try:
-            return parse_datetime_utc(raw)
-        except ValueError:
-            self.policy.unplaced(line, line, raw, reason=f"malformed {what}",
-                                 expected=f"{what} like 2013-03-15 23:16:59",
-                                 found=repr(raw))
-            return None
+    def _date(self, raw: str, line: int, what: str, flags: list[str]):
+        return read_date(raw, self.policy, line=line, what=what,
+                         example="2013-03-15 23:16:59", flags=flags)
 
     def item(self, item) -> None:
+        self._items += 1
         wp: dict[str, str] = {}
-        title = body = creator = link = ""
+        title = body = creator = link = guid = ""
         tags: list[str] = []
         comment_elements = []
+        meta: list[tuple[str, str, int]] = []
+        lines: dict[str, int] = {}
         for child in item:
             tag = child.tag
             if not isinstance(tag, str):
@@ -181,14 +271,22 @@ class _WxrReader:
                     title = text_of(child)
                 elif name == "link":
                     link = text_of(child).strip()
+                elif name == "guid":
+                    guid = text_of(child).strip()
                 elif name == "category":
                     if child.get("domain") in _TAG_DOMAINS:
                         tags.append(text_of(child).strip())
-            elif namespace.startswith(WP_NAMESPACE_PREFIX):
+            elif self.is_wp(namespace):
                 if name == "comment":
                     comment_elements.append(child)
-                elif name not in ("postmeta",):
+                elif name == "postmeta":
+                    fields = {local_name(c.tag): text_of(c) for c in child
+                              if isinstance(c.tag, str)}
+                    meta.append((fields.get("meta_key", "").strip(),
+                                 fields.get("meta_value", ""), child.sourceline))
+                else:
                     wp[name] = text_of(child)
+                    lines[name] = child.sourceline
             elif namespace == CONTENT_NAMESPACE and name == "encoded":
                 body = text_of(child)
             elif namespace == DC_NAMESPACE and name == "creator":
@@ -198,41 +296,95 @@ class _WxrReader:
         line_start, line_end = item.sourceline, end_line(item)
         if post_type not in POST_TYPES:
             extra = f" ({len(comment_elements)} comments)" if comment_elements else ""
-            self.policy.note(line_start, line_end, f"{title.strip()}{extra}",
-                             reason=f"skipped {post_type} item (not a post or page)")
+            reason = f"skipped {post_type} item (not a post or page)"
+            self.policy.note(line_start, line_end, f"{_literal(title)}{extra}", reason=reason)
+            for element in comment_elements:  # each comment accounted for, with its text
+                fields = _comment_fields(element)
+                self.policy.note(element.sourceline, end_line(element),
+                                 fields.get("comment_content", ""),
+                                 reason=f"comment of a {reason}")
             return
-        local_id = wp.get("post_id", "").strip()
-        if not local_id:
-            self.policy.unplaced(line_start, line_end, title, reason="item without wp:post_id",
-                                 expected="a <wp:post_id> in each post", found="none")
-            return
-        post_id = make_post_id(self.stream.stem, local_id)
+        flags: list[str] = []
+        post_id = self._post_id(wp.get("post_id", "").strip(), link, guid, flags)
+        body_text = _plain(body)
+        footnotes = [(value, line) for key, value, line in meta if key == "footnotes"]
+        for value, line in footnotes:
+            notes = self._footnotes(value, line)
+            if notes:
+                body_text = f"{body_text}\n\n{notes}" if body_text else notes
         self.posts.append({
             "post_id": post_id,
             "source": self.stream.name,
             "source_format": "wxr",
-            "title": _plain(title, inline=True) or None,
+            "title": _literal(title) or None,
             "author": self._display_names.get(creator, creator) or None,
             "tags": list(dict.fromkeys(tag for tag in tags if tag)),
-            "published": self._date(wp.get("post_date_gmt", ""), line_start, "wp:post_date_gmt"),
-            "body": _plain(body),
+            "published": self._date(wp.get("post_date_gmt", ""),
+                                    lines.get("post_date_gmt", line_start), "wp:post_date_gmt",
+                                    flags),
+            "body": body_text,
             "line_start": line_start,
             "line_end": line_end,
             "kind": post_type,
             "status": wp.get("status", "").strip() or None,
             "url": link or None,
+            "flags": ";".join(flags),
         })
-        comments = [row for row in (self._comment(element, post_id) for element in comment_elements)
-                    if row is not None]
+        comments = []
+        used: dict[str, int] = {}
+        for element in comment_elements:
+            row = self._comment(element, post_id, used)
+            if row is not None:
+                comments.append(row)
         self._comments_by_post.append(comments)
 
-    def _comment(self, element, post_id: str) -> dict | None:
-        fields = {}
-        for child in element:
-            if isinstance(child.tag, str):
-                name = local_name(child.tag)
-                if name != "commentmeta":
-                    fields[name] = text_of(child)
+    def _post_id(self, local_id: str, link: str, guid: str, flags: list[str]) -> str:
+        """The post's id: its wp:post_id, else from its link or position; repeats get ~N."""
+        if not local_id:
+            for where in (link, guid):
+                match = _ID_IN_LINK.search(where)
+                if match:
+                    local_id = match.group(1)
+                    flags.append("post_id_from_link")
+                    break
+            else:
+                local_id = f"item-{self._items}"
+                flags.append("post_id_from_position")
+        post_id = make_post_id(self.stream.stem, local_id)
+        if post_id in self._post_ids:
+            repeat = 2
+            while f"{post_id}~{repeat}" in self._post_ids:
+                repeat += 1
+            post_id = f"{post_id}~{repeat}"
+            flags.append("duplicate_id")
+        self._post_ids.add(post_id)
+        return post_id
+
+    def _footnotes(self, value: str, line: int) -> str:
+        """Block footnotes (post meta ``footnotes``: JSON ``[{"id", "content"}]``) as text."""
+        value = value.strip()
+        if not value:
+            return ""
+        try:
+            notes = json.loads(value)
+            if not isinstance(notes, list) or not all(isinstance(n, dict) for n in notes):
+                raise ValueError("not a list of objects")
+        except ValueError as error:
+            self.policy.unplaced(line, line, value, reason="malformed footnotes meta",
+                                 expected='footnotes meta holding a JSON list like '
+                                          '[{"id": "...", "content": "..."}]',
+                                 found=f"{value[:60]!r} ({error})")
+            return ""
+        lines = []
+        for number, note in enumerate(notes, start=1):
+            text = " ".join(_plain(str(note.get("content") or "")).split())
+            if text:
+                lines.append(f"{number}. {text}")
+        return "\n".join(lines)
+
+    def _comment(self, element, post_id: str, used: dict[str, int]) -> dict | None:
+        lines: dict[str, int] = {}
+        fields = _comment_fields(element, lines)
         line_start, line_end = element.sourceline, end_line(element)
         local_id = fields.get("comment_id", "").strip()
         if not local_id:
@@ -240,19 +392,32 @@ class _WxrReader:
                                  reason="comment without wp:comment_id",
                                  expected="a <wp:comment_id> in each comment", found="none")
             return None
+        flags: list[str] = []
+        comment_id = make_comment_id(post_id, local_id)
+        used[comment_id] = used.get(comment_id, 0) + 1
+        if used[comment_id] > 1:  # merged exports repeat comment ids within a post
+            repeat = used[comment_id]
+            while f"{comment_id}~{repeat}" in used:
+                repeat += 1
+            comment_id = f"{comment_id}~{repeat}"
+            used[comment_id] = 1
+            flags.append("duplicate_id")
         parent = fields.get("comment_parent", "").strip()
         kind = fields.get("comment_type", "").strip().lower()
         approved = fields.get("comment_approved", "").strip().lower()
+        published = self._date(fields.get("comment_date_gmt", ""),
+                               lines.get("comment_date_gmt", line_start), "wp:comment_date_gmt",
+                               flags)
         return {
-            "comment_id": make_comment_id(post_id, local_id),
+            "comment_id": comment_id,
             "post_id": post_id,
             "parent_id": make_comment_id(post_id, parent) if parent not in ("", "0") else None,
-            "author": _plain(fields.get("comment_author", ""), inline=True) or None,
+            "author": _literal(fields.get("comment_author", "")) or None,
             "text": _plain(fields.get("comment_content", "")),
             "line_start": line_start,
             "line_end": line_end,
-            "published": self._date(fields.get("comment_date_gmt", ""), line_start,
-                                    "wp:comment_date_gmt"),
+            "published": published,
+            "flags": ";".join(flags),
             "kind": COMMENT_KINDS.get(kind, kind),
             "status": COMMENT_STATUSES.get(approved, approved or None),
             "_order": (_numeric(local_id),),
@@ -266,6 +431,20 @@ class _WxrReader:
         for row in rows:
             del row["_order"]
         return rows
+
+
+def _comment_fields(element, lines: dict[str, int] | None = None) -> dict[str, str]:
+    """A ``wp:comment``'s child texts by local name (``commentmeta`` aside); their lines
+    go into ``lines`` when given."""
+    fields = {}
+    for child in element:
+        if isinstance(child.tag, str):
+            name = local_name(child.tag)
+            if name != "commentmeta":
+                fields[name] = text_of(child)
+                if lines is not None:
+                    lines[name] = child.sourceline
+    return fields
 
 
 def _numeric(local_id: str):

@@ -120,3 +120,57 @@ def test_comment_naming_no_post_follows_on_error():
     corpus = read_blogger(io.StringIO(COMMENT_WITHOUT_POST), on_error="collect")
     assert rows(corpus.unparsed, ["line_start", "line_end", "reason", "text"]) == [
         [2, 7, "comment without post", "Where do I belong?"]]
+
+
+# -- issue 11: entries without <id>, repeated ids, dates pandas cannot hold ------------------
+
+def _rows(frame, columns):
+    frame = frame[columns]
+    return frame.astype(object).where(frame.notna(), None).values.tolist()
+
+
+def test_entries_without_id_are_identified_by_their_links():
+    corpus = read_blogger(FIXTURES / "blogger" / "entries-without-id.xml", on_error="collect")
+    key = "entries-without-id"
+    assert _rows(corpus.posts, ["post_id", "title", "author", "body", "flags"]) == [
+        [f"{key}:501", "Sticks or poles?", "Ray", "Poles, for me.", "id_from_link"]]
+    assert _rows(corpus.comments, ["comment_id", "parent_id", "author", "text", "published",
+                                   "flags"]) == [
+        [f"{key}:501.c9001", None, "Lou", "Sticks fold smaller.",
+         pd.Timestamp("2012-03-14 09:00", tz="UTC"), "id_from_link"],
+        [f"{key}:501.c9002", f"{key}:501.c9001", "Jo", "From the future.", None,
+         "date_out_of_range"]]
+    assert _rows(corpus.unparsed, ["line_start", "line_end", "reason", "text"]) == [
+        [25, 25, "<published> out of range", "2999-01-01T00:00:00.000Z"],
+        [34, 40, "comment without id", "Nobody knows where I belong."]]
+
+
+def test_an_entry_with_neither_id_nor_link_raises_under_raise():
+    path = FIXTURES / "blogger" / "entries-without-id.xml"
+    with pytest.raises(ParseError) as caught:
+        read_blogger(path)
+    assert str(caught.value) == (
+        f"{path}, line 25: expected <published> like 2010-11-27T07:12:00.000-08:00, between "
+        "1677 and 2262 (the dates pandas holds); found '2999-01-01T00:00:00.000Z' "
+        '(pass on_error="collect" to keep it as an unparsed row)')
+
+
+def test_repeated_post_and_comment_ids_are_kept_apart():
+    kind = "http://schemas.google.com/blogger/2008/kind#"
+    entry = ("<entry><id>tag:blogger.com,1999:blog-1.post-{id}</id>"
+             "<category scheme='http://schemas.google.com/g/2005#kind' term='" + kind + "{kind}'/>"
+             "<content type='text'>{text}</content>{extra}</entry>")
+    reply = "<thr:in-reply-to ref='tag:blogger.com,1999:blog-1.post-10'/>"
+    export = ("<feed xmlns='http://www.w3.org/2005/Atom' "
+              "xmlns:thr='http://purl.org/syndication/thread/1.0'>"
+              + entry.format(id=10, kind="post", text="Post A", extra="")
+              + entry.format(id=10, kind="post", text="Post A again", extra="")
+              + entry.format(id=11, kind="comment", text="One", extra=reply)
+              + entry.format(id=11, kind="comment", text="One again", extra=reply)
+              + "</feed>")
+    corpus = read_blogger(io.StringIO(export))
+    assert _rows(corpus.posts, ["post_id", "body", "flags"]) == [
+        ["blogger:10", "Post A", ""], ["blogger:10~2", "Post A again", "duplicate_id"]]
+    assert _rows(corpus.comments, ["comment_id", "post_id", "text", "flags"]) == [
+        ["blogger:10.c11", "blogger:10", "One", ""],
+        ["blogger:10.c11~2", "blogger:10", "One again", "duplicate_id"]]

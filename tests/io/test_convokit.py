@@ -248,3 +248,87 @@ def test_any_corpus_survives_the_round_trip(tmp_path_factory, corpus):
     pd.testing.assert_frame_equal(back.comments[TREE], corpus.comments[TREE])
     pd.testing.assert_frame_equal(back.posts[["post_id", "title", "author", "published", "body"]],
                                   corpus.posts[["post_id", "title", "author", "published", "body"]])
+
+
+# -- issue 11: every bad input is a ParseError naming file and line/item, nothing dropped -----
+
+UTTERANCE = ('{{"id": "{id}", "conversation_id": "p", "reply-to": {reply}, "speaker": "Ann", '
+             '"timestamp": {ts}, "text": "{text}"}}')
+
+
+def _utterance(id, reply="null", ts=1531014400, text="Hi"):
+    return UTTERANCE.format(id=id, reply=reply, ts=ts, text=text)
+
+
+def test_non_utf8_bytes_name_the_line(tmp_path):
+    lines = [_utterance("p", text="Post"), _utterance("c1", '"p"'),
+             _utterance("c2", '"p"', text="caf\xe9")]
+    data = "\n".join(lines).encode("utf-8").replace("caf\xe9".encode(), b"caf\xe9")
+    (tmp_path / "utterances.jsonl").write_bytes(data + b"\n")
+    with pytest.raises(ParseError) as raised:
+        read_convokit(tmp_path)
+    assert str(raised.value) == (
+        f"{tmp_path / 'utterances.jsonl'}, line 3: expected UTF-8 text (ConvoKit writes JSON in "
+        "UTF-8); found the byte 0xe9 at column 110 "
+        '(pass on_error="collect" to keep it as an unparsed row)')
+    corpus = read_convokit(tmp_path, on_error="collect")
+    assert corpus.comments["comment_id"].tolist() == ["c1"]
+    assert corpus.unparsed[["line_start", "reason"]].values.tolist() == [[3, "not_utf8"]]
+    assert corpus.unparsed["text"].iloc[0].endswith('"text": "caf\ufffd"}')
+
+
+def test_a_broken_legacy_utterances_json_names_file_and_line(tmp_path):
+    (tmp_path / "utterances.json").write_text(
+        "[\n" + _utterance("p") + ",\n" + _utterance("c1", '"p"')[:-5] + "\n]\n", encoding="utf-8")
+    with pytest.raises(ParseError) as raised:
+        read_convokit(tmp_path, on_error="collect")  # the whole file is unreadable: always raised
+    assert str(raised.value) == (
+        f"{tmp_path / 'utterances.json'}, line 4: expected a JSON list of utterances; found "
+        "Expecting value (column 1, after 1 item)")
+    (tmp_path / "utterances.json").write_text('{"not": "a list"}', encoding="utf-8")
+    with pytest.raises(ParseError, match=r"utterances.json: expected a JSON list of utterances; "
+                                         r"found a JSON dict"):
+        read_convokit(tmp_path)
+
+
+def test_non_object_items_of_a_legacy_list_become_unparsed_rows(tmp_path):
+    (tmp_path / "utterances.json").write_text(
+        "[\n" + _utterance("p") + ",\n42,\n" + _utterance("c1", '"p"') + ',\n"stray"\n]',
+        encoding="utf-8")
+    with pytest.raises(ParseError) as raised:
+        read_convokit(tmp_path)
+    assert str(raised.value) == (
+        f"{tmp_path / 'utterances.json'}, line 3: expected a JSON object for each utterance; "
+        'found item 2: a JSON int (pass on_error="collect" to keep it as an unparsed row)')
+    corpus = read_convokit(tmp_path, on_error="collect")
+    assert corpus.comments[["comment_id", "line_start"]].values.tolist() == [["c1", 4]]
+    assert corpus.unparsed[["line_start", "reason", "text"]].values.tolist() == [
+        [3, "bad_json", "42"], [5, "bad_json", '"stray"']]
+
+
+def test_repeated_ids_and_out_of_range_timestamps_are_kept_and_flagged(tmp_path):
+    lines = [_utterance("p", text="Post"), _utterance("c1", '"p"'),
+             _utterance("c1", '"p"', text="Again"), _utterance("c2", '"c1"', ts=1e20)]
+    (tmp_path / "utterances.jsonl").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    corpus = read_convokit(tmp_path, on_error="collect")
+    got = corpus.comments[["comment_id", "parent_id", "text", "flags"]]
+    assert got.astype(object).where(got.notna(), None).values.tolist() == [
+        ["c1", None, "Hi", ""], ["c1~2", None, "Again", "duplicate_id"],
+        ["c2", "c1", "Hi", "date_out_of_range"]]
+    assert corpus.unparsed[["line_start", "reason"]].values.tolist() == [[4, "bad_timestamp"]]
+    with pytest.raises(ParseError, match=r"line 4: expected timestamp like 1700000000"):
+        read_convokit(tmp_path)
+
+
+def test_a_broken_conversations_json_costs_only_the_titles_under_collect(tmp_path):
+    (tmp_path / "utterances.jsonl").write_text(_utterance("p") + "\n", encoding="utf-8")
+    (tmp_path / "conversations.json").write_bytes(b'{"p": {"meta": {"title": "caf\xe9"}}}')
+    with pytest.raises(ParseError) as raised:
+        read_convokit(tmp_path)
+    assert str(raised.value) == (
+        f"{tmp_path / 'conversations.json'}, line 1: expected UTF-8 text (ConvoKit writes JSON "
+        "in UTF-8); found the byte 0xe9 at offset 29")
+    corpus = read_convokit(tmp_path, on_error="collect")
+    assert corpus.posts[["post_id", "title"]].astype(object).values.tolist() == [["p", pd.NA]]
+    assert corpus.unparsed[["source", "line_start", "reason"]].values.tolist() == [
+        [str(tmp_path / "conversations.json"), 1, "bad_conversations_json"]]

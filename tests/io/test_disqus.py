@@ -163,3 +163,29 @@ def test_any_order_round_trip(threads, data):
     # shown oldest first, replies under their parent: positions run 1..n in each thread
     for _, group in corpus.comments.groupby("post_id"):
         assert group["position"].tolist() == list(range(1, len(group) + 1))
+
+
+# -- issue 11: repeated ids and dates pandas cannot hold --------------------------------------
+
+def test_repeated_ids_and_impossible_dates_are_kept_and_flagged():
+    export = io.StringIO('''<disqus xmlns="http://disqus.com"
+  xmlns:dsq="http://disqus.com/disqus-internals">
+<thread dsq:id="1"><title>Heat</title><createdAt>2013-10-10T19:20:29Z</createdAt></thread>
+<thread dsq:id="1"><title>Heat, re-imported</title></thread>
+<post dsq:id="5"><message>Hot.</message><createdAt>9999-12-31T00:00:00Z</createdAt>
+  <thread dsq:id="1"/></post>
+<post dsq:id="5"><message>Hotter.</message><createdAt>2013-02-30T10:00:00Z</createdAt>
+  <thread dsq:id="1"/></post>
+</disqus>''')
+    corpus = read_disqus(export, on_error="collect")
+    posts = corpus.posts[["post_id", "title", "flags"]]
+    assert posts.values.tolist() == [["disqus:1", "Heat", ""],
+                                     ["disqus:1~2", "Heat, re-imported", "duplicate_id"]]
+    comments = corpus.comments[["comment_id", "text", "flags"]]
+    assert comments.values.tolist() == [
+        ["disqus:1.c5", "Hot.", "date_out_of_range"],
+        ["disqus:1.c5~2", "Hotter.", "bad_date;duplicate_id"]]
+    assert corpus.comments["published"].isna().all()
+    assert corpus.unparsed[["line_start", "reason", "text"]].values.tolist() == [
+        [5, "createdAt out of range", "9999-12-31T00:00:00Z"],
+        [7, "malformed createdAt", "2013-02-30T10:00:00Z"]]

@@ -101,3 +101,132 @@ def test_read_corpus_filters_formats_and_hidden_files(tmp_path):
     (tmp_path / "page.html").write_text("<html><body>x</body></html>", encoding="utf-8")
     corpus = read_corpus(tmp_path, formats=["pagedump"])
     assert corpus.posts["post_id"].tolist() == ["tabs"]
+
+
+# -- issue 11: one odd file never stops a folder ----------------------------------------------
+
+WXR_FIXTURES = FIXTURES / "wxr"
+BOMB = ('<?xml version="1.0"?>\n<!DOCTYPE rss [<!ENTITY a "aaaa">]>\n'
+        '<rss xmlns:wp="http://wordpress.org/export/1.2/"><channel/></rss>\n')
+
+
+def _odd_folder(tmp_path):
+    shutil.copy(PAGEDUMP_FIXTURES / "tabs.txt", tmp_path / "tabs.txt")
+    shutil.copy(WXR_FIXTURES / "wxr-1.0-statuses.xml", tmp_path / "site.xml")
+    (tmp_path / "notes.docx").write_bytes(b"PK\x03\x04\x14\x00\x06\x00\x08\x00\x00\x00!\x00")
+    (tmp_path / "empty.txt").write_bytes(b"")
+    (tmp_path / "refused.xml").write_text(BOMB, encoding="utf-8")
+    (tmp_path / "photo.pdf").write_bytes(b"%PDF-1.4\x00\x00")
+    return tmp_path
+
+
+def test_collect_reads_the_rest_and_names_each_unreadable_file(tmp_path):
+    folder = _odd_folder(tmp_path)
+    alone = read_corpus(folder / "site.xml").posts["post_id"].tolist()
+    corpus = read_corpus(folder, on_error="collect")
+    assert corpus.posts["post_id"].tolist() == alone + ["tabs"]
+    unread = corpus.unparsed[corpus.unparsed["reason"] == "file not read"]
+    assert unread[["source", "line_start", "text"]].astype(object).where(
+        unread.notna(), None).values.tolist() == [
+        [str(folder / "empty.txt"), None,
+         f"{folder / 'empty.txt'}: expected a non-empty file; found an empty file"],
+        [str(folder / "notes.docx"), None,
+         f"{folder / 'notes.docx'}: expected text or a known export format; "
+         "found binary data (NUL bytes)"],
+        [str(folder / "refused.xml"), 2,
+         f"{folder / 'refused.xml'}, line 2: expected a WordPress WXR export without entity "
+         "declarations (entities are never expanded, for safety); found a DOCTYPE declaring "
+         "1 entity (a)"],
+    ]
+
+
+def test_warn_warns_once_per_unreadable_file(tmp_path):
+    folder = _odd_folder(tmp_path)
+    with pytest.warns(msd.ParseWarning) as caught:
+        corpus = read_corpus(folder, on_error="warn")
+    assert [str(w.message).split(":")[0].split(",")[0] for w in caught] == [
+        str(folder / name) for name in ("empty.txt", "notes.docx", "refused.xml")]
+    assert (corpus.unparsed["reason"] == "file not read").sum() == 3
+
+
+@pytest.mark.parametrize(("name", "found"), [
+    ("empty.txt", "found an empty file"),
+    ("notes.docx", "found binary data"),
+    ("refused.xml", "found a DOCTYPE declaring 1 entity"),
+])
+def test_raise_stays_strict_and_names_the_file(tmp_path, name, found):
+    folder = _odd_folder(tmp_path)
+    for other in ("empty.txt", "notes.docx", "refused.xml"):
+        if other != name:
+            (folder / other).unlink()
+    with pytest.raises(ParseError) as caught:
+        read_corpus(folder)
+    assert str(caught.value).startswith(str(folder / name)) and found in str(caught.value)
+
+
+def test_a_pagedump_that_fails_is_isolated_from_its_batch(tmp_path, monkeypatch):
+    from msdiscourse.io import pagedump
+
+    shutil.copy(PAGEDUMP_FIXTURES / "tabs.txt", tmp_path / "a.txt")
+    shutil.copy(PAGEDUMP_FIXTURES / "crlf-bom.txt", tmp_path / "b.txt")
+    real = pagedump.read_pagedump_files
+
+    def failing(paths, **options):  # a reader bug on one file, not a ParseError
+        if any(p.name == "b.txt" for p in paths):
+            raise RuntimeError("boom")
+        return real(paths, **options)
+
+    monkeypatch.setattr(pagedump, "read_pagedump_files", failing)
+    corpus = read_corpus(tmp_path, on_error="collect")
+    assert corpus.posts["post_id"].tolist() == ["a"]
+    assert corpus.unparsed[["source", "reason", "text"]].values.tolist() == [
+        [str(tmp_path / "b.txt"), "file not read", f"{tmp_path / 'b.txt'}: RuntimeError: boom"]]
+    with pytest.raises(RuntimeError, match="boom") as caught:
+        read_corpus(tmp_path)
+    assert caught.value.__notes__ == [f"while reading {tmp_path / 'b.txt'}"]
+
+
+def test_post_ids_shared_by_two_files(tmp_path):
+    for site in ("a", "b"):
+        (tmp_path / site).mkdir()
+        shutil.copy(WXR_FIXTURES / "wxr-1.0-statuses.xml", tmp_path / site / "export.xml")
+    first, second = tmp_path / "a" / "export.xml", tmp_path / "b" / "export.xml"
+    single = read_corpus(first)
+    with pytest.raises(ParseError) as caught:
+        read_corpus(tmp_path)
+    post_id = single.posts["post_id"].iloc[0]
+    assert str(caught.value) == (
+        f"{second}: expected post ids that are unique across the files read; found post id "
+        f"{post_id!r} also in {first} (pass on_error=\"collect\" to keep both: the repeat "
+        f"gets the id {post_id}~2 and the flag duplicate_id)")
+    corpus = read_corpus(tmp_path, on_error="collect")
+    n_posts, n_comments = len(single.posts), len(single.comments)
+    assert len(corpus.posts) == 2 * n_posts and len(corpus.comments) == 2 * n_comments
+    assert corpus.posts["post_id"].is_unique and corpus.comments["comment_id"].is_unique
+    repeats = corpus.posts.iloc[n_posts:]
+    assert repeats["post_id"].tolist() == [f"{p}~2" for p in single.posts["post_id"]]
+    assert set(repeats["flags"]) == {"duplicate_id"}
+    assert set(repeats["source"]) == {str(second)}
+    copies = corpus.comments.iloc[n_comments:]
+    assert copies["comment_id"].tolist() == [
+        f"{p}~2{c[len(p):]}" for p, c in zip(single.comments["post_id"], single.comments["comment_id"])]
+    assert copies["parent_id"].dropna().isin(copies["comment_id"]).all()
+    assert copies["thread_id"].isin(copies["comment_id"]).all()
+
+
+@pytest.mark.parametrize(("content", "root"), [
+    ('<?xml version="1.0"?>\n<note><to>Ann</to></note>', "note"),
+    ('<?xml version="1.0"?><!-- a feed -->\n<rss version="2.0"><channel/></rss>', "rss"),
+])
+def test_xml_of_an_unknown_format_is_named_not_read_as_a_page(tmp_path, content, root):
+    path = tmp_path / "data.xml"
+    path.write_text(content, encoding="utf-8")
+    with pytest.raises(ParseError) as caught:
+        sniff_format(path)
+    assert str(caught.value) == (
+        f"{path}: expected a known format (WordPress WXR, Blogger Atom, Disqus XML, an HTML "
+        f"page, a page dump, a table); found an XML document with the root <{root}>")
+    shutil.copy(PAGEDUMP_FIXTURES / "tabs.txt", tmp_path / "tabs.txt")
+    corpus = read_corpus(tmp_path, on_error="collect")
+    assert corpus.posts["post_id"].tolist() == ["tabs"]
+    assert corpus.unparsed[["source", "reason"]].values.tolist() == [[str(path), "file not read"]]

@@ -375,3 +375,50 @@ def test_any_thread_written_as_a_page_reads_back_the_same(comments, classic):
         assert row["text"] == "\n\n".join(paragraphs)
         assert row["published"] == pd.Timestamp(f"2015-03-02T10:{index:02d}:00Z")
     assert check_threads(corpus).empty
+
+
+# -- issue 11: deep nesting loses nothing -----------------------------------------------------
+
+def _page_with(comment_html: str) -> str:
+    return ('<html><body><article id="post-7"><h1 class="entry-title">Deep</h1>'
+            '<div class="entry-content"><p>Body.</p></div></article>'
+            f'<ol class="comment-list">{comment_html}</ol></body></html>')
+
+
+def test_text_nested_thousands_deep_in_a_comment_is_kept():
+    inner = "<span>" * 3000 + "the bottom <em>line</em>" + "</span>" * 3000
+    page = _page_with('<li id="comment-1" class="comment"><b class="fn">Ann</b>'
+                      f'<div class="comment-content"><p>Top.</p><p>{inner}</p></div></li>')
+    corpus = read_html_page(io.StringIO(page))
+    assert corpus.comments[["comment_id", "author", "text"]].values.tolist() == [
+        ["page:7.c1", "Ann", "Top.\n\nthe bottom line"]]
+    assert corpus.unparsed.empty
+
+
+def test_replies_nested_hundreds_deep_keep_their_parents():
+    depth = 400
+    html = ""
+    for n in range(depth, 0, -1):
+        children = f'<ol class="children">{html}</ol>' if html else ""
+        html = (f'<li id="comment-{n}" class="comment"><b class="fn">P{n}</b>'
+                f'<div class="comment-content"><p>Reply {n}.</p></div>{children}</li>')
+    corpus = read_html_page(io.StringIO(_page_with(html)))
+    comments = corpus.comments
+    assert comments["depth"].tolist() == list(range(depth))
+    assert comments["text"].tolist() == [f"Reply {n}." for n in range(1, depth + 1)]
+    assert comments["parent_id"].iloc[1:].tolist() == [f"page:7.c{n}" for n in range(1, depth)]
+
+
+def test_a_date_pandas_cannot_hold_is_missing_and_flagged():
+    page = _page_with(
+        '<li id="comment-1" class="comment"><div class="comment-metadata">'
+        '<time datetime="0201-05-01T10:00">May 1, 201</time></div>'
+        '<div class="comment-content"><p>Hi</p></div></li>'
+        '<li id="comment-2" class="comment"><div class="comment-metadata">'
+        '<a href="https://x.example.org/p.html?showComment=9999999999999#c2">then</a></div>'
+        '<div class="comment-content"><p>Yo</p></div></li>')
+    corpus = read_html_page(io.StringIO(page))
+    got = corpus.comments[["comment_id", "date_text", "flags"]].values.tolist()
+    assert got == [["page:7.c1", "May 1, 201", "date_out_of_range"],
+                   ["page:7.c2", "then", "date_out_of_range"]]
+    assert corpus.comments["published"].isna().all()

@@ -182,7 +182,7 @@ def test_collect_keeps_what_cannot_be_placed():
     corpus = read_wxr(io.StringIO(BROKEN_COMMENTS), on_error="collect")
     assert corpus.unparsed[["line_start", "line_end", "reason", "text"]].values.tolist() == [
         [3, 6, "comment without wp:comment_id", "No id here"],
-        [7, 7, "malformed wp:comment_date_gmt", "31/05/2010 09:00"],
+        [9, 9, "malformed wp:comment_date_gmt", "31/05/2010 09:00"],  # the date's own line
     ]
     assert corpus.comments["text"].tolist() == ["Odd date"]
     assert corpus.comments["published"].isna().all()
@@ -193,7 +193,7 @@ def test_warn_warns_and_keeps():
         corpus = read_wxr(io.StringIO(BROKEN_COMMENTS), on_error="warn")
     assert [str(w.message) for w in caught] == [
         "<wxr>, line 3: expected a <wp:comment_id> in each comment; found none",
-        "<wxr>, line 7: expected wp:comment_date_gmt like 2013-03-15 23:16:59; found '31/05/2010 09:00'",
+        "<wxr>, line 9: expected wp:comment_date_gmt like 2013-03-15 23:16:59; found '31/05/2010 09:00'",
     ]
     assert len(corpus.unparsed) == 2
 
