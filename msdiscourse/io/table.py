@@ -317,7 +317,7 @@ def read_comments_table(
     0      t1  Tired    Ann  I was diagnosed last May.
     >>> forum.comments[["comment_id", "post_id", "author", "text"]]
       comment_id post_id author          text
-    0       t1.c1      t1    Bob  Welcome Ann.
+    0      t1.c1      t1    Bob  Welcome Ann.
     """
     check_on_error(on_error)
     if first_row_is_post and posts is not None:
