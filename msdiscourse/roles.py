@@ -400,6 +400,9 @@ def _decide(hits: list[dict]) -> dict:
         (h for h in hits if h["role"] == winner["role"]), key=lambda h: -h["weight"])
         if h["detail"] is not None]
     detail = details[0] if details else pd.NA
+    if (winner["role"] == "relative" and detail is not pd.NA and detail.startswith("relative ")
+            and any(h["rule"] in _CARE_RULES for h in hits)):
+        detail = "carer" + detail[len("relative"):]  # a relative who says they care for them
     return _decision(winner["role"], round(confidence, 4), winner["rule"], winner["evidence"],
                      winner["comment_id"], _source_of(winner), competing, detail=detail,
                      evidence_post_id=winner.get("post_id", pd.NA))
@@ -603,10 +606,12 @@ def assign_roles(corpus: Corpus, *, known: Mapping[str, str] | None = None,
     ...               {"comment_id": "p1.c2", "post_id": "p1", "author": "ProfMyelin",
     ...                "text": "Thanks Hamish."}])
     >>> roles = assign_roles(corpus)
-    >>> roles[["comment_id", "role", "confidence", "rule", "evidence", "detail"]]
-      comment_id        role  confidence               rule        evidence                  detail
-    0      p1.c1    relative         0.9  kin_has_condition  My wife has MS  relative of wife (MS)
-    1      p1.c2  researcher         0.8             byline   By ProfMyelin             post author
+    >>> roles[["comment_id", "role", "confidence", "rule", "evidence"]]
+      comment_id        role  confidence               rule        evidence
+    0      p1.c1    relative         0.9  kin_has_condition  My wife has MS
+    1      p1.c2  researcher         0.8             byline   By ProfMyelin
+    >>> roles.loc[0, "detail"]
+    'relative of wife (multiple sclerosis)'
     >>> assign_roles(corpus, known={"ProfMyelin": "other"}).loc[1, "evidence"]
     'known: ProfMyelin = other'
 
@@ -618,7 +623,7 @@ def assign_roles(corpus: Corpus, *, known: Mapping[str, str] | None = None,
     ...                "text": "Thanks all."}])
     >>> assign_roles(forum, blog_is_research=False)[["role", "evidence_post_id", "source",
     ...                                              "detail"]]
-           role evidence_post_id       source                    detail
+           role evidence_post_id       source                     detail
     0  relative               t1  same_author  relative of husband (ALS)
     """
     _check_corpus(corpus, "assign_roles")

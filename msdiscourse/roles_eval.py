@@ -92,11 +92,11 @@ def evaluate_roles(predicted: pd.DataFrame, gold: pd.DataFrame) -> pd.DataFrame:
     ...                      "role": ["patient", "relative", "patient", "relative"]})
     >>> scores = evaluate_roles(predicted, gold)
     >>> scores[["role", "n_authors", "n_predicted", "n_correct", "n_unknown",
-    ...         "precision", "recall"]]
+    ...         "precision", "recall"]].round(2)
            role  n_authors  n_predicted  n_correct  n_unknown  precision  recall
-    0   patient          2            2          1          1        0.5     0.5
-    1  relative          2            1          1          0        1.0     0.5
-    2       all          4            3          2          1   0.666667     0.5
+    0   patient          2            2          1          1       0.50     0.5
+    1  relative          2            1          1          0       1.00     0.5
+    2       all          4            3          2          1       0.67     0.5
     >>> scores.loc[1, ["as_patient", "as_relative"]].tolist()
     [1, 1]
     """
