@@ -34,6 +34,7 @@ HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parent))
 
 import msdiscourse as msd  # noqa: E402
+import msdiscourse.roles  # noqa: E402,F401
 from msdiscourse.corpus import Corpus  # noqa: E402
 from msdiscourse.roles import author_key  # noqa: E402
 
@@ -92,12 +93,15 @@ def subset(corpus: Corpus, post_ids: set[str]) -> Corpus:
                           .reset_index(drop=True))
 
 
-def predicted_roles(corpus: Corpus, **options) -> pd.DataFrame:
+def predicted_roles(corpus: Corpus, *, only_inferred: bool = False, **options) -> pd.DataFrame:
     """Comment and post rows of one assign_roles/post_roles run, for per-author judging."""
     roles = msd.assign_roles(corpus, blog_is_research=False, **options)
     posts = msd.post_roles(corpus, blog_is_research=False, **options)
-    return pd.concat([roles[["author", "role", "confidence"]],
-                      posts[["author", "role", "confidence"]]], ignore_index=True)
+    both = pd.concat([roles[["author", "role", "confidence", "source"]],
+                      posts[["author", "role", "confidence", "source"]]], ignore_index=True)
+    if only_inferred:  # everything else counts as unknown: judge the inferred rows alone
+        both.loc[both["source"] != "inferred", "role"] = "unknown"
+    return both
 
 
 def forum_tables(corpus: Corpus, gold: pd.DataFrame, **options) -> dict[str, pd.DataFrame]:
@@ -155,6 +159,9 @@ def main(argv: list[str] | None = None) -> int:
     if args.infer:
         for title, table in forum_tables(corpus, gold, infer=True).items():
             show(f"forum, cues + inferred, {title}", table)
+        for title, table in forum_tables(corpus, gold, infer=True, only_inferred=True).items():
+            show(f"forum, the inferred rows alone (threshold {msd.roles.INFER_THRESHOLD}), "
+                 f"{title}", table)
     if BLOG_PAGES.exists():
         show("real blog pages (hand-read disclosures)", blog_table())
     print(f"\n{time.perf_counter() - start:.1f} s; {load_note()}")
