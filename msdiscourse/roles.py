@@ -451,7 +451,9 @@ def _flair_hits(comments: pd.DataFrame, flair_roles: Mapping[str, str] | None,
             continue
         role = mapping.get(_SPACE.sub(" ", str(flair)).strip().casefold())
         if role is not None:
-            hits.append((comment_id, _hit(role, "flair", "", FLAIR_WEIGHT, f"flair: {flair}",
+            # a flair naming a job is a job statement (a diagnosis beats it, as in the text)
+            group = "job" if role in ("researcher", "other") else ""
+            hits.append((comment_id, _hit(role, "flair", group, FLAIR_WEIGHT, f"flair: {flair}",
                                           str(flair).strip(), comment_id)))
     return hits
 

@@ -219,9 +219,11 @@ def test_demo_commenters_who_disclose_nothing_stay_unknown(demo):
     assert by_author["CuriousCat"] == {"unknown"}
     unknown = roles[roles["role"] == "unknown"]
     assert unknown["evidence"].isna().all() and unknown["rule"].isna().all()
-    # 25 unsigned comments with nothing disclosed ("Thanks, I will.", "I did one last
-    # year", "Cheese is worth more than eight weeks of hope") + Bernard T + CuriousCat
-    assert len(unknown) == 37
+    # 22 unsigned comments with nothing disclosed ("Thanks, I will.", "I did one last
+    # year", "Cheese is worth more than eight weeks of hope") + Bernard T + CuriousCat;
+    # 37 before the blog-team and lab-at-work cues ("we will post the link", "drop us an
+    # email", "we are testing that")
+    assert len(unknown) == 34
     assert {"demo-05-ask-the-team.c3", "demo-03-progressive-trials.c4",
             "demo-01-miracle-diet.c9"} <= set(unknown["comment_id"])
 
@@ -236,6 +238,17 @@ def test_demo_roles_carry_across_pages_with_their_source(demo):
     carried = hamish[hamish["comment_id"] == "demo-05-ask-the-team.c9"].iloc[0]
     assert (own["source"], own["confidence"]) == ("own_text", 0.9)
     assert (carried["source"], carried["confidence"]) == ("same_author", pytest.approx(0.81))
+
+
+def test_demo_blog_team_and_lab_at_work_are_found(demo):
+    _, roles = demo
+    found = roles.set_index("comment_id")
+    assert found.loc["demo-01-miracle-diet.c6", ["role", "rule", "evidence"]].tolist() == [
+        "researcher", "institutional_we", "we will post the link"]
+    assert found.loc["demo-04-remyelination.c9", ["role", "rule", "evidence"]].tolist() == [
+        "researcher", "testing_now", "we are testing that"]
+    assert found.loc["demo-04-remyelination.c11", ["role", "evidence"]].tolist() == [
+        "researcher", "Drop us an email"]
 
 
 def test_demo_every_assigned_role_shows_a_phrase_from_its_comment(demo):
