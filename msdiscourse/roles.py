@@ -58,6 +58,7 @@ Examples
 
 from __future__ import annotations
 
+import functools
 import re
 from bisect import bisect_right
 from pathlib import Path
@@ -71,6 +72,7 @@ from msdiscourse._role_cues import (
     MS_TERMS_PATH,
     ROLE_CUES_PATH,
     RoleCue,
+    expand_placeholders,
     load_ms_terms,
     load_role_cues,
     load_terms,
@@ -165,19 +167,10 @@ def is_placeholder_author(name: str) -> bool:
 
 
 # -- finding cues -----------------------------------------------------------------------------
+@functools.cache
 def _kin_mention() -> re.Pattern:
     """'my wife', 'my mum's': a sentence about a family member is not a self-disclosure."""
-    return _KIN_MENTION[0] if _KIN_MENTION else _KIN_MENTION.setdefault(0, re.compile(
-        r"\bmy (?:\w+ )?" + _kin_alternation() + r"\b", re.IGNORECASE))
-
-
-_KIN_MENTION: dict[int, re.Pattern] = {}
-
-
-def _kin_alternation() -> str:
-    from msdiscourse._role_cues import expand_placeholders
-
-    return expand_placeholders("{kin}")
+    return re.compile(r"\bmy (?:\w+ )?" + expand_placeholders("{kin}") + r"\b", re.IGNORECASE)
 
 
 def _in_scope(cue: RoleCue, sentence: str) -> bool:

@@ -175,6 +175,24 @@ def test_real_pages_disclosures_found_with_their_phrase(real_roles, comment_id, 
     assert evidence in text
 
 
+@pytest.mark.parametrize("page", [PAGE_000, PAGE_004])
+def test_real_page_disclosing_authors_found_with_phrase_and_detail(real_roles, page):
+    _, roles = real_roles
+    on_page = roles[roles["post_id"] == page]
+    decided = on_page[on_page["role"] != "unknown"]
+    assert set(decided.index) == {r[0] for r in REAL_DISCLOSURES if r[0].startswith(page)}
+    details = {f"{PAGE_000}.c3": "clinically isolated syndrome", f"{PAGE_000}.c5": None,
+               f"{PAGE_000}.c6": "research team", f"{PAGE_000}.c11": "relative (multiple sclerosis)",
+               f"{PAGE_000}.c12": "research team", f"{PAGE_004}.c1": "dimethyl fumarate",
+               f"{PAGE_004}.c2": "journalist", f"{PAGE_004}.c4": "charity"}
+    for comment_id, row in decided.iterrows():
+        expected = details[comment_id]
+        assert (None if row["detail"] is pd.NA else row["detail"]) == expected, comment_id
+    # page 000, c2 reads like the blog team but never says who writes: no cue, no guess
+    if page == PAGE_000:
+        assert roles.loc[f"{PAGE_000}.c2", "role"] == "unknown"
+
+
 def test_real_pages_everyone_else_stays_unknown(real_roles):
     _, roles = real_roles
     disclosed = {r[0] for r in REAL_DISCLOSURES}

@@ -178,7 +178,7 @@ def test_flair_is_evidence_when_the_user_maps_it():
 
 # -- the inferred stage ---------------------------------------------------------------------------
 def _invented_community():
-    comments, n = [], 0
+    comments = []
     for i in range(8):
         comments.append((f"P{i}", "I have MS. My legs are heavy and my fatigue is bad today."))
         comments.append((f"P{i}", "My legs and my fatigue again, I rest in the afternoon."))
