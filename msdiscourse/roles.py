@@ -783,9 +783,10 @@ def role_summary(roles: pd.DataFrame) -> pd.DataFrame:
     pandas.DataFrame
         ``author`` (missing for the anonymous rows), ``role``, ``n_comments``,
         ``confidence`` (the author's own, undiscounted; for anonymous rows the mean over
-        their comments), ``rule``, ``evidence``,
-        ``evidence_comment_id``, ``is_anonymous``; ordered by role, then by the number
-        of comments (most first), then by name.
+        their comments), ``rule``, ``evidence``, ``evidence_comment_id``, ``detail``,
+        ``is_inferred`` (the role came from ``infer=True``, not from a disclosure),
+        ``is_anonymous``; ordered by role, then by the number of comments (most first),
+        then by name.
 
     Examples
     --------
@@ -796,11 +797,13 @@ def role_summary(roles: pd.DataFrame) -> pd.DataFrame:
     ...                            dtype=ROLE_DTYPE),
     ...     "confidence": [0.95, 0.855, 0.0, 0.0], "rule": ["on_drug", "on_drug", None, None],
     ...     "evidence": ["I'm on Ocrevus", "I'm on Ocrevus", None, None],
-    ...     "evidence_comment_id": ["c1", "c1", None, None]})
-    >>> role_summary(roles)[["author", "role", "n_comments", "evidence", "is_anonymous"]]
-      author     role  n_comments        evidence  is_anonymous
-    0  Wendy  patient           2  I'm on Ocrevus         False
-    1   <NA>  unknown           2            <NA>          True
+    ...     "evidence_comment_id": ["c1", "c1", None, None],
+    ...     "source": ["own_text", "same_author", "none", "none"],
+    ...     "detail": ["ocrelizumab", "ocrelizumab", None, None]})
+    >>> role_summary(roles)[["author", "role", "n_comments", "evidence", "detail", "is_anonymous"]]
+      author     role  n_comments        evidence       detail  is_anonymous
+    0  Wendy  patient           2  I'm on Ocrevus  ocrelizumab         False
+    1   <NA>  unknown           2            <NA>         <NA>          True
     """
     frame = roles.copy()
     keys = frame["author"].map(author_key)
@@ -815,16 +818,20 @@ def role_summary(roles: pd.DataFrame) -> pd.DataFrame:
         confidence=("confidence", "max"), mean_confidence=("confidence", "mean"),
         rule=("rule", "first"), evidence=("evidence", "first"),
         evidence_comment_id=("evidence_comment_id", "first"),
+        source=("source", "first"), detail=("detail", "first"),
         is_anonymous=("is_anonymous", "first")).reset_index()
     anonymous = summary["is_anonymous"].to_numpy(dtype=bool)
-    summary.loc[anonymous, ["author", "rule", "evidence", "evidence_comment_id"]] = pd.NA
+    summary.loc[anonymous, ["author", "rule", "evidence", "evidence_comment_id", "detail"]] = pd.NA
     summary.loc[anonymous, "confidence"] = summary.loc[anonymous, "mean_confidence"]
     summary["role"] = summary["role"].astype(ROLE_DTYPE)
     summary = summary.sort_values(["role", "is_anonymous", "n_comments", "_key"],
                                   ascending=[True, True, False, True], kind="stable")
+    # an inferred role is not a disclosure: the summary says which it is
+    summary["is_inferred"] = summary["source"].astype("string").eq("inferred").fillna(False)
     columns = ["author", "role", "n_comments", "confidence", "rule", "evidence",
-               "evidence_comment_id", "is_anonymous"]
+               "evidence_comment_id", "detail", "is_inferred", "is_anonymous"]
     return summary[columns].astype({
         "author": "string", "n_comments": "Int64", "confidence": "float64", "rule": "string",
-        "evidence": "string", "evidence_comment_id": "string", "is_anonymous": "boolean",
+        "evidence": "string", "evidence_comment_id": "string", "detail": "string",
+        "is_inferred": "boolean", "is_anonymous": "boolean",
     }).reset_index(drop=True)

@@ -207,6 +207,9 @@ def test_inferred_roles_are_marked_and_never_override_evidence():
         assert INFER_THRESHOLD <= row["probability"] <= 1
         assert row["evidence"].startswith("classifier: ")
     assert plain["probability"].isna().all()
+    summary = msd.role_summary(inferred).set_index("author")
+    assert summary.loc["U1", "is_inferred"] and not summary.loc["P0", "is_inferred"]
+    assert summary.loc["P0", "detail"] == "multiple sclerosis"
     assert inferred.loc[inferred["source"] != "inferred", "probability"].isna().all()
     # off by default, and nothing is inferred without enough evidence to learn from
     few = _forum("Hi.", ("Bob", "I have MS."), ("Cy", "Nice."))
