@@ -50,6 +50,7 @@ __all__ = [
     "export_coding_sheet",
     "read_coding_sheet",
     "agreement",
+    "read_role_codebook",
 ]
 
 #: the empty columns coders fill in
@@ -508,3 +509,78 @@ def agreement(*codings: pd.DataFrame, column: str | Sequence[str] = "role_code",
                          "column_b": "string", "n_items": "Int64",
                          "percent_agreement": "float64", "cohen_kappa": "float64",
                          "krippendorff_alpha": "float64", "note": "string"})
+
+
+# -- role codebooks (moved from roles.py) ---------------------------------------------------
+_CODEBOOK_SPACE = re.compile(r"\s+")
+
+
+def read_role_codebook(path: str | Path) -> pd.DataFrame:
+    """Read an editable CSV codebook of authors whose role the analyst knows.
+
+    The file has a header ``author,role`` (and optionally ``note``); one author per line.
+    A spreadsheet can write it (a UTF-8 byte-order mark is accepted).
+
+    Parameters
+    ----------
+    path
+        The CSV file.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Columns ``author``, ``role`` (ordered categorical), ``note``, ``line``.
+
+    Raises
+    ------
+    ValueError
+        When a column is missing, a role is not one of the five, an author is empty or
+        listed twice with different roles; the message names the file and line.
+
+    Examples
+    --------
+    >>> import tempfile, os
+    >>> folder = tempfile.mkdtemp()
+    >>> path = os.path.join(folder, "codebook.csv")
+    >>> _ = open(path, "w").write("author,role,note\\nProfMyelin,researcher,blog team\\n")
+    >>> read_role_codebook(path)[["author", "role", "line"]]
+           author        role  line
+    0  ProfMyelin  researcher     2
+    """
+    path = Path(path)
+    records, seen = [], {}
+    with open(path, newline="", encoding="utf-8-sig") as handle:
+        reader = csv.DictReader(handle)
+        missing = [c for c in ("author", "role") if c not in (reader.fieldnames or [])]
+        if missing:
+            raise ValueError(
+                f"{path}, line 1: expected the columns author, role; "
+                f"found {', '.join(reader.fieldnames or []) or 'no header'} "
+                f"(missing {', '.join(missing)})"
+            )
+        rows = [(reader.line_num, row) for row in reader]
+    for line, row in rows:
+        author = (row.get("author") or "").strip()
+        role = (row.get("role") or "").strip().lower()
+        if not author and not role:
+            continue
+        where = f"{path}, line {line}"
+        if not author:
+            raise ValueError(f"{where}: expected an author name; found an empty cell")
+        if role not in ROLES:
+            raise ValueError(
+                f"{where}: expected a role in {', '.join(ROLES)}; found {row.get('role')!r}"
+            )
+        key = _CODEBOOK_SPACE.sub(" ", author).casefold()
+        if key in seen and seen[key][1] != role:
+            raise ValueError(
+                f"{where}: {author!r} is listed again with role {role!r}; "
+                f"line {seen[key][0]} gave {seen[key][1]!r}"
+            )
+        seen[key] = (line, role)
+        records.append({"author": author, "role": role, "note": (row.get("note") or "").strip(),
+                        "line": line})
+    frame = pd.DataFrame(records, columns=["author", "role", "note", "line"])
+    return frame.astype({"author": "string", "role": ROLE_DTYPE, "note": "string",
+                         "line": "Int64"})
+

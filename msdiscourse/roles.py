@@ -1,32 +1,39 @@
 """Who is speaking: researcher, patient, relative, other or unknown, with the phrase that decided.
 
-A role is assigned only on evidence. The evidence is a *cue*: a phrase in the comment
-("I have MS", "I'm on tecfidera", "my wife has MS", "our lab", "I recently interviewed")
-listed in ``resources/role_cues.csv`` with its role and a weight, and built from the drug
-and term lists in ``resources/ms_terms.csv``. Three kinds of cue are matched:
+A role is assigned only on evidence. The evidence is a *cue*: a phrase in the author's own
+text ("I was diagnosed with ALS", "I'm on riluzole", "my hubby has MS", "our lab", "I
+recently interviewed") listed in ``resources/role_cues.csv`` with its role and a weight,
+and built from the term lists beside it (conditions, medicines, kinship words,
+professions; see :mod:`msdiscourse._role_cues`). Three kinds of cue are matched:
 
 ``phrase``
     stands on its own ("my neuro", "our study").
 ``self_term``
     a term that counts only in a sentence in the first person singular that names no
-    family member ("... an EDSS 0 CIS" said with *I* or *my* nearby is a disclosure;
-    "patients with an EDSS of 6" and "my wife moved to secondary progressive MS" are not).
+    family member ("... an EDSS 0 CIS" said with *I* or *my* nearby is a disclosure).
 ``team_term``
-    a term that counts only in a first-person sentence, singular or plural ("the EAE
-    literature" in "if we were a haematology lab ...").
+    a term that counts only in a first-person sentence, singular or plural.
+
+Unknown conditions: a first-person diagnosis statement ("I was diagnosed with <anything>")
+counts for ``patient`` even when the condition is in no list; its words go to ``detail``.
 
 Evidence propagates: the comments of one named author share one decision, taken over all
-their cues, so "my wife has MS" on one page makes the same commenter a relative on every
-page. Placeholder names ("Anonymous", "Anon", a missing author) are not one person, so
-their comments are decided one by one. On a research blog the post's byline author is a
-researcher unless the user says otherwise (``known={"name": "role"}`` or a CSV codebook
-read with :func:`read_role_codebook`). When cues for different roles meet, the heavier
-weight wins, the loser is recorded in ``competing`` and lowers the confidence; equal
-weights give ``unknown`` (rule ``tie``). With no cue the role is ``unknown`` with
-confidence 0: never a guess.
+their cues (and, on a forum, over their post bodies), so "my wife has MS" on one page makes
+the same commenter a relative on every page. Placeholder names ("Anonymous", a missing
+author) are not one person, so their comments are decided one by one. On a research blog
+(``blog_is_research=True``, the default) the post's byline author is a researcher unless
+the user says otherwise (``known={"name": "role"}`` or a CSV codebook read with
+:func:`~msdiscourse.coding.read_role_codebook`) and post bodies are not read; on a forum
+(``blog_is_research=False``) post bodies are the participants' own text like comments.
+Quoted material ("<name> said: ... Click to expand...") is never read as the author's.
 
-The per-author view is :func:`role_summary` (one clean API: :func:`assign_roles` always
-returns the per-comment table; the summary is derived from it).
+Conflicts: the heavier cue wins, the loser is recorded in ``competing`` and lowers the
+confidence; equal weights give ``unknown`` (rule ``tie``). One written exception: a
+first-person diagnosis (cue group ``diagnosis``) beats a job statement (group ``job``) for
+``patient`` whatever their weights, without lowering the confidence, and the job goes to
+``detail`` (researchers with MS exist). With no cue the role is ``unknown`` with
+confidence 0; an optional second stage (``infer=True``) may then propose a role from a
+classifier, marked ``source="inferred"`` with its probability, never over evidence.
 
 Examples
 --------
@@ -41,78 +48,71 @@ Examples
 ...         {"comment_id": "p1.c3", "post_id": "p1", "author": "Wendy",
 ...          "text": "Thanks!"},
 ...         {"comment_id": "p1.c4", "post_id": "p1", "text": "Interesting."}])
->>> assign_roles(corpus)[["comment_id", "role", "rule", "evidence", "evidence_comment_id"]]
-  comment_id        role          rule        evidence evidence_comment_id
-0      p1.c1     patient       on_drug  I'm on Ocrevus               p1.c1
-1      p1.c2  researcher  our_research        our mice               p1.c2
-2      p1.c3     patient       on_drug  I'm on Ocrevus               p1.c1
-3      p1.c4     unknown          <NA>            <NA>                <NA>
+>>> assign_roles(corpus)[["comment_id", "role", "rule", "evidence", "detail"]]
+  comment_id        role          rule        evidence         detail
+0      p1.c1     patient       on_drug  I'm on Ocrevus    ocrelizumab
+1      p1.c2  researcher  our_research        our mice  research team
+2      p1.c3     patient       on_drug  I'm on Ocrevus    ocrelizumab
+3      p1.c4     unknown          <NA>            <NA>           <NA>
 """
 
 from __future__ import annotations
 
-import csv
 import functools
 import re
 from bisect import bisect_right
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Mapping
 
+import numpy as np
 import pandas as pd
 
+from msdiscourse._role_cues import (
+    CUE_TYPES,
+    MS_TERMS_PATH,
+    ROLE_CUES_PATH,
+    RoleCue,
+    expand_placeholders,
+    load_ms_terms,
+    load_role_cues,
+    load_terms,
+    plain_text,
+    term_canonical,
+)
 from msdiscourse.categories import ROLE_DTYPE, ROLES
+from msdiscourse.coding import read_role_codebook
 from msdiscourse.corpus import Corpus
-from msdiscourse.paths import RESOURCES_DIR
+from msdiscourse.schema import ROLE_TABLE_COLUMNS, validate
 
 __all__ = [
     "ROLE_COLUMNS",
     "POST_ROLE_COLUMNS",
     "CUE_TYPES",
+    "INFER_THRESHOLD",
     "assign_roles",
     "role_summary",
     "post_roles",
     "find_role_cues",
-    "read_role_codebook",
     "load_role_cues",
     "load_ms_terms",
+    "load_terms",
     "author_key",
     "is_placeholder_author",
 ]
 
-ROLE_CUES_PATH = RESOURCES_DIR / "role_cues.csv"
-MS_TERMS_PATH = RESOURCES_DIR / "ms_terms.csv"
-
-#: how a cue counts: on its own, or only inside a first-person sentence
-CUE_TYPES: tuple[str, ...] = ("phrase", "self_term", "team_term", "byline", "anonymous_author")
-
-#: ms_terms.csv kinds each placeholder in a role-cue pattern expands to
-PLACEHOLDERS: dict[str, tuple[str, ...]] = {
-    "{drug}": ("drug", "treatment"),
-    "{ms}": ("ms_course", "disease"),
-    "{ms_course}": ("ms_course",),
-    "{research_term}": ("research_term",),
-    "{kin}": ("kin",),
-}
+_ = (ROLE_CUES_PATH, MS_TERMS_PATH, RoleCue, load_terms)  # re-exported for users and tests
 
 #: the same name on two comments is probably, not certainly, the same person
 PROPAGATION_DISCOUNT = 0.9
+#: weight of a flair the user mapped to a role (a declaration, like a profile)
+FLAIR_WEIGHT = 0.95
+#: the inferred stage proposes a role only at this probability or above
+INFER_THRESHOLD = 0.8
 
-#: one row per comment; extra columns after the contract ones: ``source`` (own_text,
-#: same_author, byline, known, codebook, none), ``competing`` (the losing cues, if any)
-ROLE_COLUMNS: tuple[str, ...] = (
-    "comment_id", "post_id", "author", "role", "confidence", "rule", "evidence",
-    "evidence_comment_id", "source", "competing",
-)
-POST_ROLE_COLUMNS: tuple[str, ...] = (
-    "post_id", "author", "role", "confidence", "rule", "evidence", "evidence_comment_id",
-    "source", "competing",
-)
+#: one row per comment (see the "roles" table in msdiscourse.schema)
+ROLE_COLUMNS: tuple[str, ...] = tuple(ROLE_TABLE_COLUMNS)
+POST_ROLE_COLUMNS: tuple[str, ...] = tuple(c for c in ROLE_COLUMNS if c != "comment_id")
 
-# Matching runs on a copy of the text with typographic apostrophes and odd spaces made
-# plain; every replacement keeps the length, so spans point into the original text.
-_PLAIN = (("\u2019", "'"), ("\u2018", "'"), ("\u02bc", "'"), ("\u2032", "'"),
-          ("\u00a0", " "), ("\u202f", " "), ("\u2009", " "))
 _SENTENCE_END = re.compile(r"[.!?…]+[\"')\]]*\s+|\n\s*")
 # first-person pronouns, any case except capitals that mean something else: "ME" (the
 # illness), "US" (the country); and "i" of "i.e." is no one
@@ -122,272 +122,15 @@ _FIRST_ANY = re.compile(rf"\b(?:{_FIRST_SINGULAR_WORDS}|[Ww]e|WE|[Uu]s|[Oo]urs?|
 _SPACE = re.compile(r"\s+")
 # texts are matched joined into one string: one regex pass per cue, not per comment
 _JOIN = "\n\x00\n"
-
-
-# -- resources -----------------------------------------------------------------------------
-def _read_csv_rows(path: Path, required: tuple[str, ...]) -> list[tuple[int, dict]]:
-    with open(path, newline="", encoding="utf-8-sig") as handle:
-        reader = csv.DictReader(handle)
-        missing = [c for c in required if c not in (reader.fieldnames or [])]
-        if missing:
-            raise ValueError(
-                f"{path}, line 1: expected the columns {', '.join(required)}; "
-                f"found {', '.join(reader.fieldnames or []) or 'no header'} "
-                f"(missing {', '.join(missing)})"
-            )
-        return [(reader.line_num, row) for row in reader]
-
-
-@functools.cache
-def load_ms_terms(path: str | Path = MS_TERMS_PATH) -> pd.DataFrame:
-    """Load the curated MS drug and term list (``resources/ms_terms.csv``).
-
-    Parameters
-    ----------
-    path
-        The CSV file (columns ``term, kind, canonical, pattern, example, note``).
-
-    Returns
-    -------
-    pandas.DataFrame
-        One row per term, in file order.
-
-    Raises
-    ------
-    ValueError
-        When a pattern does not compile, naming the file and line.
-
-    Examples
-    --------
-    >>> terms = load_ms_terms()
-    >>> terms.loc[terms["term"] == "Tecfidera", "canonical"].item()
-    'dimethyl fumarate'
-    """
-    path = Path(path)
-    records = []
-    for line, row in _read_csv_rows(path, ("term", "kind", "canonical", "pattern")):
-        try:
-            re.compile(row["pattern"], re.IGNORECASE)
-        except re.error as error:
-            raise ValueError(
-                f"{path}, line {line}: expected a regular expression in 'pattern'; "
-                f"found {row['pattern']!r} ({error})"
-            ) from None
-        records.append({**row, "line": line})
-    return pd.DataFrame(records).astype({"line": "Int64"})
-
-
-def _alternation(kinds: tuple[str, ...], terms: pd.DataFrame) -> str:
-    patterns = terms.loc[terms["kind"].isin(kinds), "pattern"].tolist()
-    # longest first, so "Tysabri infusion"-like longer forms win over their prefixes
-    alternatives = sorted({p for pattern in patterns for p in _split_top(pattern)},
-                          key=len, reverse=True)
-    return "(?:" + "|".join(alternatives) + ")"
-
-
-def _split_top(pattern: str) -> list[str]:
-    """Split a pattern at its top-level ``|`` (not inside groups or classes)."""
-    parts, depth, in_class, current, escaped = [], 0, False, [], False
-    for char in pattern:
-        if escaped:
-            current.append(char)
-            escaped = False
-            continue
-        if char == "\\":
-            escaped = True
-        elif char == "[" and not in_class:
-            in_class = True
-        elif char == "]" and in_class:
-            in_class = False
-        elif not in_class and char == "(":
-            depth += 1
-        elif not in_class and char == ")":
-            depth -= 1
-        elif not in_class and depth == 0 and char == "|":
-            parts.append("".join(current))
-            current = []
-            continue
-        current.append(char)
-    parts.append("".join(current))
-    return parts
-
-
-def expand_placeholders(pattern: str, terms: pd.DataFrame | None = None) -> str:
-    """Replace ``{drug}``, ``{ms}``, ``{ms_course}``, ``{research_term}``, ``{kin}`` by term alternations.
-
-    Parameters
-    ----------
-    pattern
-        A role-cue pattern.
-    terms
-        The term list (default: :func:`load_ms_terms`).
-
-    Returns
-    -------
-    str
-        The pattern with each placeholder replaced by a non-capturing group.
-
-    Examples
-    --------
-    >>> "tecfidera" in expand_placeholders(r"\\bI'm on {drug}")
-    True
-    """
-    terms = load_ms_terms() if terms is None else terms
-    for placeholder, kinds in PLACEHOLDERS.items():
-        if placeholder in pattern:
-            pattern = pattern.replace(placeholder, _alternation(kinds, terms))
-    return pattern
-
-
-@dataclass(frozen=True)
-class RoleCue:
-    """One row of ``role_cues.csv``, compiled."""
-
-    role: str
-    rule: str
-    cue_type: str
-    pattern: str
-    regex: re.Pattern
-    weight: float
-    example: str
-    counter_example: str
-    line: int
-    #: the same pattern split at its top-level "|", each part written for fast scanning
-    scanners: tuple[re.Pattern, ...] = ()
-
-    def finditer(self, text: str):
-        """Every match of the cue in ``text`` (once per span), in order of position."""
-        if len(self.scanners) == 1:
-            yield from self.scanners[0].finditer(text)
-            return
-        matches = {}
-        for scanner in self.scanners:
-            for match in scanner.finditer(text):
-                matches.setdefault((match.start(), match.end()), match)
-        for span in sorted(matches):
-            yield matches[span]
-
-
-# "\bmy ..." scans slowly: Python's regex engine tries a word boundary at every position.
-# "my(?<=\bmy) ..." matches the same text but opens with a literal, which the engine
-# finds by fast substring search (about five times faster on comment text).
-_BOUNDARY_WORD = re.compile(r"\\b([A-Za-z]+)(?![?*+{\w])")
-
-
-def _scanner_source(branch: str) -> str | None:
-    """Rewrite a leading ``\\bWORD`` as ``WORD(?<=\\bWORD)``, or None when it cannot.
-
-    Words of one letter ("I") are left alone: the letter is everywhere, so searching for
-    it first gains nothing.
-    """
-    match = _BOUNDARY_WORD.match(branch)
-    if not match or len(match.group(1)) < 2:
-        return None
-    word = match.group(1)
-    return f"{word}(?<=\\b{word}){branch[match.end():]}"
-
-
-def _scanner_sources(pattern: str) -> list[str]:
-    """The pattern's top-level alternatives rewritten to open with a literal, or the pattern.
-
-    Only when every alternative can be rewritten; the parts together match exactly what
-    the pattern matches (a test checks it on real and demo text).
-    """
-    rewritten = [_scanner_source(branch) for branch in _split_top(pattern)]
-    if all(rewritten):
-        return rewritten
-    return [pattern]
-
-
-@functools.cache
-def load_role_cues(path: str | Path = ROLE_CUES_PATH) -> tuple[RoleCue, ...]:
-    """Load and compile the role cues (``resources/role_cues.csv``), once.
-
-    Parameters
-    ----------
-    path
-        The CSV file (columns ``role, rule, cue_type, pattern, weight, example,
-        counter_example, note``). Patterns may use the placeholders of
-        :func:`expand_placeholders`; they are matched case-insensitively.
-
-    Returns
-    -------
-    tuple of RoleCue
-
-    Raises
-    ------
-    ValueError
-        When a row has an unknown role or cue type, a weight outside 0-1 or a pattern
-        that does not compile, naming the file and line.
-
-    Examples
-    --------
-    >>> cues = load_role_cues()
-    >>> next(c for c in cues if c.rule == "my_neuro").role
-    'patient'
-    """
-    path = Path(path)
-    terms = load_ms_terms()
-    cues = []
-    required = ("role", "rule", "cue_type", "pattern", "weight", "example")
-    for line, row in _read_csv_rows(path, required):
-        where = f"{path}, line {line}"
-        if row["role"] not in ROLES:
-            raise ValueError(f"{where}: expected a role in {', '.join(ROLES)}; found {row['role']!r}")
-        if row["cue_type"] not in CUE_TYPES:
-            raise ValueError(
-                f"{where}: expected a cue_type in {', '.join(CUE_TYPES)}; found {row['cue_type']!r}"
-            )
-        try:
-            weight = float(row["weight"])
-        except ValueError:
-            weight = -1.0
-        if not 0.0 <= weight <= 1.0:
-            raise ValueError(f"{where}: expected a weight between 0 and 1; found {row['weight']!r}")
-        expanded = expand_placeholders(row["pattern"], terms)
-        try:
-            regex = re.compile(expanded, re.IGNORECASE)
-        except re.error as error:
-            raise ValueError(
-                f"{where}: expected a regular expression in 'pattern'; found {row['pattern']!r} ({error})"
-            ) from None
-        scanners = tuple(re.compile(source, re.IGNORECASE)
-                         for source in _scanner_sources(expanded))
-        cues.append(RoleCue(row["role"], row["rule"], row["cue_type"], row["pattern"], regex,
-                            weight, row["example"], row.get("counter_example") or "", line,
-                            scanners))
-    return tuple(cues)
-
-
-@functools.cache
-def _kin_mention() -> re.Pattern:
-    """'my wife', 'my mum's': a sentence about a family member is not a self-disclosure."""
-    return re.compile(r"\bmy " + _alternation(("kin",), load_ms_terms()) + r"\b", re.IGNORECASE)
-
-
-def _in_scope(cue: RoleCue, sentence: str) -> bool:
-    """Whether a term cue counts in this sentence (see the module docstring)."""
-    if cue.cue_type == "self_term":
-        return bool(_FIRST_SINGULAR.search(sentence)) and not _kin_mention().search(sentence)
-    return bool(_FIRST_ANY.search(sentence))
-
-
-def plain_text(text: str) -> str:
-    """Make typographic apostrophes and odd spaces plain, keeping every offset.
-
-    >>> plain_text("I\u2019m on\u00a0Tysabri")
-    "I'm on Tysabri"
-    """
-    for fancy, plain in _PLAIN:  # str.replace runs in C: far faster than str.translate
-        text = text.replace(fancy, plain)
-    return text
+# a forum quote block as rendered in exports: "<name> said: <quoted> Click to expand..."
+_QUOTE_BLOCK = re.compile(r"(?:^|(?<=\s))\S+(?: \S+)? said:\s.*?(?:Click to expand\.*|$)",
+                          re.DOTALL)
 
 
 def _text_cues() -> tuple[RoleCue, ...]:
     return tuple(c for c in load_role_cues() if c.cue_type in ("phrase", "self_term", "team_term"))
 
 
-@functools.cache
 def _cue(cue_type: str) -> RoleCue:
     return next(c for c in load_role_cues() if c.cue_type == cue_type)
 
@@ -424,6 +167,19 @@ def is_placeholder_author(name: str) -> bool:
 
 
 # -- finding cues -----------------------------------------------------------------------------
+@functools.cache
+def _kin_mention() -> re.Pattern:
+    """'my wife', 'my mum's': a sentence about a family member is not a self-disclosure."""
+    return re.compile(r"\bmy (?:\w+ )?" + expand_placeholders("{kin}") + r"\b", re.IGNORECASE)
+
+
+def _in_scope(cue: RoleCue, sentence: str) -> bool:
+    """Whether a term cue counts in this sentence (see the module docstring)."""
+    if cue.cue_type == "self_term":
+        return bool(_FIRST_SINGULAR.search(sentence)) and not _kin_mention().search(sentence)
+    return bool(_FIRST_ANY.search(sentence))
+
+
 def _sentence_bounds(text: str, start: int, end: int) -> tuple[int, int]:
     """The span of the sentence around ``start:end`` in ``text``."""
     left = 0
@@ -434,40 +190,91 @@ def _sentence_bounds(text: str, start: int, end: int) -> tuple[int, int]:
     return left, right
 
 
+def mask_quotes(text: str) -> str:
+    """Blank out quoted forum material ("Ann said: ... Click to expand..."), keeping offsets.
+
+    >>> mask_quotes("Ann said: I have ALS. Click to expand... Welcome!").strip()
+    'Welcome!'
+    """
+    if "said:" not in text:
+        return text
+    return _QUOTE_BLOCK.sub(lambda m: " " * len(m.group()), text)
+
+
+_CONDITION_KINDS = ("condition", "ms_course", "disease")
+_RULE_DETAIL = {
+    "our_research": "research team", "we_published": "research team", "lab_we": "research team",
+    "research_term": "research team", "institutional_we": "blog team", "byline": "post author",
+    "clinic_patients": "clinician", "work_in_research": "research",
+    "interviewed": "journalist", "journalist": "journalist",
+    "fundraising": "charity", "charity": "charity",
+}
+_CARE_RULES = ("care_for", "carer_self", "my_loved_one")
+
+
+def _detail(cue: RoleCue, match: re.Match, evidence: str) -> str | None:
+    """What the evidence says beyond the role: condition, relation, profession."""
+    named = match.groupdict().get("detail")
+    if cue.role == "patient":
+        condition = (term_canonical(evidence, _CONDITION_KINDS)
+                     or (named.strip() if named else None))
+        if condition:
+            return condition
+        drug = term_canonical(evidence, ("drug", "treatment"))
+        return drug or term_canonical(evidence, ("symptom",))
+    if cue.role == "relative":
+        relation = term_canonical(evidence, ("kin",))
+        kind = "carer" if cue.rule in _CARE_RULES else (
+            "bereaved relative" if cue.rule == "lost_kin" else "relative")
+        text = f"{kind} of {relation}" if relation else kind
+        condition = term_canonical(evidence, _CONDITION_KINDS)
+        return f"{text} ({condition})" if condition else text
+    if cue.role == "researcher":
+        return (term_canonical(evidence, ("research",)) or _RULE_DETAIL.get(cue.rule))
+    return _RULE_DETAIL.get(cue.rule)
+
+
 def find_role_cues(texts: pd.Series | list[str] | str) -> pd.DataFrame:
-    """Find every role cue in some texts, with its span and the exact phrase.
+    """Find every role cue in some texts, with its span, the exact phrase and its detail.
 
     Parameters
     ----------
     texts
         A string, a list of strings, or a Series (its index labels the rows found).
+        Quoted forum material is blanked out first (:func:`mask_quotes`).
 
     Returns
     -------
     pandas.DataFrame
         One row per cue found: ``text_index`` (the text's label: its Series index, or
-        its position in a list), ``role``, ``rule``, ``cue_type``, ``weight``, ``start``,
-        ``end``, ``evidence`` (the phrase as written); ordered by text, then position.
+        its position in a list), ``role``, ``rule``, ``cue_type``, ``group``, ``weight``,
+        ``start``, ``end``, ``evidence`` (the phrase as written), ``detail`` (condition,
+        relation or profession named in it); ordered by text, then position.
 
     Examples
     --------
     >>> find_role_cues("I’m a relative of someone with MS.")[["role", "rule", "evidence"]]
            role         rule                           evidence
     0  relative  relative_of  I’m a relative of someone with MS
+    >>> find_role_cues("I've been diagnosed with Crohn's.")[["rule", "detail"]]
+                 rule   detail
+    0  have_condition  Crohn's
+    1  diagnosed_self  Crohn's
     """
     if isinstance(texts, str):
         texts = [texts]
     series = pd.Series(texts) if not isinstance(texts, pd.Series) else texts
     labels = list(series.index)
-    originals = ["" if (t is None or t is pd.NA) else str(t) for t in series.tolist()]
-    joined = plain_text(_JOIN.join(originals))
+    originals = ["" if (t is None or t is pd.NA or (isinstance(t, float) and t != t)) else str(t)
+                 for t in series.tolist()]
+    joined = plain_text(_JOIN.join(mask_quotes(t) for t in originals))
     starts, offset = [], 0
     for text in originals:
         starts.append(offset)
         offset += len(text) + len(_JOIN)
     rows = []
     for cue in _text_cues():
-        for match in cue.finditer(joined):
+        for match in cue.regex.finditer(joined):
             if match.end() == match.start():
                 continue
             which = bisect_right(starts, match.start()) - 1
@@ -480,77 +287,20 @@ def find_role_cues(texts: pd.Series | list[str] | str) -> pd.DataFrame:
                 left, right = _sentence_bounds(joined[base:base + len(original)], start, end)
                 if not _in_scope(cue, joined[base + left:base + right]):
                     continue
+            evidence = original[start:end].strip()
             rows.append({"text_index": labels[which], "order": which, "role": cue.role,
-                         "rule": cue.rule, "cue_type": cue.cue_type, "weight": cue.weight,
-                         "start": start, "end": end,
-                         "evidence": original[start:end].strip()})
-    frame = pd.DataFrame(rows, columns=["text_index", "order", "role", "rule", "cue_type", "weight",
-                                        "start", "end", "evidence"])
+                         "rule": cue.rule, "cue_type": cue.cue_type, "group": cue.group,
+                         "weight": cue.weight, "start": start, "end": end,
+                         "evidence": evidence,
+                         "detail": _detail(cue, match, plain_text(evidence))})
+    columns = ["text_index", "order", "role", "rule", "cue_type", "group", "weight", "start",
+               "end", "evidence", "detail"]
+    frame = pd.DataFrame(rows, columns=columns)
     frame = frame.sort_values(["order", "start", "end"], kind="stable").drop(columns="order")
     return frame.astype({"role": "string", "rule": "string", "cue_type": "string",
-                         "weight": "float64", "start": "Int64", "end": "Int64",
-                         "evidence": "string"}).reset_index(drop=True)
-
-
-# -- codebook ---------------------------------------------------------------------------------
-def read_role_codebook(path: str | Path) -> pd.DataFrame:
-    """Read an editable CSV codebook of authors whose role the analyst knows.
-
-    The file has a header ``author,role`` (and optionally ``note``); one author per line.
-    A spreadsheet can write it (a UTF-8 byte-order mark is accepted).
-
-    Parameters
-    ----------
-    path
-        The CSV file.
-
-    Returns
-    -------
-    pandas.DataFrame
-        Columns ``author``, ``role`` (ordered categorical), ``note``, ``line``.
-
-    Raises
-    ------
-    ValueError
-        When a column is missing, a role is not one of the five, an author is empty or
-        listed twice with different roles; the message names the file and line.
-
-    Examples
-    --------
-    >>> import tempfile, os
-    >>> folder = tempfile.mkdtemp()
-    >>> path = os.path.join(folder, "codebook.csv")
-    >>> _ = open(path, "w").write("author,role,note\\nProfMyelin,researcher,blog team\\n")
-    >>> read_role_codebook(path)[["author", "role", "line"]]
-           author        role  line
-    0  ProfMyelin  researcher     2
-    """
-    path = Path(path)
-    records, seen = [], {}
-    for line, row in _read_csv_rows(path, ("author", "role")):
-        author = (row.get("author") or "").strip()
-        role = (row.get("role") or "").strip().lower()
-        if not author and not role:
-            continue
-        where = f"{path}, line {line}"
-        if not author:
-            raise ValueError(f"{where}: expected an author name; found an empty cell")
-        if role not in ROLES:
-            raise ValueError(
-                f"{where}: expected a role in {', '.join(ROLES)}; found {row.get('role')!r}"
-            )
-        key = _SPACE.sub(" ", author).casefold()
-        if key in seen and seen[key][1] != role:
-            raise ValueError(
-                f"{where}: {author!r} is listed again with role {role!r}; "
-                f"line {seen[key][0]} gave {seen[key][1]!r}"
-            )
-        seen[key] = (line, role)
-        records.append({"author": author, "role": role, "note": (row.get("note") or "").strip(),
-                        "line": line})
-    frame = pd.DataFrame(records, columns=["author", "role", "note", "line"])
-    return frame.astype({"author": "string", "role": ROLE_DTYPE, "note": "string",
-                         "line": "Int64"})
+                         "group": "string", "weight": "float64", "start": "Int64",
+                         "end": "Int64", "evidence": "string",
+                         "detail": "string"}).reset_index(drop=True)
 
 
 def _overrides(known: Mapping[str, str] | None, codebook) -> dict[str, dict]:
@@ -583,23 +333,30 @@ def _overrides(known: Mapping[str, str] | None, codebook) -> dict[str, dict]:
 
 
 # -- deciding ---------------------------------------------------------------------------------
-def _decision(role, confidence, rule, evidence, evidence_comment_id, source, competing=pd.NA):
+def _decision(role, confidence, rule, evidence, evidence_comment_id, source, competing=pd.NA,
+              *, detail=pd.NA, evidence_post_id=pd.NA, probability=np.nan):
     return {"role": role, "confidence": confidence, "rule": rule, "evidence": evidence,
-            "evidence_comment_id": evidence_comment_id, "source": source,
-            "competing": competing}
+            "evidence_comment_id": evidence_comment_id, "evidence_post_id": evidence_post_id,
+            "source": source, "competing": competing, "detail": detail,
+            "probability": probability}
 
 
 _UNKNOWN = _decision("unknown", 0.0, pd.NA, pd.NA, pd.NA, "none")
 
 
 def _describe(hit: dict) -> str:
-    """A losing cue, as shown in ``competing``: role, weight, rule, phrase, comment."""
-    where = f" ({hit['comment_id']})" if hit["comment_id"] is not pd.NA else ""
+    """A losing cue, as shown in ``competing``: role, weight, rule, phrase, where."""
+    if hit["comment_id"] is not pd.NA:
+        where = f" ({hit['comment_id']})"
+    elif hit.get("post_id", pd.NA) is not pd.NA:
+        where = f" (post {hit['post_id']})"
+    else:
+        where = ""
     return f"{hit['role']} {hit['weight']:.2f} {hit['rule']}: {hit['evidence']!r}{where}"
 
 
 def _decide(hits: list[dict]) -> dict:
-    """One decision from all the cues of one author (or one anonymous comment)."""
+    """One decision from all the cues of one author (or one anonymous comment or post)."""
     if not hits:
         return dict(_UNKNOWN)
     best: dict[str, dict] = {}
@@ -608,6 +365,21 @@ def _decide(hits: list[dict]) -> dict:
         if current is None or hit["weight"] > current["weight"]:
             best[hit["role"]] = hit
     ranked = sorted(best.values(), key=lambda h: -h["weight"])
+    detail = None
+    # the written exception: a first-person diagnosis beats job statements for patient
+    diagnosis = [h for h in hits if h["role"] == "patient" and h["group"] == "diagnosis"]
+    others = [h for h in ranked if h["role"] != "patient"]
+    if diagnosis and others and all(
+            any(h["role"] == o["role"] and h["group"] == "job" for h in hits)
+            and not any(h["role"] == o["role"] and h["group"] != "job" for h in hits)
+            for o in others):
+        winner = max(diagnosis, key=lambda h: h["weight"])
+        jobs = [h["detail"] for h in others if h["detail"] is not None]
+        detail = "; ".join([winner["detail"] or "patient", *(f"also {j}" for j in jobs)])
+        return _decision("patient", winner["weight"], winner["rule"], winner["evidence"],
+                         winner["comment_id"], _source_of(winner),
+                         "; ".join(map(_describe, others)), detail=detail,
+                         evidence_post_id=winner.get("post_id", pd.NA))
     winner, others = ranked[0], ranked[1:]
     if others and others[0]["weight"] == winner["weight"]:
         return _decision("unknown", 0.0, "tie", pd.NA, pd.NA, "none",
@@ -616,29 +388,110 @@ def _decide(hits: list[dict]) -> dict:
     confidence = winner["weight"]
     if others:
         confidence *= winner["weight"] / (winner["weight"] + others[0]["weight"])
-    source = "byline" if winner["rule"] == "byline" else "own_text"
+    # the detail of the strongest cue that names one (a weaker cue may name the condition)
+    details = [h["detail"] for h in sorted(
+        (h for h in hits if h["role"] == winner["role"]), key=lambda h: -h["weight"])
+        if h["detail"] is not None]
+    detail = details[0] if details else pd.NA
+    if (winner["role"] == "relative" and detail is not pd.NA and detail.startswith("relative ")
+            and any(h["rule"] in _CARE_RULES for h in hits)):
+        detail = "carer" + detail[len("relative"):]  # a relative who says they care for them
     return _decision(winner["role"], round(confidence, 4), winner["rule"], winner["evidence"],
-                     winner["comment_id"], source, competing)
+                     winner["comment_id"], _source_of(winner), competing, detail=detail,
+                     evidence_post_id=winner.get("post_id", pd.NA))
 
 
-def _check_corpus(corpus) -> None:
+def _source_of(hit: dict) -> str:
+    if hit["rule"] == "byline":
+        return "byline"
+    if hit["rule"] == "flair":
+        return "flair"
+    return "post_body" if hit["comment_id"] is pd.NA else "own_text"
+
+
+def _check_corpus(corpus, caller: str) -> None:
     if not isinstance(corpus, Corpus):
         raise TypeError(f"expected a msdiscourse Corpus; found {type(corpus).__name__}")
+    validate(corpus.comments, "comments", caller=caller)
+    validate(corpus.posts, "posts", caller=caller)
 
 
-def _decisions(corpus: Corpus, known, codebook, blog_is_research: bool):
-    """Decisions per author key and per anonymous comment."""
+def _hit(role, rule, group, weight, evidence, detail, comment_id=pd.NA, post_id=pd.NA) -> dict:
+    return {"role": role, "rule": rule, "group": group, "weight": weight, "evidence": evidence,
+            "detail": detail, "comment_id": comment_id, "post_id": post_id}
+
+
+def _flair_hits(comments: pd.DataFrame, flair_roles: Mapping[str, str] | None,
+                flair_column: str) -> list[tuple[str, dict]]:
+    """(comment id, hit) for every comment whose author flair the user mapped to a role."""
+    if not flair_roles:
+        return []
+    if flair_column not in comments.columns:
+        raise ValueError(
+            f"flair_roles: expected a column {flair_column!r} in corpus.comments (the author's "
+            f"flair per comment, as the Reddit reader keeps it); found the columns "
+            f"{', '.join(map(str, comments.columns))} (pass flair_column=NAME)")
+    mapping = {}
+    for flair, role in flair_roles.items():
+        if role not in ROLES:
+            raise ValueError(
+                f"flair_roles[{flair!r}]: expected a role in {', '.join(ROLES)}; found {role!r}")
+        mapping[_SPACE.sub(" ", str(flair)).strip().casefold()] = role
+    hits = []
+    for comment_id, flair in zip(comments["comment_id"].tolist(),
+                                 comments[flair_column].tolist()):
+        if flair is None or flair is pd.NA or (isinstance(flair, float) and flair != flair):
+            continue
+        role = mapping.get(_SPACE.sub(" ", str(flair)).strip().casefold())
+        if role is not None:
+            # a flair naming a job is a job statement (a diagnosis beats it, as in the text)
+            group = "job" if role in ("researcher", "other") else ""
+            hits.append((comment_id, _hit(role, "flair", group, FLAIR_WEIGHT, f"flair: {flair}",
+                                          str(flair).strip(), comment_id)))
+    return hits
+
+
+def _unit_texts(corpus: Corpus, read_posts: bool) -> tuple[list, list[str], list]:
+    """The texts read for cues: every comment, and on a forum every post body.
+
+    Returns labels (``("comment", id)`` or ``("post", id)``), texts and author keys.
+    """
     comments = corpus.comments
-    hits = find_role_cues(pd.Series(comments["text"].tolist(), index=comments["comment_id"].tolist()))
+    labels = [("comment", c) for c in comments["comment_id"].tolist()]
+    texts = comments["text"].tolist()
     keys = [author_key(a) for a in comments["author"].tolist()]
-    key_of = dict(zip(comments["comment_id"].tolist(), keys))
+    if read_posts and len(corpus.posts):
+        labels += [("post", p) for p in corpus.posts["post_id"].tolist()]
+        texts += corpus.posts["body"].tolist()
+        keys += [author_key(a) for a in corpus.posts["author"].tolist()]
+    return labels, texts, keys
+
+
+def _group_of(label: tuple[str, str], key: str | None) -> tuple[str, str]:
+    return ("author", key) if key else label
+
+
+def _decisions(corpus: Corpus, known, codebook, blog_is_research: bool,
+               flair_roles=None, flair_column: str = "author_flair_text"):
+    """Decisions per author key and per anonymous comment or post, and the texts read."""
+    labels, texts, keys = _unit_texts(corpus, read_posts=not blog_is_research)
+    hits = find_role_cues(pd.Series(texts, index=pd.RangeIndex(len(texts))))
     by_group: dict[tuple, list[dict]] = {}
     for row in hits.itertuples(index=False):
-        comment_id = row.text_index
-        group = ("author", key_of[comment_id]) if key_of[comment_id] else ("comment", comment_id)
-        by_group.setdefault(group, []).append(
-            {"role": row.role, "rule": row.rule, "weight": row.weight,
-             "evidence": row.evidence, "comment_id": comment_id})
+        kind, unit_id = labels[row.text_index]
+        group = _group_of(labels[row.text_index], keys[row.text_index])
+        detail = None if row.detail is pd.NA else row.detail
+        by_group.setdefault(group, []).append(_hit(
+            row.role, row.rule, row.group, row.weight, row.evidence, detail,
+            unit_id if kind == "comment" else pd.NA,
+            unit_id if kind == "post" else pd.NA))
+    key_of_comment = dict(zip(corpus.comments["comment_id"].tolist(),
+                              [author_key(a) for a in corpus.comments["author"].tolist()]))
+    for comment_id, hit in _flair_hits(corpus.comments, flair_roles, flair_column):
+        group = _group_of(("comment", comment_id), key_of_comment[comment_id])
+        hits_of = by_group.setdefault(group, [])
+        if not any(h["rule"] == "flair" and h["role"] == hit["role"] for h in hits_of):
+            hits_of.append(hit)
     if blog_is_research:
         byline = _cue("byline")
         for author in corpus.posts["author"].tolist():
@@ -647,23 +500,38 @@ def _decisions(corpus: Corpus, known, codebook, blog_is_research: bool):
                 continue
             hits_of = by_group.setdefault(("author", key), [])
             if not any(h["rule"] == "byline" for h in hits_of):
-                hits_of.append({"role": byline.role, "rule": byline.rule, "weight": byline.weight,
-                                "evidence": f"By {author}", "comment_id": pd.NA})
+                hits_of.append(_hit(byline.role, byline.rule, "", byline.weight,
+                                    f"By {author}", _RULE_DETAIL["byline"]))
     decisions = {group: _decide(group_hits) for group, group_hits in by_group.items()}
     for key, decision in _overrides(known, codebook).items():
         text_based = decisions.get(("author", key))
         if text_based and text_based["role"] != decision["role"] and text_based["role"] != "unknown":
+            where = (f" ({text_based['evidence_comment_id']})"
+                     if text_based["evidence_comment_id"] is not pd.NA else "")
             decision = {**decision, "competing": (
-                f"{text_based['role']} {text_based['rule']}: {text_based['evidence']!r}"
-                + (f" ({text_based['evidence_comment_id']})"
-                   if text_based["evidence_comment_id"] is not pd.NA else ""))}
+                f"{text_based['role']} {text_based['rule']}: {text_based['evidence']!r}{where}")}
         decisions[("author", key)] = decision
-    return decisions, keys
+    return decisions, (labels, texts, keys)
+
+
+def _row_decision(decisions: dict, group: tuple, unit: tuple[str, str]) -> dict:
+    """The group's decision as seen from one comment or post (carried or its own)."""
+    decision = dict(decisions.get(group, _UNKNOWN))
+    if decision["source"] in ("own_text", "post_body"):
+        where = decision["evidence_comment_id" if unit[0] == "comment" else "evidence_post_id"]
+        own = where is not pd.NA and where == unit[1]
+        if not own:
+            decision["source"] = "same_author"
+            decision["confidence"] = round(decision["confidence"] * PROPAGATION_DISCOUNT, 4)
+    return decision
 
 
 def assign_roles(corpus: Corpus, *, known: Mapping[str, str] | None = None,
                  codebook: str | Path | pd.DataFrame | None = None,
-                 blog_is_research: bool = True) -> pd.DataFrame:
+                 blog_is_research: bool = True,
+                 flair_roles: Mapping[str, str] | None = None,
+                 flair_column: str = "author_flair_text",
+                 infer: bool = False, infer_threshold: float = INFER_THRESHOLD) -> pd.DataFrame:
     """Assign each comment a role on the evidence of what its author disclosed.
 
     Parameters
@@ -674,31 +542,53 @@ def assign_roles(corpus: Corpus, *, known: Mapping[str, str] | None = None,
         ``{"author name": "role"}`` for authors whose role the analyst knows; it wins
         over every cue (rule ``known``, confidence 1).
     codebook
-        An editable CSV codebook (path) or the frame :func:`read_role_codebook` returns;
-        same effect as ``known`` (rule ``codebook``), and ``known`` wins over it.
+        An editable CSV codebook (path) or the frame
+        :func:`~msdiscourse.coding.read_role_codebook` returns; same effect as ``known``
+        (rule ``codebook``), and ``known`` wins over it.
     blog_is_research
-        Treat every post's byline author as a researcher (rule ``byline``), as on a
-        research group's blog. Set False for a patient community.
+        A research group's blog (default): every post's byline author is a researcher
+        (rule ``byline``) and post bodies are not read for cues. Set False for a patient
+        community or forum: post bodies are then read as their authors' own text, like
+        comments (quoted material excluded), and no byline rule applies.
+    flair_roles
+        ``{flair text: role}``: a per-comment author flair (Reddit's
+        ``author_flair_text``) that declares a role, read as evidence of weight 0.95
+        (rule and source ``flair``). Flair texts match ignoring case and spacing.
+    flair_column
+        The comments column holding the flair.
+    infer
+        Propose a role for authors with no evidence from a classifier trained on the
+        authors whose role the cues found in this corpus (scikit-learn logistic
+        regression on word n-grams and cue counts). Such rows have ``source="inferred"``,
+        rule ``inferred``, the classifier's ``probability`` and, as ``evidence``, the
+        n-grams that pushed most; they never replace evidence. Off by default.
+    infer_threshold
+        The least probability at which an inferred role is kept.
 
     Returns
     -------
     pandas.DataFrame
-        One row per comment, in corpus order: ``comment_id``, ``post_id``, ``author``,
-        ``role`` (ordered categorical :data:`~msdiscourse.categories.ROLE_DTYPE`),
-        ``confidence`` (0-1; 0 for unknown), ``rule`` (the cue's rule in
-        ``role_cues.csv``, ``byline``, ``known``, ``codebook`` or ``tie``), ``evidence``
-        (the exact phrase, or where the user's knowledge came from), ``evidence_comment_id``
-        (the comment the phrase is in: another comment of the same author when the role
-        was carried over), ``source`` (``own_text``, ``same_author``, ``byline``,
-        ``known``, ``codebook`` or ``none``) and ``competing`` (cues for other roles that
-        lost, with their weights).
+        The ``roles`` table (:mod:`msdiscourse.schema`), one row per comment in corpus
+        order: ``comment_id``, ``post_id``, ``author``, ``role`` (ordered categorical
+        :data:`~msdiscourse.categories.ROLE_DTYPE`), ``confidence`` (0-1; 0 for unknown),
+        ``rule`` (the cue's rule in ``role_cues.csv``, ``byline``, ``flair``, ``known``,
+        ``codebook``, ``tie`` or ``inferred``), ``evidence`` (the exact phrase, or where
+        the user's knowledge came from), ``evidence_comment_id`` (the comment the phrase is
+        in: another comment of the same author when the role was carried over),
+        ``evidence_post_id`` (the post whose body holds the phrase, on a forum),
+        ``source`` (``own_text``, ``same_author``, ``post_body``, ``byline``, ``flair``,
+        ``known``, ``codebook``, ``inferred`` or ``none``), ``competing`` (cues for other
+        roles that lost, with their weights), ``detail`` (the condition, the relation
+        such as ``carer of husband``, the profession) and ``probability`` (inferred rows
+        only).
 
     Raises
     ------
     TypeError
         When ``corpus`` is not a Corpus.
     ValueError
-        When ``known`` or the codebook names a role that does not exist.
+        When ``known``, ``flair_roles`` or the codebook names a role that does not exist,
+        or ``flair_roles`` is given and the flair column is missing.
 
     Examples
     --------
@@ -710,60 +600,78 @@ def assign_roles(corpus: Corpus, *, known: Mapping[str, str] | None = None,
     ...               {"comment_id": "p1.c2", "post_id": "p1", "author": "ProfMyelin",
     ...                "text": "Thanks Hamish."}])
     >>> roles = assign_roles(corpus)
-    >>> roles[["comment_id", "role", "confidence", "rule", "evidence", "source"]]
-      comment_id        role  confidence        rule        evidence    source
-    0      p1.c1    relative         0.9  kin_has_ms  My wife has MS  own_text
-    1      p1.c2  researcher         0.8      byline   By ProfMyelin    byline
+    >>> roles[["comment_id", "role", "confidence", "rule", "evidence"]]
+      comment_id        role  confidence               rule        evidence
+    0      p1.c1    relative         0.9  kin_has_condition  My wife has MS
+    1      p1.c2  researcher         0.8             byline   By ProfMyelin
+    >>> roles.loc[0, "detail"]
+    'relative of wife (multiple sclerosis)'
     >>> assign_roles(corpus, known={"ProfMyelin": "other"}).loc[1, "evidence"]
     'known: ProfMyelin = other'
+
+    On a forum the opening post is read too:
+
+    >>> forum = Corpus.from_records(
+    ...     posts=[{"post_id": "t1", "author": "Ann", "body": "My hubby was diagnosed with ALS."}],
+    ...     comments=[{"comment_id": "t1.c1", "post_id": "t1", "author": "Ann",
+    ...                "text": "Thanks all."}])
+    >>> assign_roles(forum, blog_is_research=False)[["role", "evidence_post_id", "source",
+    ...                                              "detail"]]
+           role evidence_post_id       source                     detail
+    0  relative               t1  same_author  relative of husband (ALS)
     """
-    _check_corpus(corpus)
+    _check_corpus(corpus, "assign_roles")
+    decisions, units = _decisions(corpus, known, codebook, blog_is_research, flair_roles,
+                                  flair_column)
+    if infer:
+        _infer(decisions, units, threshold=infer_threshold)
     comments = corpus.comments
-    decisions, keys = _decisions(corpus, known, codebook, blog_is_research)
+    labels, _, keys = units
     rows = []
-    for comment_id, key in zip(comments["comment_id"].tolist(), keys):
-        group = ("author", key) if key else ("comment", comment_id)
-        decision = dict(decisions.get(group, _UNKNOWN))
-        carried = (decision["source"] == "own_text"
-                   and decision["evidence_comment_id"] is not pd.NA
-                   and decision["evidence_comment_id"] != comment_id)
-        if carried:
-            decision["source"] = "same_author"
-            decision["confidence"] = round(decision["confidence"] * PROPAGATION_DISCOUNT, 4)
-        rows.append({"comment_id": comment_id, **decision})
-    frame = pd.DataFrame(rows, columns=["comment_id", "role", "confidence", "rule", "evidence",
-                                        "evidence_comment_id", "source", "competing"])
+    for (kind, unit_id), key in zip(labels, keys):
+        if kind != "comment":
+            continue
+        decision = _row_decision(decisions, _group_of((kind, unit_id), key), (kind, unit_id))
+        rows.append({"comment_id": unit_id, **decision})
+    frame = pd.DataFrame(rows, columns=["comment_id", *_DECISION_COLUMNS])
     frame.insert(1, "post_id", comments["post_id"].to_numpy())
     frame.insert(2, "author", comments["author"].to_numpy())
     return _typed(frame, ROLE_COLUMNS)
 
 
+_DECISION_COLUMNS = ["role", "confidence", "rule", "evidence", "evidence_comment_id",
+                     "evidence_post_id", "source", "competing", "detail", "probability"]
+
+
 def _typed(frame: pd.DataFrame, columns: tuple[str, ...]) -> pd.DataFrame:
     dtypes = {c: "string" for c in columns}
-    dtypes.update({"role": ROLE_DTYPE, "confidence": "float64"})
+    dtypes.update({"role": ROLE_DTYPE, "confidence": "float64", "probability": "float64"})
     frame = frame[list(columns)]
     return frame.astype({c: dtypes[c] for c in columns}).reset_index(drop=True)
 
 
 def post_roles(corpus: Corpus, *, known: Mapping[str, str] | None = None,
                codebook: str | Path | pd.DataFrame | None = None,
-               blog_is_research: bool = True) -> pd.DataFrame:
+               blog_is_research: bool = True,
+               flair_roles: Mapping[str, str] | None = None,
+               flair_column: str = "author_flair_text",
+               infer: bool = False, infer_threshold: float = INFER_THRESHOLD) -> pd.DataFrame:
     """Give each post's byline author a role, decided exactly as in :func:`assign_roles`.
 
     A byline author who also comments is pooled with their comments; a post without a
-    byline is ``unknown``. This is the addressee role of a top-level comment in
-    :func:`~msdiscourse.exchanges.reply_exchanges`.
+    byline is ``unknown`` on a blog, and decided on its own body on a forum. This is the
+    addressee role of a top-level comment in :func:`~msdiscourse.exchanges.reply_exchanges`.
 
     Parameters
     ----------
-    corpus, known, codebook, blog_is_research
+    corpus, known, codebook, blog_is_research, flair_roles, flair_column, infer, infer_threshold
         As in :func:`assign_roles`.
 
     Returns
     -------
     pandas.DataFrame
-        One row per post: ``post_id``, ``author``, ``role``, ``confidence``, ``rule``,
-        ``evidence``, ``evidence_comment_id``, ``source``, ``competing``.
+        The ``post_roles`` table: one row per post, the columns of :func:`assign_roles`
+        without ``comment_id``.
 
     Examples
     --------
@@ -775,17 +683,92 @@ def post_roles(corpus: Corpus, *, known: Mapping[str, str] | None = None,
     0      p1  LabRat  researcher  By LabRat
     1      p2    <NA>     unknown       <NA>
     """
-    _check_corpus(corpus)
-    decisions, _ = _decisions(corpus, known, codebook, blog_is_research)
+    _check_corpus(corpus, "post_roles")
+    decisions, units = _decisions(corpus, known, codebook, blog_is_research, flair_roles,
+                                  flair_column)
+    if infer:
+        _infer(decisions, units, threshold=infer_threshold)
     rows = []
     for post_id, author in zip(corpus.posts["post_id"].tolist(), corpus.posts["author"].tolist()):
         key = author_key(author)
-        decision = decisions.get(("author", key), _UNKNOWN) if key else _UNKNOWN
+        group = _group_of(("post", post_id), key)
+        decision = _row_decision(decisions, group, ("post", post_id))
+        if blog_is_research and key is None:
+            decision = dict(_UNKNOWN)
         rows.append({"post_id": post_id, "author": author, **decision})
-    frame = pd.DataFrame(rows, columns=list(POST_ROLE_COLUMNS))
+    frame = pd.DataFrame(rows, columns=["post_id", "author", *_DECISION_COLUMNS])
     return _typed(frame, POST_ROLE_COLUMNS)
 
 
+# -- the inferred stage -----------------------------------------------------------------------
+_INFER_MIN_PER_ROLE = 5
+
+
+def _cue_features(texts: list[str]) -> np.ndarray:
+    """Per text: counts of first-person singular and plural words and family words."""
+    kin = _kin_mention()
+    rows = []
+    for text in texts:
+        words = max(len(text.split()), 1)
+        rows.append([len(_FIRST_SINGULAR.findall(text)) / words,
+                     len(re.findall(r"\b(?:we|us|our)\b", text, re.IGNORECASE)) / words,
+                     len(kin.findall(text)) / words,
+                     len(re.findall(r"\b(?:he|she|his|her|him)\b", text, re.IGNORECASE)) / words])
+    return np.asarray(rows, dtype=float)
+
+
+def _infer(decisions: dict, units, *, threshold: float) -> None:
+    """Add inferred decisions, in place, for named authors the cues left unknown."""
+    from scipy.sparse import hstack
+    from sklearn.feature_extraction.text import TfidfVectorizer
+    from sklearn.linear_model import LogisticRegression
+
+    labels, texts, keys = units
+    documents: dict[str, list[str]] = {}
+    for key, text in zip(keys, texts):
+        if key and isinstance(text, str):
+            documents.setdefault(key, []).append(mask_quotes(text))
+    authors = sorted(documents)
+    joined = [" ".join(documents[a]) for a in authors]
+    evidence_roles = {a: decisions[("author", a)]["role"] for a in authors
+                      if ("author", a) in decisions
+                      and decisions[("author", a)]["role"] != "unknown"
+                      and decisions[("author", a)]["source"] in ("own_text", "post_body", "flair")}
+    counts = pd.Series(list(evidence_roles.values())).value_counts()
+    trainable = [r for r, n in counts.items() if n >= _INFER_MIN_PER_ROLE]
+    if len(trainable) < 2:
+        return
+    train = [i for i, a in enumerate(authors) if evidence_roles.get(a) in trainable]
+    todo = [i for i, a in enumerate(authors)
+            if decisions.get(("author", a), _UNKNOWN)["role"] == "unknown"]
+    if not todo:
+        return
+    vectorizer = TfidfVectorizer(ngram_range=(1, 2), min_df=2, sublinear_tf=True,
+                                 lowercase=True)
+    words = vectorizer.fit_transform(joined)
+    features = hstack([words, _cue_features(joined) * 10]).tocsr()
+    model = LogisticRegression(max_iter=2000, C=4.0, class_weight="balanced")
+    model.fit(features[train], [evidence_roles[authors[i]] for i in train])
+    probabilities = model.predict_proba(features[todo])
+    names = np.asarray(vectorizer.get_feature_names_out())
+    n_words = len(names)
+    for row, i in enumerate(todo):
+        best = int(np.argmax(probabilities[row]))
+        probability = float(probabilities[row, best])
+        if probability < threshold:
+            continue
+        role = model.classes_[best]
+        coefficients = model.coef_[best if len(model.classes_) > 2 else 0]
+        sign = 1 if len(model.classes_) > 2 or best == 1 else -1
+        present = features[i].indices[features[i].indices < n_words]
+        push = sorted(present, key=lambda j: -sign * coefficients[j] * features[i, j])[:3]
+        evidence = "classifier: " + ", ".join(repr(names[j]) for j in push)
+        decisions[("author", authors[i])] = _decision(
+            role, round(probability, 4), "inferred", evidence, pd.NA, "inferred",
+            probability=round(probability, 4))
+
+
+# -- summary ----------------------------------------------------------------------------------
 def role_summary(roles: pd.DataFrame) -> pd.DataFrame:
     """Summarise per author: one row per named author, one per role for anonymous comments.
 
@@ -799,9 +782,10 @@ def role_summary(roles: pd.DataFrame) -> pd.DataFrame:
     pandas.DataFrame
         ``author`` (missing for the anonymous rows), ``role``, ``n_comments``,
         ``confidence`` (the author's own, undiscounted; for anonymous rows the mean over
-        their comments), ``rule``, ``evidence``,
-        ``evidence_comment_id``, ``is_anonymous``; ordered by role, then by the number
-        of comments (most first), then by name.
+        their comments), ``rule``, ``evidence``, ``evidence_comment_id``, ``detail``,
+        ``is_inferred`` (the role came from ``infer=True``, not from a disclosure),
+        ``is_anonymous``; ordered by role, then by the number of comments (most first),
+        then by name.
 
     Examples
     --------
@@ -812,11 +796,13 @@ def role_summary(roles: pd.DataFrame) -> pd.DataFrame:
     ...                            dtype=ROLE_DTYPE),
     ...     "confidence": [0.95, 0.855, 0.0, 0.0], "rule": ["on_drug", "on_drug", None, None],
     ...     "evidence": ["I'm on Ocrevus", "I'm on Ocrevus", None, None],
-    ...     "evidence_comment_id": ["c1", "c1", None, None]})
-    >>> role_summary(roles)[["author", "role", "n_comments", "evidence", "is_anonymous"]]
-      author     role  n_comments        evidence  is_anonymous
-    0  Wendy  patient           2  I'm on Ocrevus         False
-    1   <NA>  unknown           2            <NA>          True
+    ...     "evidence_comment_id": ["c1", "c1", None, None],
+    ...     "source": ["own_text", "same_author", "none", "none"],
+    ...     "detail": ["ocrelizumab", "ocrelizumab", None, None]})
+    >>> role_summary(roles)[["author", "role", "n_comments", "evidence", "detail", "is_anonymous"]]
+      author     role  n_comments        evidence       detail  is_anonymous
+    0  Wendy  patient           2  I'm on Ocrevus  ocrelizumab         False
+    1   <NA>  unknown           2            <NA>         <NA>          True
     """
     frame = roles.copy()
     keys = frame["author"].map(author_key)
@@ -831,16 +817,20 @@ def role_summary(roles: pd.DataFrame) -> pd.DataFrame:
         confidence=("confidence", "max"), mean_confidence=("confidence", "mean"),
         rule=("rule", "first"), evidence=("evidence", "first"),
         evidence_comment_id=("evidence_comment_id", "first"),
+        source=("source", "first"), detail=("detail", "first"),
         is_anonymous=("is_anonymous", "first")).reset_index()
     anonymous = summary["is_anonymous"].to_numpy(dtype=bool)
-    summary.loc[anonymous, ["author", "rule", "evidence", "evidence_comment_id"]] = pd.NA
+    summary.loc[anonymous, ["author", "rule", "evidence", "evidence_comment_id", "detail"]] = pd.NA
     summary.loc[anonymous, "confidence"] = summary.loc[anonymous, "mean_confidence"]
     summary["role"] = summary["role"].astype(ROLE_DTYPE)
     summary = summary.sort_values(["role", "is_anonymous", "n_comments", "_key"],
                                   ascending=[True, True, False, True], kind="stable")
+    # an inferred role is not a disclosure: the summary says which it is
+    summary["is_inferred"] = summary["source"].astype("string").eq("inferred").fillna(False)
     columns = ["author", "role", "n_comments", "confidence", "rule", "evidence",
-               "evidence_comment_id", "is_anonymous"]
+               "evidence_comment_id", "detail", "is_inferred", "is_anonymous"]
     return summary[columns].astype({
         "author": "string", "n_comments": "Int64", "confidence": "float64", "rule": "string",
-        "evidence": "string", "evidence_comment_id": "string", "is_anonymous": "boolean",
+        "evidence": "string", "evidence_comment_id": "string", "detail": "string",
+        "is_inferred": "boolean", "is_anonymous": "boolean",
     }).reset_index(drop=True)

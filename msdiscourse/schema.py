@@ -403,28 +403,57 @@ TRAJECTORY = declare(Table(
 ))
 
 # ----------------------------------------------------------------------------------------
-# Roles (msdiscourse.roles). Section owned by the roles work: it may add columns such
-# as ``detail`` here; consumers rely only on the required ones.
+# >>> roles (msdiscourse.roles; issue 12) -- one block, so a second declaration can be
+# reconciled here
 
-ROLES = declare(Table(
+#: one row per comment, the decision taken for its author (see ``assign_roles``):
+#: ``role`` an ordered categorical (categories.ROLE_DTYPE); ``confidence`` 0-1 (0 for
+#: unknown); ``rule`` the deciding cue; ``evidence`` the exact phrase; ``evidence_comment_id``
+#: where the phrase is (missing when it is in a post body or comes from the user's
+#: knowledge); ``evidence_post_id`` the post whose body holds it; ``source`` own_text,
+#: same_author, post_body, byline, flair, known, codebook, inferred or none; ``competing``
+#: the cues that lost; ``detail`` what the evidence says beyond the role (the condition,
+#: "carer of husband", "neurologist"); ``probability`` the classifier's, for inferred rows.
+ROLE_CATEGORY = "category"
+ROLE_TABLE_COLUMNS: dict[str, str] = {
+    "comment_id": STRING,
+    "post_id": STRING,
+    "author": STRING,
+    "role": ROLE_CATEGORY,
+    "confidence": FLOAT,
+    "rule": STRING,
+    "evidence": STRING,
+    "evidence_comment_id": STRING,
+    "evidence_post_id": STRING,
+    "source": STRING,
+    "competing": STRING,
+    "detail": STRING,
+    "probability": FLOAT,
+}
+ROLES_TABLE = declare(Table(
     name="roles",
-    columns={"comment_id": STRING, "post_id": STRING, "author": STRING, "role": CATEGORY,
-             "confidence": FLOAT, "rule": STRING, "evidence": STRING,
-             "evidence_comment_id": STRING, "source": STRING, "competing": STRING},
+    columns=ROLE_TABLE_COLUMNS,
     key=("comment_id",),
     producer="assign_roles(corpus)",
     required=("comment_id", "author", "role", "source"),
 ))
-
-POST_ROLES = declare(Table(
+POST_ROLES_TABLE = declare(Table(
     name="post_roles",
-    columns={"post_id": STRING, "author": STRING, "role": CATEGORY, "confidence": FLOAT,
-             "rule": STRING, "evidence": STRING, "evidence_comment_id": STRING,
-             "source": STRING, "competing": STRING},
+    columns={k: v for k, v in ROLE_TABLE_COLUMNS.items() if k != "comment_id"},
     key=("post_id",),
     producer="post_roles(corpus)",
     required=("post_id", "role"),
 ))
+#: the least a table needs to be judged per author (predicted or gold roles)
+ROLE_LABELS_TABLE = declare(Table(
+    name="role_labels",
+    columns={"author": STRING, "role": ROLE_CATEGORY},
+    key=("author",),
+    producer="assign_roles(corpus), post_roles(corpus) or a gold table of author, role",
+))
+ROLES = ROLES_TABLE
+POST_ROLES = POST_ROLES_TABLE
+# <<< roles
 
 # ----------------------------------------------------------------------------------------
 # Irony markers (msdiscourse.sarcasm). Section owned by the sarcasm work, which may

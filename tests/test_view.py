@@ -49,7 +49,7 @@ def test_role_badge_carries_its_evidence_and_tone_colours_the_edge(demo):
     badge = first.select_one(".msd-role")
     assert badge.get_text() == "patient"
     # the role was disclosed in another post's comment and carried to this one
-    assert badge["title"] == ("“SPMS here” (rule ms_course_here, in demo-03-progressive-trials.c1, "
+    assert badge["title"] == ("“SPMS here” (rule condition_here, in demo-03-progressive-trials.c1, "
                               "confidence 0.77)")
     assert ROLE_BADGE_COLOURS["patient"] in badge["style"]
     assert first.select_one(".msd-tone").get_text() == "positive +0.72"
@@ -153,8 +153,9 @@ def test_real_pages_pseudonymised_show_no_real_name(blog_pages):
     (lambda c, d: show_thread(c.comments, POST), TypeError, "show_thread expects a Corpus"),
     (lambda c, d: show_thread(c, "no-such-post"), ValueError, "post_id 'no-such-post' is not in the corpus"),
     (lambda c, d: show_thread(c, POST, tone=msd.score_tone(msd.split_sentences(c))), ValueError,
-     "repeats comment ids"),
-    (lambda c, d: show_thread(c, POST, roles=d["roles"][["comment_id"]]), ValueError, "missing columns: role"),
+     "expects the comment_tone table"),
+    (lambda c, d: show_thread(c, POST, roles=d["roles"][["comment_id"]]), ValueError,
+     "missing columns: author, role, source"),
     (lambda c, d: show_thread(c, POST, markers=list(d["markers"]["match"])), TypeError, "markers table"),
     (lambda c, d: show_thread(c, POST, max_chars=0), ValueError, "max_chars"),
 ])

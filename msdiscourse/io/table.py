@@ -45,7 +45,8 @@ _ROLE_MEANING = {
     "text": "the comment's text",
     "date": "when the comment was published",
 }
-#: roles a table cannot do without, even when mapped to None
+#: roles a table cannot do without, even when mapped to None (with first_row_is_post,
+#: ``id`` may be None: ids are then made from the post id and the row's place in the post)
 _REQUIRED_ROLES = ("id", "post", "text")
 TABLE_FORMATS: tuple[str, ...] = ("csv", "tsv", "jsonl", "parquet")
 _SUFFIX_FORMATS = {".csv": "csv", ".tsv": "tsv", ".tab": "tsv", ".jsonl": "jsonl",
@@ -58,7 +59,8 @@ def _source_name(path_or_buffer) -> str:
     return str(getattr(path_or_buffer, "name", "<buffer>"))
 
 
-def _resolve_columns(columns: Mapping[str, str | None] | None) -> dict[str, str | None]:
+def _resolve_columns(columns: Mapping[str, str | None] | None,
+                     optional: tuple[str, ...] = ()) -> dict[str, str | None]:
     mapping: dict[str, str | None] = dict(DEFAULT_COLUMNS)
     for role, name in (columns or {}).items():
         if role not in DEFAULT_COLUMNS:
@@ -66,7 +68,7 @@ def _resolve_columns(columns: Mapping[str, str | None] | None) -> dict[str, str 
                 f"columns: unknown role {role!r}; expected some of "
                 f"{', '.join(repr(r) for r in DEFAULT_COLUMNS)}"
             )
-        if name is None and role in _REQUIRED_ROLES:
+        if name is None and role in _REQUIRED_ROLES and role not in optional:
             raise ValueError(f"columns: the {role!r} column is required; it cannot be None")
         mapping[role] = name
     return mapping
@@ -238,6 +240,7 @@ def read_comments_table(
     columns: Mapping[str, str | None] | None = None,
     format: str | None = None,
     posts: pd.DataFrame | None = None,
+    first_row_is_post: bool = False,
     on_error: str = "raise",
 ) -> Corpus:
     """Read a table with one row per comment into a corpus, rebuilding the threads.
@@ -252,8 +255,10 @@ def read_comments_table(
         given use our own names (:data:`DEFAULT_COLUMNS`: ``comment_id``, ``parent_id``,
         ``post_id``, ``author``, ``text``, ``published``). Map ``parent``, ``author`` or
         ``date`` to ``None`` when the table has no such column; ``id``, ``post`` and
-        ``text`` are required. Other columns of the table are kept after the contract
-        columns of the comments table.
+        ``text`` are required (with ``first_row_is_post``, ``id`` may be ``None``: each
+        comment is then called ``"<post id>.c<n>"``, numbered in table order within its
+        post). Other columns of the table are kept after the contract columns of the
+        comments table.
     format
         ``"csv"``, ``"tsv"``, ``"jsonl"`` or ``"parquet"``; default: from the file suffix,
         else from the content (``PAR1`` magic, a leading ``{``, tabs in the header).
@@ -262,6 +267,12 @@ def read_comments_table(
         authors. Without it, one post per distinct post id is made, in order of first
         appearance, with only its id. With it, a comment whose post is not in the table is
         kept and flagged ``orphan``.
+    first_row_is_post
+        The table is a forum export with one row per message, the thread's opening
+        message included: the first row of each post id (in table order) is the post
+        itself (its text becomes the post's ``body``, its author and date the post's, and
+        a ``title`` column, if the table has one, the post's title); the other rows are
+        its comments. Cannot be combined with ``posts``.
     on_error
         What to do with a row that cannot be read (no id, no post, a date that is not a
         date, a bad JSON line): ``"raise"`` a :class:`ParseError`, or ``"warn"`` /
@@ -296,9 +307,27 @@ def read_comments_table(
       comment_id parent_id post_id author  depth                 published
     0          1      <NA>      t1    Ann      0 2024-05-01 10:00:00+00:00
     1          2         1      t1    Bob      1 2024-05-01 10:30:00+00:00
+
+    A forum export whose rows are messages, the thread's opening message first:
+
+    >>> forum = read_comments_table(io.StringIO(
+    ...     "thread,title,who,body\\n"
+    ...     "t1,Tired,Ann,I was diagnosed last May.\\n"
+    ...     "t1,Tired,Bob,Welcome Ann.\\n"), first_row_is_post=True,
+    ...     columns={"id": None, "parent": None, "post": "thread", "author": "who",
+    ...              "text": "body", "date": None})
+    >>> forum.posts[["post_id", "title", "author", "body"]]
+      post_id  title author                       body
+    0      t1  Tired    Ann  I was diagnosed last May.
+    >>> forum.comments[["comment_id", "post_id", "author", "text"]]
+      comment_id post_id author          text
+    0      t1.c1      t1    Bob  Welcome Ann.
     """
     check_on_error(on_error)
-    mapping = _resolve_columns(columns)
+    if first_row_is_post and posts is not None:
+        raise ValueError("pass either posts= or first_row_is_post=True, not both: "
+                         "with first_row_is_post the posts come from the table itself")
+    mapping = _resolve_columns(columns, ("id",) if first_row_is_post else ())
     source = _source_name(path_or_buffer)
     policy = ErrorPolicy(source, on_error=on_error)
     data = _read_bytes(path_or_buffer)
@@ -369,7 +398,8 @@ def read_comments_table(
         where = "" if line is not None else f"row {number}: "
         values = {role: (_cell(record.get(name)) if name is not None else None)
                   for role, name in mapping.items()}
-        missing = [role for role in ("id", "post") if values[role] is None]
+        missing = [role for role in ("id", "post") if values[role] is None
+                   and mapping[role] is not None]
         if missing:
             role = missing[0]
             policy.unplaced(line, last_line, raw(record), reason=f"no_{role}",
@@ -408,8 +438,17 @@ def read_comments_table(
             comment[name] = None if _is_missing(value) else value
         comments.append(comment)
 
+    openers: list[dict] = []
+    if first_row_is_post:
+        comments, openers = _split_openers(comments)
+    if mapping["id"] is None:
+        numbered: dict[str, int] = {}
+        for comment in comments:
+            numbered[comment["post_id"]] = numbered.get(comment["post_id"], 0) + 1
+            comment["comment_id"] = f"{comment['post_id']}.c{numbered[comment['post_id']]}"
     comments, duplicate_flags = _unique_ids(comments)
-    post_records = _post_records(source, comments, posts)
+    post_records = (_opener_posts(source, openers) if first_row_is_post
+                    else _post_records(source, comments, posts))
     known_posts = {record["post_id"] for record in post_records}
     for comment in comments:
         flags = [f for f in (comment["flags"] or "").split(";") if f]
@@ -442,6 +481,27 @@ def _unique_ids(comments: list[dict]) -> tuple[list[dict], dict[int, list[str]]]
             comment["comment_id"] = f"{comment_id}-dup{seen[comment_id]}"
             flags[id(comment)] = ["duplicate_id"]
     return comments, flags
+
+
+def _split_openers(comments: list[dict]) -> tuple[list[dict], list[dict]]:
+    """The first row of each post id is the post; the rest are its comments."""
+    seen: set[str] = set()
+    kept, openers = [], []
+    for comment in comments:
+        if comment["post_id"] in seen:
+            kept.append(comment)
+        else:
+            seen.add(comment["post_id"])
+            openers.append(comment)
+    return kept, openers
+
+
+def _opener_posts(source: str, openers: list[dict]) -> list[dict]:
+    name = Path(source).name
+    return [{"post_id": row["post_id"], "source": name, "source_format": "table",
+             "title": _cell(row.get("title")), "author": row["author"], "body": row["text"],
+             "published": row["published"], "line_start": row["line_start"],
+             "line_end": row["line_end"]} for row in openers]
 
 
 def _post_records(source: str, comments: list[dict], posts: pd.DataFrame | None) -> list[dict]:

@@ -1,0 +1,239 @@
+"""Roles on a forum: the real ALS/MND forum judged per author, forum mode, flair, inference, evaluation."""
+
+from __future__ import annotations
+
+import csv
+
+import pandas as pd
+import pytest
+
+import msdiscourse as msd
+from msdiscourse.corpus import Corpus
+from msdiscourse.roles import INFER_THRESHOLD, assign_roles, post_roles
+from msdiscourse.roles_eval import evaluate_roles
+from tests.conftest import SHARED_CORPUS, require
+
+FORUM = SHARED_CORPUS / "threads" / "alsforums" / "alsforums-threads.csv"
+GOLD_COLUMN = "user_reason_joined"
+DECLARED = {"PALS": "patient", "DX MND": "patient", "DX UMND/PLS": "patient",
+            "CALS": "relative", "Loved one DX": "relative", "Lost a loved one": "relative",
+            "Friend was DX": "other", "Other": "other"}
+COLUMNS = {"id": None, "parent": None, "post": "post_id", "author": "user_name", "text": "body",
+           "date": "date"}
+
+
+def _read_forum():
+    return msd.read_comments_table(require(FORUM), first_row_is_post=True, columns=COLUMNS)
+
+
+@pytest.fixture(scope="module")
+def forum_roles(forum):
+    corpus, _ = forum
+    return assign_roles(corpus, blog_is_research=False)
+
+
+@pytest.fixture(scope="module")
+def forum():
+    """The forum corpus without the gold column, and the gold (author, role) read apart."""
+    corpus = _read_forum()
+    corpus = corpus.replace(comments=corpus.comments.drop(columns=[GOLD_COLUMN]))
+    with open(FORUM, newline="", encoding="utf-8") as handle:
+        rows = list(csv.DictReader(handle))
+    gold = pd.DataFrame([{"author": r["user_name"], "role": DECLARED[r[GOLD_COLUMN]],
+                          "post_id": r["post_id"]} for r in rows if r[GOLD_COLUMN] in DECLARED])
+    return corpus, gold.drop_duplicates()
+
+
+def _judge(corpus, gold, roles=None):
+    roles = assign_roles(corpus, blog_is_research=False) if roles is None else roles
+    posts = post_roles(corpus, blog_is_research=False)
+    predicted = pd.concat([roles[["author", "role", "confidence"]],
+                           posts[["author", "role", "confidence"]]], ignore_index=True)
+    return evaluate_roles(predicted, gold[["author", "role"]]).set_index("role")
+
+
+# -- the reader --------------------------------------------------------------------------------
+def test_forum_export_reads_with_the_opener_as_the_post():
+    corpus = _read_forum()
+    assert (len(corpus.posts), len(corpus.comments)) == (172, 2447 - 172)
+    assert corpus.unparsed.empty
+    assert corpus.posts["body"].notna().all() and corpus.posts["author"].notna().all()
+    assert corpus.posts["title"].notna().all()
+    assert corpus.comments["comment_id"].is_unique
+    assert corpus.comments["parent_id"].isna().all() and (corpus.comments["depth"] == 0).all()
+    # the opener is the earliest message of its thread and is not repeated as a comment
+    first = corpus.comments.groupby("post_id")["published"].min()
+    opened = corpus.posts.set_index("post_id")["published"]
+    assert (opened[first.index] <= first).all()
+    assert set(corpus.comments["reply"].astype("string")) <= {"True", "False"}
+
+
+def test_forum_reader_refuses_posts_with_first_row_is_post():
+    with pytest.raises(ValueError, match="pass either posts= or first_row_is_post=True"):
+        msd.read_comments_table(require(FORUM), first_row_is_post=True, columns=COLUMNS,
+                                posts=pd.DataFrame({"post_id": ["1"]}))
+
+
+# -- the gold label is never an input ------------------------------------------------------------
+def test_the_declared_role_is_not_an_input(forum, forum_roles):
+    corpus, _ = forum
+    assert GOLD_COLUMN not in corpus.comments.columns
+    # with the label column present but scrambled, the roles are those found without it
+    with_labels = _read_forum()
+    scrambled = with_labels.comments.copy()
+    scrambled[GOLD_COLUMN] = scrambled[GOLD_COLUMN].sample(frac=1, random_state=1).to_numpy()
+    b = assign_roles(with_labels.replace(comments=scrambled), blog_is_research=False)
+    pd.testing.assert_frame_equal(forum_roles, b)
+
+
+# -- the forum judged per author ----------------------------------------------------------------
+def test_forum_cues_alone_per_author(forum, forum_roles):
+    corpus, gold = forum
+    scores = _judge(corpus, gold, forum_roles)
+    # relatives: the issue's bar (precision >= 0.9 at recall >= 0.6) is met
+    assert scores.loc["relative", "precision"] >= 0.9
+    assert scores.loc["relative", "recall"] >= 0.6
+    # patients: precise, but recall stays below the issue's 0.6 (most patients here write
+    # about equipment and care without a first-person statement of the illness)
+    assert scores.loc["patient", "precision"] >= 0.85
+    assert 0.4 <= scores.loc["patient", "recall"] < 0.6
+    assert scores.loc["all", "n_authors"] == 199
+
+
+def test_forum_held_out_threads_hold_up(forum):
+    import hashlib
+
+    corpus, gold = forum
+    held = {p for p in corpus.posts["post_id"]
+            if hashlib.sha256(str(p).encode()).digest()[0] % 2 == 1}
+    part = corpus.replace(posts=corpus.posts[corpus.posts["post_id"].isin(held)],
+                          comments=corpus.comments[corpus.comments["post_id"].isin(held)]
+                          .reset_index(drop=True))
+    scores = _judge(part, gold[gold["post_id"].isin(held)])
+    assert scores.loc["relative", "precision"] >= 0.9
+    assert scores.loc["relative", "recall"] >= 0.6
+    assert scores.loc["patient", "precision"] >= 0.7
+
+
+def test_forum_every_decision_shows_its_phrase_and_detail(forum, forum_roles):
+    corpus, _ = forum
+    roles = forum_roles
+    decided = roles[roles["source"].isin(["own_text", "same_author", "post_body"])]
+    assert len(decided) > 1000
+    texts = corpus.comments.set_index("comment_id")["text"]
+    bodies = corpus.posts.set_index("post_id")["body"]
+    for row in decided.drop_duplicates("author").itertuples():
+        where = (texts[row.evidence_comment_id] if row.evidence_comment_id is not pd.NA
+                 else bodies[row.evidence_post_id])
+        assert row.evidence in where, row.comment_id
+    carers = decided[decided["role"] == "relative"]
+    assert carers["detail"].str.startswith(("relative of", "carer", "bereaved")).mean() > 0.9
+    assert (decided.loc[decided["source"] == "post_body", "evidence_post_id"].notna()).all()
+
+
+# -- forum mode on invented text ------------------------------------------------------------------
+def _forum(body, *comments):
+    return Corpus.from_records(
+        posts=[{"post_id": "t1", "author": "Ann", "title": "Hello", "body": body}],
+        comments=[{"comment_id": f"t1.c{i}", "post_id": "t1", "author": a, "text": t}
+                  for i, (a, t) in enumerate(comments, start=1)])
+
+
+def test_post_bodies_are_read_on_a_forum_only():
+    corpus = _forum("I was just diagnosed with MND and I'm scared.", ("Ann", "Thank you all."))
+    forum = assign_roles(corpus, blog_is_research=False).iloc[0]
+    assert (forum["role"], forum["rule"], forum["source"], forum["evidence_post_id"]) == (
+        "patient", "have_condition", "same_author", "t1")
+    assert forum["detail"] == "MND"
+    post = post_roles(corpus, blog_is_research=False).iloc[0]
+    assert (post["role"], post["source"]) == ("patient", "post_body")
+    blog = assign_roles(corpus).iloc[0]  # the blog default: the byline, not the body
+    assert (blog["role"], blog["rule"]) == ("researcher", "byline")
+
+
+def test_quoted_forum_material_is_not_the_quoters_disclosure():
+    corpus = _forum("Hello.", ("Bob", "Ann said:  I have ALS and two dogs.  Click to expand...  "
+                                      "Welcome Ann, we are glad you found us."))
+    assert assign_roles(corpus, blog_is_research=False).loc[0, "role"] == "unknown"
+
+
+def test_flair_is_evidence_when_the_user_maps_it():
+    corpus = _forum("Hi.", ("Bob", "Thanks."), ("Cy", "Any news?"), ("Di", "I have MS."))
+    comments = corpus.comments.copy()
+    comments["author_flair_text"] = pd.array(["Caregiver", None, "Researcher"], dtype="string")
+    corpus = corpus.replace(comments=comments)
+    roles = assign_roles(corpus, blog_is_research=False,
+                         flair_roles={"caregiver": "relative", "RESEARCHER": "researcher"})
+    assert roles["role"].tolist() == ["relative", "unknown", "patient"]
+    assert (roles.loc[0, "rule"], roles.loc[0, "source"], roles.loc[0, "evidence"]) == (
+        "flair", "flair", "flair: Caregiver")
+    # a job flair is a job statement: Di's first-person diagnosis beats it, the job is kept
+    assert (roles.loc[2, "rule"], roles.loc[2, "detail"]) == (
+        "have_condition", "multiple sclerosis; also Researcher")
+    with pytest.raises(ValueError, match="expected a column 'user_flair'"):
+        assign_roles(corpus, flair_roles={"x": "patient"}, flair_column="user_flair")
+    with pytest.raises(ValueError, match=r"flair_roles\['x'\]: expected a role"):
+        assign_roles(corpus, flair_roles={"x": "doctor"})
+
+
+# -- the inferred stage ---------------------------------------------------------------------------
+def _invented_community():
+    comments = []
+    for i in range(8):
+        comments.append((f"P{i}", "I have MS. My legs are heavy and my fatigue is bad today."))
+        comments.append((f"P{i}", "My legs and my fatigue again, I rest in the afternoon."))
+        comments.append((f"R{i}", "My wife has MS. She is tired and I drive her to the clinic."))
+        comments.append((f"R{i}", "She rests, I cook, and I drive her to her appointments."))
+    comments.append(("U1", "Legs heavy again and so tired, I rest in the afternoon."))
+    comments.append(("U2", "I drive her to the clinic and cook while she rests."))
+    comments.append(("U3", "Nice weather."))
+    return Corpus.from_records(
+        posts=[{"post_id": "t", "author": "P0", "body": "Hi"}],
+        comments=[{"comment_id": f"t.c{n}", "post_id": "t", "author": a, "text": t}
+                  for n, (a, t) in enumerate(comments)])
+
+
+def test_inferred_roles_are_marked_and_never_override_evidence():
+    corpus = _invented_community()
+    plain = assign_roles(corpus, blog_is_research=False)
+    inferred = assign_roles(corpus, blog_is_research=False, infer=True)
+    evidence = plain["source"] != "none"
+    pd.testing.assert_frame_equal(plain[evidence], inferred[evidence])
+    by_author = inferred.set_index("author")
+    assert by_author.loc["U1", "role"] == "patient" and by_author.loc["U2", "role"] == "relative"
+    for name in ("U1", "U2"):
+        row = by_author.loc[name]
+        assert (row["source"], row["rule"]) == ("inferred", "inferred")
+        assert INFER_THRESHOLD <= row["probability"] <= 1
+        assert row["evidence"].startswith("classifier: ")
+    assert plain["probability"].isna().all()
+    summary = msd.role_summary(inferred).set_index("author")
+    assert summary.loc["U1", "is_inferred"] and not summary.loc["P0", "is_inferred"]
+    assert summary.loc["P0", "detail"] == "multiple sclerosis"
+    assert inferred.loc[inferred["source"] != "inferred", "probability"].isna().all()
+    # off by default, and nothing is inferred without enough evidence to learn from
+    few = _forum("Hi.", ("Bob", "I have MS."), ("Cy", "Nice."))
+    assert set(assign_roles(few, blog_is_research=False, infer=True)["source"]) == {
+        "own_text", "none"}
+
+
+# -- evaluate_roles --------------------------------------------------------------------------------
+def test_evaluate_roles_counts_per_author_with_unknown_apart():
+    predicted = pd.DataFrame({
+        "author": ["Ann", "ann", "Bob", "Cy", "Anonymous", "Di"],
+        "role": ["unknown", "patient", "relative", "researcher", "patient", "relative"],
+        "confidence": [0.0, 0.9, 0.8, 0.9, 0.9, 0.8]})
+    gold = pd.DataFrame({"author": ["Ann", "Bob", "Bob", "Cy", "Di", "Ed"],
+                         "role": ["patient", "patient", "relative", "patient", "patient",
+                                  "relative"]})
+    scores = evaluate_roles(predicted, gold).set_index("role")
+    # Ann: right (her rows agree once 'unknown' gives way); Bob: either label is right;
+    # Cy: wrong; Di: wrong; Ed: missing, so unknown
+    assert scores.loc["patient", ["n_authors", "n_predicted", "n_correct", "n_unknown"]
+                      ].tolist() == [3, 1, 1, 0]
+    assert scores.loc["patient", ["as_researcher", "as_relative"]].tolist() == [1, 1]
+    assert scores.loc["relative", ["n_authors", "n_correct", "n_unknown"]].tolist() == [2, 1, 1]
+    assert scores.loc["relative", "precision"] == pytest.approx(0.5)
+    assert scores.loc["all", ["n_authors", "n_predicted", "n_correct"]].tolist() == [5, 4, 2]
+    with pytest.raises(ValueError, match="gold roles must be among"):
+        evaluate_roles(predicted, gold.assign(role="carer"))
