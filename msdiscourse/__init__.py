@@ -71,6 +71,8 @@ _EXPORTS: dict[str, str] = {
     "pseudonymise": "msdiscourse.privacy",
     "pseudonymise_frame": "msdiscourse.privacy",
     "resolve_key": "msdiscourse.privacy",
+    "safe_file_name": "msdiscourse.paths",
+    "read_file_index": "msdiscourse.paths",
 }
 
 __all__ = ["Corpus", "load_processed", "ParseError", "ParseWarning", "__version__", *_EXPORTS]

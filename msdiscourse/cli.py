@@ -84,13 +84,19 @@ def _key_for_notebooks(args: argparse.Namespace):
 
 def _cmd_figures(args: argparse.Namespace) -> int:
     from msdiscourse import notebook_runner
+    from msdiscourse.paths import UnsafePathError, resolve_figure_run
 
+    try:  # relative to the working directory, checked before anything is created
+        data, figures, build = resolve_figure_run(args.data, figures=args.figures, build=args.build)
+    except (FileNotFoundError, UnsafePathError) as error:
+        print(f"msdiscourse figures: error: {error}", file=sys.stderr)
+        return 2
     with _key_for_notebooks(args):
         written = notebook_runner.run_notebooks(
-            data=args.data,
-            figures=args.figures,
+            data=data,
+            figures=figures,
             notebooks=args.notebooks,
-            build=args.build,
+            build=build,
             pseudonymise=not args.no_pseudonymise,
         )
     print(f"{len(written)} figure file(s) written:")
@@ -141,7 +147,9 @@ def build_parser() -> argparse.ArgumentParser:
     train.set_defaults(func=_cmd_sarcasm_train)
 
     figures = commands.add_parser("figures", help="run every notebook headless and write figures")
-    figures.add_argument("--data", type=Path, default=Path("data/raw"))
+    figures.add_argument("--data", type=Path, default=None,
+                         help="data folder, relative to the working directory (default: the "
+                              "project's demo corpus data/raw, the only data that refreshes figures/)")
     figures.add_argument("--figures", type=Path, default=None,
                          help="figure folder (default: figures/ for data/raw, else build/<data>/figures)")
     figures.add_argument("--notebooks", type=Path, default=Path("notebooks"))
