@@ -76,6 +76,8 @@ _EXPORTS: dict[str, str] = {
     # reading threads in a notebook
     "show_thread": "msdiscourse.view",
     "resolve_key": "msdiscourse.privacy",
+    "safe_file_name": "msdiscourse.paths",
+    "read_file_index": "msdiscourse.paths",
 }
 
 __all__ = ["Corpus", "load_processed", "ParseError", "ParseWarning", "__version__", *_EXPORTS]

@@ -91,13 +91,19 @@ def _key_for_notebooks(args: argparse.Namespace):
 
 def _cmd_figures(args: argparse.Namespace) -> int:
     from msdiscourse import notebook_runner
+    from msdiscourse.paths import UnsafePathError, resolve_figure_run
 
+    try:  # relative to the working directory, checked before anything is created
+        data, figures, build = resolve_figure_run(args.data, figures=args.figures, build=args.build)
+    except (FileNotFoundError, UnsafePathError) as error:
+        print(f"msdiscourse figures: error: {error}", file=sys.stderr)
+        return 2
     with _key_for_notebooks(args):
         written = notebook_runner.run_notebooks(
-            data=args.data,
-            figures=args.figures,
+            data=data,
+            figures=figures,
             notebooks=args.notebooks,
-            build=args.build,
+            build=build,
             pseudonymise=not args.no_pseudonymise,
         )
     print(f"{len(written)} figure file(s) written:")
@@ -184,9 +190,10 @@ def build_parser() -> argparse.ArgumentParser:
         "figures", parents=[common], help="run every notebook headless and write figures",
         description="Run the analysis notebooks with papermill on DATA and write their "
                     "figures. Needs the notebooks extra: pip install 'msdiscourse[notebooks]'.")
-    figures.add_argument("--data", type=Path, default=Path("data/raw"),
-                         help="the data folder the notebooks read (default: data/raw, the "
-                              "demo corpus)")
+    figures.add_argument("--data", type=Path, default=None,
+                         help="the data folder the notebooks read, relative to the working "
+                              "directory (default: the project's demo corpus data/raw, the only "
+                              "data that refreshes figures/)")
     figures.add_argument("--figures", type=Path, default=None,
                          help="figure folder (default: figures/ for data/raw, else build/<data>/figures)")
     figures.add_argument("--notebooks", type=Path, default=Path("notebooks"),

@@ -41,11 +41,13 @@ import pandas as pd
 
 from msdiscourse.categories import ROLE_DTYPE, ROLES
 from msdiscourse.corpus import Corpus
-from msdiscourse.schema import check_corpus, validate
+from msdiscourse.schema import check_corpus, validate, validate_columns
+from msdiscourse.errors import ParseError
 
 __all__ = [
     "CODE_COLUMNS",
     "SHEET_COLUMNS",
+    "READ_ONLY_COLUMNS",
     "coding_sheet",
     "export_coding_sheet",
     "read_coding_sheet",
@@ -255,16 +257,29 @@ def export_coding_sheet(corpus: Corpus, path: str | Path, *,
 
 
 # -- reading ----------------------------------------------------------------------------------
-def read_coding_sheet(path: str | Path) -> pd.DataFrame:
-    """Read a filled-in coding sheet back, checking every code.
+#: columns the sheet shows for context: a coder must not change them
+READ_ONLY_COLUMNS: tuple[str, ...] = ("post_id", "depth", "auto_role", "auto_markers")
+_WHOLE = re.compile(r"[0-9]+")
+_FIX = "correct the cell in the spreadsheet, save it as CSV again and read it again"
+
+
+def read_coding_sheet(path: str | Path, *, expected=None) -> pd.DataFrame:
+    """Read a filled-in coding sheet back, checking every row and code.
 
     Accepts what spreadsheets write back: with or without the byte-order mark, comma or
-    semicolon separated (Excel in many European locales saves with ``;``).
+    semicolon separated (Excel in many European locales saves with ``;``). Everything
+    else is checked strictly: every row has one cell per column, each comment appears
+    once, the read-only context columns (:data:`READ_ONLY_COLUMNS`) still hold what was
+    exported, and (with ``expected``) the sheet holds exactly the comments sent out.
 
     Parameters
     ----------
     path
         The CSV file.
+    expected
+        What the sheet should hold: the :class:`~msdiscourse.corpus.Corpus` it was
+        exported from, the :func:`coding_sheet` table written (for a sampled sheet), or
+        the comment ids. ``None`` (default) checks the sheet on its own only.
 
     Returns
     -------
@@ -275,9 +290,12 @@ def read_coding_sheet(path: str | Path) -> pd.DataFrame:
 
     Raises
     ------
-    ValueError
-        When a required column is missing, a comment id is empty or repeated, or a
-        code is not allowed; the message names the file, the row and the allowed values.
+    msdiscourse.ParseError
+        Naming the file, the line, the spreadsheet row and comment, and what to do, when
+        a required column is missing, a row has too few or too many cells, a comment id
+        is empty, repeated or (with ``expected``) unknown, a code is not allowed, a
+        read-only column was changed (``depth`` "zero", another ``post_id``), or (with
+        ``expected``) comments are missing.
 
     Examples
     --------
@@ -289,8 +307,13 @@ def read_coding_sheet(path: str | Path) -> pd.DataFrame:
     >>> read_coding_sheet(path)[["comment_id", "text", "role_code", "sarcasm_code", "row"]]
       comment_id  text role_code  sarcasm_code  row
     0      p1.c1  =1+1   patient          True    2
+    >>> read_coding_sheet(path, expected=["p1.c1", "p1.c2"])
+    Traceback (most recent call last):
+    ...
+    msdiscourse.errors.ParseError: ...coded.csv: expected a row for each of the 2 comments sent out; found 1 missing: p1.c2 (restore the missing rows from the exported sheet, or pass expected= the sheet that was sent out when it was a sample)
     """
     path = Path(path)
+    reference = _expected_rows(expected)
     with open(path, encoding="utf-8-sig", newline="") as handle:
         content = handle.read()
     first_line = content.split("\n", 1)[0]
@@ -300,35 +323,64 @@ def read_coding_sheet(path: str | Path) -> pd.DataFrame:
     try:
         header = [h.strip() for h in next(reader)]
     except StopIteration:
-        raise ValueError(f"{path}, line 1: expected a header row with {', '.join(_REQUIRED)}; "
-                         "found an empty file") from None
+        raise ParseError(str(path), 1, expected=f"a header row with {', '.join(_REQUIRED)}",
+                         found="an empty file", remedy="export the sheet again") from None
     missing = [c for c in _REQUIRED if c not in header]
     if missing:
-        raise ValueError(
-            f"{path}, line 1: expected the columns {', '.join(_REQUIRED)}; found "
-            f"{', '.join(header) or 'nothing'} (missing {', '.join(missing)})"
-        )
+        raise ParseError(
+            str(path), 1, expected=f"the columns {', '.join(_REQUIRED)}",
+            found=f"{', '.join(header) or 'nothing'} (missing {', '.join(missing)})",
+            remedy="restore the header row as exported; keep every column, even empty ones")
+    repeated = sorted({c for c in header if header.count(c) > 1})
+    if repeated:
+        raise ParseError(str(path), 1, expected="each column once",
+                         found=f"{', '.join(repeated)} more than once",
+                         remedy="delete the extra column in the spreadsheet and save again")
     records, seen = [], {}
+    line = 2  # the file line where the next record starts
     for row_number, cells in enumerate(reader, start=2):
+        start, line = line, reader.line_num + 1
         if not any(cell.strip() for cell in cells):
             continue
-        if len(cells) > len(header):
-            raise ValueError(f"{path}, row {row_number}: expected {len(header)} cells; "
-                             f"found {len(cells)}")
+        if len(cells) != len(header):
+            raise ParseError(
+                str(path), start, expected=f"{len(header)} cells in row {row_number}, one per column",
+                found=f"{len(cells)} ({'a cell is missing' if len(cells) < len(header) else 'cells beyond the last column'})",
+                remedy="a separator was lost or added: compare the row with the header, fix it "
+                       "in the spreadsheet and save it as CSV again")
         record = dict(zip(header, (_unguard(c) for c in cells)))
-        record = {column: record.get(column, "") for column in header}
         comment_id = record["comment_id"].strip()
-        where = f"{path}, row {row_number}"
         if not comment_id:
-            raise ValueError(f"{where}: expected a comment_id; found an empty cell")
+            raise ParseError(str(path), start, expected=f"a comment_id in row {row_number}",
+                             found="an empty cell",
+                             remedy="copy the id back from the exported sheet, or delete the row")
+        where = _Where(path, start, row_number, comment_id)
         if comment_id in seen:
-            raise ValueError(f"{where}: comment_id {comment_id!r} repeats row {seen[comment_id]}")
+            raise where.error(
+                "each comment once", f"comment_id {comment_id!r} again (first in row "
+                f"{seen[comment_id]})", "delete one of the two rows, keeping the codes you mean")
+        if reference is not None and comment_id not in reference.index:
+            raise where.error(
+                "only comments sent out for coding", f"unknown comment_id {comment_id!r}",
+                "the id was changed or the row comes from another sheet: copy the id back from "
+                "the exported sheet, or delete the row")
         seen[comment_id] = row_number
         record["comment_id"] = comment_id
+        _check_read_only(record, where, reference)
         record["role_code"] = _check_role(record["role_code"], where, comment_id)
         record["sarcasm_code"] = _check_sarcasm(record["sarcasm_code"], where, comment_id)
         record["row"] = row_number
         records.append(record)
+    if reference is not None:
+        absent = [c for c in reference.index if c not in seen]
+        if absent:
+            shown = ", ".join(absent[:5]) + (f" and {len(absent) - 5} more" if len(absent) > 5 else "")
+            raise ParseError(
+                str(path), None,
+                expected=f"a row for each of the {len(reference)} comments sent out",
+                found=f"{len(absent)} missing: {shown}",
+                remedy="restore the missing rows from the exported sheet, or pass expected= the "
+                       "sheet that was sent out when it was a sample")
     frame = pd.DataFrame(records, columns=[*header, "row"])
     frame = frame.astype({c: "string" for c in header if c not in ("role_code", "sarcasm_code")})
     for column in header:
@@ -337,35 +389,91 @@ def read_coding_sheet(path: str | Path) -> pd.DataFrame:
     frame["role_code"] = frame["role_code"].astype(ROLE_DTYPE)
     frame["sarcasm_code"] = frame["sarcasm_code"].astype("boolean")
     if "auto_role" in frame.columns:  # schema-ok: the sheet file's own header
-        frame["auto_role"] = frame["auto_role"].astype(ROLE_DTYPE)
-    if "auto_markers" in frame.columns:  # schema-ok: the sheet file's own header
-        frame["auto_markers"] = pd.to_numeric(frame["auto_markers"]).astype("Int64")
-    if "depth" in frame.columns:  # schema-ok: the sheet file's own header
-        frame["depth"] = pd.to_numeric(frame["depth"]).astype("Int64")
+        frame["auto_role"] = frame["auto_role"].str.strip().str.lower().astype(ROLE_DTYPE)
+    for column in ("auto_markers", "depth"):
+        if column in frame.columns:  # schema-ok: the sheet file's own header
+            frame[column] = pd.to_numeric(frame[column].str.strip()).astype("Int64")
     return frame.astype({"row": "Int64"})
 
 
-def _check_role(value: str, where: str, comment_id: str):
+class _Where:
+    """Where a row sits, for errors: file, line, spreadsheet row, comment."""
+
+    def __init__(self, path: Path, line: int, row: int, comment_id: str) -> None:
+        self.path, self.line, self.row, self.comment_id = path, line, row, comment_id
+
+    def error(self, expected: str, found: str, remedy: str = _FIX) -> ParseError:
+        return ParseError(str(self.path), self.line, expected=expected,
+                          found=f"{found} in row {self.row} ({self.comment_id})", remedy=remedy)
+
+
+def _expected_rows(expected) -> pd.DataFrame | None:
+    """The reference rows, indexed by comment id, with the read-only columns known."""
+    if expected is None:
+        return None
+    if isinstance(expected, Corpus):
+        comments = expected.comments
+        frame = pd.DataFrame({"comment_id": comments["comment_id"],
+                              "post_id": comments["post_id"], "depth": comments["depth"]})
+    elif isinstance(expected, pd.DataFrame):
+        validate_columns(expected, ["comment_id"], caller="read_coding_sheet", what="expected=")
+        # a sent-out sheet carries the read-only columns it was exported with
+        present = [c for c in ("comment_id", *READ_ONLY_COLUMNS) if c in expected.columns]  # schema-ok: as sent out
+        frame = expected[present]
+    elif isinstance(expected, (str, bytes)):
+        raise TypeError("expected: a Corpus, a coding sheet table or a list of comment ids; "
+                        f"found the single string {expected!r}")
+    else:
+        frame = pd.DataFrame({"comment_id": list(expected)})
+    frame = frame.astype("string").fillna("")
+    frame["comment_id"] = frame["comment_id"].str.strip()
+    return frame.drop_duplicates("comment_id").set_index("comment_id")
+
+
+def _check_read_only(record: dict, where: _Where, reference: pd.DataFrame | None) -> None:
+    """A read-only cell holds a value of its kind and, with a reference, the value sent out."""
+    for column in ("depth", "auto_markers"):
+        value = record.get(column, "").strip()
+        if value and not _WHOLE.fullmatch(value):
+            raise where.error(f"{column} to stay as exported (a whole number, 0 or more)",
+                              f"{record[column]!r}", f"{column} is read-only: put the number back "
+                              "from the exported sheet")
+    value = record.get("auto_role", "").strip().lower()
+    if value and value not in ROLES:
+        raise where.error(f"auto_role to stay as exported ({', '.join(ROLES)} or empty)",
+                          f"{record['auto_role']!r}", "auto_role is read-only: code the role in "
+                          "role_code and put auto_role back from the exported sheet")
+    if reference is None:
+        return
+    sent = reference.loc[record["comment_id"]]
+    for column in READ_ONLY_COLUMNS:
+        if column not in record or column not in reference.columns:  # schema-ok: as sent out
+            continue
+        now, then = record[column].strip(), sent[column].strip()
+        if column == "auto_role":
+            now, then = now.lower(), then.lower()
+        if now != then:
+            raise where.error(f"{column} {then!r} as exported", f"{record[column]!r}",
+                              f"{column} is read-only: put {then!r} back, or check the row was "
+                              "not moved to another comment")
+
+
+def _check_role(value: str, where: _Where, comment_id: str):
     code = value.strip().lower()
     if not code:
         return None
     if code not in ROLES:
-        raise ValueError(
-            f"{where} ({comment_id}): role_code must be one of {', '.join(ROLES)}, or empty; "
-            f"found {value!r}"
-        )
+        raise where.error(f"a role_code of {', '.join(ROLES)}, or empty", repr(value))
     return code
 
 
-def _check_sarcasm(value: str, where: str, comment_id: str):
+def _check_sarcasm(value: str, where: _Where, comment_id: str):
     code = value.strip().lower()
     if not code:
         return None
     if code not in SARCASM_VALUES:
-        raise ValueError(
-            f"{where} ({comment_id}): sarcasm_code must be 1/yes/y/true/sarcastic/s or "
-            f"0/no/n/false/not sarcastic/ns, or empty; found {value!r}"
-        )
+        raise where.error("a sarcasm_code of 1/yes/y/true/sarcastic/s or "
+                          "0/no/n/false/not sarcastic/ns, or empty", repr(value))
     return SARCASM_VALUES[code]
 
 

@@ -17,10 +17,12 @@ from pathlib import Path
 
 from msdiscourse.paths import (
     DATA_RAW,
-    FIGURES_DIR,
+    FIGURES_DIR,  # noqa: F401 (the doctests use it)
     NOTEBOOKS_DIR,
     PROJECT_DIR,
+    figure_folders,
     project_path,
+    resolve_figure_run,
 )
 
 __all__ = ["run_notebooks", "default_output_folders", "find_notebooks"]
@@ -32,18 +34,15 @@ def default_output_folders(data: str | Path) -> tuple[Path, Path]:
     """Return ``(figures_folder, build_folder)`` for a data folder.
 
     The demo corpus (``data/raw``) refreshes the committed ``figures/``; any other data
-    goes to ``build/<data folder name>/`` so real data never overwrites committed figures.
+    goes to ``build/<data folder name>/`` so real data never overwrites committed figures
+    (``..`` and links are resolved first: ``data/raw/x/..`` is the demo, ``/abs/x/..`` is not).
 
     >>> default_output_folders("data/raw")[0] == FIGURES_DIR
     True
     >>> default_output_folders("/somewhere/blog-pages")[0].relative_to(PROJECT_DIR).as_posix()
     'build/blog-pages/figures'
     """
-    data = project_path(data)
-    if data == DATA_RAW:
-        return FIGURES_DIR, PROJECT_DIR / "build" / "raw" / "notebooks"
-    base = PROJECT_DIR / "build" / data.name
-    return base / "figures", base / "notebooks"
+    return figure_folders(project_path(data))
 
 
 def find_notebooks(folder: str | Path = NOTEBOOKS_DIR) -> list[Path]:
@@ -89,6 +88,10 @@ def run_notebooks(
 
     Raises
     ------
+    FileNotFoundError
+        When ``data`` does not exist (nothing is created).
+    msdiscourse.paths.UnsafePathError
+        When ``figures`` is the committed ``figures/`` and ``data`` is not the demo corpus.
     RuntimeError
         When a cell fails; the message names the notebook, the cell and the error, and
         the executed copy (written up to the failing cell) shows the traceback.
@@ -96,10 +99,8 @@ def run_notebooks(
     import papermill
     from jupyter_client.manager import KernelManager
 
-    data = project_path(data)
-    default_figures, default_build = default_output_folders(data)
-    figures = project_path(figures) if figures is not None else default_figures
-    build = project_path(build) if build is not None else default_build
+    # checked before anything is created: the data exists, figures stay out of figures/
+    data, figures, build = resolve_figure_run(data, figures=figures, build=build, base=PROJECT_DIR)
     figures.mkdir(parents=True, exist_ok=True)
     build.mkdir(parents=True, exist_ok=True)
     if isinstance(notebooks, (str, Path)):

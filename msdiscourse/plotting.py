@@ -46,6 +46,7 @@ from matplotlib.ticker import MaxNLocator
 from msdiscourse._stats import bootstrap_interval
 from msdiscourse.categories import MARKER_CATEGORIES, ROLES, TONES
 from msdiscourse.schema import validate, validate_columns
+from msdiscourse.paths import safe_file_name
 
 __all__ = [
     "OKABE_ITO",
@@ -187,7 +188,9 @@ def save_figure(
     folder
         Created when missing.
     name
-        File name without suffix (``"tone-by-role"``).
+        File name without suffix (``"tone-by-role"``). Made a file name by
+        :func:`msdiscourse.paths.safe_file_name`: a lower-case name of letters, digits,
+        ``.``, ``_`` and ``-`` is kept as it is; any other gets its safe characters and a hash.
     formats
         Any of ``"png"``, ``"svg"``, ``"pdf"``.
     dpi
@@ -224,7 +227,7 @@ def save_figure(
     written = []
     with mpl.rc_context(_REPRODUCIBLE_RC):
         for fmt in formats:
-            path = folder / f"{name}.{fmt}"
+            path = folder / safe_file_name(name, suffix=f".{fmt}")
             fig.savefig(path, format=fmt, dpi=dpi, metadata=_SAVE_METADATA[fmt],
                         bbox_inches="tight", pad_inches=0.1)
             written.append(path)

@@ -94,3 +94,64 @@ def test_python_dash_m_bad_input(tmp_path):
     assert done.returncode == 2
     assert done.stderr == f"msdiscourse: error: {data / 'empty.txt'}: expected a non-empty file; found an empty file\n"
     assert done.stdout == ""
+
+
+# -- msdiscourse figures: where it reads and writes (issue 17) ---------------------------------
+@pytest.fixture
+def fake_runs(monkeypatch):
+    """Record the notebook runs ``msdiscourse figures`` asks for, instead of running them."""
+    from msdiscourse import notebook_runner
+
+    runs = []
+
+    def record(**kwargs):
+        runs.append(kwargs)
+        return []
+
+    monkeypatch.setattr(notebook_runner, "run_notebooks", record)
+    monkeypatch.setenv("MSDISCOURSE_KEY", "test-key-not-secret")
+    return runs
+
+
+def test_figures_missing_data_is_one_line_exit_2_and_creates_nothing(tmp_path, monkeypatch,
+                                                                     capsys, fake_runs):
+    monkeypatch.chdir(tmp_path)
+    name = "safety2-no-such-pages"
+    assert main(["figures", "--data", name]) == 2
+    err = capsys.readouterr().err
+    assert err == (f"msdiscourse figures: error: no data at {name} ({tmp_path / name}): expected "
+                   "an existing folder or file of pages\n")
+    assert fake_runs == []
+    assert not (PROJECT_DIR / "build" / name).exists() and list(tmp_path.iterdir()) == []
+
+
+def test_figures_relative_data_is_relative_to_the_working_directory(tmp_path, monkeypatch,
+                                                                    fake_runs):
+    (tmp_path / "pages").mkdir()
+    monkeypatch.chdir(tmp_path)
+    assert main(["figures", "--data", "pages", "--figures", "out"]) == 0
+    [run] = fake_runs
+    assert run["data"] == tmp_path / "pages"
+    assert run["figures"] == tmp_path / "out"
+    assert run["build"] == PROJECT_DIR / "build" / "pages" / "notebooks"
+
+
+def test_figures_never_write_over_committed_figures_for_other_data(tmp_path, monkeypatch, capsys,
+                                                                   fake_runs):
+    from msdiscourse.paths import DATA_RAW, FIGURES_DIR
+
+    (tmp_path / "pages" / "x").mkdir(parents=True)
+    monkeypatch.chdir(tmp_path)
+    # "/abs/x/.." is the folder itself: its figures go to build/pages/, not figures/
+    assert main(["figures", "--data", str(tmp_path / "pages" / "x" / "..")]) == 0
+    assert fake_runs[-1]["figures"] == PROJECT_DIR / "build" / "pages" / "figures"
+    assert fake_runs[-1]["data"] == tmp_path / "pages"
+    # asking for figures/ with other data is refused before anything runs
+    assert main(["figures", "--data", "pages", "--figures", str(FIGURES_DIR)]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith(f"msdiscourse figures: error: figures for {tmp_path / 'pages'} would "
+                          f"go into the committed {FIGURES_DIR}") and err.count("\n") == 1
+    assert len(fake_runs) == 1
+    # the default run, from anywhere, is the demo corpus and refreshes figures/
+    assert main(["figures"]) == 0
+    assert fake_runs[-1]["data"] == DATA_RAW and fake_runs[-1]["figures"] == FIGURES_DIR

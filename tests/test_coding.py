@@ -18,8 +18,14 @@ import pytest
 import msdiscourse as msd
 from msdiscourse.schema import SchemaError
 from msdiscourse.categories import ROLE_DTYPE
-from msdiscourse.coding import agreement, coding_sheet, export_coding_sheet, read_coding_sheet
+from msdiscourse.coding import (
+    agreement,
+    coding_sheet,
+    export_coding_sheet,
+    read_coding_sheet,
+)
 from msdiscourse.corpus import Corpus
+from msdiscourse.errors import ParseError
 from msdiscourse.privacy import pseudonym
 from tests.conftest import DATA_RAW, FIXTURES, require
 
@@ -137,41 +143,134 @@ def test_read_two_coders_sheets():
     assert pd.isna(ana.loc[1, "free_code"])
 
 
-@pytest.mark.parametrize(
-    "cells, message",
-    [
-        ('"p.c1","doctor","",""',
-         "row 2 (p.c1): role_code must be one of researcher, patient, relative, other, "
-         "unknown, or empty; found 'doctor'"),
-        ('"p.c1","patient","maybe",""',
-         "row 2 (p.c1): sarcasm_code must be 1/yes/y/true/sarcastic/s or "
-         "0/no/n/false/not sarcastic/ns, or empty; found 'maybe'"),
-        ('"","patient","",""', "row 2: expected a comment_id; found an empty cell"),
-    ],
-)
-def test_bad_codes_name_file_row_and_allowed_values(tmp_path, cells, message):
-    path = tmp_path / "coded.csv"
-    path.write_text('"comment_id","role_code","sarcasm_code","free_code","coder","notes"\n'
-                    f'{cells},"",""\n', encoding="utf-8")
-    with pytest.raises(ValueError) as error:
-        read_coding_sheet(path)
-    assert str(error.value) == f"{path}, {message}"
+# Strict read-back, one case per way a sheet comes back wrong. Each edit changes the rows of a
+# sheet exported from SMALL (header = rows[0]); the error names the file, the file line, the
+# spreadsheet row and comment, and what to do.
+SMALL = Corpus.from_records(
+    posts=[{"post_id": "p", "author": "LabRat", "title": "Mice", "body": "Cured in mice."}],
+    comments=[
+        {"comment_id": "p.c1", "post_id": "p", "author": "Tilly", "text": "In mice, again."},
+        {"comment_id": "p.c2", "post_id": "p", "author": "LabRat", "parent_id": "p.c1",
+         "text": "Mice first, people next."},
+        {"comment_id": "p.c3", "post_id": "p", "author": "Kim", "text": "Yeah right."},
+    ])
+_HEADER = ["comment_id", "post_id", "depth", "parent_excerpt", "author", "text", "auto_role",
+           "role_code", "sarcasm_code", "free_code", "coder", "notes"]
+_COL = {name: index for index, name in enumerate(_HEADER)}
 
 
-def test_repeated_id_and_missing_columns(tmp_path):
+def _set(row: int, column: str, value: str):
+    def edit(rows):
+        rows[row][_COL[column]] = value
+    return edit
+
+
+def _then(*edits):
+    def edit(rows):
+        for step in edits:
+            step(rows)
+    return edit
+
+
+STRICT_CASES = [
+    # (case, edit, expected=, line, end of the message after "<file>, line N: ")
+    ("unknown id", _set(2, "comment_id", "p.c9"), SMALL, 3,
+     ("expected only comments sent out for coding; found unknown comment_id 'p.c9' in row 3 "
+     "(p.c9) (the id was changed or the row comes from another sheet: copy the id back from "
+     "the exported sheet, or delete the row)")),
+    ("unknown id, ids given", _set(1, "comment_id", "x.c1"), ["p.c1", "p.c2", "p.c3"], 2,
+     "expected only comments sent out for coding; found unknown comment_id 'x.c1' in row 2"),
+    ("missing row", lambda rows: rows.pop(3), SMALL, None,
+     ("expected a row for each of the 3 comments sent out; found 1 missing: p.c3 (restore the "
+     "missing rows from the exported sheet, or pass expected= the sheet that was sent out when "
+     "it was a sample)")),
+    ("duplicated row", lambda rows: rows.append(list(rows[1])), None, 5,
+     ("expected each comment once; found comment_id 'p.c1' again (first in row 2) in row 5 (p.c1) "
+     "(delete one of the two rows, keeping the codes you mean)")),
+    ("short row", lambda rows: rows[2].pop(), None, 3,
+     ("expected 12 cells in row 3, one per column; found 11 (a cell is missing) (a separator was "
+     "lost or added: compare the row with the header, fix it in the spreadsheet and save it as "
+     "CSV again)")),
+    ("padded row", lambda rows: rows[2].append(""), None, 3,
+     "expected 12 cells in row 3, one per column; found 13 (cells beyond the last column)"),
+    ("depth zero", _set(1, "depth", "zero"), None, 2,
+     ("expected depth to stay as exported (a whole number, 0 or more); found 'zero' in row 2 "
+     "(p.c1) (depth is read-only: put the number back from the exported sheet)")),
+    ("depth zero after a line break", _then(_set(1, "notes", "two\nlines"),
+                                            _set(2, "depth", "zero")), None, 4,
+     "expected depth to stay as exported (a whole number, 0 or more); found 'zero' in row 3 (p.c2)"),
+    ("depth changed", _set(2, "depth", "0"), SMALL, 3,
+     ("expected depth '1' as exported; found '0' in row 3 (p.c2) (depth is read-only: put '1' "
+     "back, or check the row was not moved to another comment)")),
+    ("post changed", _set(3, "post_id", "q"), SMALL, 4,
+     "expected post_id 'p' as exported; found 'q' in row 4 (p.c3)"),
+    ("auto_role typed over", _set(1, "auto_role", "doctor"), None, 2,
+     ("expected auto_role to stay as exported (researcher, patient, relative, other, unknown or "
+     "empty); found 'doctor' in row 2 (p.c1)")),
+    ("bad role", _set(1, "role_code", "doctor"), None, 2,
+     ("expected a role_code of researcher, patient, relative, other, unknown, or empty; found "
+     "'doctor' in row 2 (p.c1) (correct the cell in the spreadsheet, save it as CSV again and "
+     "read it again)")),
+    ("bad sarcasm", _set(1, "sarcasm_code", "maybe"), None, 2,
+     ("expected a sarcasm_code of 1/yes/y/true/sarcastic/s or 0/no/n/false/not sarcastic/ns, or "
+     "empty; found 'maybe' in row 2 (p.c1)")),
+    ("empty id", _set(1, "comment_id", " "), None, 2,
+     ("expected a comment_id in row 2; found an empty cell (copy the id back from the exported "
+     "sheet, or delete the row)")),
+]
+
+
+@pytest.mark.parametrize("case, edit, expected, line, message", STRICT_CASES,
+                         ids=[case[0] for case in STRICT_CASES])
+def test_strict_read_back_names_file_line_row_and_remedy(tmp_path, case, edit, expected, line,
+                                                         message):
+    exported = export_coding_sheet(SMALL, tmp_path / "sheet.csv", keep_names=True)
+    rows = list(csv.reader(io.StringIO(exported.read_text(encoding="utf-8-sig"), newline="")))
+    assert rows[0] == _HEADER and len(rows) == 4
+    read_coding_sheet(exported, expected=SMALL)  # the untouched sheet reads back
+    edit(rows)
     path = tmp_path / "coded.csv"
-    path.write_text("comment_id,role_code,sarcasm_code,free_code,coder,notes\n"
-                    "p.c1,patient,,,,\n\np.c2,,,,,\np.c1,other,,,,\n", encoding="utf-8")
-    with pytest.raises(ValueError) as error:
-        read_coding_sheet(path)
-    assert str(error.value) == f"{path}, row 5: comment_id 'p.c1' repeats row 2"
+    with open(path, "w", encoding="utf-8", newline="") as handle:
+        csv.writer(handle, lineterminator="\n").writerows(rows)
+    with pytest.raises(ParseError) as error:
+        read_coding_sheet(path, expected=expected)
+    assert error.value.source == str(path) and error.value.line == line
+    where = str(path) if line is None else f"{path}, line {line}"
+    assert str(error.value).startswith(f"{where}: {message}")
+
+
+def test_read_back_checked_against_a_sampled_sheet(demo, tmp_path):
+    sent = coding_sheet(demo, sample=5, seed=1, keep_names=True)
+    path = export_coding_sheet(demo, tmp_path / "s.csv", sample=5, seed=1, keep_names=True)
+    back = read_coding_sheet(path, expected=sent)
+    assert back["comment_id"].tolist() == sent["comment_id"].tolist()
+    assert back["depth"].tolist() == [int(d) for d in sent["depth"]]
+    with pytest.raises(ParseError, match=r"expected a row for each of the 76 comments sent out; "
+                                         r"found 71 missing: "):
+        read_coding_sheet(path, expected=demo)
+    assert len(demo.comments) == 76
+
+
+def test_real_coders_sheets_hold_the_same_comments():
+    ben_ids = read_coding_sheet(SHEETS / "ben.csv")["comment_id"].tolist()
+    ana = read_coding_sheet(SHEETS / "ana.csv", expected=ben_ids)
+    assert sorted(ana["comment_id"]) == sorted(ben_ids) and len(ben_ids) == 10
+
+
+def test_missing_and_repeated_columns(tmp_path):
+    path = tmp_path / "coded.csv"
     path.write_text("comment_id,role,notes\np.c1,patient,\n", encoding="utf-8")
-    with pytest.raises(ValueError) as error:
+    with pytest.raises(ParseError) as error:
         read_coding_sheet(path)
     assert str(error.value) == (
         f"{path}, line 1: expected the columns comment_id, role_code, sarcasm_code, free_code, "
         "coder, notes; found comment_id, role, notes (missing role_code, sarcasm_code, "
-        "free_code, coder)")
+        "free_code, coder) (restore the header row as exported; keep every column, even empty "
+        "ones)")
+    path.write_text("comment_id,role_code,sarcasm_code,free_code,coder,notes,notes\n",
+                    encoding="utf-8")
+    with pytest.raises(ParseError, match="line 1: expected each column once; found notes more"):
+        read_coding_sheet(path)
 
 
 # -- agreement ----------------------------------------------------------------------------------

@@ -1154,8 +1154,12 @@ def write_pagedump_folder(corpus: Corpus, folder: str | os.PathLike) -> list[Pat
     corpus
         The corpus to write.
     folder
-        Created if needed. A ``:`` in a post id (export ids such as ``wptest:1149``)
-        becomes ``_`` in the file name, so names are valid on every system.
+        Created if needed. File names come from
+        :func:`msdiscourse.paths.safe_file_name`: a plain lower-case id is the name as it
+        is, any other id (``wptest:1149``, ``../x``, ``P1``) keeps its safe characters plus
+        a hash, so every file lands inside ``folder`` and no two posts share a file. The
+        index ``file-index.json`` beside the files maps each file name back to its post id
+        (:func:`msdiscourse.paths.read_file_index`).
 
     Returns
     -------
@@ -1165,17 +1169,23 @@ def write_pagedump_folder(corpus: Corpus, folder: str | os.PathLike) -> list[Pat
     Examples
     --------
     >>> import tempfile
-    >>> corpus = Corpus.from_records(posts=[{"post_id": "p1", "title": "Hi", "body": "Text."}])
+    >>> corpus = Corpus.from_records(posts=[{"post_id": "p1", "title": "Hi", "body": "Text."},
+    ...                                     {"post_id": "x:1", "title": "Ho", "body": "Text."}])
     >>> [p.name for p in write_pagedump_folder(corpus, tempfile.mkdtemp())]
-    ['p1.txt']
+    ['p1.txt', 'x_1--0b788078937c4c6e.txt']
     """
+    from msdiscourse.paths import safe_file_name, write_file_index
+
     folder = Path(folder)
+    posts = corpus.posts.to_dict("records")
+    names = {safe_file_name(post["post_id"], suffix=".txt"): str(post["post_id"]) for post in posts}
     folder.mkdir(parents=True, exist_ok=True)
+    write_file_index(folder, names)  # checks names first: refuses a name taken by another id
     by_post = {pid: frame for pid, frame in corpus.comments.groupby("post_id", sort=False)}
     empty = corpus.comments.iloc[0:0]
     written = []
-    for post in corpus.posts.to_dict("records"):
-        path = folder / f"{str(post['post_id']).replace(':', '_')}.txt"
+    for post in posts:
+        path = folder / safe_file_name(post["post_id"], suffix=".txt")
         path.write_text(_render_post(post, by_post.get(post["post_id"], empty)), encoding="utf-8", newline="\n")
         written.append(path)
     return written
