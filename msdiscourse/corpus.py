@@ -353,6 +353,9 @@ def load_processed(folder: str | Path) -> Corpus:
         When a table is missing, naming it.
     """
     folder = Path(folder)
+    from msdiscourse.dask import is_partitioned, load_partitioned  # (imports no dask)
+    if is_partitioned(folder):  # written by DaskCorpus.save / `parse --engine dask`
+        return load_partitioned(folder)
     tables = {}
     for name, columns in _TABLES.items():
         path = folder / f"{name}.parquet"

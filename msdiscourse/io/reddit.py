@@ -50,7 +50,7 @@ __all__ = [
 REDDIT_POST_EXTRAS: tuple[str, ...] = (
     "subreddit", "link_flair_text", "author_flair_text", "score", "url", "flags")
 #: columns a Reddit comment carries after the corpus contract ones
-REDDIT_COMMENT_EXTRAS: tuple[str, ...] = ("subreddit", "author_flair_text", "score")
+REDDIT_COMMENT_EXTRAS: tuple[str, ...] = ("subreddit", "author_flair_text", "score", "source")
 
 #: zstandard frames in the dumps are written with windows up to 2 GiB
 ZSTD_MAX_WINDOW = 2**31
@@ -416,8 +416,15 @@ def assemble_reddit(posts: pd.DataFrame, comments: pd.DataFrame,
     extras = {"score": "Int64"}
     post_types = {c: extras.get(c, "string") for c in REDDIT_POST_EXTRAS}
     comment_types = {c: extras.get(c, "string") for c in REDDIT_COMMENT_EXTRAS}
-    return corpus.replace(posts=corpus.posts.astype(post_types),
-                          comments=corpus.comments.astype(comment_types))
+    return corpus.replace(posts=_with_extras(corpus.posts, post_types),
+                          comments=_with_extras(corpus.comments, comment_types))
+
+
+def _with_extras(frame: pd.DataFrame, types: dict[str, str]) -> pd.DataFrame:
+    """The Reddit columns in their dtypes, present even when there are no rows."""
+    missing = {c: pd.Series(pd.NA, index=frame.index, dtype=t)
+               for c, t in types.items() if c not in frame.columns}
+    return frame.assign(**missing).astype(types)
 
 
 def _expand(paths) -> list:
