@@ -90,16 +90,20 @@ def get_client(scheduler: str | None = None, *, workers: int | None = None,
     **cluster_options
         Passed to ``LocalCluster`` (``memory_limit="4GB"``, ``dashboard_address=None`` ...).
     """
-    from distributed import Client, LocalCluster
+    from distributed import Client, LocalCluster, default_client
 
-    if scheduler is not None:
-        return Client(scheduler)
     try:
-        from distributed import default_client
-
-        return default_client()
+        current = default_client()
     except ValueError:
-        pass
+        current = None
+    if scheduler is not None:
+        address = scheduler if isinstance(scheduler, str) else getattr(scheduler, "scheduler_address", None)
+        if current is not None and current.scheduler is not None \
+                and current.scheduler.address == address:
+            return current
+        return Client(scheduler)
+    if current is not None:
+        return current
     cluster_options.setdefault("dashboard_address", None)
     cluster = LocalCluster(n_workers=workers, threads_per_worker=threads_per_worker,
                            processes=True, **cluster_options)
@@ -341,8 +345,9 @@ class DaskCorpus:
                 old.unlink()
             writes.append([delayed(_write_part)(part, folder / name / f"part.{i:05d}.parquet")
                            for i, part in enumerate(getattr(self, name).to_delayed())])
-        unparsed, furniture, post_rows, comment_rows = dask.compute(
-            self.unparsed, self.furniture, writes[0], writes[1])
+        small = [delayed(_concat_parts)(frame.to_delayed()) for frame in (self.unparsed,
+                                                                          self.furniture)]
+        unparsed, furniture, post_rows, comment_rows = dask.compute(*small, *writes)
         coerce_frame(unparsed.reset_index(drop=True), UNPARSED_COLUMNS).to_parquet(
             folder / "unparsed.parquet", index=False)
         coerce_frame(furniture.reset_index(drop=True), FURNITURE_COLUMNS).to_parquet(
@@ -725,6 +730,10 @@ def read_processed(folder: str | Path) -> DaskCorpus:
                                               npartitions=1),
                       furniture=dd.from_pandas(pd.read_parquet(folder / "furniture.parquet"),
                                                npartitions=1), npartitions=n)
+
+
+def _concat_parts(parts: list[pd.DataFrame]) -> pd.DataFrame:
+    return pd.concat(parts) if parts else pd.DataFrame()
 
 
 def _write_part(frame: pd.DataFrame, path: Path) -> int:

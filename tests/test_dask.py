@@ -203,6 +203,20 @@ def test_save_writes_partitions_that_load_processed_reads(client, tmp_path):
 
 def test_get_client_reuses_the_running_client(client):
     assert mdd.get_client() is client
+    assert mdd.get_client(client.scheduler.address) is client
+
+
+def test_cli_parse_with_the_dask_engine(client, tmp_path, capsys):
+    from msdiscourse.cli import main
+
+    out = tmp_path / "processed"
+    assert main(["parse", str(DATA_RAW), "-o", str(out), "--engine", "dask",
+                 "--scheduler", client.scheduler.address, "--partitions", "2"]) == 0
+    assert capsys.readouterr().out.splitlines() == [
+        f"parsed {DATA_RAW} on 2 Dask worker(s): 5 posts, 76 comments, 0 unparsed row(s)",
+        f"partitioned tables written to {out}/ (2 partitions)",
+    ]
+    assert_same_corpus(msd.read_corpus(DATA_RAW), msd.load_processed(out))
 
 
 def test_partitions_hold_whole_posts(client):

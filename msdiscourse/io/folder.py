@@ -33,6 +33,7 @@ READERS: dict[str, str] = {
     "html": "msdiscourse.io.html_page:read_html_page",
     "table": "msdiscourse.io.table:read_comments_table",
     "convokit": "msdiscourse.io.convokit:read_convokit",
+    "reddit": "msdiscourse.io.reddit:read_reddit",
 }
 
 _SKIP_PREFIXES = ("readme", "license", "licence", "changelog")
@@ -74,6 +75,10 @@ def sniff_format(path: str | Path) -> str:
             return "convokit"
         raise ParseError(str(path), None, expected="a file or a ConvoKit folder (utterances.jsonl)",
                          found="a folder without utterances.jsonl", remedy=None)
+    from msdiscourse.io.reddit import is_reddit_file
+
+    if is_reddit_file(path):  # RS_/RC_ dumps (maybe compressed), Reddit NDJSON or thread JSON
+        return "reddit"
     with open(path, "rb") as handle:
         head = handle.read(_SNIFF_BYTES)
     if not head.strip():
@@ -131,8 +136,16 @@ def list_corpus_files(folder: str | Path) -> tuple[list[Path], list[Path]]:
             continue
         if candidate.is_dir() or any(part.startswith(".") for part in candidate.relative_to(folder).parts):
             continue
-        (skipped if _is_skipped(candidate) else found).append(candidate)
+        skip = _is_skipped(candidate) and not (candidate.suffix.lower() == ".json"
+                                               and _is_reddit(candidate))
+        (skipped if skip else found).append(candidate)
     return sorted(found + convokit_dirs), skipped
+
+
+def _is_reddit(path: Path) -> bool:
+    from msdiscourse.io.reddit import is_reddit_file
+
+    return is_reddit_file(path)
 
 
 def _reader(format_name: str):
@@ -193,6 +206,7 @@ def read_corpus(
         progress = len(files) > 20 and sys.stderr.isatty()
     corpora = []
     pagedumps: list[Path] = []  # a run of page dumps is read at once: tables built once, not per page
+    reddit: list[Path] = []  # Reddit files are read together: replies cross monthly files
     for path in tqdm(files, desc="reading", unit="file", disable=not progress):
         format_name = sniff_format(path)
         if wanted is not None and format_name not in wanted:
@@ -200,12 +214,17 @@ def read_corpus(
         if format_name == "pagedump":
             pagedumps.append(path)
             continue
+        if format_name == "reddit":
+            reddit.append(path)
+            continue
         if pagedumps:
             corpora.append(_read_pagedumps(pagedumps, on_error))
             pagedumps = []
         corpora.append(_reader(format_name)(path, on_error=on_error))
     if pagedumps:
         corpora.append(_read_pagedumps(pagedumps, on_error))
+    if reddit:
+        corpora.append(_reader("reddit")(reddit, on_error=on_error))
     return Corpus.concat(corpora)
 
 

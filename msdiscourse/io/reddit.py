@@ -95,8 +95,7 @@ def _open_binary(source) -> Iterator[IO[bytes]]:
         if kind == "zst":
             import zstandard
 
-            reader = zstandard.ZstdDecompressor(max_window_size=ZSTD_MAX_WINDOW).stream_reader(raw)
-            stream: IO[bytes] = io.BufferedReader(reader, buffer_size=1 << 20)
+            stream: IO[bytes] = io.BufferedReader(_ZstdRaw(raw, zstandard), buffer_size=1 << 20)
         elif kind == "gz":
             stream = gzip.GzipFile(fileobj=raw)
         elif kind == "bz2":
@@ -109,6 +108,43 @@ def _open_binary(source) -> Iterator[IO[bytes]]:
     finally:
         if isinstance(source, (str, Path)):
             raw.close()
+
+
+class _ZstdRaw(io.RawIOBase):
+    """Decompress zstandard frames one after another; a stream cut short is an error.
+
+    (``zstandard``'s own stream reader returns a truncated file's bytes as if it were
+    complete, which would turn a damaged download into a quietly shorter corpus.)
+    """
+
+    def __init__(self, raw: IO[bytes], zstandard) -> None:
+        self._raw = raw
+        self._make = lambda: zstandard.ZstdDecompressor(
+            max_window_size=ZSTD_MAX_WINDOW).decompressobj()
+        self._decompressor = self._make()
+        self._pending = b""
+        self._started = False
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer) -> int:
+        while not self._pending:
+            chunk = self._raw.read(1 << 20)
+            if not chunk:
+                if self._started and not self._decompressor.eof:
+                    raise EOFError("the compressed stream ended inside a zstandard frame")
+                return 0
+            while chunk:
+                if self._decompressor.eof:  # the next frame of a multi-frame file
+                    self._decompressor = self._make()
+                self._started = True
+                self._pending += self._decompressor.decompress(chunk)
+                chunk = self._decompressor.unused_data if self._decompressor.eof else b""
+        size = min(len(buffer), len(self._pending))
+        buffer[:size] = self._pending[:size]
+        self._pending = self._pending[size:]
+        return size
 
 
 def _head(source, size: int = _SNIFF_BYTES) -> bytes:
@@ -269,14 +305,15 @@ def _read_ndjson(stream: IO[bytes], rows: _Rows) -> None:
                                      found=f"byte {raw_bytes[error.start]:#04x} at column "
                                            f"{error.start + 1}")
                 continue
+            raw = raw.rstrip("\r\n")
             try:
                 record = json.loads(raw)
             except json.JSONDecodeError as error:
-                rows.policy.unplaced(line, line, raw.rstrip("\r\n"), reason="invalid_json",
+                rows.policy.unplaced(line, line, raw, reason="invalid_json",
                                      expected="one JSON object per line",
-                                     found=f"{error.msg} at column {error.colno}")
+                                     found=f"{error.msg} (column {error.colno})")
                 continue
-            rows.add(record, line, raw.rstrip("\r\n"))
+            rows.add(record, line, raw)
     except (OSError, EOFError, lzma.LZMAError) as error:
         _truncated(rows, line + 1, error)
     except Exception as error:
@@ -322,7 +359,7 @@ def _read_listing(stream: IO[bytes], rows: _Rows) -> None:
         document = json.loads(raw)
     except json.JSONDecodeError as error:
         rows.policy.fatal(error.lineno, expected="Reddit's thread JSON (a list of two Listings)",
-                          found=f"{error.msg} at column {error.colno}")
+                          found=f"{error.msg} (column {error.colno})")
     if not isinstance(document, list):
         rows.policy.fatal(1, expected="Reddit's thread JSON (a list of two Listings)",
                           found=f"a JSON {type(document).__name__}")
