@@ -52,11 +52,27 @@ _FLAIRS = ["RRMS 2019", "PPMS", "Caregiver", "Neurologist (verified)", "SPMS", "
 _SUBREDDITS = ["MultipleSclerosis", "MSsupport", "ChronicIllness"]
 
 
+_FILLER = (
+    "today week month again still really very mostly slowly finally honestly maybe usually "
+    "morning evening night work home clinic nurse physio walk stairs sleep coffee water heat "
+    "cold legs hands eyes balance memory words family friends dog garden bike pool scan dose"
+).split()
+
+
+def _sentence(rng: random.Random) -> str:
+    """A template sentence, most with a few words varied, so texts rarely repeat exactly."""
+    sentence = rng.choice(_SENTENCES)
+    if rng.random() < 0.7:
+        extra = " ".join(rng.choice(_FILLER) for _ in range(rng.randint(2, 7)))
+        sentence = f"{sentence[:-1]}, {extra}{sentence[-1]}"
+    return sentence
+
+
 def _text(rng: random.Random, n_sentences: int) -> str:
     parts = []
     if rng.random() < 0.35:
         parts.append(rng.choice(_OPENERS))
-    parts.extend(rng.choice(_SENTENCES) for _ in range(n_sentences))
+    parts.extend(_sentence(rng) for _ in range(n_sentences))
     text = " ".join(parts).format(years=rng.randint(1, 25), year=rng.randint(1995, 2020))
     if rng.random() < 0.15:
         text += "\n\n> " + rng.choice(_SENTENCES).format(years=3, year=2010)

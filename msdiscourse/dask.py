@@ -619,8 +619,27 @@ def read_reddit(paths, *, subreddits: Iterable[str] | None = None, on_error: str
     unparsed = dd.from_delayed([delayed(_pick)(p, 2) for p in parsed],
                                meta=empty_frame(UNPARSED_COLUMNS), verify_meta=False)
     furniture = dd.from_pandas(empty_frame(FURNITURE_COLUMNS), npartitions=1)
-    n = _default_partitions(npartitions)
+    n = npartitions if npartitions is not None else _reddit_partitions(sources)
     return _assemble(posts, comments, unparsed, furniture, n, build=_reddit_partition)
+
+
+#: uncompressed dump bytes per partition by default (a partition's tables then take a few
+#: hundred MB of a worker's memory while analysed)
+PARTITION_BYTES = 32 * 2**20
+_COMPRESSION_RATIO = 6  # zstandard/gzip on Reddit NDJSON, roughly
+
+
+def _reddit_partitions(sources) -> int:
+    """Twice the workers, or more so that a partition holds about PARTITION_BYTES of input."""
+    from msdiscourse.io.reddit import _compression
+
+    total = 0
+    for source in sources:
+        if isinstance(source, (str, Path)):
+            with open(source, "rb") as handle:
+                ratio = _COMPRESSION_RATIO if _compression(handle.read(8)) else 1
+            total += Path(source).stat().st_size * ratio
+    return max(_default_partitions(None), -(-total // PARTITION_BYTES))
 
 
 def _read_one(path: str, index: int, on_error: str) -> Corpus:
