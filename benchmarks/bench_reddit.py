@@ -19,7 +19,7 @@ reply_exchanges, exchange_matrix. Each engine runs in a fresh process, so its pe
   analyses from ``read_processed``; peak memory is the largest worker's.
 
 The two exchange matrices are compared (they must be equal). Printed per size: seconds,
-seconds per GB, peak MB, the Dask/pandas time ratio and the load average (the machine may
+seconds per GB, CPU seconds (Dask: all workers plus the client), peak MB, the Dask/pandas time ratio and the load average (the machine may
 be shared: ratios are from the same run, absolute times are not comparable across runs).
 """
 
@@ -61,9 +61,15 @@ def _peak_mb() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
+def _cpu_seconds() -> float:
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    return usage.ru_utime + usage.ru_stime
+
+
 def run_pandas(folder: Path) -> dict:
     import msdiscourse as msd
 
+    cpu_start = _cpu_seconds()
     start = time.perf_counter()
     corpus = msd.read_reddit(folder)
     sentences = msd.split_sentences(corpus)
@@ -73,7 +79,8 @@ def run_pandas(folder: Path) -> dict:
     exchanges = msd.reply_exchanges(corpus, roles, tone, markers)
     matrix = msd.exchange_matrix(exchanges)
     seconds = time.perf_counter() - start
-    return {"seconds": seconds, "peak_mb": _peak_mb(), "comments": int(len(corpus.comments)),
+    return {"seconds": seconds, "cpu": _cpu_seconds() - cpu_start, "peak_mb": _peak_mb(),
+            "comments": int(len(corpus.comments)),
             "sentences": int(len(sentences)), "matrix": matrix.to_numpy().tolist()}
 
 
@@ -88,6 +95,7 @@ def run_dask(folder: Path, workers: int, scratch: Path) -> dict:
     client = Client(cluster)
     try:
         client.run(lambda: __import__("msdiscourse.sentences"))  # warm: imports, not work
+        cpu_start = sum(client.run(_cpu_seconds).values()) + _cpu_seconds()
         start = time.perf_counter()
         mdd.read_reddit(folder).save(scratch)
         parsed = time.perf_counter() - start
@@ -103,7 +111,8 @@ def run_dask(folder: Path, workers: int, scratch: Path) -> dict:
         matrix = mdd.DaskCorpus.exchange_matrix(matrix)
         seconds = time.perf_counter() - start
         peaks = client.run(_peak_mb)
-        return {"seconds": seconds, "parse_seconds": parsed, "peak_mb": max(peaks.values()),
+        cpu = sum(client.run(_cpu_seconds).values()) + _cpu_seconds() - cpu_start
+        return {"seconds": seconds, "cpu": cpu, "parse_seconds": parsed, "peak_mb": max(peaks.values()),
                 "worker_peaks_mb": sorted(peaks.values()), "comments": int(n_comments),
                 "sentences": int(n_sentences), "npartitions": corpus.npartitions,
                 "matrix": matrix.to_numpy().tolist()}
@@ -156,7 +165,7 @@ def main(argv: list[str] | None = None) -> int:
     print(f"Reddit dump benchmark: pandas (1 process) vs Dask ({args.workers} worker processes, "
           f"1 thread each), {os.cpu_count()} cores")
     print(f"{'size MB':>8} {'engine':>7} {'comments':>9} {'seconds':>8} {'s/GB':>8} "
-          f"{'peak MB':>8} {'dask/pandas':>11}  load avg")
+          f"{'CPU s':>7} {'CPU s/GB':>8} {'peak MB':>8} {'dask/pandas':>11}  load avg")
     for size in sizes:
         folder = dump_folder(size)
         pandas = _child("pandas", folder, args.workers)
@@ -167,8 +176,8 @@ def main(argv: list[str] | None = None) -> int:
         for name, result, load in (("pandas", pandas, load_pandas), ("dask", dask_, load_dask)):
             ratio = f"{dask_['seconds'] / pandas['seconds']:.2f}" if name == "dask" else ""
             print(f"{size:>8g} {name:>7} {result['comments']:>9,} {result['seconds']:>8.1f} "
-                  f"{result['seconds'] / gb:>8.0f} {result['peak_mb']:>8.0f} {ratio:>11}  "
-                  f"{load:.2f}")
+                  f"{result['seconds'] / gb:>8.0f} {result['cpu']:>7.1f} {result['cpu'] / gb:>8.0f} "
+                  f"{result['peak_mb']:>8.0f} {ratio:>11}  {load:.2f}")
         same = pandas["matrix"] == dask_["matrix"] and pandas["sentences"] == dask_["sentences"]
         print(f"{'':>8} dask: {dask_['npartitions']} partitions, parse+save "
               f"{dask_['parse_seconds']:.1f} s, worker peaks "

@@ -308,11 +308,11 @@ class DaskCorpus:
     @staticmethod
     def exchange_matrix(exchanges, value: str = "n", **options) -> pd.DataFrame:
         """:func:`msdiscourse.exchange_matrix` on the columns it needs (a small pandas table)."""
-        from msdiscourse.exchanges import _MATRIX_VALUES, exchange_matrix
+        from msdiscourse.exchanges import exchange_matrix
 
-        columns = ["replier_role", "addressee_role"]
-        if _MATRIX_VALUES.get(value):
-            columns.append(_MATRIX_VALUES[value])
+        columns = ["replier_role", "addressee_role"] + [
+            c for c in ("replier_compound", "replier_marker_rate", "tone_shift")
+            if c in exchanges.columns]
         frame = exchanges[columns] if not isinstance(exchanges, pd.DataFrame) else exchanges
         frame = _compute(frame)[0] if not isinstance(frame, pd.DataFrame) else frame
         return exchange_matrix(frame.reset_index(drop=True), value, **options)

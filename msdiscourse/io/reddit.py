@@ -93,7 +93,12 @@ def _open_binary(source) -> Iterator[IO[bytes]]:
             raw.seek(0)
         kind = _compression(head)
         if kind == "zst":
-            import zstandard
+            try:
+                import zstandard
+            except ImportError:  # pragma: no cover - the [reddit] extra is missing
+                raise ImportError(f"{_source_name(source)}: reading a zstandard (.zst) dump "
+                                  f"needs the zstandard package: pip install "
+                                  f"'msdiscourse[reddit]'") from None
 
             stream: IO[bytes] = io.BufferedReader(_ZstdRaw(raw, zstandard), buffer_size=1 << 20)
         elif kind == "gz":
@@ -122,25 +127,27 @@ class _ZstdRaw(io.RawIOBase):
         self._make = lambda: zstandard.ZstdDecompressor(
             max_window_size=ZSTD_MAX_WINDOW).decompressobj()
         self._decompressor = self._make()
-        self._pending = b""
+        self._pending = memoryview(b"")
         self._started = False
 
     def readable(self) -> bool:
         return True
 
     def readinto(self, buffer) -> int:
-        while not self._pending:
+        while not len(self._pending):
             chunk = self._raw.read(1 << 20)
             if not chunk:
                 if self._started and not self._decompressor.eof:
                     raise EOFError("the compressed stream ended inside a zstandard frame")
                 return 0
+            parts = []
             while chunk:
                 if self._decompressor.eof:  # the next frame of a multi-frame file
                     self._decompressor = self._make()
                 self._started = True
-                self._pending += self._decompressor.decompress(chunk)
+                parts.append(self._decompressor.decompress(chunk))
                 chunk = self._decompressor.unused_data if self._decompressor.eof else b""
+            self._pending = memoryview(b"".join(parts))
         size = min(len(buffer), len(self._pending))
         buffer[:size] = self._pending[:size]
         self._pending = self._pending[size:]
@@ -292,9 +299,17 @@ class _Rows:
 
 
 def _read_ndjson(stream: IO[bytes], rows: _Rows) -> None:
+    # with a subreddit filter, a line that does not even contain a wanted name in quotes is
+    # skipped before JSON parsing: most of a full monthly dump, at a fraction of the cost
+    needles = (tuple(f'"{name}"'.encode("utf-8") for name in rows.subreddits)
+               if rows.subreddits is not None else None)
     line = 0
     try:
         for line, raw_bytes in enumerate(stream, 1):
+            if needles is not None:
+                lowered = raw_bytes.lower()
+                if not any(needle in lowered for needle in needles):
+                    continue
             if not raw_bytes.strip():
                 continue
             try:
@@ -497,7 +512,9 @@ def read_reddit(paths, *, subreddits: Iterable[str] | None = None,
         Compression is told from the first bytes: zstandard (2 GiB window), gzip, bzip2, xz
         or none.
     subreddits
-        Keep only these subreddits (case ignored); default all.
+        Keep only these subreddits (case ignored); default all. Lines of a dump that do not
+        mention one of them in quotes are skipped unparsed (and so unchecked), which makes
+        filtering a full monthly dump several times faster.
     on_error
         ``"raise"``, ``"warn"`` or ``"collect"``: what to do with a line that is not a
         submission or comment (invalid JSON, not UTF-8, missing ids, a truncated stream).
