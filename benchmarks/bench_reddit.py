@@ -4,6 +4,7 @@
     python benchmarks/bench_reddit.py --full       # 256, 512, 1024, 2048 MB (hours on 2 cores)
     python benchmarks/bench_reddit.py --sizes 64,128 --workers 2
     python benchmarks/bench_reddit.py --quick      # 1 MB, a smoke run
+    python benchmarks/bench_reddit.py --partition-mb 2   # small partitions: memory stays flat
 
 The dumps are seeded synthetic ``RS_``/``RC_`` files (msdiscourse._synthetic_reddit: wide and
 deep threads, deleted rows, replies in later months' files), zstandard-compressed, one
@@ -80,11 +81,11 @@ def run_pandas(folder: Path) -> dict:
     matrix = msd.exchange_matrix(exchanges)
     seconds = time.perf_counter() - start
     return {"seconds": seconds, "cpu": _cpu_seconds() - cpu_start, "peak_mb": _peak_mb(),
-            "comments": int(len(corpus.comments)),
-            "sentences": int(len(sentences)), "matrix": matrix.to_numpy().tolist()}
+            "comments": len(corpus.comments),
+            "sentences": len(sentences), "matrix": matrix.to_numpy().tolist()}
 
 
-def run_dask(folder: Path, workers: int, scratch: Path) -> dict:
+def run_dask(folder: Path, workers: int, scratch: Path, npartitions: int | None) -> dict:
     import dask
     from distributed import Client, LocalCluster
 
@@ -97,7 +98,7 @@ def run_dask(folder: Path, workers: int, scratch: Path) -> dict:
         client.run(lambda: __import__("msdiscourse.sentences"))  # warm: imports, not work
         cpu_start = sum(client.run(_cpu_seconds).values()) + _cpu_seconds()
         start = time.perf_counter()
-        mdd.read_reddit(folder).save(scratch)
+        mdd.read_reddit(folder, npartitions=npartitions).save(scratch)
         parsed = time.perf_counter() - start
         corpus = mdd.read_processed(scratch)
         sentences = corpus.split_sentences()
@@ -121,9 +122,9 @@ def run_dask(folder: Path, workers: int, scratch: Path) -> dict:
         cluster.close()
 
 
-def _child(engine: str, folder: Path, workers: int) -> dict:
+def _child(engine: str, folder: Path, workers: int, npartitions: int | None = None) -> dict:
     command = [sys.executable, __file__, "--_child", engine, str(folder), "--workers",
-               str(workers)]
+               str(workers)] + (["--partitions", str(npartitions)] if npartitions else [])
     done = subprocess.run(command, capture_output=True, text=True, check=False)
     if done.returncode != 0:
         raise RuntimeError(f"{engine} run failed:\n{done.stderr[-3000:]}")
@@ -137,6 +138,10 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--full", action="store_true", help="256, 512, 1024 and 2048 MB")
     parser.add_argument("--quick", action="store_true", help="1 MB only (a smoke run)")
     parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument("--partition-mb", type=float, default=None,
+                        help="uncompressed MB per Dask partition (default: the library's "
+                             "default, 32 MB, at least two per worker)")
+    parser.add_argument("--partitions", type=int, default=None, help=argparse.SUPPRESS)
     parser.add_argument("--_child", nargs=2, metavar=("ENGINE", "FOLDER"),
                         help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
@@ -149,7 +154,8 @@ def main(argv: list[str] | None = None) -> int:
             import tempfile
 
             with tempfile.TemporaryDirectory() as scratch:
-                result = run_dask(folder, args.workers, Path(scratch) / "processed")
+                result = run_dask(folder, args.workers, Path(scratch) / "processed",
+                                  args.partitions)
         print(json.dumps(result))
         return 0
 
@@ -170,7 +176,9 @@ def main(argv: list[str] | None = None) -> int:
         folder = dump_folder(size)
         pandas = _child("pandas", folder, args.workers)
         load_pandas = os.getloadavg()[0]
-        dask_ = _child("dask", folder, args.workers)
+        npartitions = (max(args.workers, int(-(-size // args.partition_mb)))
+                       if args.partition_mb else None)
+        dask_ = _child("dask", folder, args.workers, npartitions)
         load_dask = os.getloadavg()[0]
         gb = size / 1024
         for name, result, load in (("pandas", pandas, load_pandas), ("dask", dask_, load_dask)):

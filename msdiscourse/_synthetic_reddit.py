@@ -19,7 +19,7 @@ import json
 import random
 from pathlib import Path
 
-__all__ = ["write_synthetic_dump", "SUFFIXES"]
+__all__ = ["SUFFIXES", "write_synthetic_dump"]
 
 SUFFIXES = {None: ".ndjson", "zst": ".zst", "gz": ".gz"}
 
@@ -52,11 +52,7 @@ _FLAIRS = ["RRMS 2019", "PPMS", "Caregiver", "Neurologist (verified)", "SPMS", "
 _SUBREDDITS = ["MultipleSclerosis", "MSsupport", "ChronicIllness"]
 
 
-_FILLER = (
-    "today week month again still really very mostly slowly finally honestly maybe usually "
-    "morning evening night work home clinic nurse physio walk stairs sleep coffee water heat "
-    "cold legs hands eyes balance memory words family friends dog garden bike pool scan dose"
-).split()
+_FILLER = ["today", "week", "month", "again", "still", "really", "very", "mostly", "slowly", "finally", "honestly", "maybe", "usually", "morning", "evening", "night", "work", "home", "clinic", "nurse", "physio", "walk", "stairs", "sleep", "coffee", "water", "heat", "cold", "legs", "hands", "eyes", "balance", "memory", "words", "family", "friends", "dog", "garden", "bike", "pool", "scan", "dose"]
 
 
 def _sentence(rng: random.Random) -> str:

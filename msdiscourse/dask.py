@@ -29,9 +29,9 @@ Examples
 from __future__ import annotations
 
 import json
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Callable, Iterable
 
 import numpy as np
 import pandas as pd
@@ -47,15 +47,15 @@ from msdiscourse.corpus import (
 )
 
 __all__ = [
-    "DaskCorpus",
-    "get_client",
-    "from_corpus",
-    "read_corpus",
-    "read_reddit",
-    "read_processed",
-    "load_partitioned",
-    "is_partitioned",
     "LAYOUT",
+    "DaskCorpus",
+    "from_corpus",
+    "get_client",
+    "is_partitioned",
+    "load_partitioned",
+    "read_corpus",
+    "read_processed",
+    "read_reddit",
 ]
 
 #: the ``layout`` a partitioned save writes into ``manifest.json``
@@ -199,7 +199,7 @@ class DaskCorpus:
     npartitions: int
 
     # -- running the pandas functions per partition ---------------------------------------
-    def _map(self, function: Callable, *others, meta_args=(), **options):
+    def _map(self, function: Callable, *others, **options):
         meta = _indexed(function(_partition_corpus(self.posts._meta, self.comments._meta),
                                  *[_meta_of(o) for o in others], **options), 0)
         return _dd().map_partitions(_on_corpus, self.posts, self.comments, *others,
@@ -264,7 +264,10 @@ class DaskCorpus:
         """
         from msdiscourse import roles as role_module
 
-        cued = self.comments.map_partitions(_cue_bearing, meta=self.comments._meta)
+        # a declared flair is evidence too (assign_roles(..., flair_roles=...)): keep it
+        keep_flair = bool(options.get("flair_roles"))
+        cued = self.comments.map_partitions(_cue_bearing, keep_flair=keep_flair,
+                                            meta=self.comments._meta)
         firsts = self.comments.map_partitions(_first_per_author, meta=self.comments._meta)
         post_authors = self.posts.map_partitions(_first_per_author, meta=self.posts._meta)
         cued, firsts, post_authors = _compute(cued, firsts, post_authors)
@@ -355,13 +358,13 @@ class DaskCorpus:
         manifest = {"schema_version": 1, "layout": LAYOUT, "npartitions": self.npartitions,
                     "tables": {"posts": {"rows": int(sum(post_rows))},
                                "comments": {"rows": int(sum(comment_rows))},
-                               "unparsed": {"rows": int(len(unparsed))},
-                               "furniture": {"rows": int(len(furniture))}}}
+                               "unparsed": {"rows": len(unparsed)},
+                               "furniture": {"rows": len(furniture)}}}
         (folder / "manifest.json").write_text(json.dumps(manifest, indent=1) + "\n",
                                               encoding="utf-8")
         return folder
 
-    def persist(self) -> "DaskCorpus":
+    def persist(self) -> DaskCorpus:
         """Keep the shuffled posts and comments in the cluster's memory (see ``dask.persist``).
 
         Worth it before running several analyses: each would otherwise read and shuffle
@@ -417,14 +420,17 @@ def _sorted(frame: pd.DataFrame) -> pd.DataFrame:
 
 
 # -- roles: cues per partition, decision per author -----------------------------------------------
-def _cue_bearing(comments: pd.DataFrame) -> pd.DataFrame:
+def _cue_bearing(comments: pd.DataFrame, *, keep_flair: bool = False) -> pd.DataFrame:
+    """The comments whose text carries a role cue (or, with ``keep_flair``, a flair)."""
     from msdiscourse.roles import find_role_cues
 
     if not len(comments):
         return comments
     texts = pd.Series(comments["text"].tolist(), index=range(len(comments)))
-    hits = find_role_cues(texts)
-    return comments.iloc[sorted(set(hits["text_index"].tolist()))]
+    keep = set(find_role_cues(texts)["text_index"].tolist())
+    if keep_flair and "author_flair_text" in comments.columns:
+        keep |= set(np.flatnonzero(comments["author_flair_text"].notna().to_numpy()))
+    return comments.iloc[sorted(keep)]
 
 
 def _first_per_author(frame: pd.DataFrame) -> pd.DataFrame:
@@ -444,10 +450,12 @@ def _decisions(decided: pd.DataFrame, role_module):
     by_author = named.drop_duplicates("_key").set_index("_key")[list(_DECISION)]
     anonymous = decided[keys.isna()]
     by_comment = anonymous.set_index("comment_id")[list(_DECISION)]
+    by_author = by_author.astype(object).where(by_author.notna(), pd.NA).to_dict("index")
+    by_comment = by_comment.astype(object).where(by_comment.notna(), pd.NA).to_dict("index")
     probe = Corpus.from_records(posts=[{"post_id": "p"}],
                                 comments=[{"comment_id": "p.c", "post_id": "p", "text": ""}])
     unknown = role_module.assign_roles(probe, blog_is_research=False).iloc[0][list(_DECISION)]
-    return by_author, by_comment, unknown
+    return by_author, by_comment, unknown.to_dict()
 
 
 def _apply_decisions(comments: pd.DataFrame, *, by_author, by_comment, unknown, columns,
@@ -461,12 +469,12 @@ def _apply_decisions(comments: pd.DataFrame, *, by_author, by_comment, unknown, 
                                            comments["post_id"].tolist(),
                                            comments["author"].tolist()):
         key = author_key(author)
-        if key is not None and key in by_author.index:
-            decision = by_author.loc[key].to_dict()
-        elif key is None and comment_id in by_comment.index:
-            decision = by_comment.loc[comment_id].to_dict()
+        if key is not None and key in by_author:
+            decision = dict(by_author[key])
+        elif key is None and comment_id in by_comment:
+            decision = dict(by_comment[comment_id])
         else:
-            decision = unknown.to_dict()
+            decision = dict(unknown)
         if (decision["source"] == "own_text" and decision["evidence_comment_id"] is not pd.NA
                 and decision["evidence_comment_id"] != comment_id):
             decision["source"] = "same_author"
@@ -510,7 +518,7 @@ def _attach_unit(markers: pd.DataFrame, units: pd.DataFrame, *, by: str) -> pd.D
 
 
 # -- making a DaskCorpus -------------------------------------------------------------------------
-def _default_partitions(npartitions: int | None, n_rows: int | None = None) -> int:
+def _default_partitions(npartitions: int | None) -> int:
     if npartitions is not None:
         if npartitions < 1:
             raise ValueError(f"npartitions must be at least 1; got {npartitions}")

@@ -28,9 +28,10 @@ import io
 import json
 import lzma
 import re
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import IO, Iterable, Iterator
+from typing import IO
 
 import pandas as pd
 
@@ -38,12 +39,12 @@ from msdiscourse.corpus import Corpus
 from msdiscourse.errors import ErrorPolicy, check_on_error
 
 __all__ = [
-    "read_reddit",
+    "REDDIT_COMMENT_EXTRAS",
+    "REDDIT_POST_EXTRAS",
+    "assemble_reddit",
     "is_reddit_file",
     "parse_reddit_file",
-    "assemble_reddit",
-    "REDDIT_POST_EXTRAS",
-    "REDDIT_COMMENT_EXTRAS",
+    "read_reddit",
 ]
 
 #: columns a Reddit post carries after the corpus contract ones
@@ -301,7 +302,7 @@ class _Rows:
 def _read_ndjson(stream: IO[bytes], rows: _Rows) -> None:
     # with a subreddit filter, a line that does not even contain a wanted name in quotes is
     # skipped before JSON parsing: most of a full monthly dump, at a fraction of the cost
-    needles = (tuple(f'"{name}"'.encode("utf-8") for name in rows.subreddits)
+    needles = (tuple(f'"{name}"'.encode() for name in rows.subreddits)
                if rows.subreddits is not None else None)
     line = 0
     try:

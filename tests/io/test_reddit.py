@@ -141,13 +141,13 @@ def test_a_record_in_two_overlapping_dumps_is_kept_once(tmp_path):
 # -- bad lines ----------------------------------------------------------------------------------
 BAD_LINES = [
     (b'{"id": "c9", "body": "cut off', "invalid_json",
-     "line 2: expected one JSON object per line; found Unterminated string starting at "
-     "(column 22)"),
+     ("line 2: expected one JSON object per line; found Unterminated string starting at "
+     "(column 22)")),
     (b'["not", "an", "object"]', "not_an_object",
      "line 2: expected a JSON object (one submission or comment); found a JSON list"),
     (b'{"kind": "t5", "display_name": "MS"}', "not_a_reddit_record",
-     "line 2: expected a submission (id, title) or a comment (id, link_id, body); "
-     "found an object with keys display_name, kind"),
+     ("line 2: expected a submission (id, title) or a comment (id, link_id, body); "
+     "found an object with keys display_name, kind")),
     (b'{"id": "c9", "title": "x", "created_utc": "yesterday"}', "bad_created_utc",
      "line 2: expected created_utc as seconds since 1970; found 'yesterday'"),
     (b'{"id": "c9", "title": "caf\xe9"}', "not_utf8",
