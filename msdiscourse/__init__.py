@@ -34,6 +34,7 @@ _EXPORTS: dict[str, str] = {
     "read_disqus": "msdiscourse.io.disqus",
     "read_html_page": "msdiscourse.io.html_page",
     "read_comments_table": "msdiscourse.io.table",
+    "read_reddit": "msdiscourse.io.reddit",
     "to_convokit": "msdiscourse.io.convokit",
     "read_convokit": "msdiscourse.io.convokit",
     "check_threads": "msdiscourse.threads",

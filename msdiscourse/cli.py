@@ -14,6 +14,7 @@ from __future__ import annotations
 import argparse
 import contextlib
 import os
+import json
 import sys
 from pathlib import Path
 
@@ -21,7 +22,28 @@ from pathlib import Path
 __all__ = ["main"]
 
 
+def _cmd_parse_dask(args: argparse.Namespace) -> int:
+    import msdiscourse.dask as mdd
+
+    client = mdd.get_client(args.scheduler, workers=args.workers)
+    corpus = mdd.read_corpus(args.data, on_error=args.on_error, npartitions=args.partitions)
+    out = corpus.save(args.output)
+    rows = json.loads((out / "manifest.json").read_text(encoding="utf-8"))["tables"]
+    print(f"parsed {args.data} on {len(client.scheduler_info()['workers'])} Dask worker(s): "
+          f"{rows['posts']['rows']} posts, {rows['comments']['rows']} comments, "
+          f"{rows['unparsed']['rows']} unparsed row(s)")
+    print(f"partitioned tables written to {out}/ ({corpus.npartitions} partitions)")
+    return 0
+
+
 def _cmd_parse(args: argparse.Namespace) -> int:
+    if args.engine == "dask":
+        if args.pseudonymise:
+            print("msdiscourse: error: --pseudonymise is not available with --engine dask yet; "
+                  "parse with the pandas engine, or pseudonymise the loaded tables",
+                  file=sys.stderr)
+            return 2
+        return _cmd_parse_dask(args)
     from msdiscourse.io.folder import list_corpus_files, read_corpus
 
     corpus = read_corpus(args.data, on_error=args.on_error, formats=args.formats)
@@ -169,11 +191,21 @@ def build_parser() -> argparse.ArgumentParser:
                             "raise")
     parse.add_argument("--formats", type=_formats, default=None, metavar="NAMES",
                        help="read only files of these formats, comma-separated "
-                            "(pagedump, wxr, blogger, disqus, html, table, convokit; "
+                            "(pagedump, wxr, blogger, disqus, html, table, convokit, reddit; "
                             "default: every format found)")
     parse.add_argument("--pseudonymise", action="store_true",
                        help="replace author names by keyed pseudonyms before writing")
     _add_key_options(parse, "--pseudonymise")
+    parse.add_argument("--engine", choices=("pandas", "dask"), default="pandas",
+                       help="pandas (one process, default) or dask (a partitioned dataset, "
+                            "read by workers)")
+    parse.add_argument("--scheduler", default=None, metavar="ADDR",
+                       help="with --engine dask: a running scheduler (tcp://host:8786); "
+                            "default: a local cluster")
+    parse.add_argument("--workers", type=int, default=None, metavar="N",
+                       help="with --engine dask: worker processes of the local cluster")
+    parse.add_argument("--partitions", type=int, default=None, metavar="N",
+                       help="with --engine dask: partitions (default: twice the workers)")
     parse.set_defaults(func=_cmd_parse)
 
     train = commands.add_parser(

@@ -426,6 +426,9 @@ def load_processed(folder: str | Path, *, verify: bool = True) -> Corpus:
             f"{folder}: expected a folder of tables written by Corpus.save(); "
             f"run `msdiscourse parse DATA -o {folder}` first"
         )
+    from msdiscourse.dask import is_partitioned, load_partitioned  # (imports no dask)
+    if is_partitioned(folder):  # written by DaskCorpus.save / `parse --engine dask`
+        return load_partitioned(folder)
     remedy = f"re-run `msdiscourse parse DATA -o {folder}`, or pass verify=False to read it anyway"
     manifest = _read_manifest(folder / MANIFEST, remedy=remedy) if verify else None
     tables = {}

@@ -68,7 +68,7 @@ def test_unknown_format_is_a_usage_error_listing_the_formats(capsys):
     assert caught.value.code == 2
     assert capsys.readouterr().err.splitlines()[-1] == (
         "msdiscourse parse: error: argument --formats: unknown format rss; expected a "
-        "comma-separated list of: pagedump, wxr, blogger, disqus, html, table, convokit")
+        "comma-separated list of: pagedump, wxr, blogger, disqus, html, table, convokit, reddit")
 
 
 def test_an_unexpected_failure_is_one_line_and_exit_2_unless_debug(tmp_path):

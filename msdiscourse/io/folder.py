@@ -35,6 +35,7 @@ READERS: dict[str, str] = {
     "html": "msdiscourse.io.html_page:read_html_page",
     "table": "msdiscourse.io.table:read_comments_table",
     "convokit": "msdiscourse.io.convokit:read_convokit",
+    "reddit": "msdiscourse.io.reddit:read_reddit",
 }
 
 #: the ``reason`` of the unparsed row that stands for a whole file that could not be read
@@ -79,6 +80,10 @@ def sniff_format(path: str | Path) -> str:
             return "convokit"
         raise ParseError(str(path), None, expected="a file or a ConvoKit folder (utterances.jsonl)",
                          found="a folder without utterances.jsonl", remedy=None)
+    from msdiscourse.io.reddit import is_reddit_file
+
+    if is_reddit_file(path):  # RS_/RC_ dumps (maybe compressed), Reddit NDJSON or thread JSON
+        return "reddit"
     with open(path, "rb") as handle:
         head = handle.read(_SNIFF_BYTES)
     if not head.strip():
@@ -144,8 +149,16 @@ def list_corpus_files(folder: str | Path) -> tuple[list[Path], list[Path]]:
             continue
         if candidate.is_dir() or any(part.startswith(".") for part in candidate.relative_to(folder).parts):
             continue
-        (skipped if _is_skipped(candidate) else found).append(candidate)
+        skip = _is_skipped(candidate) and not (candidate.suffix.lower() == ".json"
+                                               and _is_reddit(candidate))
+        (skipped if skip else found).append(candidate)
     return sorted(found + convokit_dirs), skipped
+
+
+def _is_reddit(path: Path) -> bool:
+    from msdiscourse.io.reddit import is_reddit_file
+
+    return is_reddit_file(path)
 
 
 def _reader(format_name: str):
@@ -215,6 +228,7 @@ def read_corpus(
         progress = None if len(files) > 20 else False  # a bar in Jupyter or on a terminal
     collect = _Collector(on_error)
     pagedumps: list[Path] = []  # a run of page dumps is read at once: tables built once, not per page
+    reddit: list[Path] = []  # Reddit files are read together: replies cross monthly files
     for path in progress_bar(files, desc="reading", unit="file", enabled=progress):
         try:
             format_name = sniff_format(path)
@@ -226,12 +240,17 @@ def read_corpus(
         if format_name == "pagedump":
             pagedumps.append(path)
             continue
+        if format_name == "reddit":
+            reddit.append(path)
+            continue
         if pagedumps:
             _read_pagedumps(pagedumps, collect)
             pagedumps = []
         collect.read(path, _reader(format_name), on_error=on_error)
     if pagedumps:
         _read_pagedumps(pagedumps, collect)
+    if reddit:
+        collect.read(reddit, _reader("reddit"), on_error=on_error)
     corpora = _unique_post_ids(collect.corpora, on_error)
     if collect.rows:
         corpora.append(collect.unread())

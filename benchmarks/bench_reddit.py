@@ -1,0 +1,200 @@
+"""Benchmark the whole analysis of a Reddit dump: pandas in one process vs Dask on 2 workers.
+
+    python benchmarks/bench_reddit.py              # 4, 8, 16 MB uncompressed (a few minutes)
+    python benchmarks/bench_reddit.py --full       # 256, 512, 1024, 2048 MB (hours on 2 cores)
+    python benchmarks/bench_reddit.py --sizes 64,128 --workers 2
+    python benchmarks/bench_reddit.py --quick      # 1 MB, a smoke run
+    python benchmarks/bench_reddit.py --partition-mb 2   # small partitions: memory stays flat
+
+The dumps are seeded synthetic ``RS_``/``RC_`` files (msdiscourse._synthetic_reddit: wide and
+deep threads, deleted rows, replies in later months' files), zstandard-compressed, one
+monthly pair per 16 MB so that file size stays bounded as input grows, cached under
+benchmarks/_data/. Both engines run the same pipeline on the same files in the same run:
+read, split_sentences, score_tone, find_markers, assign_roles (blog_is_research=False),
+reply_exchanges, exchange_matrix. Each engine runs in a fresh process, so its peak memory
+(ru_maxrss) is its own:
+
+- pandas: ``read_reddit`` then each function on the whole corpus, in one process;
+- Dask: a LocalCluster of N worker processes (1 thread each): ``read_reddit`` + ``save``
+  (the partitioned dataset, as ``msdiscourse parse --engine dask`` writes it), then the
+  analyses from ``read_processed``; peak memory is the largest worker's.
+
+The two exchange matrices are compared (they must be equal). Printed per size: seconds,
+seconds per GB, CPU seconds (Dask: all workers plus the client), peak MB, the Dask/pandas time ratio and the load average (the machine may
+be shared: ratios are from the same run, absolute times are not comparable across runs).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import resource
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE.parent))
+
+DATA_DIR = HERE / "_data"
+DEFAULT_SIZES_MB = (4, 8, 16)
+FULL_SIZES_MB = (256, 512, 1024, 2048)
+MB_PER_MONTH = 16
+SEED = 0
+
+
+def dump_folder(size_mb: float) -> Path:
+    from msdiscourse._synthetic_reddit import write_synthetic_dump
+
+    folder = DATA_DIR / f"reddit-{size_mb:g}MB-seed{SEED}"
+    done = folder / ".complete"
+    if not done.exists():
+        months = max(3, int(-(-size_mb // MB_PER_MONTH)))
+        write_synthetic_dump(folder, target_bytes=int(size_mb * 2**20), seed=SEED,
+                             months=months, compression="zst")
+        done.write_text("ok\n")
+    return folder
+
+
+def _peak_mb() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def _cpu_seconds() -> float:
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    return usage.ru_utime + usage.ru_stime
+
+
+def run_pandas(folder: Path) -> dict:
+    import msdiscourse as msd
+
+    cpu_start = _cpu_seconds()
+    start = time.perf_counter()
+    corpus = msd.read_reddit(folder)
+    sentences = msd.split_sentences(corpus)
+    tone = msd.score_tone(sentences, n_jobs=1)
+    markers = msd.find_markers(sentences)
+    roles = msd.assign_roles(corpus, blog_is_research=False)
+    exchanges = msd.reply_exchanges(corpus, roles, tone, markers)
+    matrix = msd.exchange_matrix(exchanges)
+    seconds = time.perf_counter() - start
+    return {"seconds": seconds, "cpu": _cpu_seconds() - cpu_start, "peak_mb": _peak_mb(),
+            "comments": len(corpus.comments),
+            "sentences": len(sentences), "matrix": matrix.to_numpy().tolist()}
+
+
+def run_dask(folder: Path, workers: int, scratch: Path, npartitions: int | None) -> dict:
+    import dask
+    from distributed import Client, LocalCluster
+
+    import msdiscourse.dask as mdd
+
+    cluster = LocalCluster(n_workers=workers, threads_per_worker=1, processes=True,
+                           dashboard_address=None)
+    client = Client(cluster)
+    try:
+        client.run(lambda: __import__("msdiscourse.sentences"))  # warm: imports, not work
+        cpu_start = sum(client.run(_cpu_seconds).values()) + _cpu_seconds()
+        start = time.perf_counter()
+        mdd.read_reddit(folder, npartitions=npartitions).save(scratch)
+        parsed = time.perf_counter() - start
+        corpus = mdd.read_processed(scratch)
+        sentences = corpus.split_sentences()
+        tone = corpus.score_tone(sentences)
+        markers = corpus.find_markers(sentences)
+        roles = corpus.assign_roles(blog_is_research=False)
+        exchanges = corpus.reply_exchanges(roles, tone, markers)
+        matrix, n_sentences, n_comments = dask.compute(
+            exchanges[["replier_role", "addressee_role"]], sentences.shape[0],
+            corpus.comments.shape[0])
+        matrix = mdd.DaskCorpus.exchange_matrix(matrix)
+        seconds = time.perf_counter() - start
+        peaks = client.run(_peak_mb)
+        cpu = sum(client.run(_cpu_seconds).values()) + _cpu_seconds() - cpu_start
+        return {"seconds": seconds, "cpu": cpu, "parse_seconds": parsed, "peak_mb": max(peaks.values()),
+                "worker_peaks_mb": sorted(peaks.values()), "comments": int(n_comments),
+                "sentences": int(n_sentences), "npartitions": corpus.npartitions,
+                "matrix": matrix.to_numpy().tolist()}
+    finally:
+        client.close()
+        cluster.close()
+
+
+def _child(engine: str, folder: Path, workers: int, npartitions: int | None = None) -> dict:
+    command = [sys.executable, __file__, "--_child", engine, str(folder), "--workers",
+               str(workers)] + (["--partitions", str(npartitions)] if npartitions else [])
+    done = subprocess.run(command, capture_output=True, text=True, check=False)
+    if done.returncode != 0:
+        raise RuntimeError(f"{engine} run failed:\n{done.stderr[-3000:]}")
+    return json.loads(done.stdout.strip().splitlines()[-1])
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--sizes", default=None,
+                        help="comma-separated uncompressed sizes in MB (default 4,8,16)")
+    parser.add_argument("--full", action="store_true", help="256, 512, 1024 and 2048 MB")
+    parser.add_argument("--quick", action="store_true", help="1 MB only (a smoke run)")
+    parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument("--partition-mb", type=float, default=None,
+                        help="uncompressed MB per Dask partition (default: the library's "
+                             "default, 32 MB, at least two per worker)")
+    parser.add_argument("--partitions", type=int, default=None, help=argparse.SUPPRESS)
+    parser.add_argument("--_child", nargs=2, metavar=("ENGINE", "FOLDER"),
+                        help=argparse.SUPPRESS)
+    args = parser.parse_args(argv)
+
+    if args._child:
+        engine, folder = args._child[0], Path(args._child[1])
+        if engine == "pandas":
+            result = run_pandas(folder)
+        else:
+            import tempfile
+
+            with tempfile.TemporaryDirectory() as scratch:
+                result = run_dask(folder, args.workers, Path(scratch) / "processed",
+                                  args.partitions)
+        print(json.dumps(result))
+        return 0
+
+    if args.quick:
+        sizes = [1.0]
+    elif args.full:
+        sizes = list(FULL_SIZES_MB)
+    elif args.sizes:
+        sizes = [float(s) for s in args.sizes.split(",")]
+    else:
+        sizes = list(DEFAULT_SIZES_MB)
+
+    print(f"Reddit dump benchmark: pandas (1 process) vs Dask ({args.workers} worker processes, "
+          f"1 thread each), {os.cpu_count()} cores")
+    print(f"{'size MB':>8} {'engine':>7} {'comments':>9} {'seconds':>8} {'s/GB':>8} "
+          f"{'CPU s':>7} {'CPU s/GB':>8} {'peak MB':>8} {'dask/pandas':>11}  load avg")
+    for size in sizes:
+        folder = dump_folder(size)
+        pandas = _child("pandas", folder, args.workers)
+        load_pandas = os.getloadavg()[0]
+        npartitions = (max(args.workers, int(-(-size // args.partition_mb)))
+                       if args.partition_mb else None)
+        dask_ = _child("dask", folder, args.workers, npartitions)
+        load_dask = os.getloadavg()[0]
+        gb = size / 1024
+        for name, result, load in (("pandas", pandas, load_pandas), ("dask", dask_, load_dask)):
+            ratio = f"{dask_['seconds'] / pandas['seconds']:.2f}" if name == "dask" else ""
+            print(f"{size:>8g} {name:>7} {result['comments']:>9,} {result['seconds']:>8.1f} "
+                  f"{result['seconds'] / gb:>8.0f} {result['cpu']:>7.1f} {result['cpu'] / gb:>8.0f} "
+                  f"{result['peak_mb']:>8.0f} {ratio:>11}  {load:.2f}")
+        same = pandas["matrix"] == dask_["matrix"] and pandas["sentences"] == dask_["sentences"]
+        print(f"{'':>8} dask: {dask_['npartitions']} partitions, parse+save "
+              f"{dask_['parse_seconds']:.1f} s, worker peaks "
+              f"{', '.join(f'{p:.0f}' for p in dask_['worker_peaks_mb'])} MB; "
+              f"same answers as pandas: {'yes' if same else 'NO'}")
+        if not same:
+            return 1
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,28 @@
+"""The Reddit benchmark runs end to end (1 MB) and both engines give the same answers."""
+
+from __future__ import annotations
+
+import re
+import subprocess
+import sys
+
+import pytest
+
+from tests.conftest import PROJECT_DIR
+
+pytest.importorskip("distributed")
+
+
+@pytest.mark.slow
+def test_bench_reddit_quick_run():
+    result = subprocess.run(
+        [sys.executable, str(PROJECT_DIR / "benchmarks" / "bench_reddit.py"), "--quick"],
+        capture_output=True, text=True, cwd=PROJECT_DIR, timeout=600, check=True)
+    out = result.stdout
+    rows = re.findall(r"^\s+1\s+(pandas|dask)\s+([\d,]+)\s+[\d.]+\s+\d+\s+[\d.]+\s+\d+\s+(\d+)",
+                      out, re.MULTILINE)
+    assert [engine for engine, _, _ in rows] == ["pandas", "dask"]
+    assert rows[0][1] == rows[1][1] and int(rows[0][1].replace(",", "")) > 1000
+    assert all(200 < int(peak) < 4000 for _, _, peak in rows)
+    assert "same answers as pandas: yes" in out
+    assert re.search(r"dask/pandas", out) and re.search(r"load avg", out)
