@@ -32,6 +32,9 @@ __all__ = [
     "CONTRAST_THRESHOLD",
     "read_marker_patterns",
     "read_negative_situations",
+    "read_learned_situations",
+    "learned_contrast_pattern",
+    "SITUATIONS_CSV",
     "compiled_categories",
     "mask_text",
     "scan_texts",
@@ -39,6 +42,9 @@ __all__ = [
 
 MARKERS_CSV = RESOURCES_DIR / "sarcasm_markers.csv"
 NEGATIVE_SITUATIONS = RESOURCES_DIR / "negative_situations.txt"
+#: positive phrases and negative situations learned from labelled irony (Riloff et al. 2013)
+SITUATIONS_CSV = RESOURCES_DIR / "sarcasm_situations.csv"
+SITUATION_COLUMNS: tuple[str, ...] = ("kind", "phrase", "n_ironic", "n_literal", "learned_from")
 PATTERN_COLUMNS: tuple[str, ...] = ("category", "rule", "pattern", "example", "counter_example", "note")
 #: masked text is replaced by this (ASCII "substitute"): not a word character, not a space
 #: and not punctuation, so no pattern matches it and words on either side never join up
@@ -47,6 +53,8 @@ MASK_CHAR = "\x1a"
 CONTRAST_THRESHOLD = 0.3
 #: placeholder in the CSV that stands for the negative-situation list
 _SITUATIONS_PLACEHOLDER = "{negative_situations}"
+#: placeholder for "a learned positive phrase, then a learned situation in the same clause"
+_LEARNED_PLACEHOLDER = "{learned_contrast}"
 #: joins texts for the one-pass scan; begins with a newline so no line-bound pattern crosses it
 _SEPARATOR = "\n\x00\n"
 _FLAGS = re.IGNORECASE | re.MULTILINE
@@ -161,10 +169,49 @@ def _trie_regex(node: dict, *, escape_space: bool = True) -> str:
     return "(?:" + "|".join(alternatives) + ")"
 
 
+@functools.cache
+def read_learned_situations(path: str | Path | None = None) -> pd.DataFrame:
+    """Read the learned positive phrases and situations (``resources/sarcasm_situations.csv``)."""
+    source = Path(path or SITUATIONS_CSV)
+    table = pd.read_csv(source, dtype={"kind": "string", "phrase": "string", "learned_from": "string"},
+                        keep_default_na=False)
+    if tuple(table.columns) != SITUATION_COLUMNS:
+        raise _csv_error(source, 1, f"the header {','.join(SITUATION_COLUMNS)}", ",".join(table.columns))
+    bad = table.index[~table["kind"].isin(["positive", "situation"])]
+    if len(bad):
+        raise _csv_error(source, int(bad[0]) + 2, "kind positive or situation", repr(table.loc[bad[0], "kind"]))
+    return table
+
+
+def learned_contrast_pattern(positive: Sequence[str], situations: Sequence[str]) -> str:
+    """A positive phrase, then within the same clause (40 characters) a negative situation.
+
+    >>> re.search(learned_contrast_pattern(["love"], ["being ignored"]), "i love being ignored").group()
+    'love being ignored'
+    """
+    if not positive or not situations:
+        return r"(?!)"  # matches nothing
+
+    def words(phrases):
+        ordered = sorted(set(phrases), key=lambda phrase: (-len(phrase), phrase))
+        return "|".join(re.escape(phrase).replace(r"\ ", r"\s+").replace(" ", r"\s+") for phrase in ordered)
+
+    return rf"\b(?:{words(positive)})\b[^.!?…\n{MASK_CHAR}]{{0,40}}?\b(?:{words(situations)})\b"
+
+
+@functools.cache
+def _learned_pattern() -> str:
+    table = read_learned_situations()
+    return learned_contrast_pattern(table.loc[table["kind"] == "positive", "phrase"].tolist(),
+                                    table.loc[table["kind"] == "situation", "phrase"].tolist())
+
+
 def _expand(pattern: str) -> str:
-    """Fill in the situation list and turn plain word lists into tries (same matches, faster)."""
+    """Fill in the situation lists and turn plain word lists into tries (same matches, faster)."""
     if _SITUATIONS_PLACEHOLDER in pattern:
         pattern = pattern.replace(_SITUATIONS_PLACEHOLDER, _situations_pattern())
+    if _LEARNED_PLACEHOLDER in pattern:
+        pattern = pattern.replace(_LEARNED_PLACEHOLDER, _learned_pattern())
     return _WORD_LIST_RE.sub(_word_list_to_trie, pattern)
 
 

@@ -274,3 +274,58 @@ SENTENCES = declare(Table(
 
 # Further tables (tone, comment_tone, markers, marker_profile, roles, exchanges,
 # summaries) are declared below by the modules' owners, each in its own section.
+
+# ----------------------------------------------------------------------------------------
+# Irony markers (msdiscourse.sarcasm)
+
+_MARKER_CATEGORY = "category"  # ordered: msdiscourse.categories.MARKER_DTYPE
+
+#: one row per marker hit in a sentence; ``start``/``end`` are offsets into the sentence's
+#: ``text`` and ``match`` is ``text[start:end]``.
+MARKERS = declare(Table(
+    name="markers",
+    columns={
+        "sentence_id": STRING,
+        "comment_id": STRING,
+        "category": _MARKER_CATEGORY,
+        "rule": STRING,
+        "start": INT,
+        "end": INT,
+        "match": STRING,
+    },
+    key=("sentence_id", "start", "rule"),
+    producer="find_markers(sentences)",
+))
+
+#: the same for plain texts: ``text_index`` is the Series' index label (or list position).
+TEXT_MARKERS = declare(Table(
+    name="text_markers",
+    columns={
+        "text_index": "object",
+        "category": _MARKER_CATEGORY,
+        "rule": STRING,
+        "start": INT,
+        "end": INT,
+        "match": STRING,
+    },
+    key=("text_index", "start", "rule"),
+    producer="find_markers(texts)",
+))
+
+#: one row per unit (``comment_id`` by default; ``by=`` names another sentences column,
+#: which then takes its place); ``n_<category>`` follow for every marker category.
+MARKER_PROFILE = declare(Table(
+    name="marker_profile",
+    columns={
+        "comment_id": STRING,
+        "n_words": INT,
+        "n_markers": INT,
+        "markers_per_100_words": "Float64",
+        "has_any": "bool",
+        **{f"n_{category}": INT for category in (
+            "trope", "morphosyntactic", "typographic", "explicit", "formula", "repetition",
+            "contrast")},
+    },
+    key=("comment_id",),
+    producer="marker_profile(markers, sentences)",
+))
