@@ -362,7 +362,10 @@ def marker_profile(markers: pd.DataFrame, sentences: pd.DataFrame, *, by: str = 
 #   intercept                    1
 #   marker:<category>            log(1 + markers of that category in the text)
 #   tone:pos, tone:neg           VADER's positive and negative shares of the text
-#   word:<n-gram>, char:<n-gram> tf-idf weight (idf shipped in the table), l2-normalised
+#   word:<n-gram>, char:<n-gram> tf-idf weight (idf shipped in the table), l2-normalised,
+#                                times n / (n + SHRINK_WORDS) for a text of n words: a
+#                                two-word text's few n-grams would otherwise weigh as much
+#                                as a long text's many (shrinkage toward no evidence)
 #   length:<term>                1, log(1 + words), its square: the length adjustment, fitted
 #                                so that what length alone predicts is taken out of the score
 
@@ -377,6 +380,14 @@ _NUMBER_RE = re.compile(r"\d+(?:[.,:]\d+)*")
 WORD_NGRAMS = (1, 2)
 CHAR_NGRAMS = (2, 4)
 WORD_TOKEN = r"(?u)\b\w\w*\b|[!?]"
+SHRINK_WORDS = 8
+
+
+def ngram_shrinkage(n_words: np.ndarray):
+    """The diagonal matrix n / (n + SHRINK_WORDS) that scales each text's n-gram row."""
+    from scipy import sparse
+
+    return sparse.diags(n_words / (n_words + SHRINK_WORDS))
 
 
 def normalise_for_ngrams(text: str) -> str:
@@ -446,7 +457,7 @@ def _model_table(model) -> pd.DataFrame:
     return table[table["model"] == model].reset_index(drop=True)
 
 
-def _ngram_matrix(table: pd.DataFrame, normalised: list[str]):
+def _ngram_matrix(table: pd.DataFrame, normalised: list[str], n_words: np.ndarray):
     """tf-idf of the table's n-grams (its own vocabulary and idf), one row per text."""
     from scipy import sparse
 
@@ -461,7 +472,7 @@ def _ngram_matrix(table: pd.DataFrame, normalised: list[str]):
         vectorizer = word if kind == "word" else char
         vectorizer.fit(["x"])  # fixed vocabulary: fit only sets up idf, replaced next
         vectorizer.idf_ = rows["idf"].to_numpy(dtype=np.float64)
-        matrices.append(vectorizer.transform(normalised))
+        matrices.append(ngram_shrinkage(n_words) @ vectorizer.transform(normalised))
         names += list(rows["feature"])
     if not matrices:
         return sparse.csr_matrix((len(normalised), 0)), []
@@ -473,7 +484,7 @@ def _logits(table: pd.DataFrame, features: TextFeatures) -> tuple[np.ndarray, di
     weights = table.set_index("feature")["coefficient"]
     dense_names = [name for name in weights.index if name in features.dense.columns]
     dense = features.dense[dense_names].to_numpy() * weights[dense_names].to_numpy()
-    matrix, ngram_names = _ngram_matrix(table, features.normalised)
+    matrix, ngram_names = _ngram_matrix(table, features.normalised, features.n_words)
     ngram_weights = weights[ngram_names].to_numpy() if ngram_names else np.zeros(0)
     logit = weights.get("intercept", 0.0) + dense.sum(axis=1) + (matrix @ ngram_weights if ngram_names else 0.0)
     return np.asarray(logit, dtype=np.float64), {
