@@ -193,7 +193,7 @@ def learn_situations(texts, labels, *, seeds=("love",), rounds: int = 2, min_cou
     >>> texts = ["I love being ignored"] * 3 + ["I love my dog", "being ignored is sad"]
     >>> table = learn_situations(texts, [1, 1, 1, 0, 0], min_count=3)
     >>> table[["kind", "phrase", "n_ironic", "n_literal"]].values.tolist()
-    [['positive', 'love', 3, 1], ['situation', 'being ignored', 3, 0]]
+    [['positive', 'love', 3, 0], ['situation', 'being ignored', 3, 0]]
     """
     target = _binary_labels(labels, len(texts) if hasattr(texts, "__len__") else len(list(texts)))
     clauses = [[_TOKEN_RE.findall(clause) for clause in _CLAUSE_WORDS_RE.findall(text.lower())]
