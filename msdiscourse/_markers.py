@@ -411,6 +411,8 @@ def _gate_chars(pattern: str) -> set[str] | None:
     chars, nullable = _first_of(parsed)
     if chars is None or nullable or not chars:
         return None
+    if len(parsed) == 1 and len(parsed[0]) == 1 and pattern.startswith("(?-i:"):
+        return set(chars)  # the whole row is case-sensitive: its own letters only
     return {variant for char in chars for variant in (char, char.lower(), char.upper()) if len(variant) == 1}
 
 
