@@ -16,8 +16,6 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from re import _constants as _sre  # the parsed form tells which characters a pattern starts with
-from re._parser import parse as _sre_parse
 
 import numpy as np
 import pandas as pd
@@ -34,6 +32,9 @@ __all__ = [
     "CONTRAST_THRESHOLD",
     "read_marker_patterns",
     "read_negative_situations",
+    "read_learned_situations",
+    "learned_contrast_pattern",
+    "SITUATIONS_CSV",
     "compiled_categories",
     "mask_text",
     "scan_texts",
@@ -41,6 +42,9 @@ __all__ = [
 
 MARKERS_CSV = RESOURCES_DIR / "sarcasm_markers.csv"
 NEGATIVE_SITUATIONS = RESOURCES_DIR / "negative_situations.txt"
+#: positive phrases and negative situations learned from labelled irony (Riloff et al. 2013)
+SITUATIONS_CSV = RESOURCES_DIR / "sarcasm_situations.csv"
+SITUATION_COLUMNS: tuple[str, ...] = ("kind", "phrase", "n_ironic", "n_literal", "learned_from")
 PATTERN_COLUMNS: tuple[str, ...] = ("category", "rule", "pattern", "example", "counter_example", "note")
 #: masked text is replaced by this (ASCII "substitute"): not a word character, not a space
 #: and not punctuation, so no pattern matches it and words on either side never join up
@@ -49,6 +53,8 @@ MASK_CHAR = "\x1a"
 CONTRAST_THRESHOLD = 0.3
 #: placeholder in the CSV that stands for the negative-situation list
 _SITUATIONS_PLACEHOLDER = "{negative_situations}"
+#: placeholder for "a learned positive phrase, then a learned situation in the same clause"
+_LEARNED_PLACEHOLDER = "{learned_contrast}"
 #: joins texts for the one-pass scan; begins with a newline so no line-bound pattern crosses it
 _SEPARATOR = "\n\x00\n"
 _FLAGS = re.IGNORECASE | re.MULTILINE
@@ -163,10 +169,49 @@ def _trie_regex(node: dict, *, escape_space: bool = True) -> str:
     return "(?:" + "|".join(alternatives) + ")"
 
 
+@functools.cache
+def read_learned_situations(path: str | Path | None = None) -> pd.DataFrame:
+    """Read the learned positive phrases and situations (``resources/sarcasm_situations.csv``)."""
+    source = Path(path or SITUATIONS_CSV)
+    table = pd.read_csv(source, dtype={"kind": "string", "phrase": "string", "learned_from": "string"},
+                        keep_default_na=False)
+    if tuple(table.columns) != SITUATION_COLUMNS:
+        raise _csv_error(source, 1, f"the header {','.join(SITUATION_COLUMNS)}", ",".join(table.columns))
+    bad = table.index[~table["kind"].isin(["positive", "situation"])]
+    if len(bad):
+        raise _csv_error(source, int(bad[0]) + 2, "kind positive or situation", repr(table.loc[bad[0], "kind"]))
+    return table
+
+
+def learned_contrast_pattern(positive: Sequence[str], situations: Sequence[str]) -> str:
+    """A positive phrase, then within the same clause (40 characters) a negative situation.
+
+    >>> re.search(learned_contrast_pattern(["love"], ["being ignored"]), "i love being ignored").group()
+    'love being ignored'
+    """
+    if not positive or not situations:
+        return r"(?!)"  # matches nothing
+
+    def words(phrases):
+        ordered = sorted(set(phrases), key=lambda phrase: (-len(phrase), phrase))
+        return "|".join(re.escape(phrase).replace(r"\ ", r"\s+").replace(" ", r"\s+") for phrase in ordered)
+
+    return rf"\b(?:{words(positive)})\b[^.!?…\n{MASK_CHAR}]{{0,40}}?\b(?:{words(situations)})\b"
+
+
+@functools.cache
+def _learned_pattern() -> str:
+    table = read_learned_situations()
+    return learned_contrast_pattern(table.loc[table["kind"] == "positive", "phrase"].tolist(),
+                                    table.loc[table["kind"] == "situation", "phrase"].tolist())
+
+
 def _expand(pattern: str) -> str:
-    """Fill in the situation list and turn plain word lists into tries (same matches, faster)."""
+    """Fill in the situation lists and turn plain word lists into tries (same matches, faster)."""
     if _SITUATIONS_PLACEHOLDER in pattern:
         pattern = pattern.replace(_SITUATIONS_PLACEHOLDER, _situations_pattern())
+    if _LEARNED_PLACEHOLDER in pattern:
+        pattern = pattern.replace(_LEARNED_PLACEHOLDER, _learned_pattern())
     return _WORD_LIST_RE.sub(_word_list_to_trie, pattern)
 
 
@@ -190,73 +235,204 @@ def _word_list_to_trie(match: re.Match) -> str:
     return "(?:" + "|".join([_trie_regex(trie, escape_space=False), *rest]) + ")"
 
 
-def _first_chars(items) -> tuple[frozenset[str] | None, bool]:
-    """Return the characters a parsed pattern can start with, and whether it can match empty.
+# -- which characters can a pattern start with? (public APIs only: a small reader of the
+# regex syntax the CSV uses; anything it does not know answers "any character", which only
+# turns the gate off for that row: slower, never wrong)
 
-    ``None`` means "any character" (a negated set, ``\\w``, ``.``): no gate is possible.
-    """
+_ANY = None  # "any character": no gate possible
+_CLASS_ESCAPES = frozenset("wWsSdD")
+_ZERO_WIDTH_ESCAPES = frozenset("bBAZ")
+_CHAR_ESCAPES = {"n": "\n", "t": "\t", "r": "\r", "f": "\f", "v": "\v", "a": "\a"}
+
+
+class _Unknown(Exception):
+    """A construct the reader does not model: the caller answers "any character"."""
+
+
+def _read_class(pattern: str, i: int) -> tuple[frozenset[str] | None, int]:
+    """Read ``[...]`` starting after ``[``; return its characters (``None``: too broad) and the end."""
     chars: set[str] = set()
-    for op, av in items:
-        if op is _sre.LITERAL:
-            chars.add(chr(av))
-            return frozenset(chars), False
-        if op is _sre.IN:
-            for item_op, item_av in av:
-                if item_op is _sre.LITERAL:
-                    chars.add(chr(item_av))
-                elif item_op is _sre.RANGE and item_av[1] - item_av[0] < 256:
-                    chars.update(map(chr, range(item_av[0], item_av[1] + 1)))
-                else:
-                    return None, False
-            return frozenset(chars), False
-        if op in (_sre.AT, _sre.ASSERT, _sre.ASSERT_NOT):
-            continue  # zero-width: the next item decides
-        if op is _sre.BRANCH:
-            nullable = False
-            for alternative in av[1]:
-                sub_chars, sub_nullable = _first_chars(alternative)
-                if sub_chars is None:
-                    return None, False
-                chars |= sub_chars
-                nullable = nullable or sub_nullable
-            if not nullable:
-                return frozenset(chars), False
+    broad = False
+    if i < len(pattern) and pattern[i] == "^":
+        broad, i = True, i + 1
+    first = True
+    previous: str | None = None
+    while i < len(pattern):
+        char = pattern[i]
+        if char == "]" and not first:
+            return (None if broad else frozenset(chars)), i + 1
+        first = False
+        if char == "\\":
+            escaped = pattern[i + 1]
+            i += 2
+            if escaped in _CLASS_ESCAPES:
+                broad, previous = True, None
+                continue
+            if escaped.isalnum() and escaped not in _CHAR_ESCAPES:
+                raise _Unknown(escaped)
+            char = _CHAR_ESCAPES.get(escaped, escaped)
+        elif char == "-" and previous is not None and i + 1 < len(pattern) and pattern[i + 1] != "]":
+            end = pattern[i + 1]
+            if end == "\\":
+                raise _Unknown("escaped range end")
+            if ord(end) - ord(previous) >= 256:
+                broad = True
+            else:
+                chars.update(map(chr, range(ord(previous), ord(end) + 1)))
+            i, previous = i + 2, None
             continue
-        if op is _sre.SUBPATTERN:
-            sub_chars, sub_nullable = _first_chars(av[3])
-        elif op in (_sre.MAX_REPEAT, _sre.MIN_REPEAT):
-            sub_chars, sub_nullable = _first_chars(av[2])
-            sub_nullable = sub_nullable or av[0] == 0
         else:
-            return None, False
+            i += 1
+        chars.add(char)
+        previous = char
+    raise _Unknown("unterminated class")
+
+
+def _read_quantifier(pattern: str, i: int) -> tuple[int, int]:
+    """Return (minimum repeats, end) for a quantifier at ``i`` (1, i when there is none)."""
+    if i >= len(pattern):
+        return 1, i
+    char = pattern[i]
+    if char in "*?":
+        minimum, i = 0, i + 1
+    elif char == "+":
+        minimum, i = 1, i + 1
+    elif char == "{":
+        close = pattern.find("}", i)
+        body = pattern[i + 1 : close] if close > 0 else ""
+        if not re.fullmatch(r"\d*(?:,\d*)?", body) or not body:
+            return 1, i  # a literal brace
+        minimum, i = int(body.split(",")[0] or 0), close + 1
+    else:
+        return 1, i
+    if i < len(pattern) and pattern[i] in "?+":
+        i += 1  # lazy or possessive: same first characters
+    return minimum, i
+
+
+def _read_sequence(pattern: str, i: int) -> tuple[list, int]:
+    """Read alternatives up to a closing ``)`` or the end: a list of alternatives, each a
+    list of atoms ``(kind, value, minimum)``; kind is ``chars``, ``zero`` or ``group``."""
+    alternatives: list[list] = [[]]
+    while i < len(pattern):
+        char = pattern[i]
+        if char == ")":
+            return alternatives, i
+        if char == "|":
+            alternatives.append([])
+            i += 1
+            continue
+        if char == "(":
+            if pattern.startswith("(?P=", i):
+                end = pattern.find(")", i)
+                minimum, i = _read_quantifier(pattern, end + 1)
+                alternatives[-1].append(("chars", _ANY, minimum))  # a back-reference: anything
+                continue
+            zero = pattern.startswith(("(?=", "(?!", "(?<=", "(?<!"), i)
+            header = re.match(r"\((?:\?(?:[:=!]|<[=!]|P<\w+>|[aiLmsux-]+:))?", pattern[i:])
+            if header is None or header.end() == 1 and pattern.startswith("(?", i):
+                raise _Unknown("group kind")
+            inner, end = _read_sequence(pattern, i + header.end())
+            if end >= len(pattern):
+                raise _Unknown("unclosed group")
+            i = end + 1
+            atom = ("zero", None) if zero else ("group", inner)
+        elif char == "[":
+            chars, i = _read_class(pattern, i + 1)
+            atom = ("chars", chars)
+        elif char == "\\":
+            escaped = pattern[i + 1]
+            i += 2
+            if escaped in _ZERO_WIDTH_ESCAPES:
+                atom = ("zero", escaped)
+            elif escaped in _CLASS_ESCAPES:
+                atom = ("chars", _ANY)
+            elif escaped.isdigit() or (escaped.isalnum() and escaped not in _CHAR_ESCAPES):
+                raise _Unknown(escaped)
+            else:
+                atom = ("chars", frozenset(_CHAR_ESCAPES.get(escaped, escaped)))
+        elif char in "^$":
+            i += 1
+            atom = ("zero", char)
+        elif char == ".":
+            i += 1
+            atom = ("chars", _ANY)
+        else:
+            i += 1
+            atom = ("chars", frozenset(char))
+        minimum, i = _read_quantifier(pattern, i)
+        alternatives[-1].append((atom[0], atom[1], minimum))
+    return alternatives, i
+
+
+def _first_of(alternatives: list) -> tuple[frozenset[str] | None, bool]:
+    """Characters any alternative can start with, and whether one can match empty."""
+    chars: set[str] = set()
+    nullable = False
+    for atoms in alternatives:
+        sub_chars, sub_nullable = _first_of_atoms(atoms)
         if sub_chars is None:
             return None, False
         chars |= sub_chars
-        if not sub_nullable:
+        nullable = nullable or sub_nullable
+    return frozenset(chars), nullable
+
+
+def _first_of_atoms(atoms: list) -> tuple[frozenset[str] | None, bool]:
+    chars: set[str] = set()
+    for kind, value, minimum in atoms:
+        if kind == "zero":
+            continue  # zero-width: the next atom decides
+        if kind == "group":
+            sub_chars, sub_nullable = _first_of(value)
+        else:
+            sub_chars, sub_nullable = value, False
+        if sub_chars is None:
+            return None, False
+        chars |= sub_chars
+        if not (sub_nullable or minimum == 0):
             return frozenset(chars), False
     return frozenset(chars), True
 
 
+def _parse(pattern: str) -> list | None:
+    try:
+        alternatives, end = _read_sequence(pattern, 0)
+    except (_Unknown, IndexError):
+        return None
+    return alternatives if end == len(pattern) else None
+
+
 def _gate_chars(pattern: str) -> set[str] | None:
     """Return the characters (both cases) ``pattern`` can start with; ``None`` if any."""
-    chars, nullable = _first_chars(_sre_parse(pattern, _FLAGS))
+    parsed = _parse(pattern)
+    if parsed is None:
+        return None
+    chars, nullable = _first_of(parsed)
     if chars is None or nullable or not chars:
         return None
+    if len(parsed) == 1 and len(parsed[0]) == 1 and pattern.startswith("(?-i:"):
+        return set(chars)  # the whole row is case-sensitive: its own letters only
     return {variant for char in chars for variant in (char, char.lower(), char.upper()) if len(variant) == 1}
 
 
-def _starts_at_word_boundary(items) -> bool:
-    """Whether every match of a parsed pattern starts with ``\\b`` (through groups, branches)."""
-    if not len(items):
+def _starts_at_word_boundary(pattern: str) -> bool:
+    """Whether every match of ``pattern`` starts with ``\\b`` (through groups, alternatives)."""
+    parsed = _parse(pattern)
+    return parsed is not None and _alternatives_start_with_boundary(parsed)
+
+
+def _alternatives_start_with_boundary(alternatives: list) -> bool:
+    for atoms in alternatives:
+        if not atoms:
+            return False
+        kind, value, minimum = atoms[0]
+        if kind == "zero" and value == "b" and minimum >= 1:
+            continue
+        if kind == "group" and minimum >= 1 and _alternatives_start_with_boundary(value):
+            continue
         return False
-    op, av = items[0]
-    if op is _sre.AT:
-        return av is _sre.AT_BOUNDARY
-    if op is _sre.SUBPATTERN:
-        return _starts_at_word_boundary(av[3])
-    if op is _sre.BRANCH:
-        return all(_starts_at_word_boundary(alternative) for alternative in av[1])
-    return False
+    return True
 
 
 def _rename_groups(pattern: str, prefix: str) -> str:
@@ -293,7 +469,7 @@ def _join_pass(rows: list[tuple[str, str, set[str] | None]]) -> list[str]:
     the hyperbole inside it.
     """
     word_rows = [(part, chars) for part, pattern, chars in rows
-                 if chars is not None and _starts_at_word_boundary(_sre_parse(pattern, _FLAGS))]
+                 if chars is not None and _starts_at_word_boundary(pattern)]
     other_rows = [(part, chars) for part, pattern, chars in rows
                   if chars is not None and (part, chars) not in word_rows]
     gated = []

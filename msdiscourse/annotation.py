@@ -152,12 +152,16 @@ def marker_rates_by_role(
 
     Examples
     --------
+    >>> from msdiscourse.corpus import Corpus
     >>> from msdiscourse.sarcasm import find_markers, marker_profile
-    >>> comments = pd.DataFrame({"comment_id": ["c1", "c2"],
-    ...                          "text": ["Oh great. Thanks a lot!", "The trial starts in May."]})
-    >>> roles = pd.DataFrame({"comment_id": ["c1", "c2"], "author": ["A", "B"],
+    >>> from msdiscourse.sentences import split_sentences
+    >>> corpus = Corpus.from_records(posts=[{"post_id": "p"}], comments=[
+    ...     {"comment_id": "p.c1", "post_id": "p", "author": "A", "text": "Oh great. Thanks a lot!"},
+    ...     {"comment_id": "p.c2", "post_id": "p", "author": "B", "text": "The trial starts in May."}])
+    >>> sentences = split_sentences(corpus, units="comments")
+    >>> roles = pd.DataFrame({"comment_id": ["p.c1", "p.c2"], "author": ["A", "B"],
     ...                       "role": ["patient", "patient"], "source": ["known", "known"]})
-    >>> profile = annotate(marker_profile(find_markers(comments), comments), roles=roles)
+    >>> profile = annotate(marker_profile(find_markers(sentences), sentences), roles=roles)
     >>> rates = marker_rates_by_role(profile)
     >>> rates[rates["n_markers"] > 0][["role", "category", "n_words", "rate_per_100_words"]]
           role         category  n_words  rate_per_100_words

@@ -74,9 +74,10 @@ def _cmd_parse(args: argparse.Namespace) -> int:
 
 
 def _cmd_sarcasm_train(args: argparse.Namespace) -> int:
-    from msdiscourse.sarcasm import train_from_file
+    from msdiscourse.sarcasm_eval import train_from_file
 
-    report = train_from_file(args.labelled, output=args.output, seed=args.seed)
+    report = train_from_file(args.labelled, output=args.output,
+                             situations_output=args.situations, seed=args.seed)
     print(report)
     return 0
 
@@ -208,12 +209,14 @@ def build_parser() -> argparse.ArgumentParser:
                        help="with --engine dask: partitions (default: twice the workers)")
     parse.set_defaults(func=_cmd_parse)
 
-    train = commands.add_parser(
-        "sarcasm-train", parents=[common],
-        help="re-derive the sarcasm model's coefficients from a labelled file")
-    train.add_argument("labelled", type=Path, help="labelled file (sarcasm_v2 CSV or SemEval TSV)")
+    train = commands.add_parser("sarcasm-train", parents=[common],
+                                help="re-derive the sarcasm model's coefficients from a labelled file")
+    train.add_argument("labelled", type=Path, nargs="+",
+                       help="labelled file(s), pooled (sarcasm_v2 CSV or SemEval TSV)")
     train.add_argument("-o", "--output", type=Path, default=None,
-                       help="where to write the coefficients CSV (default: print only)")
+                       help="where to write the coefficient table, .csv or .csv.gz (default: print only)")
+    train.add_argument("--situations", type=Path, default=None,
+                       help="where to write the learned situations CSV (default: not written)")
     train.add_argument("--seed", type=int, default=0,
                        help="random seed of the cross-validation folds (default: 0)")
     train.set_defaults(func=_cmd_sarcasm_train)

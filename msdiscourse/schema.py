@@ -456,23 +456,56 @@ POST_ROLES = POST_ROLES_TABLE
 # <<< roles
 
 # ----------------------------------------------------------------------------------------
-# Irony markers (msdiscourse.sarcasm). Section owned by the sarcasm work, which may
-# replace these declarations; the shapes below are today's.
+# Irony markers (msdiscourse.sarcasm)
 
+_MARKER_CATEGORY = "category"  # ordered: msdiscourse.categories.MARKER_DTYPE
+
+#: one row per marker hit in a sentence; ``start``/``end`` are offsets into the sentence's
+#: ``text`` and ``match`` is ``text[start:end]``.
 MARKERS = declare(Table(
     name="markers",
-    columns={"sentence_id": STRING, "comment_id": STRING, "category": CATEGORY,
-             "rule": STRING, "start": INT, "end": INT, "match": STRING},
+    columns={
+        "sentence_id": STRING,
+        "comment_id": STRING,
+        "category": _MARKER_CATEGORY,
+        "rule": STRING,
+        "start": INT,
+        "end": INT,
+        "match": STRING,
+    },
     key=("sentence_id", "start", "rule"),
     producer="find_markers(sentences)",
-    required=("comment_id", "category", "rule", "start", "end", "match"),
 ))
 
-#: one row per comment (or other unit): words, markers, rate, then n_<category> counts
+#: the same for plain texts: ``text_index`` is the Series' index label (or list position).
+TEXT_MARKERS = declare(Table(
+    name="text_markers",
+    columns={
+        "text_index": "object",
+        "category": _MARKER_CATEGORY,
+        "rule": STRING,
+        "start": INT,
+        "end": INT,
+        "match": STRING,
+    },
+    key=("text_index", "start", "rule"),
+    producer="find_markers(texts)",
+))
+
+#: one row per unit (``comment_id`` by default; ``by=`` names another sentences column,
+#: which then takes its place); ``n_<category>`` follow for every marker category.
 MARKER_PROFILE = declare(Table(
     name="marker_profile",
-    columns={"comment_id": STRING, "n_words": INT, "n_markers": INT,
-             "markers_per_100_words": FLOAT_NA, "has_any": BOOL},
+    columns={
+        "comment_id": STRING,
+        "n_words": INT,
+        "n_markers": INT,
+        "markers_per_100_words": "Float64",
+        "has_any": "bool",
+        **{f"n_{category}": INT for category in (
+            "trope", "morphosyntactic", "typographic", "explicit", "formula", "repetition",
+            "contrast")},
+    },
     key=("comment_id",),
     producer="marker_profile(find_markers(sentences), sentences)",
 ))

@@ -13,9 +13,22 @@ import msdiscourse as msd
 from msdiscourse import _markers
 from msdiscourse.categories import MARKER_CATEGORIES, MARKER_DTYPE
 from msdiscourse.errors import ParseError
+from msdiscourse.schema import SchemaError
 from msdiscourse.sarcasm import find_markers, load_marker_patterns, marker_profile
 
 PATTERNS = load_marker_patterns()
+
+
+def sentence_table(**columns) -> pd.DataFrame:
+    """A small sentences table: the given columns, the other declared ones filled in."""
+    frame = pd.DataFrame(columns)
+    n = len(frame)
+    defaults = {"post_id": ["p"] * n, "start": [0] * n, "end": [0] * n, "is_quote": [False] * n,
+                "author": ["ana"] * n, "thread_id": list(frame["comment_id"]), "depth": [0] * n}
+    for column, values in defaults.items():
+        if column not in frame.columns:
+            frame[column] = values
+    return frame
 
 
 def rules_found(text: str) -> set[str]:
@@ -98,10 +111,10 @@ def test_output_columns_and_dtypes_for_plain_texts():
 
 
 def test_sentence_tables_keep_sentence_and_comment_ids():
-    sentences = pd.DataFrame({
-        "sentence_id": ["c1-s1", "c1-s2"], "comment_id": ["c1", "c1"], "n": [1, 2],
-        "text": ["Great, another MRI.", "Sooo exciting!"], "is_quote": [False, False],
-    })
+    sentences = sentence_table(
+        sentence_id=["c1-s1", "c1-s2"], comment_id=["c1", "c1"], n=[1, 2],
+        text=["Great, another MRI.", "Sooo exciting!"], is_quote=[False, False],
+    )
     hits = find_markers(sentences)
     assert list(hits.columns)[:2] == ["sentence_id", "comment_id"]
     assert hits[["sentence_id", "comment_id", "rule", "match"]].values.tolist() == [
@@ -120,10 +133,10 @@ def test_no_hits_gives_an_empty_frame_with_the_columns():
 
 
 def test_bad_input_is_named():
-    with pytest.raises(ValueError, match=r"^expected a text column 'text'; found columns \['body'\] "
-                                         r"\(pass text_column=...\)$"):
+    with pytest.raises(SchemaError, match=r"^find_markers expects the sentences table \(made by "
+                                          r"split_sentences\(corpus\)\); missing columns: sentence_id, "):
         find_markers(pd.DataFrame({"body": ["x"]}))
-    with pytest.raises(TypeError, match="found one str"):
+    with pytest.raises(TypeError, match="got one str"):
         find_markers("Oh great")
 
 
@@ -159,10 +172,10 @@ def test_long_quotes_are_masked_and_short_ones_are_scare_quotes():
 
 
 def test_quoted_sentences_are_skipped():
-    sentences = pd.DataFrame({
-        "sentence_id": ["s1", "s2"], "comment_id": ["c1", "c1"], "n": [1, 2],
-        "text": ["Wow, amazing!", "Wow, amazing!"], "is_quote": [True, False],
-    })
+    sentences = sentence_table(
+        sentence_id=["s1", "s2"], comment_id=["c1", "c1"], n=[1, 2],
+        text=["Wow, amazing!", "Wow, amazing!"], is_quote=[True, False],
+    )
     assert set(find_markers(sentences)["sentence_id"]) == {"s2"}
 
 
@@ -173,12 +186,12 @@ def test_a_question_is_rhetorical_only_when_the_writer_goes_on():
     assert "rhetorical_question" in rules_found("Is this a joke? It must be.")
     assert "rhetorical_question" not in rules_found("Is this a joke?")
     assert "rhetorical_question" not in rules_found("Is this a joke? http://t.co/x")
-    sentences = pd.DataFrame({
-        "sentence_id": ["a1", "a2", "b1", "c1", "c2"], "comment_id": ["a", "a", "b", "c", "c"],
-        "n": [1, 2, 1, 1, 2],
-        "text": ["Seriously?", "Grow up.", "Seriously?", "Seriously?", "Quoted words here."],
-        "is_quote": [False, False, False, False, True],
-    })
+    sentences = sentence_table(
+        sentence_id=["a1", "a2", "b1", "c1", "c2"], comment_id=["a", "a", "b", "c", "c"],
+        n=[1, 2, 1, 1, 2],
+        text=["Seriously?", "Grow up.", "Seriously?", "Seriously?", "Quoted words here."],
+        is_quote=[False, False, False, False, True],
+    )
     hits = find_markers(sentences)
     assert hits.loc[hits["rule"] == "rhetorical_question", "sentence_id"].tolist() == ["a1"]
 
@@ -235,8 +248,8 @@ def test_real_sentences_from_split_sentences(blog_pages):
     # the comment quoting the post ("... suitable for everybody ...") has no hit there
     quoted = sentences.loc[sentences["is_quote"].fillna(False), "sentence_id"].tolist()
     assert quoted and not hits["sentence_id"].isin(quoted).any()
-    profile = marker_profile(hits, corpus.comments)
-    assert len(profile) == len(corpus.comments)
+    profile = marker_profile(hits, sentences)
+    assert profile["comment_id"].tolist() == sentences["comment_id"].dropna().unique().tolist()
     assert profile.set_index("comment_id").filter(like=".c11", axis=0)["n_repetition"].tolist() == [1]
 
 
@@ -258,10 +271,10 @@ def test_the_benchmark_runs_quick():
 
 
 def test_profile_counts_every_category_per_unit_with_units_without_hits():
-    comments = pd.DataFrame({
-        "comment_id": ["c1", "c2", "c3"],
-        "text": ["Oh great. Thanks a lot!", "The trial starts in May.", None],
-    })
+    comments = sentence_table(
+        sentence_id=["c1.s1", "c2.s1", "c3.s1"], comment_id=["c1", "c2", "c3"], n=[1, 1, 1],
+        text=["Oh great. Thanks a lot!", "The trial starts in May.", None],
+    )
     profile = marker_profile(find_markers(comments), comments)
     assert list(profile.columns) == [
         "comment_id", "n_words", "n_markers", "markers_per_100_words", "has_any",
@@ -279,15 +292,19 @@ def test_profile_counts_every_category_per_unit_with_units_without_hits():
 
 
 def test_profile_of_sentences_by_comment_leaves_quoted_words_out():
-    sentences = pd.DataFrame({
-        "sentence_id": ["a1", "a2", "b1"], "comment_id": ["a", "a", "b"], "n": [1, 2, 1],
-        "text": ["Wow.", "Some quoted words here.", "Fine then."],
-        "is_quote": [False, True, False],
-    })
-    profile = marker_profile(find_markers(sentences).drop(columns="comment_id"), sentences)
+    sentences = sentence_table(
+        sentence_id=["a1", "a2", "b1"], comment_id=["a", "a", "b"], n=[1, 2, 1],
+        text=["Wow.", "Some quoted words here.", "Fine then."],
+        is_quote=[False, True, False], author=["ana", "ana", "ben"],
+    )
+    profile = marker_profile(find_markers(sentences), sentences)
     assert profile[["comment_id", "n_words", "n_markers"]].values.tolist() == [["a", 1, 1], ["b", 2, 0]]
-    with pytest.raises(ValueError, match=r"expected a column 'author' in units"):
-        marker_profile(find_markers(sentences), sentences, by="author")
+    by_author = marker_profile(find_markers(sentences), sentences, by="author")
+    assert by_author[["author", "n_words", "n_markers"]].values.tolist() == [["ana", 1, 1], ["ben", 2, 0]]
+    with pytest.raises(ValueError, match=r"by='role' is not a column of the sentences table"):
+        marker_profile(find_markers(sentences), sentences, by="role")
+    with pytest.raises(SchemaError, match=r"^marker_profile expects the markers table"):
+        marker_profile(find_markers(["Wow."]), sentences)
 
 
 def test_top_level_names_resolve():
@@ -326,3 +343,67 @@ def test_scanning_texts_together_finds_what_each_text_alone_finds(texts):
     for row in together.itertuples():
         assert texts[row.text_index][row.start : row.end] == row.match
         assert row.match and row.match == row.match.strip()
+
+
+# -- issue 18: no private CPython modules; the split --------------------------------------
+
+
+def test_markers_use_no_private_cpython_modules():
+    from .conftest import PROJECT_DIR
+
+    for name in ("_markers.py", "sarcasm.py", "sarcasm_eval.py"):
+        source = (PROJECT_DIR / "msdiscourse" / name).read_text(encoding="utf-8")
+        assert not re.search(r"re\._(?:parser|constants|compiler)|sre_parse|sre_constants", source), name
+        assert " in df.columns" not in source and "in frame.columns" not in source, name
+
+
+def test_the_gate_reader_knows_where_each_row_can_start():
+    # the gate is an optimisation: it must admit every character a row's example starts with
+    for row in PATTERNS.itertuples():
+        pattern = _markers._expand(row.pattern)
+        gate = _markers._gate_chars(pattern)
+        match = _markers.compile_row(row.pattern).search(row.example)
+        if gate is not None:
+            assert match.group()[:1] in gate, (row.line, row.rule)
+    assert _markers._gate_chars(r"\b(?:did|do)\s+you") == set("dD")
+    assert _markers._gate_chars(r"(?<![!?])!(?![!?])") == {"!"}
+    assert _markers._gate_chars(r"[^x]y") is None and _markers._gate_chars(r"a?") is None
+    assert _markers._starts_at_word_boundary(r"\b(?:a|\bb)") and not _markers._starts_at_word_boundary(r"\ba|b")
+
+
+# -- scores and explanations ----------------------------------------------------------------
+
+
+def test_a_one_word_exclamation_does_not_outrank_a_long_text_with_several_markers():
+    texts = ["Great!", "Come on!!!",
+             "Oh sure, because waiting three hours for a cancelled train is sooo much fun... "
+             "just what I needed!!"]
+    for model in ("markers", "combined"):
+        scores = msd.sarcasm_score(texts, model=model)
+        assert scores.iloc[2] > scores.iloc[0] and scores.iloc[2] > scores.iloc[1], model
+
+
+def test_explain_lists_markers_and_ngrams_that_sum_to_the_logit():
+    why = msd.explain_sarcasm("Oh great, another Monday. Just what I needed!!")
+    assert set(why.columns) == {"feature", "value", "weight", "contribution", "evidence"}
+    assert why["contribution"].sum() == pytest.approx(why.attrs["logit"])
+    assert why.attrs["score"] == pytest.approx(msd.sarcasm_score(
+        ["Oh great, another Monday. Just what I needed!!"], model="combined").iloc[0])
+    features = why["feature"].tolist()
+    assert "marker:formula" in features and any(f.startswith("word:") for f in features)
+    with pytest.raises(TypeError, match="expects one str"):
+        msd.explain_sarcasm(["a", "b"])
+    with pytest.raises(ValueError, match="model must be one of markers, ngrams, combined"):
+        msd.sarcasm_score(["x"], model="bert")
+
+
+def test_shipped_models_carry_no_user_names_and_only_short_ngrams():
+    from msdiscourse.sarcasm import _shipped_models
+
+    table = _shipped_models()
+    assert set(table["model"]) == {"markers", "ngrams", "combined"}
+    words = table.loc[table["feature"].str.startswith("word:"), "feature"].str[5:]
+    assert words.str.split().str.len().max() <= 2
+    assert not words.str.contains("@").any()
+    chars = table.loc[table["feature"].str.startswith("char:"), "feature"].str[5:]
+    assert chars.str.len().max() <= 4
