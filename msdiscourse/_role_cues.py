@@ -59,7 +59,7 @@ TERM_PATHS: tuple[Path, ...] = (
 #: how a cue counts: on its own, or only inside a first-person sentence
 CUE_TYPES: tuple[str, ...] = ("phrase", "self_term", "team_term", "byline", "anonymous_author")
 #: conflict groups: a first-person ``diagnosis`` outweighs a ``job`` statement for patient
-CUE_GROUPS: tuple[str, ...] = ("", "diagnosis", "job")
+CUE_GROUPS: tuple[str, ...] = ("", "diagnosis", "job", "body")
 
 #: the term kinds each placeholder in a role-cue pattern expands to
 PLACEHOLDERS: dict[str, tuple[str, ...]] = {
