@@ -31,7 +31,10 @@ Conflicts: the heavier cue wins, the loser is recorded in ``competing`` and lowe
 confidence; equal weights give ``unknown`` (rule ``tie``). One written exception: a
 first-person diagnosis (cue group ``diagnosis``) beats a job statement (group ``job``) for
 ``patient`` whatever their weights, without lowering the confidence, and the job goes to
-``detail`` (researchers with MS exist). With no cue the role is ``unknown`` with
+``detail`` (researchers with MS exist). A second: a cue about the writer's own body,
+equipment or care alone (group ``body``: "my wheelchair", "I can still stand") loses to
+any relative cue of the same author whatever the weights, because carers write the same
+words about the person they look after. With no cue the role is ``unknown`` with
 confidence 0; an optional second stage (``infer=True``) may then propose a role from a
 classifier, marked ``source="inferred"`` with its probability, never over evidence.
 
