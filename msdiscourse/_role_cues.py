@@ -3,8 +3,8 @@
 Everything :mod:`msdiscourse.roles` decides with lives in ``resources/``:
 
 ``role_cues.csv``
-    one row per cue: role, rule, cue type, group (``diagnosis`` or ``job``, for the
-    conflict policy), pattern, weight, an example that must fire and a counter-example
+    one row per cue: role, rule, cue type, group (``diagnosis``, ``job`` or ``body``, for
+    the conflict policy), pattern, weight, an example that must fire and a counter-example
     that must not.
 ``ms_terms.csv``, ``conditions.csv``, ``medicines.csv``, ``kinship.csv``, ``professions.csv``
     term lists (``term, kind, canonical, pattern, example, note``). A cue pattern names
@@ -58,8 +58,9 @@ TERM_PATHS: tuple[Path, ...] = (
 
 #: how a cue counts: on its own, or only inside a first-person sentence
 CUE_TYPES: tuple[str, ...] = ("phrase", "self_term", "team_term", "byline", "anonymous_author")
-#: conflict groups: a first-person ``diagnosis`` outweighs a ``job`` statement for patient
-CUE_GROUPS: tuple[str, ...] = ("", "diagnosis", "job")
+#: conflict groups: a first-person ``diagnosis`` outweighs a ``job`` statement for patient;
+#: a ``body`` statement (own body, equipment, care) alone loses to any relative cue
+CUE_GROUPS: tuple[str, ...] = ("", "diagnosis", "job", "body")
 
 #: the term kinds each placeholder in a role-cue pattern expands to
 PLACEHOLDERS: dict[str, tuple[str, ...]] = {

@@ -31,7 +31,10 @@ Conflicts: the heavier cue wins, the loser is recorded in ``competing`` and lowe
 confidence; equal weights give ``unknown`` (rule ``tie``). One written exception: a
 first-person diagnosis (cue group ``diagnosis``) beats a job statement (group ``job``) for
 ``patient`` whatever their weights, without lowering the confidence, and the job goes to
-``detail`` (researchers with MS exist). With no cue the role is ``unknown`` with
+``detail`` (researchers with MS exist). A second: a cue about the writer's own body,
+equipment or care alone (group ``body``: "my wheelchair", "I can still stand") loses to
+any relative cue of the same author whatever the weights, because carers write the same
+words about the person they look after. With no cue the role is ``unknown`` with
 confidence 0; an optional second stage (``infer=True``) may then propose a role from a
 classifier, marked ``source="inferred"`` with its probability, never over evidence.
 
@@ -125,6 +128,8 @@ _JOIN = "\n\x00\n"
 # a forum quote block as rendered in exports: "<name> said: <quoted> Click to expand..."
 _QUOTE_BLOCK = re.compile(r"(?:^|(?<=\s))\S+(?: \S+)? said:\s.*?(?:Click to expand\.*|$)",
                           re.DOTALL)
+# a reply that opens by quoting its thread's title: "Re: <title>   <the reply>"
+_QUOTED_TITLE = re.compile(r"\ARe: [^\n]{1,200}?(?= {2,}|\n)")
 
 
 def _text_cues() -> tuple[RoleCue, ...]:
@@ -191,11 +196,18 @@ def _sentence_bounds(text: str, start: int, end: int) -> tuple[int, int]:
 
 
 def mask_quotes(text: str) -> str:
-    """Blank out quoted forum material ("Ann said: ... Click to expand..."), keeping offsets.
+    """Blank out quoted forum material, keeping offsets.
+
+    Two forms are quoted: a block ("Ann said: ... Click to expand...") and the title of
+    the thread a reply opens with ("Re: <title>" up to a run of spaces or a line end).
 
     >>> mask_quotes("Ann said: I have ALS. Click to expand... Welcome!").strip()
     'Welcome!'
+    >>> mask_quotes("Re: My wife has MS   Welcome, I am sorry.").strip()
+    'Welcome, I am sorry.'
     """
+    if text.startswith("Re: "):
+        text = _QUOTED_TITLE.sub(lambda m: " " * len(m.group()), text, count=1)
     if "said:" not in text:
         return text
     return _QUOTE_BLOCK.sub(lambda m: " " * len(m.group()), text)
@@ -359,6 +371,25 @@ def _decide(hits: list[dict]) -> dict:
     """One decision from all the cues of one author (or one anonymous comment or post)."""
     if not hits:
         return dict(_UNKNOWN)
+    # the second written exception: a body, equipment or care statement alone (cue group
+    # ``body``: "my wheelchair", "I can't swallow") loses to any relative cue, whatever the
+    # weights, because carers write the same words about the person they look after
+    patient = [h for h in hits if h["role"] == "patient"]
+    outvoted: list[dict] = []
+    if (patient and all(h["group"] == "body" for h in patient)
+            and any(h["role"] == "relative" for h in hits)):
+        outvoted = [max(patient, key=lambda h: h["weight"])]
+        hits = [h for h in hits if h["role"] != "patient"]
+    decision = _decide_by_weight(hits)
+    if outvoted:
+        decision["competing"] = "; ".join(
+            [*([decision["competing"]] if decision["competing"] is not pd.NA else []),
+             *map(_describe, outvoted)])
+    return decision
+
+
+def _decide_by_weight(hits: list[dict]) -> dict:
+    """The heaviest role wins, with the diagnosis-over-job exception (see :func:`_decide`)."""
     best: dict[str, dict] = {}
     for hit in hits:  # hits arrive in page order: the first of equal weight is kept
         current = best.get(hit["role"])

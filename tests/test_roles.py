@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pandas as pd
 import pytest
 
@@ -38,7 +40,6 @@ def test_each_cue_finds_its_example_and_not_its_counter_example(cue):
 
 
 def test_every_term_pattern_matches_its_example():
-    import re
 
     terms = load_terms()
     assert len(terms) >= 120
@@ -193,6 +194,37 @@ def test_real_page_disclosing_authors_found_with_phrase_and_detail(real_roles, p
         assert roles.loc[f"{PAGE_000}.c2", "role"] == "unknown"
 
 
+def test_real_page_000_c2_has_no_professional_we(real_roles):
+    # the professional-voice cues ("our trial", "we are testing", "our lab", "we have shown")
+    # need the team's "we" or "our": c2 has none, and nothing else in it says who writes
+    corpus, roles = real_roles
+    text = corpus.comments.set_index("comment_id").loc[f"{PAGE_000}.c2", "text"]
+    assert not re.search(r"\b(?:we|our|ours|us)\b", text, re.IGNORECASE)
+    assert find_role_cues(text).empty
+    assert roles.loc[f"{PAGE_000}.c2", "rule"] is pd.NA
+
+
+# invented: the research team's "we" fires, a family's "we" about care and tests does not
+_PROFESSIONAL_WE = [
+    ("testing_now", "We are testing that combination now, in mice.",
+     "We are testing a new mattress for my husband."),
+    ("testing_now", "We are recruiting patients for a phase 2 study.",
+     "We are trialling the cough assist at night."),
+    ("our_research", "In our trial design we measure hand function.",
+     "Our trial of the new wheelchair went well."),
+    ("our_research", "Our preliminary results are promising.",
+     "Our results came back from the blood tests."),
+    ("we_published", "We have shown that in two cohorts.", "We have shown him the new chair."),
+    ("lab_we", "We are a small lab in the north.", "We are a small family in the north."),
+]
+
+
+@pytest.mark.parametrize(("rule", "fires", "does_not"), _PROFESSIONAL_WE)
+def test_professional_we_and_a_familys_we(rule, fires, does_not):
+    assert rule in set(find_role_cues(fires)["rule"]), fires
+    assert find_role_cues(does_not).query("role == 'researcher'").empty, does_not
+
+
 def test_real_pages_everyone_else_stays_unknown(real_roles):
     _, roles = real_roles
     disclosed = {r[0] for r in REAL_DISCLOSURES}
@@ -265,7 +297,7 @@ def test_demo_blog_team_and_lab_at_work_are_found(demo):
     assert found.loc["demo-01-miracle-diet.c6", ["role", "rule", "evidence"]].tolist() == [
         "researcher", "institutional_we", "we will post the link"]
     assert found.loc["demo-04-remyelination.c9", ["role", "rule", "evidence"]].tolist() == [
-        "researcher", "testing_now", "we are testing that"]
+        "researcher", "testing_now", "we are testing that combination"]
     assert found.loc["demo-04-remyelination.c11", ["role", "evidence"]].tolist() == [
         "researcher", "Drop us an email"]
 

@@ -9,7 +9,7 @@ import pytest
 
 import msdiscourse as msd
 from msdiscourse.corpus import Corpus
-from msdiscourse.roles import INFER_THRESHOLD, assign_roles, post_roles
+from msdiscourse.roles import INFER_THRESHOLD, assign_roles, find_role_cues, post_roles
 from msdiscourse.roles_eval import evaluate_roles
 from tests.conftest import SHARED_CORPUS, require
 
@@ -93,10 +93,10 @@ def test_forum_cues_alone_per_author(forum, forum_roles):
     # relatives: the issue's bar (precision >= 0.9 at recall >= 0.6) is met
     assert scores.loc["relative", "precision"] >= 0.9
     assert scores.loc["relative", "recall"] >= 0.6
-    # patients: precise, but recall stays below the issue's 0.6 (most patients here write
-    # about equipment and care without a first-person statement of the illness)
-    assert scores.loc["patient", "precision"] >= 0.85
-    assert 0.4 <= scores.loc["patient", "recall"] < 0.6
+    # patients: precise, but recall stays below the issue's 0.6 (many patients here write
+    # nothing about themselves at all: condolences, thanks, advice to others)
+    assert scores.loc["patient", "precision"] >= 0.9
+    assert 0.5 <= scores.loc["patient", "recall"] < 0.6
     assert scores.loc["all", "n_authors"] == 199
 
 
@@ -112,7 +112,7 @@ def test_forum_held_out_threads_hold_up(forum):
     scores = _judge(part, gold[gold["post_id"].isin(held)])
     assert scores.loc["relative", "precision"] >= 0.9
     assert scores.loc["relative", "recall"] >= 0.6
-    assert scores.loc["patient", "precision"] >= 0.7
+    assert scores.loc["patient", "precision"] >= 0.8
 
 
 def test_forum_every_decision_shows_its_phrase_and_detail(forum, forum_roles):
@@ -175,6 +175,72 @@ def test_flair_is_evidence_when_the_user_maps_it():
     with pytest.raises(ValueError, match=r"flair_roles\['x'\]: expected a role"):
         assign_roles(corpus, flair_roles={"x": "doctor"})
 
+
+
+def test_a_reply_quoting_its_thread_title_does_not_disclose_it():
+    corpus = _forum("Hello.", ("Bob", "Re: My wife has ALS   Welcome, we are sorry you are here."),
+                    ("Cy", "Re: kids and school\nI was diagnosed with ALS in May."))
+    roles = assign_roles(corpus, blog_is_research=False)
+    assert roles["role"].tolist() == ["unknown", "patient"]
+    assert roles.loc[1, "evidence"] == "I was diagnosed with ALS"
+
+
+# -- own body and equipment: patients and carers write the same words ---------------------------
+# invented sentences: each new cue fires on the first and not on the second
+_BODY_CUES = [
+    ("still_able", "I can still drive, so the clinic is no problem.",
+     "I can still drive him to the clinic on Fridays."),
+    ("still_able", "Some days I can still use my hands to type.",
+     "I can still talk with her about the old days."),
+    ("lost_function", "I have now lost the ability to swallow.", "He has lost the ability to swallow."),
+    ("lost_function", "I've lost all use of my left arm.", "I lost my voice at the match."),
+    ("own_disability", "I didn't use the BiPAP last night and paid for it today.",
+     "I use the Trilogy for her at night."),
+    ("own_disability", "I use eye gaze for everything now.", "She uses eye gaze for everything."),
+    ("my_body_weak", "My legs are giving out by the evening.", "My legs are tired after the walk."),
+    ("my_care", "My CALS does the night feeds.", "In my CALS experience sleep comes last."),
+    ("my_onset", "My bulbar onset was in the spring.", "Her bulbar onset was in the spring."),
+    ("have_condition", "I now have ALS myself.", "What would we do if I got ALS?"),
+    ("have_condition", "I too have MS.", "I have an ALS chapter nurse on Mondays."),
+    ("person_with", "I am FALS, like my mother.", "I'm PALS' wife and tired."),
+    ("diagnosed_self", "I was DX in 2019 and still walk.", "If I was diagnosed with it I'd know."),
+    ("kin_diagnosed", "My wife was DX in 2019.", "My wife was there in 2019."),
+]
+
+
+@pytest.mark.parametrize(("rule", "fires", "does_not"), _BODY_CUES)
+def test_body_and_equipment_cues_on_invented_text(rule, fires, does_not):
+    assert rule in set(find_role_cues(fires)["rule"]), fires
+    assert rule not in set(find_role_cues(does_not)["rule"]), does_not
+
+
+def test_a_carer_cue_beats_a_body_cue_whatever_the_weights():
+    corpus = _forum("Hello.",
+                    ("Bob", "I can still drive, so the clinic is no problem."),
+                    ("Cy", "I can still drive, so the clinic is no problem."),
+                    ("Cy", "My PALS slept badly again."),
+                    ("Di", "My husband was diagnosed in May."),
+                    ("Di", "I was diagnosed with ALS in 2019 and I can no longer walk."))
+    roles = assign_roles(corpus, blog_is_research=False).set_index("comment_id")
+    # alone, the body cue says patient
+    assert (roles.loc["t1.c1", "role"], roles.loc["t1.c1", "rule"]) == ("patient", "still_able")
+    # with a carer cue (weight 0.85 > 0.7 here, but the policy does not look at weights)
+    cy = roles.loc["t1.c2"]
+    assert (cy["role"], cy["rule"], cy["evidence"]) == ("relative", "my_loved_one", "My PALS")
+    assert "patient 0.70 still_able: 'I can still drive'" in cy["competing"]
+    assert cy["confidence"] == pytest.approx(0.85 * 0.9)  # not lowered by the outvoted cue
+    # a first-person diagnosis is not a body cue: it still wins by weight
+    assert (roles.loc["t1.c5", "role"], roles.loc["t1.c5", "rule"]) == ("patient", "have_condition")
+
+
+def test_body_policy_with_a_weaker_carer_cue():
+    # kin_condition_sentence (0.6) is lighter than my_care (0.8) and still wins over it
+    corpus = _forum("Hello.", ("Bob", "My wheelchair is charging."),
+                    ("Bob", "My mum is in the hospice now."))
+    roles = assign_roles(corpus, blog_is_research=False)
+    assert roles["role"].tolist() == ["relative", "relative"]
+    assert roles.loc[0, "rule"] == "kin_condition_sentence"
+    assert "my_care" in roles.loc[0, "competing"]
 
 # -- the inferred stage ---------------------------------------------------------------------------
 def _invented_community():
