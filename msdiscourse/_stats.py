@@ -14,7 +14,8 @@ import numpy as np
 
 __all__ = [
     "CLUSTER_CHOICES", "MIN_N", "bootstrap_interval", "cluster_codes", "clustered_interval",
-    "enough_for_interval", "holm", "mean_of_draws", "shrunk_rates", "too_few_message",
+    "describe_group", "enough_for_interval", "holm", "mean_of_draws", "shrunk_rates",
+    "size_verdict", "too_few_message", "too_few_verdict",
 ]
 
 #: fewer observations than this on a side of a comparison, and no claim is made
@@ -347,3 +348,56 @@ def holm(p_values) -> np.ndarray:
     adjusted = np.maximum.accumulate((m - np.arange(m)) * p[order])
     result[order] = np.minimum(adjusted, 1.0)
     return result
+
+
+# -- verdicts with sizes ---------------------------------------------------------------------
+
+_TONE_VALUES = ("compound", "replier_compound", "tone_shift", "mean_compound", "whole_compound")
+
+
+def describe_group(level: str) -> str:
+    """Words for a group: ``"researcher->patient"`` -> "researchers' replies to patients".
+
+    >>> describe_group("researcher->patient"), describe_group("patient")
+    ("researchers' replies to patients", "patients' comments")
+    """
+    level = str(level)
+    if "->" in level:
+        replier, addressee = level.split("->", 1)
+        return f"{replier}s' replies to {addressee}s"
+    return f"{level}s' comments"
+
+
+def size_verdict(a: str, b: str, *, value: str, difference: float, low: float, high: float,
+                 n_clusters: int, cluster: str = "author", level: float = 0.95,
+                 unit: str = "") -> str:
+    """A difference in words an analyst can quote: its size, interval and how many clusters.
+
+    >>> size_verdict("researcher->patient", "patient->researcher", value="replier_compound",
+    ...              difference=0.12, low=0.03, high=0.21, n_clusters=14)
+    "researchers' replies to patients were 0.12 more positive than patients' replies to researchers (95% CI 0.03 to 0.21, 14 authors)"
+    >>> size_verdict("researcher", "patient", value="compound", difference=0.05, low=-0.03,
+    ...              high=0.13, n_clusters=22)
+    "no clear difference between researchers' comments and patients' comments: +0.05 (95% CI -0.03 to 0.13, 22 authors)"
+    """
+    what_a, what_b = describe_group(a), describe_group(b)
+    interval = f"{level:.0%} CI {low:.2f} to {high:.2f}{unit}, {n_clusters} {cluster}s"
+    if not (np.isfinite(low) and np.isfinite(high)) or low <= 0 <= high:
+        return f"no clear difference between {what_a} and {what_b}: {difference:+.2f} ({interval})"
+    if value in _TONE_VALUES:
+        direction = "more positive" if difference > 0 else "more negative"
+    else:
+        direction = "higher" if difference > 0 else "lower"
+    return f"{what_a} were {abs(difference):.2f} {direction} than {what_b} ({interval})"
+
+
+def too_few_verdict(a: str, b: str, *, n_a: int, n_b: int, clusters_a: int, clusters_b: int,
+                    cluster: str = "author", min_n: int = MIN_N) -> str:
+    """The verdict when the minimum-n rule is not met on a side.
+
+    >>> too_few_verdict("researcher", "patient", n_a=12, n_b=30, clusters_a=2, clusters_b=11)
+    "too few researchers' comments or patients' comments for a claim: 12 from 2 authors and 30 from 11 authors (need >= 10 from >= 10 authors on each side)"
+    """
+    return (f"too few {describe_group(a)} or {describe_group(b)} for a claim: {n_a} from "
+            f"{clusters_a} {cluster}s and {n_b} from {clusters_b} {cluster}s (need >= {min_n} "
+            f"from >= {min_n} {cluster}s on each side)")
