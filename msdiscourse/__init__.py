@@ -70,6 +70,8 @@ _EXPORTS: dict[str, str] = {
     "annotate": "msdiscourse.annotation",
     "SchemaError": "msdiscourse.schema",
     "marker_rates_by_role": "msdiscourse.annotation",
+    "rank_marker_rates": "msdiscourse.annotation",
+    "compare_roles": "msdiscourse.compare",
     "pseudonymise": "msdiscourse.privacy",
     "pseudonymise_frame": "msdiscourse.privacy",
     # reading threads in a notebook
