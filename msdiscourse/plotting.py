@@ -24,7 +24,7 @@ Examples
 >>> with theme():
 ...     ax = plot_tone_by_role(tone, ax=Figure().subplots())
 >>> [label.get_text() for label in ax.get_xticklabels()]
-['researcher\\n(n=1, 1 authors)', 'patient\\n(n=2, 1 authors)']
+['researcher\\n(n=1,\\n1 authors)', 'patient\\n(n=2,\\n1 authors)']
 """
 
 from __future__ import annotations
@@ -257,13 +257,20 @@ def _no_data(ax: Axes, title: str, why: str = "no data") -> Axes:
     return ax
 
 
-def _panel_note(ax: Axes, lines: list[str]) -> None:
-    """Say inside the panel (bottom left), never over the title, what has no interval."""
-    if lines:
-        ax.text(0.01, 0.02, "\n".join(lines), transform=ax.transAxes, ha="left", va="bottom",
-                fontsize=8.5, color="#444444", gid="too-few",
-                bbox={"boxstyle": "round,pad=0.3", "facecolor": "white", "edgecolor": "#BBBBBB",
-                      "alpha": 0.9})
+def _panel_note(ax: Axes, what: str, min_n: int, word: str, items: list[str]) -> None:
+    """Say beside the plot (under the legend, never over the title) what has no interval."""
+    if not items:
+        return
+    lines = ["too few for an interval", f"(need >= {min_n} {what}", f"from >= {min_n} {word}):"]
+    current = ""
+    for item in items:  # whole items per line, about 30 characters wide
+        if current and len(current) + len(item) > 28:
+            lines.append(current + ",")
+            current = ""
+        current = f"{current}, {item}" if current else item
+    lines.append(current)
+    ax.text(1.02, 0.0, "\n".join(lines), transform=ax.transAxes, ha="left", va="bottom",
+            fontsize=9, color="#444444", gid="too-few")
 
 
 def _clusters(frame: pd.DataFrame, column: str) -> np.ndarray:
@@ -552,7 +559,7 @@ def plot_tone_by_role(
     >>> ax.get_title()
     'Tone of comments by role (n = 1 comments)'
     >>> [t.get_text() for t in ax.texts if t.get_gid() == "too-few"]
-    ['too few for an interval (need >= 10 comments from >= 10 authors): unknown']
+    ['too few for an interval\\n(need >= 10 comments\\nfrom >= 10 authors):\\nunknown']
     """
     validate(comment_tone, "annotated", caller="plot_tone_by_role")
     validate_columns(comment_tone, [value], caller="plot_tone_by_role", what="value=")
@@ -586,7 +593,7 @@ def plot_tone_by_role(
             clusters = _clusters(part, cluster)
             n_clusters = len(set(cluster_codes(clusters)))
             word = "authors" if cluster == "author" else cluster.replace("_id", "") + "s"
-            labels[index] = f"{role}\n(n={len(values)}, {n_clusters} {word})"
+            labels[index] = f"{role}\n(n={len(values)},\n{n_clusters} {word})"
             mean = float(values.mean())
             if enough_for_interval(len(values), n_clusters, min_n=min_n):
                 low, high = clustered_interval(values, clusters, n_boot=n_boot, rng=generator)
@@ -598,9 +605,7 @@ def plot_tone_by_role(
                                 markersize=5, capsize=3, zorder=4)
             drawn.lines[0].set_gid(f"mean-{role}")
         word = "authors" if cluster == "author" else cluster.replace("_id", "") + "s"
-        if too_few:
-            _panel_note(ax, [f"too few for an interval (need >= {min_n} comments from "
-                             f">= {min_n} {word}): {', '.join(too_few)}"])
+        _panel_note(ax, "comments", min_n, word, too_few)
         ax.legend(handles=[Line2D([], [], marker="D", color="black", linestyle="",
                                   label=f"mean, 95% interval\n(resampling {word})")],
                   loc="upper left", bbox_to_anchor=(1.01, 1.0), borderaxespad=0)
@@ -746,9 +751,7 @@ def plot_marker_rates_by_role(
                yerr=np.clip(errors, 0, None) if has_interval else None,
                error_kw={"elinewidth": 1, "capsize": 2, "ecolor": "#333333"},
                label=f"{role} (n={first['n_comments']}, {first['n_words']:,} words)")
-    if too_few:
-        _panel_note(ax, [f"too few for an interval (need >= {MIN_N} comments from >= {MIN_N} "
-                         f"authors):", ", ".join(too_few)])
+    _panel_note(ax, "comments", MIN_N, "authors", too_few)
     ax.set_xticks(centres, categories, rotation=30, ha="right")
     ax.set_xlabel("Marker category")
     ax.set_ylabel("Markers per 100 words\n(error bars: 95% interval, authors resampled)")
@@ -940,13 +943,12 @@ def plot_exchange_heatmap(
                         colour = "#555555"
             ax.text(column, row, text, ha="center", va="center", color=colour,
                     fontsize=11 if n is None else 10)
-    if n is not None and ((n < min_n) & ~np.isnan(values)).any():
-        ax.annotate(f"faded: fewer than {min_n} replies", xy=(1.0, -0.16),
-                    xycoords="axes fraction", ha="right", va="top", fontsize=8.5,
-                    color="#444444")
+
     ax.set_xticks(range(values.shape[1]), [str(c) for c in matrix.columns], rotation=30, ha="right")
     ax.set_yticks(range(values.shape[0]), [str(i) for i in matrix.index])
-    ax.set_xlabel("Addressee (the author replied to)")
+    faded = n is not None and bool(((n < min_n) & ~np.isnan(values)).any())
+    ax.set_xlabel("Addressee (the author replied to)"
+                  + (f"\nfaded: fewer than {min_n} replies" if faded else ""))
     ax.set_ylabel("Replier")
     ax.grid(False)
     for spine in ax.spines.values():
@@ -1047,9 +1049,7 @@ def plot_tone_shift(
     # symmetric about 0 so that up and down read alike; never beyond the possible ±2
     reach = max(float(max((np.abs(g).max() for g in groups if len(g)), default=0)) * 1.15, 0.5)
     ax.set_ylim(-min(reach, 2.05), min(reach, 2.05))
-    if too_few:
-        _panel_note(ax, [f"too few for an interval (need >= {min_n} replies from >= {min_n} "
-                         f"{word}):", ", ".join(too_few)])
+    _panel_note(ax, "replies", min_n, word, too_few)
     ax.set_xlabel("Replier → addressee")
     ax.set_ylabel("Tone shift: reply − parent\n(VADER compound)")
     ax.set_title(title)

@@ -258,8 +258,8 @@ COMMENT_TONE = pd.DataFrame(
 
 def test_tone_by_role_orders_roles_and_states_n_per_role():
     ax = plot_tone_by_role(COMMENT_TONE, ax=new_axes())
-    assert tick_texts(ax.xaxis) == ["researcher\n(n=2, 2 authors)", "patient\n(n=3, 2 authors)",
-                                    "unknown\n(n=1, 1 authors)"]
+    assert tick_texts(ax.xaxis) == ["researcher\n(n=2,\n2 authors)", "patient\n(n=3,\n2 authors)",
+                                    "unknown\n(n=1,\n1 authors)"]
     assert ax.get_title() == "Tone of comments by role (n = 6 comments)"
     medians = [line for line in ax.lines if (line.get_gid() or "").startswith("median-")]
     assert [float(m.get_ydata()[0]) for m in medians] == pytest.approx([0.4, 0.1, -0.1])
@@ -270,8 +270,10 @@ def test_tone_by_role_orders_roles_and_states_n_per_role():
     means = {line.get_gid(): line for line in ax.lines if (line.get_gid() or "").startswith("mean-")}
     assert float(means["mean-patient"].get_ydata()[0]) == pytest.approx(-0.1 / 3)
     assert [t.get_text() for t in ax.texts if t.get_gid() == "too-few"] == [
-        "too few for an interval (need >= 10 comments from >= 10 authors): researcher, patient, unknown"]
-    assert ax.texts[-1].get_transform() == ax.transAxes
+        "too few for an interval\n(need >= 10 comments\nfrom >= 10 authors):\n"
+        "researcher, patient, unknown"]
+    # beside the axes, under the legend: never over the title
+    assert ax.texts[-1].get_transform() == ax.transAxes and ax.texts[-1].get_position() == (1.02, 0.0)
 
 
 def test_tone_by_role_draws_an_interval_over_authors_when_there_are_enough():
@@ -289,7 +291,7 @@ def test_tone_by_role_draws_an_interval_over_authors_when_there_are_enough():
     patients = tone["compound"][:36]
     assert low < patients.mean() < high
     assert [t.get_text() for t in ax.texts if t.get_gid() == "too-few"] == [
-        "too few for an interval (need >= 10 comments from >= 10 authors): researcher"]
+        "too few for an interval\n(need >= 10 comments\nfrom >= 10 authors):\nresearcher"]
 
 
 def test_tone_by_role_rejects_unknown_roles_and_shows_empty_input():
@@ -403,8 +405,8 @@ def test_marker_rates_plot_has_one_bar_group_per_role_with_the_pooled_heights():
     assert tick_texts(ax.xaxis) == ["trope", "typographic"]
     assert ax.get_ylabel() == "Markers per 100 words\n(error bars: 95% interval, authors resampled)"
     assert [t.get_text() for t in ax.texts if t.get_gid() == "too-few"] == [
-        "too few for an interval (need >= 10 comments from >= 10 authors):\n"
-        "researcher (n=2), patient (n=2)"]
+        "too few for an interval\n(need >= 10 comments\nfrom >= 10 authors):\n"
+        "researcher (n=2),\npatient (n=2)"]
     assert "n = 4 comments" in ax.get_title()
 
 
@@ -461,7 +463,7 @@ def test_exchange_heatmap_annotates_every_cell_and_marks_missing_ones():
     rgba = ax2.images[0].get_array()
     # faded toward white under 5 replies: the 2-reply cell is paler than the 9-reply one
     assert rgba[0, 0, :3].mean() > 0.7 > rgba[1, 0, :3].mean()
-    assert "faded: fewer than 5 replies" in [t.get_text() for t in ax2.texts]
+    assert ax2.get_xlabel() == "Addressee (the author replied to)\nfaded: fewer than 5 replies"
     assert tick_texts(ax.yaxis) == ["researcher", "patient"]
     assert tick_texts(ax.xaxis) == ["researcher", "patient", "relative"]
     assert ax.get_title() == "Who replies to whom (n = 23 replies)"
@@ -499,8 +501,8 @@ def test_tone_shift_shows_each_pair_with_its_mean_and_n():
                                     "patient → researcher\n(n=1, 1 repliers)"]
     note = [t for t in ax.texts if t.get_gid() == "too-few"]
     assert [t.get_text() for t in note] == [
-        "too few for an interval (need >= 10 replies from >= 10 repliers):\n"
-        "researcher → patient, patient → researcher"]
+        "too few for an interval\n(need >= 10 replies\nfrom >= 10 repliers):\n"
+        "researcher → patient,\npatient → researcher"]
     assert note[0].get_transform() == ax.transAxes  # inside the panel, not over the title
     assert ax.get_title() == "Tone shift from parent to reply (n = 3 replies)"
     means = {line.get_gid(): line for line in ax.lines if (line.get_gid() or "").startswith("mean")}
