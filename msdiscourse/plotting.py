@@ -606,8 +606,9 @@ def plot_tone_by_role(
             drawn.lines[0].set_gid(f"mean-{role}")
         word = "authors" if cluster == "author" else cluster.replace("_id", "") + "s"
         _panel_note(ax, "comments", min_n, word, too_few)
-        ax.legend(handles=[Line2D([], [], marker="D", color="black", linestyle="",
-                                  label=f"mean, 95% interval\n(resampling {word})")],
+        label = (f"mean, 95% interval\n(resampling {word})" if len(too_few) < len(present)
+                 else "mean (too few for an interval)")
+        ax.legend(handles=[Line2D([], [], marker="D", color="black", linestyle="", label=label)],
                   loc="upper left", bbox_to_anchor=(1.01, 1.0), borderaxespad=0)
     ax.axhline(0, color="#555555", linewidth=0.8, linestyle=":")
     ax.set_xticks(positions, labels)
@@ -754,7 +755,8 @@ def plot_marker_rates_by_role(
     _panel_note(ax, "comments", MIN_N, "authors", too_few)
     ax.set_xticks(centres, categories, rotation=30, ha="right")
     ax.set_xlabel("Marker category")
-    ax.set_ylabel("Markers per 100 words\n(error bars: 95% interval, authors resampled)")
+    ax.set_ylabel("Markers per 100 words\n(error bars: 95% interval, authors resampled)"
+                  if len(too_few) < len(roles) else "Markers per 100 words")
     ax.set_ylim(bottom=0)
     n_comments = int(rates.drop_duplicates("role")["n_comments"].sum())
     ax.set_title(f"{title} (n = {n_comments} comments)")
@@ -1053,7 +1055,8 @@ def plot_tone_shift(
     ax.set_xlabel("Replier → addressee")
     ax.set_ylabel("Tone shift: reply − parent\n(VADER compound)")
     ax.set_title(title)
-    label = (f"mean, 95% interval\n(resampling {word})" if len(too_few) < sum(map(len, [[1] for g in groups if len(g)]))
+    drawn_groups = sum(1 for g in groups if len(g))
+    label = (f"mean, 95% interval\n(resampling {word})" if len(too_few) < drawn_groups
              else "mean (too few for an interval)")
     ax.legend(handles=[Line2D([], [], marker="D", color="black", linestyle="", label=label)],
               loc="upper left", bbox_to_anchor=(1.01, 1.0), borderaxespad=0)

@@ -403,7 +403,7 @@ def test_marker_rates_plot_has_one_bar_group_per_role_with_the_pooled_heights():
         "researcher (n=2, 200 words)", "patient (n=2, 100 words)"]
     assert [float(p.get_height()) for p in bars[1]] == pytest.approx([2.0, 2.0])
     assert tick_texts(ax.xaxis) == ["trope", "typographic"]
-    assert ax.get_ylabel() == "Markers per 100 words\n(error bars: 95% interval, authors resampled)"
+    assert ax.get_ylabel() == "Markers per 100 words"  # no role has an interval here
     assert [t.get_text() for t in ax.texts if t.get_gid() == "too-few"] == [
         "too few for an interval\n(need >= 10 comments\nfrom >= 10 authors):\n"
         "researcher (n=2),\npatient (n=2)"]
