@@ -28,6 +28,7 @@ _EXPORTS: dict[str, str] = {
     "write_pagedump": "msdiscourse.io.pagedump",
     "write_pagedump_folder": "msdiscourse.io.pagedump",
     "read_corpus": "msdiscourse.io.folder",
+    "load_corpus": "msdiscourse.io.folder",
     "sniff_format": "msdiscourse.io.folder",
     "read_wxr": "msdiscourse.io.wxr",
     "read_blogger": "msdiscourse.io.blogger",
