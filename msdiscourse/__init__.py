@@ -28,6 +28,7 @@ _EXPORTS: dict[str, str] = {
     "write_pagedump": "msdiscourse.io.pagedump",
     "write_pagedump_folder": "msdiscourse.io.pagedump",
     "read_corpus": "msdiscourse.io.folder",
+    "load_corpus": "msdiscourse.io.folder",
     "sniff_format": "msdiscourse.io.folder",
     "read_wxr": "msdiscourse.io.wxr",
     "read_blogger": "msdiscourse.io.blogger",
@@ -75,6 +76,8 @@ _EXPORTS: dict[str, str] = {
     "annotate": "msdiscourse.annotation",
     "SchemaError": "msdiscourse.schema",
     "marker_rates_by_role": "msdiscourse.annotation",
+    "rank_marker_rates": "msdiscourse.annotation",
+    "compare_roles": "msdiscourse.compare",
     "pseudonymise": "msdiscourse.privacy",
     "pseudonymise_frame": "msdiscourse.privacy",
     # reading threads in a notebook

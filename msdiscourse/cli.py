@@ -82,6 +82,16 @@ def _cmd_sarcasm_train(args: argparse.Namespace) -> int:
     return 0
 
 
+def _is_demo_corpus(data: Path | None) -> bool:
+    """True for the project's invented demo corpus, data/raw (the default when None).
+
+    ``--data`` is relative to the working directory, as :func:`resolve_figure_run` reads it.
+    """
+    from msdiscourse.paths import DATA_RAW
+
+    return data is None or Path(data).expanduser().resolve() == DATA_RAW.resolve()
+
+
 @contextlib.contextmanager
 def _key_for_notebooks(args: argparse.Namespace):
     """Resolve the key once here and hand it to the notebook kernels through the environment.
@@ -89,13 +99,19 @@ def _key_for_notebooks(args: argparse.Namespace):
     Kernels inherit this process's environment; the notebooks call
     ``msdiscourse.privacy.resolve_key()``, which reads it. The variables are restored after.
     """
+    from msdiscourse import notebook_runner
     from msdiscourse.privacy import KEY_ENV, KEY_FILE_ENV, _locate_key
 
     saved = {name: os.environ.get(name) for name in (KEY_ENV, KEY_FILE_ENV)}
     if args.no_pseudonymise:
         yield
         return
-    key, source = _locate_key(args.key, args.key_file, None, True)
+    if args.key is None and args.key_file is None and _is_demo_corpus(args.data):
+        # the demo corpus is invented: a public key keeps `make figures` byte-identical on
+        # every machine; any other data gets the private key below, never this one
+        key, source = notebook_runner.DEMO_KEY.encode("utf-8"), None
+    else:
+        key, source = _locate_key(args.key, args.key_file, None, True)
     for name in (KEY_ENV, KEY_FILE_ENV):
         os.environ.pop(name, None)
     if source is not None:

@@ -11,7 +11,8 @@ addresses ("Dear Tilly", "@LabRat", "thanks Wendy").
 both axes, in the shared order) and :func:`exchange_summary` answers the question the
 project was started for: do researchers answer patients in a different tone, and with
 more irony markers, than patients answer researchers? It reports bootstrap confidence
-intervals (:func:`msdiscourse._stats.bootstrap_interval`), and says plainly when there
+intervals that resample whole repliers (:func:`msdiscourse._stats.clustered_interval`),
+and says plainly when there
 are too few exchanges for a claim (:data:`msdiscourse._stats.MIN_N`).
 
 Tone comes from :func:`msdiscourse.comment_tone`, so ``tone_shift`` is the library's one
@@ -43,11 +44,18 @@ from typing import Literal
 import numpy as np
 import pandas as pd
 
-from msdiscourse._stats import MIN_N, bootstrap_interval
+from msdiscourse._stats import (
+    MIN_N,
+    cluster_codes,
+    clustered_interval,
+    enough_for_interval,
+    size_verdict,
+    too_few_verdict,
+)
 from msdiscourse.categories import ROLE_DTYPE, ROLES
 from msdiscourse.corpus import Corpus
 from msdiscourse.roles import author_key
-from msdiscourse.schema import EXCHANGES, check_corpus, validate
+from msdiscourse.schema import EXCHANGES, check_corpus, validate, validate_columns
 from msdiscourse.text import fold_for_quotes, quotes_folded, sentence_spans
 
 __all__ = [
@@ -287,8 +295,8 @@ def reply_exchanges(corpus: Corpus, *, roles: pd.DataFrame, tone: pd.DataFrame |
 
     rows = []
     columns = [comments[c].tolist() for c in ("comment_id", "post_id", "parent_id", "author",
-                                              "text", "depth")]
-    for comment_id, post_id, parent_id, author, text, depth in zip(*columns):
+                                              "text", "depth", "thread_id")]
+    for comment_id, post_id, parent_id, author, text, depth, thread_id in zip(*columns):
         is_top = not isinstance(parent_id, str)
         body = bodies.get(post_id)
         if is_top:
@@ -311,7 +319,7 @@ def reply_exchanges(corpus: Corpus, *, roles: pd.DataFrame, tone: pd.DataFrame |
         addressee_names = _name_forms(addressee)
         rows.append({
             "comment_id": comment_id, "post_id": post_id,
-            "parent_id": pd.NA if is_top else parent_id,
+            "parent_id": pd.NA if is_top else parent_id, "thread_id": thread_id,
             "replier": author, "addressee": addressee,
             "replier_role": replier_role, "addressee_role": addressee_role,
             "pair": f"{replier_role}->{addressee_role}", "depth": depth,
@@ -329,7 +337,7 @@ def reply_exchanges(corpus: Corpus, *, roles: pd.DataFrame, tone: pd.DataFrame |
     frame = pd.DataFrame(rows, columns=[c for c in EXCHANGE_COLUMNS if c != "tone_shift"])
     frame = frame.astype({
         "comment_id": "string", "post_id": "string", "parent_id": "string",
-        "replier": "string", "addressee": "string", "replier_role": ROLE_DTYPE,
+        "thread_id": "string", "replier": "string", "addressee": "string", "replier_role": ROLE_DTYPE,
         "addressee_role": ROLE_DTYPE, "pair": "string", "depth": "Int64",
         "replier_compound": "Float64", "addressee_compound": "Float64",
         "replier_markers": "Int64", "addressee_markers": "Int64",
@@ -434,46 +442,52 @@ def exchange_matrix(exchanges: pd.DataFrame, *,
     return table
 
 
-def _difference_of_means(a: np.ndarray, b: np.ndarray) -> np.ndarray:
-    return a.mean(axis=1) - b.mean(axis=1)
-
-
 _MEASURES = {
     "tone": ("replier_compound", "tone (mean VADER compound)"),
     "irony_markers": ("replier_marker_rate", "irony markers per 100 words"),
 }
 
+#: the column each choice of ``cluster=`` resamples in the exchanges table
+_CLUSTER_COLUMNS = {"author": "replier", "thread": "thread_id"}
 
-def exchange_summary(exchanges: pd.DataFrame, *, n_boot: int = 2000, seed: int = 0,
-                     min_n: int = MIN_N) -> pd.DataFrame:
+
+def exchange_summary(exchanges: pd.DataFrame, *, cluster: str = "author", n_boot: int = 2000,
+                     seed: int = 0, min_n: int = MIN_N) -> pd.DataFrame:
     """Compare researchers answering patients with patients answering researchers.
 
     For tone (the replies' mean compound) and irony markers (per 100 words), the
     difference of means researcher->patient minus patient->researcher, with a 95%
-    percentile bootstrap interval (each side resampled on its own), and a verdict in
-    plain words. With fewer than ``min_n`` replies on either side the verdict is "too few
-    exchanges for a claim" and no interval is reported.
+    bootstrap interval that resamples whole repliers (``cluster="author"``, default) or
+    whole threads (``cluster="thread"``), so one prolific replier counts once
+    (:func:`msdiscourse._stats.clustered_interval`), and a verdict that gives the size.
+    With fewer than ``min_n`` replies, or replies from fewer than ``min_n`` clusters, on
+    either side, the verdict is "too few ... for a claim" and no interval is reported
+    (:func:`msdiscourse._stats.enough_for_interval`).
 
     Parameters
     ----------
     exchanges
         :func:`reply_exchanges` output (with ``tone`` and ``markers`` given, or those
         rows say so).
+    cluster
+        ``"author"`` (the replier) or ``"thread"``: what the bootstrap resamples.
     n_boot
         Bootstrap resamples.
     seed
         Seed of the resampling.
     min_n
-        The fewest replies per side worth a claim (default
+        The fewest replies, and clusters, per side worth a claim (default
         :data:`msdiscourse._stats.MIN_N`, 10).
 
     Returns
     -------
     pandas.DataFrame
-        One row per measure (``tone``, ``irony_markers``): ``measure``,
-        ``n_researcher_to_patient``, ``n_patient_to_researcher``,
-        ``mean_researcher_to_patient``, ``mean_patient_to_researcher``, ``difference``,
-        ``ci_low``, ``ci_high``, ``verdict``.
+        The ``exchange_summary`` table, one row per measure (``tone``,
+        ``irony_markers``): ``measure``, ``n_researcher_to_patient``,
+        ``n_patient_to_researcher``, ``n_authors_researcher_to_patient``,
+        ``n_authors_patient_to_researcher`` (distinct repliers; an unsigned reply counts
+        as one), ``mean_researcher_to_patient``, ``mean_patient_to_researcher``,
+        ``difference``, ``ci_low``, ``ci_high``, ``cluster``, ``verdict``.
 
     Examples
     --------
@@ -489,50 +503,62 @@ def exchange_summary(exchanges: pd.DataFrame, *, n_boot: int = 2000, seed: int =
     >>> edges = reply_exchanges(corpus, roles=assign_roles(corpus), tone=comment_tone(corpus))
     >>> summary = exchange_summary(edges)
     >>> summary.loc[0, "verdict"]
-    'too few exchanges for a claim: 1 researcher->patient and 1 patient->researcher replies with a tone score (at least 10 on each side needed)'
+    "too few researchers' replies to patients or patients' replies to researchers for a claim: 1 from 1 authors and 1 from 1 authors (need >= 10 from >= 10 authors on each side)"
     >>> summary.loc[1, "verdict"]
     'no irony markers per 100 words in the exchanges: pass markers to reply_exchanges'
     """
     validate(exchanges, "exchanges", caller="exchange_summary")
+    if cluster not in _CLUSTER_COLUMNS:
+        raise ValueError(f"exchange_summary: cluster must be one of "
+                         f"{', '.join(_CLUSTER_COLUMNS)}; found {cluster!r}")
+    cluster_column = _CLUSTER_COLUMNS[cluster]
+    validate_columns(exchanges, [cluster_column], caller="exchange_summary",
+                     what=f"cluster={cluster!r}")
     rng = np.random.default_rng(seed)
+    pair = exchanges["pair"].astype("string")
     rows = []
     for measure, (column, label) in _MEASURES.items():
         values = pd.to_numeric(exchanges[column], errors="coerce").astype("float64")
-        pair = exchanges["pair"].astype("string")
-        a = values[(pair == "researcher->patient").fillna(False).to_numpy()].dropna().to_numpy()
-        b = values[(pair == "patient->researcher").fillna(False).to_numpy()].dropna().to_numpy()
-        mean_a = float(a.mean()) if len(a) else np.nan
-        mean_b = float(b.mean()) if len(b) else np.nan
+        sides = {}
+        for name in ("researcher->patient", "patient->researcher"):
+            chosen = ((pair == name).fillna(False) & values.notna()).to_numpy()
+            sides[name] = chosen
+        a, b = sides["researcher->patient"], sides["patient->researcher"]
+        n_a, n_b = int(a.sum()), int(b.sum())
+        clusters = exchanges[cluster_column].astype("object").where(
+            exchanges[cluster_column].notna(), None).to_numpy()
+        codes = cluster_codes(clusters)
+        authors = cluster_codes(exchanges["replier"].astype("object").where(
+            exchanges["replier"].notna(), None).to_numpy())
+        k_a, k_b = len(set(codes[a])), len(set(codes[b]))
+        mean_a = float(values[a].mean()) if n_a else np.nan
+        mean_b = float(values[b].mean()) if n_b else np.nan
         difference = mean_a - mean_b
         low = high = np.nan
-        noun = "a tone score" if measure == "tone" else "a marker rate"
         if len(values) and values.isna().all():
             verdict = (f"no {label} in the exchanges: pass "
                        f"{'tone' if measure == 'tone' else 'markers'} to reply_exchanges")
-        elif len(a) < min_n or len(b) < min_n:
-            verdict = (f"too few exchanges for a claim: {len(a)} researcher->patient and "
-                       f"{len(b)} patient->researcher replies with {noun} "
-                       f"(at least {min_n} on each side needed)")
+        elif not (enough_for_interval(n_a, k_a, min_n=min_n)
+                  and enough_for_interval(n_b, k_b, min_n=min_n)):
+            verdict = too_few_verdict("researcher->patient", "patient->researcher", n_a=n_a,
+                                      n_b=n_b, clusters_a=k_a, clusters_b=k_b, cluster=cluster,
+                                      min_n=min_n)
         else:
-            low, high = bootstrap_interval(a, b, statistic=_difference_of_means,
-                                           n_boot=n_boot, rng=rng)
-            verdict = _verdict(measure, difference, low, high)
-        rows.append({"measure": measure, "n_researcher_to_patient": len(a),
-                     "n_patient_to_researcher": len(b), "mean_researcher_to_patient": mean_a,
+            both = a | b
+            low, high = clustered_interval(values[both].to_numpy(), clusters[both],
+                                           groups=a[both], n_boot=n_boot, rng=rng)
+            verdict = size_verdict("researcher->patient", "patient->researcher",
+                                   value=column, difference=difference, low=low, high=high,
+                                   n_clusters=len(set(codes[both])), cluster=cluster,
+                                   unit=" per 100 words" if measure == "irony_markers" else "")
+        rows.append({"measure": measure, "n_researcher_to_patient": n_a,
+                     "n_patient_to_researcher": n_b,
+                     "n_authors_researcher_to_patient": len(set(authors[a])),
+                     "n_authors_patient_to_researcher": len(set(authors[b])),
+                     "mean_researcher_to_patient": mean_a,
                      "mean_patient_to_researcher": mean_b, "difference": difference,
-                     "ci_low": low, "ci_high": high, "verdict": verdict})
-    return pd.DataFrame(rows).astype({"measure": "string", "n_researcher_to_patient": "Int64",
-                                      "n_patient_to_researcher": "Int64", "verdict": "string"})
-
-
-def _verdict(measure: str, difference: float, low: float, high: float) -> str:
-    interval = f"difference {difference:+.3f}, 95% CI {low:+.3f} to {high:+.3f}"
-    if low <= 0 <= high:
-        return f"no clear difference: the 95% CI includes 0 ({interval})"
-    if measure == "tone":
-        direction = "a more positive" if difference > 0 else "a more negative"
-        return (f"researchers answer patients in {direction} tone than patients answer "
-                f"researchers ({interval})")
-    direction = "more" if difference > 0 else "fewer"
-    return (f"researchers answer patients with {direction} irony markers than patients "
-            f"answer researchers ({interval} per 100 words)")
+                     "ci_low": low, "ci_high": high, "cluster": cluster, "verdict": verdict})
+    return pd.DataFrame(rows).astype({
+        "measure": "string", "n_researcher_to_patient": "Int64",
+        "n_patient_to_researcher": "Int64", "n_authors_researcher_to_patient": "Int64",
+        "n_authors_patient_to_researcher": "Int64", "cluster": "string", "verdict": "string"})

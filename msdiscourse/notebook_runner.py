@@ -11,6 +11,7 @@ copies go to a build folder, never over the committed, output-free notebooks.
 
 from __future__ import annotations
 
+import os
 import sys
 import time
 from pathlib import Path
@@ -24,10 +25,17 @@ from msdiscourse.paths import (
     project_path,
     resolve_figure_run,
 )
+from msdiscourse.privacy import KEY_ENV, KEY_FILE_ENV
 
 __all__ = ["run_notebooks", "default_output_folders", "find_notebooks"]
 
 KERNEL_NAME = "python3"
+
+#: the pseudonym key of the committed demo figures: public on purpose, because the demo
+#: corpus (data/raw) is invented. Used only for a run on data/raw with no key given
+#: (``MSDISCOURSE_KEY``/``MSDISCOURSE_KEY_FILE``, or ``msdiscourse figures --key``); any
+#: other data is pseudonymised with the private key (:func:`msdiscourse.resolve_key`).
+DEMO_KEY = "msdiscourse-demo-corpus"
 
 
 def default_output_folders(data: str | Path) -> tuple[Path, Path]:
@@ -115,6 +123,12 @@ def run_notebooks(
         "FIGURES_DIR": str(figures),
         "PSEUDONYMISE": bool(pseudonymise),
     }
+    environment = dict(os.environ)
+    if data.resolve() == DATA_RAW.resolve() and not (
+            environment.get(KEY_ENV) or environment.get(KEY_FILE_ENV)):
+        # the invented demo corpus: its public key makes the committed figures the same on
+        # every machine; other data is left to the private key (msdiscourse.resolve_key)
+        environment[KEY_ENV] = DEMO_KEY
     started = time.time()
     for index, path in enumerate(paths, start=1):
         tick = time.perf_counter()
@@ -125,7 +139,7 @@ def run_notebooks(
         # its own chatter go to a log beside the executed copy, so progress lines stay clean
         kernel = KernelManager(kernel_name=KERNEL_NAME)
         with open(build / f"{path.stem}.kernel.log", "w", encoding="utf-8") as log_handle:
-            kernel.start_kernel(cwd=str(PROJECT_DIR), stderr=log_handle)
+            kernel.start_kernel(cwd=str(PROJECT_DIR), stderr=log_handle, env=environment)
             try:
                 papermill.execute_notebook(
                     path, executed, parameters=parameters, kernel_name=KERNEL_NAME,

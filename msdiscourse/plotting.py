@@ -20,11 +20,11 @@ Examples
 >>> import pandas as pd
 >>> from matplotlib.figure import Figure
 >>> tone = pd.DataFrame({"comment_id": ["a", "b", "c"], "role": ["patient", "patient", "researcher"],
-...                      "compound": [-0.4, 0.1, 0.3]})
+...                      "compound": [-0.4, 0.1, 0.3], "author": ["Ann", "Ann", "Rob"]})
 >>> with theme():
 ...     ax = plot_tone_by_role(tone, ax=Figure().subplots())
 >>> [label.get_text() for label in ax.get_xticklabels()]
-['researcher\\n(n=1)', 'patient\\n(n=2)']
+['researcher\\n(n=1,\\n1 authors)', 'patient\\n(n=2,\\n1 authors)']
 """
 
 from __future__ import annotations
@@ -43,7 +43,12 @@ from matplotlib.lines import Line2D
 from matplotlib.patches import Patch
 from matplotlib.ticker import MaxNLocator
 
-from msdiscourse._stats import bootstrap_interval
+from msdiscourse._stats import (
+    MIN_N,
+    cluster_codes,
+    clustered_interval,
+    enough_for_interval,
+)
 from msdiscourse.categories import MARKER_CATEGORIES, ROLES, TONES
 from msdiscourse.schema import validate, validate_columns
 from msdiscourse.paths import safe_file_name
@@ -253,6 +258,26 @@ def _no_data(ax: Axes, title: str, why: str = "no data") -> Axes:
     ax.set_xticks([])
     ax.set_yticks([])
     return ax
+
+
+def _panel_note(ax: Axes, what: str, min_n: int, word: str, items: list[str]) -> None:
+    """Say beside the plot (under the legend, never over the title) what has no interval."""
+    if not items:
+        return
+    lines = ["too few for an interval", f"(need >= {min_n} {what}", f"from >= {min_n} {word}):"]
+    current = ""
+    for item in items:  # whole items per line, about 30 characters wide
+        if current and len(current) + len(item) > 28:
+            lines.append(current + ",")
+            current = ""
+        current = f"{current}, {item}" if current else item
+    lines.append(current)
+    ax.text(1.02, 0.0, "\n".join(lines), transform=ax.transAxes, ha="left", va="bottom",
+            fontsize=9, color="#444444", gid="too-few")
+
+
+def _clusters(frame: pd.DataFrame, column: str) -> np.ndarray:
+    return frame[column].astype("object").where(frame[column].notna(), None).to_numpy()
 
 
 def _present_roles(roles: pd.Series) -> list[str]:
@@ -488,49 +513,72 @@ def plot_tone_by_role(
     comment_tone: pd.DataFrame,
     *,
     value: str = "compound",
+    cluster: str | None = "author",
+    n_boot: int = 1000,
+    seed: int = 0,
+    min_n: int = MIN_N,
     ax: Axes | None = None,
 ) -> Axes:
     """Draw the distribution of comment tone for each role: a box per role and every comment.
 
+    Beside each box, a black diamond is the role's mean with a 95% bootstrap interval that
+    resamples whole authors (``cluster``); a role with fewer than ``min_n`` comments or
+    authors gets its mean without an interval, and the panel says so.
+
     Parameters
     ----------
     comment_tone : pandas.DataFrame
-        Tone per comment with roles: ``annotate(comment_tone(corpus), roles=roles)``.
+        Tone per comment with roles: ``annotate(comment_tone(corpus), roles=roles)``
+        (which adds ``author``).
     value
         The tone column to show: ``"compound"`` (default), or another numeric column
         such as ``"whole_compound"``.
+    cluster
+        The column the interval resamples: ``"author"`` (default), ``"thread_id"``;
+        ``None`` draws no means or intervals.
+    n_boot, seed, min_n
+        Bootstrap resamples and seed; the fewest comments and clusters for an interval.
     ax : matplotlib.axes.Axes, optional
 
     Returns
     -------
     matplotlib.axes.Axes
-        Tick labels name each role with its number of comments.
+        Tick labels name each role with its number of comments and authors.
 
     Raises
     ------
     TypeError, msdiscourse.schema.SchemaError
-        When the table has no ``comment_id``/``role`` (not annotated) or no ``value``.
+        When the table has no ``comment_id``/``role`` (not annotated), no ``value`` or
+        no ``cluster`` column.
     ValueError
         When a role is not one of the known roles.
 
     Examples
     --------
     >>> from matplotlib.figure import Figure
-    >>> tone = pd.DataFrame({"comment_id": ["c1"], "role": ["unknown"], "compound": [0.2]})
-    >>> plot_tone_by_role(tone, ax=Figure().subplots()).get_title()
+    >>> tone = pd.DataFrame({"comment_id": ["c1"], "role": ["unknown"], "compound": [0.2],
+    ...                      "author": ["A"]})
+    >>> ax = plot_tone_by_role(tone, ax=Figure().subplots())
+    >>> ax.get_title()
     'Tone of comments by role (n = 1 comments)'
+    >>> [t.get_text() for t in ax.texts if t.get_gid() == "too-few"]
+    ['too few for an interval\\n(need >= 10 comments\\nfrom >= 10 authors):\\nunknown']
     """
     validate(comment_tone, "annotated", caller="plot_tone_by_role")
     validate_columns(comment_tone, [value], caller="plot_tone_by_role", what="value=")
+    if cluster is not None:
+        validate_columns(comment_tone, [cluster], caller="plot_tone_by_role",
+                         what="cluster= (annotate(table, roles=roles) adds author)")
     ax = _axes(ax)
-    data = comment_tone[["role", value]].dropna()
+    data = comment_tone.dropna(subset=["role", value])
     title = f"Tone of comments by role (n = {len(data)} comments)"
     if data.empty:
         return _no_data(ax, title)
     present = _present_roles(data["role"].astype(str))
-    groups = [data.loc[data["role"].astype(str) == r, value].astype("float64").to_numpy() for r in present]
+    parts = [data[data["role"].astype(str) == r] for r in present]
+    groups = [part[value].astype("float64").to_numpy() for part in parts]
     positions = np.arange(len(present))
-    boxes = ax.boxplot(groups, positions=positions, widths=0.55, patch_artist=True,
+    boxes = ax.boxplot(groups, positions=positions, widths=0.5, patch_artist=True,
                        showfliers=False, medianprops={"color": "black", "linewidth": 1.5})
     for patch, median, role in zip(boxes["boxes"], boxes["medians"], present):
         patch.set_facecolor(ROLE_COLOURS[role])
@@ -540,8 +588,33 @@ def plot_tone_by_role(
         ax.scatter(index + _jitter(len(values), seed=index), values, s=18,
                    color=ROLE_COLOURS[role], edgecolors="black", linewidths=0.3, zorder=3,
                    gid=f"points-{role}")
+    labels = [f"{r}\n(n={len(g)})" for r, g in zip(present, groups)]
+    if cluster is not None:
+        too_few = []
+        generator = np.random.default_rng(seed)
+        for index, (role, part, values) in enumerate(zip(present, parts, groups)):
+            clusters = _clusters(part, cluster)
+            n_clusters = len(set(cluster_codes(clusters)))
+            word = "authors" if cluster == "author" else cluster.replace("_id", "") + "s"
+            labels[index] = f"{role}\n(n={len(values)},\n{n_clusters} {word})"
+            mean = float(values.mean())
+            if enough_for_interval(len(values), n_clusters, min_n=min_n):
+                low, high = clustered_interval(values, clusters, n_boot=n_boot, rng=generator)
+                yerr = [[mean - low], [high - mean]]
+            else:
+                yerr = None
+                too_few.append(role)
+            drawn = ax.errorbar([index + 0.36], [mean], yerr=yerr, fmt="D", color="black",
+                                markersize=5, capsize=3, zorder=4)
+            drawn.lines[0].set_gid(f"mean-{role}")
+        word = "authors" if cluster == "author" else cluster.replace("_id", "") + "s"
+        _panel_note(ax, "comments", min_n, word, too_few)
+        label = (f"mean, 95% interval\n(resampling {word})" if len(too_few) < len(present)
+                 else "mean (too few for an interval)")
+        ax.legend(handles=[Line2D([], [], marker="D", color="black", linestyle="", label=label)],
+                  loc="upper left", bbox_to_anchor=(1.01, 1.0), borderaxespad=0)
     ax.axhline(0, color="#555555", linewidth=0.8, linestyle=":")
-    ax.set_xticks(positions, [f"{r}\n(n={len(g)})" for r, g in zip(present, groups)])
+    ax.set_xticks(positions, labels)
     ax.set_xlim(-0.6, len(present) - 0.4)
     ax.set_ylim(-1.05, 1.05)
     ax.set_xlabel("Role of the commenter")
@@ -628,6 +701,9 @@ def plot_marker_rates_by_role(
 ) -> Axes:
     """Draw irony-marker rates per 100 words by category, one bar per role, with 95% intervals.
 
+    A role without an interval (fewer than :data:`msdiscourse._stats.MIN_N` comments or
+    authors, so ``ci_low`` is missing) gets its bar alone, and the panel says so.
+
     Parameters
     ----------
     rates : pandas.DataFrame
@@ -664,18 +740,26 @@ def plot_marker_rates_by_role(
     roles = list(dict.fromkeys(rates["role"].astype(str)))
     width = 0.8 / len(roles)
     centres = np.arange(len(categories))
+    too_few = []
     for index, role in enumerate(roles):
         part = rates[rates["role"].astype(str) == role].set_index("category").reindex(categories)
         heights = part["rate_per_100_words"].to_numpy()
         errors = np.vstack([heights - part["ci_low"].to_numpy(), part["ci_high"].to_numpy() - heights])
         first = part.iloc[0]
+        # no interval (too few comments or authors: marker_rates_by_role): a bar without one
+        has_interval = bool(np.isfinite(errors).all())
+        if not has_interval:
+            too_few.append(f"{role} (n={first['n_comments']})")
         ax.bar(centres - 0.4 + width * (index + 0.5), heights, width=width * 0.95,
-               color=ROLE_COLOURS[role], yerr=np.clip(errors, 0, None),
+               color=ROLE_COLOURS[role],
+               yerr=np.clip(errors, 0, None) if has_interval else None,
                error_kw={"elinewidth": 1, "capsize": 2, "ecolor": "#333333"},
                label=f"{role} (n={first['n_comments']}, {first['n_words']:,} words)")
+    _panel_note(ax, "comments", MIN_N, "authors", too_few)
     ax.set_xticks(centres, categories, rotation=30, ha="right")
     ax.set_xlabel("Marker category")
-    ax.set_ylabel("Markers per 100 words\n(error bars: 95% bootstrap interval)")
+    ax.set_ylabel("Markers per 100 words\n(error bars: 95% interval, authors resampled)"
+                  if len(too_few) < len(roles) else "Markers per 100 words")
     ax.set_ylim(bottom=0)
     n_comments = int(rates.drop_duplicates("role")["n_comments"].sum())
     ax.set_title(f"{title} (n = {n_comments} comments)")
@@ -772,6 +856,8 @@ def plot_exchange_heatmap(
     fmt: str = "{:.0f}",
     title: str | None = None,
     centre: float | None = None,
+    counts: pd.DataFrame | None = None,
+    min_n: int = MIN_N,
     ax: Axes | None = None,
 ) -> Axes:
     """Draw a role by role table as an annotated heatmap (rows: replier, columns: addressee).
@@ -787,6 +873,12 @@ def plot_exchange_heatmap(
         Axes title; default "Who replies to whom" with the total for counts.
     centre
         Centre a diverging colour map here (e.g. 0 for tone); default sequential.
+    counts : pandas.DataFrame, optional
+        The number of replies behind each cell (``exchange_matrix(exchanges, value="n")``):
+        printed under each value, and cells resting on fewer than ``min_n`` replies are
+        faded, so a mean of one reply does not look like a finding.
+    min_n
+        The fewest replies for a cell drawn at full strength.
     ax : matplotlib.axes.Axes, optional
 
     Returns
@@ -802,16 +894,21 @@ def plot_exchange_heatmap(
     >>> ax = plot_exchange_heatmap(matrix, ax=Figure().subplots())
     >>> [t.get_text() for t in ax.texts]
     ['0', '3', '5', '1']
+    >>> means = pd.DataFrame([[0.1, None], [-0.3, 0.2]], index=matrix.index, columns=matrix.columns)
+    >>> ax = plot_exchange_heatmap(means, fmt="{:+.2f}", centre=0, counts=matrix, min_n=3,
+    ...                            ax=Figure().subplots())
+    >>> [t.get_text() for t in ax.texts][:3]
+    ['+0.10\\nn=0', '–', '-0.30\\nn=5']
     """
     if not isinstance(matrix, pd.DataFrame):
         raise TypeError("plot_exchange_heatmap expects a role-by-role DataFrame (made by "
                         f"exchange_matrix(exchanges, value=...)); got a {type(matrix).__name__}")
     ax = _axes(ax)
     values = matrix.apply(pd.to_numeric, errors="coerce").astype("float64").to_numpy() if matrix.size else np.empty((0, 0))
-    counts = bool(matrix.size) and np.allclose(np.nan_to_num(values) % 1, 0)
+    is_counts = bool(matrix.size) and np.allclose(np.nan_to_num(values) % 1, 0)
     if title is None:
         title = "Who replies to whom"
-        if counts:
+        if is_counts:
             title += f" (n = {int(np.nansum(values))} replies)"
     if not matrix.size or np.isnan(values).all():
         return _no_data(ax, title)
@@ -823,21 +920,40 @@ def plot_exchange_heatmap(
         if vmin == vmax:
             vmax = vmin + 1
     cmap = cmap.with_extremes(bad="#F2F2F2")
-    ax.imshow(np.ma.masked_invalid(values), cmap=cmap, vmin=vmin, vmax=vmax, aspect="auto")
+    n = None
+    if counts is not None:
+        n = counts.reindex(index=matrix.index, columns=matrix.columns).apply(
+            pd.to_numeric, errors="coerce").fillna(0).to_numpy()
     norm = mpl.colors.Normalize(vmin=vmin, vmax=vmax)
+    rgba = cmap(norm(np.ma.masked_invalid(values)))
+    if n is None:
+        ax.imshow(np.ma.masked_invalid(values), cmap=cmap, vmin=vmin, vmax=vmax, aspect="auto")
+    else:
+        # fade cells under the minimum towards white: visible, but not a finding
+        faint = (n < min_n) & ~np.isnan(values)
+        rgba[faint, :3] = 0.3 * rgba[faint, :3] + 0.7
+        ax.imshow(rgba, aspect="auto")
     for row in range(values.shape[0]):
         for column in range(values.shape[1]):
             value = values[row, column]
             if np.isnan(value):
                 text, colour = "–", "#555555"
             else:
-                red, green, blue, _ = cmap(norm(value))
+                red, green, blue, _ = rgba[row, column]
                 colour = "black" if 0.299 * red + 0.587 * green + 0.114 * blue > 0.5 else "white"
                 text = fmt.format(value)
-            ax.text(column, row, text, ha="center", va="center", color=colour, fontsize=11)
+                if n is not None:
+                    text += f"\nn={int(n[row, column])}"
+                    if n[row, column] < min_n:
+                        colour = "#555555"
+            ax.text(column, row, text, ha="center", va="center", color=colour,
+                    fontsize=11 if n is None else 10)
+
     ax.set_xticks(range(values.shape[1]), [str(c) for c in matrix.columns], rotation=30, ha="right")
     ax.set_yticks(range(values.shape[0]), [str(i) for i in matrix.index])
-    ax.set_xlabel("Addressee (the author replied to)")
+    faded = n is not None and bool(((n < min_n) & ~np.isnan(values)).any())
+    ax.set_xlabel("Addressee (the author replied to)"
+                  + (f"\nfaded: fewer than {min_n} replies" if faded else ""))
     ax.set_ylabel("Replier")
     ax.grid(False)
     for spine in ax.spines.values():
@@ -850,14 +966,18 @@ def plot_tone_shift(
     exchanges: pd.DataFrame,
     *,
     pairs: Sequence[str] = ("researcher->patient", "patient->researcher"),
+    cluster: str = "replier",
     n_boot: int = 1000,
     seed: int = 0,
+    min_n: int = MIN_N,
     ax: Axes | None = None,
 ) -> Axes:
     """Draw the tone shift of replies (reply minus parent compound) for chosen role pairs.
 
     Each reply is a point; the black marker and bar are the mean and its 95% bootstrap
-    interval. A pair with no replies is labelled so rather than left blank.
+    interval, resampling whole repliers (``cluster``). A pair with fewer than ``min_n``
+    replies or repliers gets its mean without an interval, and the panel says so; a pair
+    with no replies is labelled so inside the panel rather than left blank.
 
     Parameters
     ----------
@@ -865,8 +985,10 @@ def plot_tone_shift(
         The ``exchanges`` table (:func:`msdiscourse.reply_exchanges` with ``tone=``).
     pairs
         ``"replier->addressee"`` pairs to compare, in display order.
-    n_boot, seed
-        Bootstrap settings for the intervals.
+    cluster
+        The column the interval resamples: ``"replier"`` (default) or ``"thread_id"``.
+    n_boot, seed, min_n
+        Bootstrap settings; the fewest replies and clusters for an interval.
     ax : matplotlib.axes.Axes, optional
 
     Returns
@@ -881,47 +1003,64 @@ def plot_tone_shift(
     Examples
     --------
     >>> from matplotlib.figure import Figure
-    >>> exchanges = pd.DataFrame({"comment_id": ["c1", "c2"],
+    >>> exchanges = pd.DataFrame({"comment_id": ["c1", "c2"], "replier": ["A", "B"],
     ...     "replier_role": ["researcher", "patient"], "addressee_role": ["patient", "researcher"],
     ...     "pair": ["researcher->patient", "patient->researcher"],
     ...     "replier_compound": [0.5, 0.1], "tone_shift": [0.3, -0.2],
     ...     "replier_marker_rate": [0.0, 0.0]})
     >>> ax = plot_tone_shift(exchanges, ax=Figure().subplots())
     >>> [t.get_text() for t in ax.get_xticklabels()]
-    ['researcher → patient\\n(n=1)', 'patient → researcher\\n(n=1)']
+    ['researcher → patient\\n(n=1, 1 repliers)', 'patient → researcher\\n(n=1, 1 repliers)']
     """
     validate(exchanges, "exchanges", caller="plot_tone_shift")
+    validate_columns(exchanges, [cluster], caller="plot_tone_shift", what="cluster=")
     ax = _axes(ax)
-    groups = [exchanges.loc[exchanges["pair"].astype("object") == p, "tone_shift"]
-              .dropna().astype("float64").to_numpy() for p in pairs]
+    parts = [exchanges[(exchanges["pair"].astype("object") == p).to_numpy()
+                       & exchanges["tone_shift"].notna().to_numpy()] for p in pairs]
+    groups = [part["tone_shift"].astype("float64").to_numpy() for part in parts]
+    clusters = [_clusters(part, cluster) for part in parts]
+    n_clusters = [len(set(cluster_codes(c))) for c in clusters]
     total = sum(len(g) for g in groups)
     title = f"Tone shift from parent to reply (n = {total} replies)"
     if total == 0:
         return _no_data(ax, title, "no replies between these roles")
-    for index, (pair, values) in enumerate(zip(pairs, groups)):
+    word = "repliers" if cluster == "replier" else cluster.replace("_id", "") + "s"
+    too_few = []
+    generator = np.random.default_rng(seed)
+    for index, (pair, values, groups_clusters, k) in enumerate(zip(pairs, groups, clusters, n_clusters)):
         replier = pair.split("->")[0]
         colour = ROLE_COLOURS.get(replier, _GREY)
         if len(values) == 0:
-            ax.text(index, 0.5, "no replies", ha="center", va="center", color="#555555")
+            ax.text(index, 0.0, "no replies", ha="center", va="center", color="#555555",
+                    gid=f"empty-{pair}")
             continue
         ax.scatter(index + _jitter(len(values), seed=index), values, s=22, color=colour,
                    edgecolors="black", linewidths=0.3, alpha=0.8, zorder=2, gid=f"points-{pair}")
-        low, high = bootstrap_interval(values, n_boot=n_boot, rng=seed)
         mean = float(values.mean())
-        drawn = ax.errorbar([index + 0.25], [mean], yerr=[[mean - low], [high - mean]], fmt="D",
+        if enough_for_interval(len(values), k, min_n=min_n):
+            low, high = clustered_interval(values, groups_clusters, n_boot=n_boot, rng=generator)
+            yerr = [[mean - low], [high - mean]]
+        else:
+            yerr = None
+            too_few.append(pair.replace("->", " → "))
+        drawn = ax.errorbar([index + 0.25], [mean], yerr=yerr, fmt="D",
                             color="black", markersize=6, capsize=4, zorder=3)
         drawn.lines[0].set_gid(f"mean-{pair}")
     ax.axhline(0, color="#555555", linewidth=0.8, linestyle=":")
-    labels = [f"{p.replace('->', ' → ')}\n(n={len(g)})" for p, g in zip(pairs, groups)]
+    labels = [f"{p.replace('->', ' → ')}\n(n={len(g)}, {k} {word})"
+              for p, g, k in zip(pairs, groups, n_clusters)]
     ax.set_xticks(range(len(pairs)), labels)
     ax.set_xlim(-0.6, len(pairs) - 0.4)
     # symmetric about 0 so that up and down read alike; never beyond the possible ±2
     reach = max(float(max((np.abs(g).max() for g in groups if len(g)), default=0)) * 1.15, 0.5)
     ax.set_ylim(-min(reach, 2.05), min(reach, 2.05))
+    _panel_note(ax, "replies", min_n, word, too_few)
     ax.set_xlabel("Replier → addressee")
     ax.set_ylabel("Tone shift: reply − parent\n(VADER compound)")
     ax.set_title(title)
-    ax.legend(handles=[Line2D([], [], marker="D", color="black", linestyle="",
-                              label="mean, 95% bootstrap interval")],
+    drawn_groups = sum(1 for g in groups if len(g))
+    label = (f"mean, 95% interval\n(resampling {word})" if len(too_few) < drawn_groups
+             else "mean (too few for an interval)")
+    ax.legend(handles=[Line2D([], [], marker="D", color="black", linestyle="", label=label)],
               loc="upper left", bbox_to_anchor=(1.01, 1.0), borderaxespad=0)
     return ax

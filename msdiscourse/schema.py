@@ -387,8 +387,10 @@ COMMENT_TONE = declare(Table(
 #: one row per group of aggregate_tone(tone, by=...): the by column(s) first, then these
 TONE_SUMMARY = declare(Table(
     name="tone_summary",
-    columns={"n_sentences": INT, "mean_compound": FLOAT, "median_compound": FLOAT,
-             "share_negative": FLOAT, "share_positive": FLOAT},
+    columns={"n_sentences": INT, "n_comments": INT, "n_authors": INT, "mean_compound": FLOAT,
+             "median_compound": FLOAT, "share_negative": FLOAT, "share_positive": FLOAT},
+    required=("n_sentences", "mean_compound", "median_compound", "share_negative",
+              "share_positive"),
     key=(),
     producer="aggregate_tone(tone, by=...)",
 ))
@@ -533,9 +535,11 @@ ANNOTATED = declare(Table(
 
 MARKER_RATES = declare(Table(
     name="marker_rates",
-    columns={"role": CATEGORY, "category": STRING, "n_comments": INT, "n_words": INT,
-             "n_markers": INT, "rate_per_100_words": FLOAT, "ci_low": FLOAT,
-             "ci_high": FLOAT},
+    columns={"role": CATEGORY, "category": STRING, "n_comments": INT, "n_authors": INT,
+             "n_words": INT, "n_markers": INT, "rate_per_100_words": FLOAT, "ci_low": FLOAT,
+             "ci_high": FLOAT, "has_interval": BOOL},
+    required=("role", "category", "n_comments", "n_words", "n_markers",
+              "rate_per_100_words", "ci_low", "ci_high"),
     key=("role", "category"),
     producer="marker_rates_by_role(annotate(profile, roles=roles))",
 ))
@@ -547,7 +551,8 @@ MARKER_RATES = declare(Table(
 EXCHANGES = declare(Table(
     name="exchanges",
     columns={
-        "comment_id": STRING, "post_id": STRING, "parent_id": STRING, "replier": STRING,
+        "comment_id": STRING, "post_id": STRING, "parent_id": STRING, "thread_id": STRING,
+        "replier": STRING,
         "addressee": STRING, "replier_role": CATEGORY, "addressee_role": CATEGORY,
         "pair": STRING, "depth": INT, "replier_compound": FLOAT_NA,
         "addressee_compound": FLOAT_NA, "tone_shift": FLOAT_NA, "replier_markers": INT,
@@ -564,11 +569,34 @@ EXCHANGES = declare(Table(
 EXCHANGE_SUMMARY = declare(Table(
     name="exchange_summary",
     columns={"measure": STRING, "n_researcher_to_patient": INT,
-             "n_patient_to_researcher": INT, "mean_researcher_to_patient": FLOAT,
+             "n_patient_to_researcher": INT, "n_authors_researcher_to_patient": INT,
+             "n_authors_patient_to_researcher": INT, "mean_researcher_to_patient": FLOAT,
              "mean_patient_to_researcher": FLOAT, "difference": FLOAT, "ci_low": FLOAT,
-             "ci_high": FLOAT, "verdict": STRING},
+             "ci_high": FLOAT, "cluster": STRING, "verdict": STRING},
     key=("measure",),
     producer="exchange_summary(exchanges)",
+))
+
+#: one row per pair of groups: a mixed-model (or GEE) comparison with Holm-adjusted p-values
+ROLE_COMPARISON = declare(Table(
+    name="role_comparison",
+    columns={"group_a": STRING, "group_b": STRING, "n_a": INT, "n_b": INT,
+             "n_clusters_a": INT, "n_clusters_b": INT, "mean_a": FLOAT, "mean_b": FLOAT,
+             "difference": FLOAT, "ci_low": FLOAT, "ci_high": FLOAT, "effect_size": FLOAT,
+             "p_value": FLOAT, "p_holm": FLOAT, "method": STRING, "cluster": STRING,
+             "verdict": STRING},
+    key=("group_a", "group_b"),
+    producer="compare_roles(annotate(comment_tone(corpus), roles=roles))",
+))
+
+#: comments ranked by irony markers, raw and empirical-Bayes shrunk rates side by side
+MARKER_RANKING = declare(Table(
+    name="marker_ranking",
+    columns={"comment_id": STRING, "n_words": INT, "n_markers": INT,
+             "markers_per_100_words": FLOAT_NA, "shrunk_per_100_words": FLOAT_NA,
+             "rank": INT},
+    key=("comment_id",),
+    producer="rank_marker_rates(marker_profile(markers, sentences))",
 ))
 
 # ----------------------------------------------------------------------------------------

@@ -604,8 +604,9 @@ def aggregate_tone(
     Returns
     -------
     pandas.DataFrame
-        One row per group, in order of first appearance: the ``by`` column(s),
-        ``n_sentences``, ``mean_compound``, ``median_compound``, ``share_negative``,
+        The ``tone_summary`` table, one row per group in order of first appearance: the
+        ``by`` column(s), ``n_sentences``, ``n_comments``, ``n_authors`` (distinct signed
+        authors; missing when the table has no ``author`` column), ``mean_compound``, ``median_compound``, ``share_negative``,
         ``share_positive`` (and ``weighted_compound`` with ``weight="length"``).
 
     Raises
@@ -648,6 +649,11 @@ def aggregate_tone(
     tone = frame["tone"].astype("object")
     work = frame[keys].copy()
     work["compound"] = compound
+    # counts beside every mean: comments and authors behind each group (sentences of one
+    # comment are not independent; an author's comments are not either)
+    work["_comment"] = frame["comment_id"].where(compound.notna())
+    has_author = "author" in frame.columns  # schema-ok: declared in tone, absent from hand-made tables
+    work["_author"] = frame["author"].where(compound.notna()) if has_author else pd.NA
     work["is_negative"] = (tone == "negative").astype("float64").where(compound.notna())
     work["is_positive"] = (tone == "positive").astype("float64").where(compound.notna())
     if weight == "length":
@@ -658,6 +664,8 @@ def aggregate_tone(
     summary = pd.DataFrame(
         {
             "n_sentences": grouped["compound"].count(),
+            "n_comments": grouped["_comment"].nunique(),
+            "n_authors": grouped["_author"].nunique() if has_author else pd.NA,
             "mean_compound": grouped["compound"].mean(),
             "median_compound": grouped["compound"].median(),
             "share_negative": grouped["is_negative"].mean(),
@@ -669,7 +677,9 @@ def aggregate_tone(
         summary["weighted_compound"] = (grouped["weighted"].sum() / total).where(total > 0)
     summary = summary.reset_index()
     result = groups.merge(summary, on=keys, how="left")
-    result["n_sentences"] = result["n_sentences"].fillna(0).astype("Int64")
+    for column in ("n_sentences", "n_comments"):
+        result[column] = result[column].fillna(0).astype("Int64")
+    result["n_authors"] = result["n_authors"].astype("Int64")
     return result
 
 

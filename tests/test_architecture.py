@@ -88,7 +88,9 @@ HOMES = {
     "tone classifier": ("tone.py", {"classify_tone", "tone_category"}),
     "VADER analyzer": ("tone.py", {"_analyzer", "_vader"}),
     "bootstrap": ("_stats.py", {"bootstrap_interval", "_bootstrap_difference",
-                                "_bootstrap_mean_ci", "MIN_N", "MIN_EXCHANGES"}),
+                                "_bootstrap_mean_ci", "MIN_N", "MIN_EXCHANGES",
+                                "clustered_interval", "enough_for_interval", "shrunk_rates",
+                                "holm"}),
     "tone shift": ("exchanges.py", {"reply_exchanges", "reply_tone_shift"}),
     "role join": ("annotation.py", {"annotate"}),
 }
@@ -121,9 +123,10 @@ def test_each_concept_imports_from_its_home_and_the_old_copies_are_gone():
     assert text.is_quotation('"We cured MS in mice."', ["So: we cured MS in mice!"])
     assert sentences.sentence_spans is text.sentence_spans  # imported, not copied
     assert tone.count_words is text.count_words
-    assert exchanges.bootstrap_interval is _stats.bootstrap_interval
-    assert annotation.bootstrap_interval is _stats.bootstrap_interval
-    assert plotting.bootstrap_interval is _stats.bootstrap_interval
+    assert exchanges.clustered_interval is _stats.clustered_interval
+    assert annotation.clustered_interval is _stats.clustered_interval
+    assert plotting.clustered_interval is _stats.clustered_interval
+    assert exchanges.enough_for_interval is plotting.enough_for_interval is _stats.enough_for_interval
     gone = [(tone, "reply_tone_shift"), (plotting, "tone_category"),
             (plotting, "marker_rates_by_role"), (plotting, "_TONE_COLUMNS"),
             (exchanges, "MIN_QUOTE_WORDS"), (exchanges, "MIN_EXCHANGES"),

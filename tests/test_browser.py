@@ -25,7 +25,8 @@ from pathlib import Path
 
 import pytest
 
-from msdiscourse.notebook_runner import find_notebooks
+from msdiscourse.notebook_runner import DEMO_KEY, find_notebooks
+from msdiscourse.privacy import KEY_ENV
 from tests.conftest import DATA_RAW, PROJECT_DIR
 
 pytestmark = pytest.mark.slow
@@ -96,6 +97,9 @@ def lab(tmp_path_factory):
         "JUPYTERLAB_SETTINGS_DIR": str(base / "settings"),
         "JUPYTERLAB_WORKSPACES_DIR": str(base / "workspaces"),
         "JUPYTER_PLATFORM_DIRS": "1",
+        # the notebooks open on the invented demo corpus: its public key, as `make figures`
+        # uses (without it, the first notebook makes a private key and says so on stderr)
+        KEY_ENV: DEMO_KEY,
     }
     port, token = _free_port(), secrets.token_hex(16)
     log = open(base / "lab.log", "w", encoding="utf-8")

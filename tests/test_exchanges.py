@@ -177,13 +177,16 @@ def test_matrix_means_and_bad_value(real):
 
 
 # -- summary ------------------------------------------------------------------------------------
-def _edges(r2p_tone, p2r_tone, r2p_rate=None, p2r_rate=None):
+def _edges(r2p_tone, p2r_tone, r2p_rate=None, p2r_rate=None, repliers=None):
+    """Replies by role pair; each from its own replier unless ``repliers`` names them."""
     r2p_rate = [0.0] * len(r2p_tone) if r2p_rate is None else r2p_rate
     p2r_rate = [0.0] * len(p2r_tone) if p2r_rate is None else p2r_rate
     pairs = (["researcher->patient"] * len(r2p_tone) + ["patient->researcher"] * len(p2r_tone)
              + ["unknown->researcher"])
     return pd.DataFrame({
         "comment_id": [f"c{i}" for i in range(len(pairs))],
+        "replier": repliers if repliers is not None else [f"a{i}" for i in range(len(pairs))],
+        "thread_id": [f"t{i // 2}" for i in range(len(pairs))],
         "replier_role": [p.split("->")[0] for p in pairs],
         "addressee_role": [p.split("->")[1] for p in pairs],
         "pair": pairs,
@@ -202,12 +205,16 @@ def test_summary_reports_a_clear_difference_with_its_interval():
     assert (tone["n_researcher_to_patient"], tone["n_patient_to_researcher"]) == (12, 12)
     assert tone["difference"] == pytest.approx(np.mean(r2p) - np.mean(p2r))
     assert tone["ci_low"] < tone["difference"] < tone["ci_high"] < 0
-    assert tone["verdict"].startswith(
-        "researchers answer patients in a more negative tone than patients answer researchers "
-        "(difference -0.525, 95% CI ")
+    assert (tone["n_authors_researcher_to_patient"], tone["n_authors_patient_to_researcher"]) == (12, 12)
+    assert tone["verdict"] == (
+        f"researchers' replies to patients were 0.53 more negative than patients' replies to "
+        f"researchers (95% CI {tone['ci_low']:.2f} to {tone['ci_high']:.2f}, 24 authors)")
     markers = summary.loc["irony_markers"]
     assert markers["difference"] == pytest.approx(4.5)
-    assert markers["verdict"].startswith("researchers answer patients with more irony markers")
+    assert markers["verdict"].startswith(
+        "researchers' replies to patients were 4.50 higher than patients' replies to researchers "
+        "(95% CI ")
+    assert markers["verdict"].endswith(" per 100 words, 24 authors)")
     again = exchange_summary(edges, n_boot=500, seed=1)
     pd.testing.assert_frame_equal(again.set_index("measure"), summary)
 
@@ -216,8 +223,33 @@ def test_summary_no_clear_difference_when_the_interval_spans_zero():
     r2p = [0.1, -0.1, 0.2, -0.2, 0.0, 0.1, -0.1, 0.3, -0.3, 0.05]
     p2r = [0.0, 0.1, -0.1, 0.2, -0.2, 0.05, -0.05, 0.15, -0.15, 0.0]
     summary = exchange_summary(_edges(r2p, p2r), n_boot=500)
-    assert summary.loc[0, "verdict"].startswith("no clear difference: the 95% CI includes 0")
+    assert summary.loc[0, "verdict"].startswith(
+        "no clear difference between researchers' replies to patients and patients' replies to "
+        "researchers: +0.01 (95% CI ")
     assert summary.loc[0, "ci_low"] < 0 < summary.loc[0, "ci_high"]
+
+
+def test_one_prolific_replier_is_one_author_not_twelve():
+    r2p = [-0.5, -0.4, -0.3, -0.35, -0.45, -0.2, -0.3, -0.4, -0.25, -0.5, -0.3, -0.35]
+    p2r = [0.2, 0.1, 0.3, 0.25, 0.15, 0.0, 0.2, 0.1, 0.35, 0.2, 0.05, 0.1]
+    repliers = ["LabRat"] * 12 + [f"p{i}" for i in range(12)] + ["x"]
+    summary = exchange_summary(_edges(r2p, p2r, repliers=repliers), n_boot=500)
+    assert summary.loc[0, "n_authors_researcher_to_patient"] == 1
+    assert summary.loc[0, "verdict"].startswith(
+        "too few researchers' replies to patients or patients' replies to researchers for a "
+        "claim: 12 from 1 authors and 12 from 12 authors")
+    assert np.isnan(summary.loc[0, "ci_low"])
+
+
+def test_summary_clustered_by_thread():
+    r2p = [-0.5, -0.4, -0.3, -0.35, -0.45, -0.2, -0.3, -0.4, -0.25, -0.5, -0.3, -0.35] * 2
+    p2r = [0.2, 0.1, 0.3, 0.25, 0.15, 0.0, 0.2, 0.1, 0.35, 0.2, 0.05, 0.1] * 2
+    edges = _edges(r2p, p2r)
+    by_thread = exchange_summary(edges, cluster="thread", n_boot=500).loc[0]
+    assert by_thread["cluster"] == "thread"
+    assert by_thread["verdict"].endswith(", 24 threads)")  # two replies a thread, 48 replies
+    with pytest.raises(ValueError, match="cluster must be one of author, thread"):
+        exchange_summary(edges, cluster="post")
 
 
 def test_summary_too_few_on_the_demo_corpus():
@@ -227,12 +259,11 @@ def test_summary_too_few_on_the_demo_corpus():
     edges = reply_exchanges(corpus, roles=assign_roles(corpus), tone=msd.comment_tone(corpus),
                             markers=profile)
     summary = exchange_summary(edges)
-    assert summary["verdict"].tolist() == [
-        "too few exchanges for a claim: 5 researcher->patient and 7 patient->researcher "
-        "replies with a tone score (at least 10 on each side needed)",
-        "too few exchanges for a claim: 5 researcher->patient and 7 patient->researcher "
-        "replies with a marker rate (at least 10 on each side needed)",
-    ]
+    too_few = ("too few researchers' replies to patients or patients' replies to researchers "
+               "for a claim: 5 from 5 authors and 7 from 3 authors (need >= 10 from >= 10 "
+               "authors on each side)")
+    assert summary["verdict"].tolist() == [too_few, too_few]
+    assert summary["n_authors_researcher_to_patient"].tolist() == [5, 5]
     assert summary["ci_low"].isna().all()
     assert not np.isnan(summary.loc[0, "difference"])  # the means are still reported
 
@@ -242,7 +273,7 @@ def test_summary_says_what_is_missing():
     summary = exchange_summary(edges).set_index("measure")
     assert summary.loc["irony_markers", "verdict"] == (
         "no irony markers per 100 words in the exchanges: pass markers to reply_exchanges")
-    assert summary.loc["tone", "verdict"].startswith("researchers answer patients in a more negative")
+    assert summary.loc["tone", "verdict"].startswith("researchers' replies to patients were 0.10 more negative")
 
 
 def test_summary_without_tone_or_markers_asks_for_them(real):

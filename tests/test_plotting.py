@@ -119,7 +119,7 @@ def _figure_for_saving() -> Figure:
         ax = fig.subplots()
         plot_tone_by_role(
             pd.DataFrame({"comment_id": ["a", "b", "c"], "role": ["patient", "researcher", "patient"],
-                          "compound": [-0.3, 0.5, 0.1]}),
+                          "compound": [-0.3, 0.5, 0.1], "author": ["A", "B", "C"]}),
             ax=ax,
         )
     return fig
@@ -251,25 +251,53 @@ COMMENT_TONE = pd.DataFrame(
         "comment_id": [f"c{i}" for i in range(7)],
         "role": ["patient", "patient", "patient", "researcher", "researcher", "unknown", pd.NA],
         "compound": [-0.5, 0.1, 0.3, 0.6, 0.2, -0.1, 0.9],
+        "author": ["Ann", "Ann", "Bea", "Rob", None, None, "Kim"],
     }
 )
 
 
 def test_tone_by_role_orders_roles_and_states_n_per_role():
     ax = plot_tone_by_role(COMMENT_TONE, ax=new_axes())
-    assert tick_texts(ax.xaxis) == ["researcher\n(n=2)", "patient\n(n=3)", "unknown\n(n=1)"]
+    assert tick_texts(ax.xaxis) == ["researcher\n(n=2,\n2 authors)", "patient\n(n=3,\n2 authors)",
+                                    "unknown\n(n=1,\n1 authors)"]
     assert ax.get_title() == "Tone of comments by role (n = 6 comments)"
     medians = [line for line in ax.lines if (line.get_gid() or "").startswith("median-")]
     assert [float(m.get_ydata()[0]) for m in medians] == pytest.approx([0.4, 0.1, -0.1])
     points = {c.get_gid(): sorted(c.get_offsets()[:, 1]) for c in ax.collections}
     assert points["points-patient"] == pytest.approx([-0.5, 0.1, 0.3])
     assert ax.get_ylim() == (-1.05, 1.05)
+    # means without intervals: too few comments and authors, said inside the panel
+    means = {line.get_gid(): line for line in ax.lines if (line.get_gid() or "").startswith("mean-")}
+    assert float(means["mean-patient"].get_ydata()[0]) == pytest.approx(-0.1 / 3)
+    assert [t.get_text() for t in ax.texts if t.get_gid() == "too-few"] == [
+        "too few for an interval\n(need >= 10 comments\nfrom >= 10 authors):\n"
+        "researcher, patient, unknown"]
+    # beside the axes, under the legend: never over the title
+    assert ax.texts[-1].get_transform() == ax.transAxes and ax.texts[-1].get_position() == (1.02, 0.0)
+
+
+def test_tone_by_role_draws_an_interval_over_authors_when_there_are_enough():
+    rng = np.random.default_rng(0)
+    authors = [f"p{i}" for i in range(12) for _ in range(3)] + ["r0"] * 20
+    tone = pd.DataFrame({"comment_id": [f"c{i}" for i in range(56)],
+                         "role": ["patient"] * 36 + ["researcher"] * 20,
+                         "compound": rng.uniform(-0.5, 0.5, 56), "author": authors})
+    ax = plot_tone_by_role(tone, ax=new_axes())
+    caps = {line.get_gid(): line for line in ax.lines if (line.get_gid() or "").startswith("mean-")}
+    assert set(caps) == {"mean-patient", "mean-researcher"}
+    bars = [c for c in ax.collections if isinstance(c, LineCollection)]
+    assert len(bars) == 1  # the patients' interval: 12 authors; one researcher writes 20
+    (low, high) = bars[0].get_segments()[0][:, 1]
+    patients = tone["compound"][:36]
+    assert low < patients.mean() < high
+    assert [t.get_text() for t in ax.texts if t.get_gid() == "too-few"] == [
+        "too few for an interval\n(need >= 10 comments\nfrom >= 10 authors):\nresearcher"]
 
 
 def test_tone_by_role_rejects_unknown_roles_and_shows_empty_input():
     with pytest.raises(ValueError) as error:
-        plot_tone_by_role(pd.DataFrame({"comment_id": ["c"], "role": ["nurse"], "compound": [0.1]}),
-                          ax=new_axes())
+        plot_tone_by_role(pd.DataFrame({"comment_id": ["c"], "role": ["nurse"], "compound": [0.1],
+                                        "author": ["A"]}), ax=new_axes())
     assert str(error.value) == (
         "role column: expected researcher, patient, relative, other, unknown; found nurse"
     )
@@ -326,6 +354,7 @@ PROFILE = pd.DataFrame(
         "has_any": [True, True, True, False],
         **{f"n_{c}": [0, 0, 0, 0] for c in MARKER_CATEGORIES},
         "role": ["patient", "patient", "researcher", "researcher"],
+        "author": ["A", "B", "C", "D"],
     }
 ).assign(n_trope=[1, 1, 0, 0], n_typographic=[2, 0, 1, 0])
 SHOWN = ["trope", "typographic"]
@@ -342,14 +371,28 @@ def test_marker_rates_pool_words_within_each_role():
         ["patient", "typographic", 2, 100, 2],
     ]
     assert rates["rate_per_100_words"].tolist() == pytest.approx([0.0, 0.5, 2.0, 2.0])
-    assert (rates["ci_low"] <= rates["rate_per_100_words"]).all()
-    assert (rates["ci_high"] >= rates["rate_per_100_words"]).all()
-    # seeded: the same intervals on every run
-    again = marker_rates_by_role(PROFILE, n_boot=200)
-    assert rates.equals(again[again["category"].isin(SHOWN)].reset_index(drop=True))
-    # resampling can only give rates between the comments' extremes (a: 5.0, b: 0.0 typographic)
-    patient = rates[(rates["role"] == "patient") & (rates["category"] == "typographic")].iloc[0]
-    assert 0.0 <= patient["ci_low"] < 2.0 < patient["ci_high"] <= 5.0
+    assert rates["n_authors"].tolist() == [2, 2, 2, 2]
+    # two comments from two authors a role: too few for an interval
+    assert not rates["has_interval"].any() and rates["ci_low"].isna().all()
+
+
+def test_marker_rates_intervals_resample_authors():
+    # 12 patients write 3 comments each, one of them with markers; 2 words in 30 are markers
+    many = pd.DataFrame({
+        "comment_id": [f"c{i}" for i in range(36)], "n_words": 30, "n_markers": 0,
+        "markers_per_100_words": 0.0, "has_any": False,
+        **{f"n_{c}": 0 for c in MARKER_CATEGORIES},
+        "role": "patient", "author": [f"p{i // 3}" for i in range(36)]})
+    many.loc[::3, ["n_trope", "n_markers"]] = 2
+    rates = marker_rates_by_role(many, n_boot=300).set_index("category")
+    trope = rates.loc["trope"]
+    assert trope["n_authors"] == 12 and bool(trope["has_interval"])
+    assert trope["rate_per_100_words"] == pytest.approx(100 * 24 / 1080)
+    # every author has the same rate: resampling authors cannot move it
+    assert trope["ci_low"] == pytest.approx(trope["rate_per_100_words"])
+    assert trope["ci_high"] == pytest.approx(trope["rate_per_100_words"])
+    again = marker_rates_by_role(many, n_boot=300).set_index("category")
+    assert rates.equals(again)  # seeded
 
 
 def test_marker_rates_plot_has_one_bar_group_per_role_with_the_pooled_heights():
@@ -360,7 +403,10 @@ def test_marker_rates_plot_has_one_bar_group_per_role_with_the_pooled_heights():
         "researcher (n=2, 200 words)", "patient (n=2, 100 words)"]
     assert [float(p.get_height()) for p in bars[1]] == pytest.approx([2.0, 2.0])
     assert tick_texts(ax.xaxis) == ["trope", "typographic"]
-    assert ax.get_ylabel() == "Markers per 100 words\n(error bars: 95% bootstrap interval)"
+    assert ax.get_ylabel() == "Markers per 100 words"  # no role has an interval here
+    assert [t.get_text() for t in ax.texts if t.get_gid() == "too-few"] == [
+        "too few for an interval\n(need >= 10 comments\nfrom >= 10 authors):\n"
+        "researcher (n=2),\npatient (n=2)"]
     assert "n = 4 comments" in ax.get_title()
 
 
@@ -409,6 +455,15 @@ def test_exchange_heatmap_annotates_every_cell_and_marks_missing_ones():
     )
     ax = plot_exchange_heatmap(matrix, ax=new_axes())
     assert [t.get_text() for t in ax.texts] == ["2", "7", "–", "9", "4", "1"]
+    means = matrix / 10
+    ax2 = plot_exchange_heatmap(means, fmt="{:+.2f}", centre=0.0, counts=matrix, min_n=5,
+                                ax=new_axes())
+    assert [t.get_text() for t in ax2.texts[:6]] == [
+        "+0.20\nn=2", "+0.70\nn=7", "–", "+0.90\nn=9", "+0.40\nn=4", "+0.10\nn=1"]
+    rgba = ax2.images[0].get_array()
+    # faded toward white under 5 replies: the 2-reply cell is paler than the 9-reply one
+    assert rgba[0, 0, :3].mean() > 0.7 > rgba[1, 0, :3].mean()
+    assert ax2.get_xlabel() == "Addressee (the author replied to)\nfaded: fewer than 5 replies"
     assert tick_texts(ax.yaxis) == ["researcher", "patient"]
     assert tick_texts(ax.xaxis) == ["researcher", "patient", "relative"]
     assert ax.get_title() == "Who replies to whom (n = 23 replies)"
@@ -429,6 +484,7 @@ _PAIRS = ["researcher->patient", "researcher->patient", "patient->researcher",
 EXCHANGES = pd.DataFrame(
     {
         "comment_id": ["a", "b", "c", "d", "e"],
+        "replier": ["Rob", "Rob", "Ann", "Ann", "Kim"],
         "replier_role": [p.split("->")[0] for p in _PAIRS],
         "addressee_role": [p.split("->")[1] for p in _PAIRS],
         "pair": _PAIRS,
@@ -441,7 +497,13 @@ EXCHANGES = pd.DataFrame(
 
 def test_tone_shift_shows_each_pair_with_its_mean_and_n():
     ax = plot_tone_shift(EXCHANGES, ax=new_axes())
-    assert tick_texts(ax.xaxis) == ["researcher → patient\n(n=2)", "patient → researcher\n(n=1)"]
+    assert tick_texts(ax.xaxis) == ["researcher → patient\n(n=2, 1 repliers)",
+                                    "patient → researcher\n(n=1, 1 repliers)"]
+    note = [t for t in ax.texts if t.get_gid() == "too-few"]
+    assert [t.get_text() for t in note] == [
+        "too few for an interval\n(need >= 10 replies\nfrom >= 10 repliers):\n"
+        "researcher → patient,\npatient → researcher"]
+    assert note[0].get_transform() == ax.transAxes  # inside the panel, not over the title
     assert ax.get_title() == "Tone shift from parent to reply (n = 3 replies)"
     means = {line.get_gid(): line for line in ax.lines if (line.get_gid() or "").startswith("mean")}
     assert float(means["mean-researcher->patient"].get_ydata()[0]) == pytest.approx(0.3)

@@ -199,7 +199,13 @@ def test_figures_passes_the_resolved_key_to_notebooks_through_the_environment(
     assert cli.main(["figures", "--key", "typed key"]) == 0
     assert seen["key"] == b"typed key"
     monkeypatch.delenv(KEY_ENV)
-    assert cli.main(["figures"]) == 0  # no key anywhere: the project's own, made now
+    # the invented demo corpus (the default data/raw) gets the public demo key, so the
+    # committed figures are the same on every machine
+    assert cli.main(["figures"]) == 0
+    assert seen["key"] == runner.DEMO_KEY.encode() and seen["env_file"] is None
+    pages = tmp_path / "pages"
+    pages.mkdir()
+    assert cli.main(["figures", "--data", str(pages)]) == 0  # other data, no key: the project's own
     assert seen["env_file"] == str(no_key / PROJECT_KEY_FILE)
     assert seen["key"] == (no_key / PROJECT_KEY_FILE).read_bytes().strip()
 

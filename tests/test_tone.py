@@ -300,10 +300,31 @@ def test_score_texts_inputs():
 
 
 # -- aggregate_tone -------------------------------------------------------------------
+def test_aggregate_by_role_counts_comments_and_authors(real_corpus):
+    import msdiscourse as msd
+
+    roles = msd.assign_roles(real_corpus)
+    annotated = msd.annotate(msd.score_tone(msd.split_sentences(real_corpus, units="comments")),
+                             roles=roles)
+    by_role = aggregate_tone(annotated, by="role").set_index("role")
+    own = annotated[~annotated["is_quote"].astype(bool)]
+    assert by_role["n_comments"].sum() == own["comment_id"].nunique() > 5
+    for role, rows in own.groupby("role", observed=True):
+        assert by_role.loc[role, "n_comments"] == rows["comment_id"].nunique()
+        assert by_role.loc[role, "n_authors"] == rows["author"].dropna().nunique()
+    # sentences are not comments: a role has more sentences than comments
+    assert (by_role["n_sentences"] >= by_role["n_comments"]).all()
+    assert (by_role["n_sentences"] > by_role["n_comments"]).any()
+
+
 def test_aggregate_by_comment_leaves_quotes_out(scored):
     by_comment = aggregate_tone(scored)
-    assert list(by_comment.columns) == ["comment_id", "n_sentences", "mean_compound",
-                                        "median_compound", "share_negative", "share_positive"]
+    assert list(by_comment.columns) == ["comment_id", "n_sentences", "n_comments", "n_authors",
+                                        "mean_compound", "median_compound", "share_negative",
+                                        "share_positive"]
+    # one comment per group here; a signed comment has one author, an unsigned one none
+    assert set(by_comment["n_comments"]) == {1}
+    assert set(by_comment["n_authors"].dropna()) <= {0, 1}
     assert len(by_comment) == 17  # post-body sentences have no comment
     quoting = _row(by_comment, "comment_id", f"{PAGE_000}.c7")
     assert quoting["n_sentences"] == 1 and quoting["share_negative"] == 1.0
@@ -421,6 +442,6 @@ def test_trajectory_takes_comment_tone_only(real_corpus, scored, comment_scores)
 def test_empty_inputs_give_empty_tables_with_the_columns():
     empty = msd.split_sentences(Corpus()).pipe(score_tone)
     assert empty.empty and list(empty.columns)[-5:] == ["neg", "neu", "pos", "compound", "tone"]
-    assert list(aggregate_tone(empty).columns) == ["comment_id", "n_sentences", "mean_compound",
+    assert list(aggregate_tone(empty).columns) == ["comment_id", "n_sentences", "n_comments", "n_authors", "mean_compound",
                                                    "median_compound", "share_negative", "share_positive"]
     assert aggregate_tone(empty).empty and score_texts(pd.Series([], dtype="string")).empty

@@ -17,12 +17,13 @@ from pathlib import Path
 from typing import Iterable
 
 import pandas as pd
-from msdiscourse._progress import progress_bar
 
+from msdiscourse._progress import progress_bar
 from msdiscourse.corpus import Corpus
 from msdiscourse.errors import ParseError, ParseWarning, check_on_error
 
-__all__ = ["read_corpus", "sniff_format", "list_corpus_files", "READERS", "FILE_NOT_READ"]
+__all__ = ["read_corpus", "sniff_format", "list_corpus_files", "READERS", "FILE_NOT_READ",
+           "load_corpus"]
 
 log = logging.getLogger(__name__)
 
@@ -380,3 +381,58 @@ def _rename_posts(corpus: Corpus, renamed: dict[int, str]) -> Corpus:
         furniture["post_id"] = furniture["post_id"].map(
             lambda v: mapping.get(v, v) if isinstance(v, str) else v).astype("string")
     return corpus.replace(posts=posts, comments=comments, furniture=furniture)
+
+
+def load_corpus(data: str | Path, *, processed: str | Path | None = None,
+                on_error: str = "collect") -> Corpus:
+    """Start from what ``make parse`` wrote, or parse ``data`` when that is missing or stale.
+
+    The notebooks open with this. ``processed`` is the folder ``msdiscourse parse DATA -o
+    FOLDER`` wrote; by default ``data/processed`` for the demo corpus ``data/raw`` (what
+    ``make parse`` writes) and none for any other data, since nothing ties another folder's
+    tables to ``data``. The processed set is used when its ``manifest.json`` is newer than
+    every corpus file in ``data`` (and verified by :func:`msdiscourse.load_processed`);
+    otherwise ``data`` is parsed with :func:`read_corpus`.
+
+    Parameters
+    ----------
+    data
+        The folder of raw sources.
+    processed
+        The folder of parsed tables, if any (see above for the default).
+    on_error
+        Passed to :func:`read_corpus` when parsing (default ``"collect"``: a notebook
+        shows unparsed rows instead of stopping).
+
+    Returns
+    -------
+    Corpus
+
+    Raises
+    ------
+    ParseError
+        When the processed set is there and up to date but damaged (never silently
+        replaced by a fresh parse), or when parsing fails under ``on_error="raise"``.
+
+    Examples
+    --------
+    >>> import io, tempfile
+    >>> folder = Path(tempfile.mkdtemp())
+    >>> _ = (folder / "p1.txt").write_text("A title\\n\\nIt worked in mice.\\n", encoding="utf-8")
+    >>> load_corpus(folder).posts["title"].tolist()  # nothing parsed yet: read the pages
+    ['A title']
+    """
+    from msdiscourse.corpus import MANIFEST, load_processed
+    from msdiscourse.paths import DATA_RAW, project_path
+
+    data = project_path(data)
+    if processed is None and data.resolve() == DATA_RAW.resolve():
+        processed = DATA_RAW.parent / "processed"
+    if processed is not None:
+        manifest = project_path(processed) / MANIFEST
+        if manifest.is_file():
+            files, _ = list_corpus_files(data)
+            newest = max((path.stat().st_mtime for path in files), default=0.0)
+            if manifest.stat().st_mtime >= newest:
+                return load_processed(manifest.parent)
+    return read_corpus(data, on_error=on_error)
