@@ -145,7 +145,7 @@ def _clean(part: pd.DataFrame, columns) -> pd.DataFrame:
     part = part.reset_index(drop=True)
     if len(part):
         part = part.sort_values(list(_ORDER), kind="stable")
-    return coerce_frame(part.drop(columns=[c for c in _ORDER if c in part.columns]), columns)
+    return coerce_frame(part.drop(columns=[c for c in _ORDER if c in part.columns]), columns)  # schema-ok: own helper columns
 
 
 def _partition_corpus(posts: pd.DataFrame, comments: pd.DataFrame) -> Corpus:

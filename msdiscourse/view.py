@@ -257,7 +257,7 @@ def _validate(frame: object, name: str) -> pd.DataFrame:
             f"show_thread expects the {name} table (a DataFrame made by {producer}); "
             f"got {type(frame).__name__}"
         )
-    missing = [c for c in needed if c not in frame.columns]
+    missing = [c for c in needed if c not in frame.columns]  # schema-ok: a check that raises
     if missing:
         raise ValueError(
             f"show_thread expects the {name} table (made by {producer}); "

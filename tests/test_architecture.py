@@ -30,7 +30,9 @@ CHECKED = sorted(str(path.relative_to(PACKAGE)) for path in PACKAGE.rglob("*.py"
 _GUESS = re.compile(r"\bin\s+[A-Za-z_][\w.\[\]\"']*\.columns\b|set\([A-Za-z_][\w.]*\.columns\)")
 
 
-_LOOP = re.compile(r"\bfor\s+[\w, ()]+\s+$")
+#: ``for <target> `` right before ``in``: the target holds no ``in``/``if``/``not``, so the
+#: filter of a comprehension (``[c for c in needed if c not in frame.columns]``) is a test
+_LOOP = re.compile(r"\bfor\s+(?:(?!\b(?:in|if|not)\b)[\w, ()])+\s*$")
 
 
 def _is_guess(line: str) -> bool:
@@ -62,6 +64,8 @@ def test_the_guess_finder_finds_guesses():
         assert _is_guess(line), line
     assert not _is_guess("missing = [c for c in table.required_columns]")
     assert not _is_guess("labels = [str(c) for c in matrix.columns]")
+    assert not _is_guess("for a, b in zip(x.columns, y):")
+    assert _is_guess("missing = [c for c in needed if c not in frame.columns]")
     assert not _is_guess('    >>> "email" in private.posts.columns')
 
 
