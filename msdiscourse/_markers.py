@@ -23,6 +23,7 @@ import pandas as pd
 from msdiscourse.categories import MARKER_CATEGORIES
 from msdiscourse.errors import ParseError
 from msdiscourse.paths import RESOURCES_DIR
+from msdiscourse.text import MIN_QUOTE_WORDS, n_words
 
 __all__ = [
     "MARKERS_CSV",
@@ -71,8 +72,6 @@ _MASK_RE = re.compile(
     r"|\"[^\"\n]{1,3000}\"|“[^”\n]{1,3000}”"
 )
 _EMAIL_USER_RE = re.compile(r"[\w.+-]+$")
-_WORD_RE = re.compile(r"\w+(?:['’]\w+)*")
-_QUOTE_MIN_WORDS = 4
 
 
 @dataclass(frozen=True)
@@ -538,7 +537,7 @@ def _mask_spans(lowered: str) -> list[tuple[int, int]]:
             if user is None:
                 continue  # "@name" alone is a mention, not an address
             start = user.start()
-        elif first in "\"“" and len(_WORD_RE.findall(match.group())) < _QUOTE_MIN_WORDS:
+        elif first in "\"“" and n_words(match.group()) < MIN_QUOTE_WORDS:
             continue  # one to three words in quotes: scare quotes, the writer's own
         spans.append((start, end))
     return spans

@@ -137,7 +137,7 @@ def coerce_frame(frame: pd.DataFrame, columns: Mapping[str, str]) -> pd.DataFram
     """
     frame = frame.copy()
     for name, dtype in columns.items():
-        if name not in frame.columns:
+        if name not in frame.columns:  # schema-ok: coercion adds the contract columns a reader left out
             frame[name] = pd.Series([pd.NA] * len(frame), index=frame.index, dtype="object")
         if dtype == LIST:
             frame[name] = pd.Series(
@@ -238,11 +238,11 @@ class Corpus:
     @classmethod
     def from_records(
         cls,
+        *,
         posts: Iterable[Mapping] = (),
         comments: Iterable[Mapping] = (),
         unparsed: Iterable[Mapping] = (),
         furniture: Iterable[Mapping] = (),
-        *,
         derive_threads: bool = True,
     ) -> "Corpus":
         """Build a corpus from plain records (dicts), the way every reader does.
@@ -263,11 +263,11 @@ class Corpus:
         """
         post_frame = pd.DataFrame(list(posts))
         comment_frame = pd.DataFrame(list(comments))
-        if "flags" not in comment_frame.columns:
+        if "flags" not in comment_frame.columns:  # schema-ok: records may omit flags (none made)
             comment_frame["flags"] = ""
         comment_frame["flags"] = comment_frame["flags"].fillna("") if len(comment_frame) else comment_frame["flags"]
         for column in ("parent_id", "post_id", "comment_id"):
-            if column not in comment_frame.columns:
+            if column not in comment_frame.columns:  # schema-ok: records may omit these links
                 comment_frame[column] = None
         if derive_threads and len(comment_frame):
             comment_frame["position"] = comment_frame.groupby("post_id", sort=False).cumcount() + 1

@@ -145,7 +145,7 @@ def _clean(part: pd.DataFrame, columns) -> pd.DataFrame:
     part = part.reset_index(drop=True)
     if len(part):
         part = part.sort_values(list(_ORDER), kind="stable")
-    return coerce_frame(part.drop(columns=[c for c in _ORDER if c in part.columns]), columns)
+    return coerce_frame(part.drop(columns=[c for c in _ORDER if c in part.columns]), columns)  # schema-ok: own helper columns
 
 
 def _partition_corpus(posts: pd.DataFrame, comments: pd.DataFrame) -> Corpus:
@@ -247,7 +247,7 @@ class DaskCorpus:
 
         if by in _LOCAL_KEYS:
             return self._map_frames(marker_profile, markers, units, by=by, **options)
-        if by not in markers.columns:
+        if by not in markers.columns:  # schema-ok: markers carry by only once _attach_unit ran
             markers = self._map_frames(_attach_unit, markers, units, by=by)
         markers = _by_part(markers.reset_index(drop=True), by, self.npartitions)
         units = _by_part(units.reset_index(drop=True), by, self.npartitions)
@@ -315,7 +315,7 @@ class DaskCorpus:
 
         columns = ["replier_role", "addressee_role"] + [
             c for c in ("replier_compound", "replier_marker_rate", "tone_shift")
-            if c in exchanges.columns]
+            if c in exchanges.columns]  # schema-ok: compute only the value columns present
         frame = exchanges[columns] if not isinstance(exchanges, pd.DataFrame) else exchanges
         frame = _compute(frame)[0] if not isinstance(frame, pd.DataFrame) else frame
         return exchange_matrix(frame.reset_index(drop=True), value, **options)
@@ -428,7 +428,7 @@ def _cue_bearing(comments: pd.DataFrame, *, keep_flair: bool = False) -> pd.Data
         return comments
     texts = pd.Series(comments["text"].tolist(), index=range(len(comments)))
     keep = set(find_role_cues(texts)["text_index"].tolist())
-    if keep_flair and "author_flair_text" in comments.columns:
+    if keep_flair and "author_flair_text" in comments.columns:  # schema-ok: a Reddit reader's extra
         keep |= set(np.flatnonzero(comments["author_flair_text"].notna().to_numpy()))
     return comments.iloc[sorted(keep)]
 
@@ -510,7 +510,7 @@ def _exchanges_with_context(corpus: Corpus, *frames, reply_exchanges, names, aut
 
 def _attach_unit(markers: pd.DataFrame, units: pd.DataFrame, *, by: str) -> pd.DataFrame:
     """Give each marker hit the ``by`` value of its sentence (or indexed unit)."""
-    if "sentence_id" in markers.columns and "sentence_id" in units.columns:
+    if "sentence_id" in markers.columns and "sentence_id" in units.columns:  # schema-ok: internal join, error below
         unit_of = units.drop_duplicates("sentence_id").set_index("sentence_id")[by]
         return markers.assign(**{by: markers["sentence_id"].map(unit_of)})
     raise ValueError(f"cannot map markers to units: markers have none of {by!r} or "

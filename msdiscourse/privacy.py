@@ -616,7 +616,7 @@ def _corpus_names(corpus: Corpus) -> list:
     names = []
     for frame in (corpus.comments, corpus.posts):
         for column in NAME_COLUMNS:
-            if column in frame.columns:
+            if column in frame.columns:  # schema-ok: identifying columns a reader may add
                 names += list(frame[column].dropna())
     return names
 
@@ -693,12 +693,12 @@ def pseudonymise(corpus: Corpus, *, key: str | bytes | None = None,
                    or (c not in KEPT_EXTRA_COLUMNS and c not in NAME_COLUMNS and c not in keep)]
         frame = frame.drop(columns=dropped)
         for column in NAME_COLUMNS:
-            if column in frame.columns:
+            if column in frame.columns:  # schema-ok: identifying columns a reader may add
                 frame[column] = _swap_names(frame[column], mapping)
         for column in (*texts[name], "url", *keep):
-            if column in frame.columns:
+            if column in frame.columns:  # schema-ok: free-text columns a reader may add
                 frame[column] = _scrub(frame[column], matcher)
-        if "tags" in frame.columns:
+        if "tags" in frame.columns:  # schema-ok: only the WXR and Blogger readers keep tags
             frame["tags"] = frame["tags"].map(
                 lambda tags: [matcher.sub(t) for t in tags] if isinstance(tags, list) else tags)
         tables[name] = frame
@@ -762,10 +762,10 @@ def pseudonymise_frame(frame: pd.DataFrame, *, key: str | bytes | None = None,
     """
     secret = resolve_key(key, key_file=key_file)
     columns = (list(columns) if columns is not None
-               else [c for c in NAME_COLUMNS if c in frame.columns])
+               else [c for c in NAME_COLUMNS if c in frame.columns])  # schema-ok: any frame
     text_columns = (list(text_columns) if text_columns is not None
-                    else [c for c in TEXT_COLUMNS if c in frame.columns])
-    missing = [c for c in [*columns, *text_columns] if c not in frame.columns]
+                    else [c for c in TEXT_COLUMNS if c in frame.columns])  # schema-ok: any frame
+    missing = [c for c in [*columns, *text_columns] if c not in frame.columns]  # schema-ok: any frame
     if missing:
         raise KeyError(
             f"pseudonymise_frame: no column {', '.join(map(repr, missing))} in the frame; "
@@ -776,7 +776,7 @@ def pseudonymise_frame(frame: pd.DataFrame, *, key: str | bytes | None = None,
                            name_parts=name_parts)
     matcher = _NameMatcher(mapping, parts)
     result = frame.drop(columns=[c for c in IDENTIFYING_COLUMNS
-                                 if c in frame.columns and c not in (*columns, *text_columns)])
+                                 if c in frame.columns and c not in (*columns, *text_columns)])  # schema-ok: any frame
     for column in columns:
         result[column] = _swap_names(result[column], mapping)
     for column in text_columns:

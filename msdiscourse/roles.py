@@ -85,7 +85,8 @@ from msdiscourse._role_cues import (
 from msdiscourse.categories import ROLE_DTYPE, ROLES
 from msdiscourse.coding import read_role_codebook
 from msdiscourse.corpus import Corpus
-from msdiscourse.schema import ROLE_TABLE_COLUMNS, validate
+from msdiscourse.schema import ROLE_TABLE_COLUMNS, validate, validate_columns
+from msdiscourse.text import sentence_spans
 
 __all__ = [
     "ROLE_COLUMNS",
@@ -116,7 +117,6 @@ INFER_THRESHOLD = 0.8
 ROLE_COLUMNS: tuple[str, ...] = tuple(ROLE_TABLE_COLUMNS)
 POST_ROLE_COLUMNS: tuple[str, ...] = tuple(c for c in ROLE_COLUMNS if c != "comment_id")
 
-_SENTENCE_END = re.compile(r"[.!?…]+[\"')\]]*\s+|\n\s*")
 # first-person pronouns, any case except capitals that mean something else: "ME" (the
 # illness), "US" (the country); and "i" of "i.e." is no one
 _FIRST_SINGULAR_WORDS = r"I|i(?!\.e\b)|[Mm]e|[Mm]y|MY|[Mm]ine|[Mm]yself"
@@ -185,13 +185,10 @@ def _in_scope(cue: RoleCue, sentence: str) -> bool:
     return bool(_FIRST_ANY.search(sentence))
 
 
-def _sentence_bounds(text: str, start: int, end: int) -> tuple[int, int]:
-    """The span of the sentence around ``start:end`` in ``text``."""
-    left = 0
-    for match in _SENTENCE_END.finditer(text, 0, start):
-        left = match.end()
-    following = _SENTENCE_END.search(text, end)
-    right = following.start() if following else len(text)
+def _sentence_around(spans: list[tuple[int, int]], start: int, end: int, length: int) -> tuple[int, int]:
+    """The sentence(s) of ``text.sentence_spans`` holding the cue at ``start:end``."""
+    left = max((s for s, _ in spans if s <= start), default=0)
+    right = min((e for _, e in spans if e >= end), default=length)
     return left, right
 
 
@@ -284,7 +281,7 @@ def find_role_cues(texts: pd.Series | list[str] | str) -> pd.DataFrame:
     for text in originals:
         starts.append(offset)
         offset += len(text) + len(_JOIN)
-    rows = []
+    rows, spans_of = [], {}
     for cue in _text_cues():
         for match in cue.regex.finditer(joined):
             if match.end() == match.start():
@@ -296,7 +293,9 @@ def find_role_cues(texts: pd.Series | list[str] | str) -> pd.DataFrame:
             if end > len(original):  # a match that ran over the separator
                 continue
             if cue.cue_type != "phrase":
-                left, right = _sentence_bounds(joined[base:base + len(original)], start, end)
+                if which not in spans_of:
+                    spans_of[which] = sentence_spans(joined[base:base + len(original)])
+                left, right = _sentence_around(spans_of[which], start, end, len(original))
                 if not _in_scope(cue, joined[base + left:base + right]):
                     continue
             evidence = original[start:end].strip()
@@ -457,11 +456,8 @@ def _flair_hits(comments: pd.DataFrame, flair_roles: Mapping[str, str] | None,
     """(comment id, hit) for every comment whose author flair the user mapped to a role."""
     if not flair_roles:
         return []
-    if flair_column not in comments.columns:
-        raise ValueError(
-            f"flair_roles: expected a column {flair_column!r} in corpus.comments (the author's "
-            f"flair per comment, as the Reddit reader keeps it); found the columns "
-            f"{', '.join(map(str, comments.columns))} (pass flair_column=NAME)")
+    validate_columns(comments, [flair_column], caller="assign_roles",
+                     what="flair_column= (the author's flair per comment in corpus.comments)")
     mapping = {}
     for flair, role in flair_roles.items():
         if role not in ROLES:

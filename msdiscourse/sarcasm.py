@@ -28,13 +28,14 @@ import pandas as pd
 
 from msdiscourse import _markers
 from msdiscourse.categories import MARKER_CATEGORIES, MARKER_DTYPE
-from msdiscourse.schema import validate
+from msdiscourse.schema import validate, validate_columns
+from msdiscourse.text import count_words
+from msdiscourse.tone import compound_of, polarity_of
 
 __all__ = [
     "load_marker_patterns",
     "find_markers",
     "marker_profile",
-    "count_words",
     "sarcasm_score",
     "explain_sarcasm",
     "MODELS",
@@ -52,7 +53,6 @@ SITUATIONS_CSV = _markers.SITUATIONS_CSV
 _MARKER_COLUMNS = ("category", "rule", "start", "end", "match")
 _MORE_WORDS_RE = re.compile(r"\w")
 _CLAUSE_END_RE = re.compile(r"[.!?…\n]")
-_WORD_RE = re.compile(r"\w+(?:['’]\w+)*")
 
 
 def load_marker_patterns(path=None) -> pd.DataFrame:
@@ -85,22 +85,11 @@ def load_marker_patterns(path=None) -> pd.DataFrame:
     return _markers.read_marker_patterns(path)
 
 
-@functools.cache
-def _vader():
-    # one analyzer, built on first use and never mutated afterwards
-    from vaderSentiment.vaderSentiment import SentimentIntensityAnalyzer
-
-    return SentimentIntensityAnalyzer()
-
-
 @functools.lru_cache(maxsize=65536)
 def _polarity(text: str) -> tuple[float, float, float]:
-    scores = _vader().polarity_scores(text)
+    # the library's one VADER (msdiscourse.tone), memoised for the models' features
+    scores = polarity_of(text)
     return scores["compound"], scores["pos"], scores["neg"]
-
-
-def _compound(text: str) -> float:
-    return _polarity(text)[0]
 
 
 def _texts(texts, caller: str) -> pd.Series:
@@ -234,7 +223,7 @@ def _find(originals: list[str], *, quoted: np.ndarray | None, later: np.ndarray 
         keep[hit] = goes_on or (later is not None and later[position])
     for hit in np.flatnonzero(rules == "sentiment_contrast"):
         clause = _clause(masked[positions[hit]], int(starts[hit]), int(ends[hit]))
-        keep[hit] = _compound(clause) >= _markers.CONTRAST_THRESHOLD
+        keep[hit] = compound_of(clause) >= _markers.CONTRAST_THRESHOLD
     if situations is not None:
         keep &= rules != "situation_contrast"
     positions, starts, ends, rows = positions[keep], starts[keep], ends[keep], rows[keep]
@@ -273,17 +262,6 @@ def _find(originals: list[str], *, quoted: np.ndarray | None, later: np.ndarray 
     ).sort_values(["position", "start", "category", "end"], kind="stable").reset_index(drop=True)
 
 
-def count_words(texts: pd.Series) -> pd.Series:
-    """Count words (letters/digits, with inner apostrophes) in each text; missing counts 0.
-
-    Examples
-    --------
-    >>> count_words(pd.Series(["Don't be so sure...", None])).tolist()
-    [4, 0]
-    """
-    return texts.astype("string").str.count(_WORD_RE.pattern).fillna(0).astype("Int64")
-
-
 def marker_profile(markers: pd.DataFrame, sentences: pd.DataFrame, *, by: str = "comment_id") -> pd.DataFrame:
     """Count markers per unit (comment, author, thread...): per category, per 100 words, any.
 
@@ -310,9 +288,8 @@ def marker_profile(markers: pd.DataFrame, sentences: pd.DataFrame, *, by: str = 
     Raises
     ------
     SchemaError
-        If ``markers`` or ``sentences`` is not the table named.
-    ValueError
-        If ``by`` is not a column of the sentences table.
+        If ``markers`` or ``sentences`` is not the table named, or ``by`` is not a
+        column of the sentences table.
 
     Examples
     --------
@@ -329,9 +306,7 @@ def marker_profile(markers: pd.DataFrame, sentences: pd.DataFrame, *, by: str = 
     """
     validate(markers, "markers", caller="marker_profile")
     validate(sentences, "sentences", caller="marker_profile")
-    if by not in sentences.columns:
-        raise ValueError(f"marker_profile: by={by!r} is not a column of the sentences table; "
-                         f"use one of comment_id, author, thread_id, post_id")
+    validate_columns(sentences, [by], caller="marker_profile", what="by=")
     words = count_words(sentences["text"]).where(~sentences["is_quote"].astype("boolean").fillna(False), 0)
     n_words = words.groupby(sentences[by], sort=False, observed=True).sum()
 
@@ -482,7 +457,8 @@ def _ngram_matrix(table: pd.DataFrame, normalised: list[str], n_words: np.ndarra
 def _logits(table: pd.DataFrame, features: TextFeatures) -> tuple[np.ndarray, dict]:
     """Return the logit of each text under ``table``, and the parts (for explanations)."""
     weights = table.set_index("feature")["coefficient"]
-    dense_names = [name for name in weights.index if name in features.dense.columns]
+    # a model's coefficient table names only the dense features it uses
+    dense_names = [name for name in weights.index if name in features.dense.columns]  # schema-ok: model
     dense = features.dense[dense_names].to_numpy() * weights[dense_names].to_numpy()
     matrix, ngram_names = _ngram_matrix(table, features.normalised, features.n_words)
     ngram_weights = weights[ngram_names].to_numpy() if ngram_names else np.zeros(0)

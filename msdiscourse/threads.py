@@ -56,7 +56,7 @@ def _text(value) -> str | None:
 
 
 def _column(frame: pd.DataFrame, name: str) -> list:
-    if name not in frame.columns:
+    if name not in frame.columns:  # schema-ok: threading runs on raw records, links optional
         return [None] * len(frame)
     return frame[name].tolist()
 

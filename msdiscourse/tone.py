@@ -58,6 +58,7 @@ __all__ = [
     "thread_trajectory",
     "load_tone_overrides",
     "compound_of",
+    "polarity_of",
 ]
 
 #: the columns VADER's ``polarity_scores`` returns, in its order
@@ -193,6 +194,23 @@ def compound_of(text: str) -> float:
         raise TypeError(f"compound_of expects a str; got a {type(text).__name__} "
                         "(for a table of texts use score_tone(table))")
     return _analyzer(False).polarity_scores(text)["compound"]
+
+
+def polarity_of(text: str) -> dict[str, float]:
+    """VADER's four scores of one text (neg, neu, pos, compound), from the same analyzer.
+
+    For the features of the sarcasm models, which use the positive and negative
+    proportions beside the compound; :func:`compound_of` is the compound alone.
+
+    Examples
+    --------
+    >>> polarity_of("I love this blog.")["pos"]
+    0.583
+    """
+    if not isinstance(text, str):
+        raise TypeError(f"polarity_of expects a str; got a {type(text).__name__} "
+                        "(for a table of texts use score_tone(table))")
+    return _analyzer(False).polarity_scores(text)
 
 
 # -- scoring many texts -----------------------------------------------------------------

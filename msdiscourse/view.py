@@ -198,7 +198,7 @@ def show_thread(
         )
     post = post_rows.iloc[0]
     thread = comments[comments["post_id"] == post_id]
-    if "position" in thread.columns and thread["position"].notna().all():
+    if thread["position"].notna().all():  # a validated comments table has position
         thread = thread.sort_values("position", kind="stable")
 
     role_of = _roles_by_comment(roles)
@@ -257,7 +257,7 @@ def _validate(frame: object, name: str) -> pd.DataFrame:
             f"show_thread expects the {name} table (a DataFrame made by {producer}); "
             f"got {type(frame).__name__}"
         )
-    missing = [c for c in needed if c not in frame.columns]
+    missing = [c for c in needed if c not in frame.columns]  # schema-ok: a check that raises
     if missing:
         raise ValueError(
             f"show_thread expects the {name} table (made by {producer}); "
@@ -327,14 +327,13 @@ def _markers_by_comment(
     markers = markers[markers["comment_id"].astype("string").isin(list(texts))]
     if markers.empty:
         return {}
-    sentence_start: dict[str, int] = {}
-    if "sentence_id" in markers.columns:
-        from msdiscourse.sentences import split_sentences
+    from msdiscourse.sentences import split_sentences
 
-        one_post = corpus.replace(posts=corpus.posts[corpus.posts["post_id"] == post_id],
-                                  comments=thread)
-        sentences = split_sentences(one_post, units="comments")
-        sentence_start = dict(zip(sentences["sentence_id"].astype(str), sentences["start"].astype(int)))
+    # a validated markers table has sentence_id: place each hit by its sentence's start
+    one_post = corpus.replace(posts=corpus.posts[corpus.posts["post_id"] == post_id],
+                              comments=thread)
+    sentences = split_sentences(one_post, units="comments")
+    sentence_start = dict(zip(sentences["sentence_id"].astype(str), sentences["start"].astype(int)))
     out: dict[str, list[_Marker]] = {}
     searched_from: dict[tuple[str, str], int] = {}
     for row in markers.to_dict("records"):

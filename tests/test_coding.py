@@ -17,7 +17,7 @@ import pytest
 
 import msdiscourse as msd
 from msdiscourse.schema import SchemaError
-from msdiscourse.categories import ROLE_DTYPE
+from msdiscourse.categories import MARKER_CATEGORIES, ROLE_DTYPE
 from msdiscourse.coding import (
     agreement,
     coding_sheet,
@@ -96,7 +96,9 @@ def test_sheet_columns_auto_role_markers_and_context(demo):
     roles = msd.assign_roles(demo)
     profile = pd.DataFrame({"comment_id": ["demo-01-miracle-diet.c1", "demo-01-miracle-diet.c3"],
                             "n_words": [30, 10], "n_markers": [3, 1],
-                            "markers_per_100_words": [10.0, 10.0], "has_any": [True, True]})
+                            "markers_per_100_words": [10.0, 10.0], "has_any": [True, True],
+                            **{f"n_{c}": [0, 0] for c in MARKER_CATEGORIES}})
+    profile["n_trope"] = profile["n_markers"]  # a whole marker_profile, as marker_profile makes it
     sheet = coding_sheet(demo, roles=roles, markers=profile, keep_names=True)
     assert list(sheet.columns) == ["comment_id", "post_id", "depth", "parent_excerpt", "author",
                                    "text", "auto_role", "auto_markers", "role_code",

@@ -170,7 +170,8 @@ def test_flair_is_evidence_when_the_user_maps_it():
     # a job flair is a job statement: Di's first-person diagnosis beats it, the job is kept
     assert (roles.loc[2, "rule"], roles.loc[2, "detail"]) == (
         "have_condition", "multiple sclerosis; also Researcher")
-    with pytest.raises(ValueError, match="expected a column 'user_flair'"):
+    with pytest.raises(ValueError, match=r"^assign_roles: flair_column= \(the author's flair per comment in "
+                       r"corpus.comments\) names user_flair, which is not a column"):
         assign_roles(corpus, flair_roles={"x": "patient"}, flair_column="user_flair")
     with pytest.raises(ValueError, match=r"flair_roles\['x'\]: expected a role"):
         assign_roles(corpus, flair_roles={"x": "doctor"})

@@ -301,7 +301,7 @@ def test_profile_of_sentences_by_comment_leaves_quoted_words_out():
     assert profile[["comment_id", "n_words", "n_markers"]].values.tolist() == [["a", 1, 1], ["b", 2, 0]]
     by_author = marker_profile(find_markers(sentences), sentences, by="author")
     assert by_author[["author", "n_words", "n_markers"]].values.tolist() == [["ana", 1, 1], ["ben", 2, 0]]
-    with pytest.raises(ValueError, match=r"by='role' is not a column of the sentences table"):
+    with pytest.raises(SchemaError, match=r"^marker_profile: by= names role, which is not a column"):
         marker_profile(find_markers(sentences), sentences, by="role")
     with pytest.raises(SchemaError, match=r"^marker_profile expects the markers table"):
         marker_profile(find_markers(["Wow."]), sentences)

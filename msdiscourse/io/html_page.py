@@ -148,10 +148,6 @@ def _classes(element: Tag) -> list[str]:
     return value if isinstance(value, list) else str(value).split()
 
 
-def _is_comment(element: Tag) -> bool:
-    return element.name in _COMMENT_TAGS and any(c in _COMMENT_CLASSES for c in _classes(element))
-
-
 def _nearest_comment(element: Tag, comment_ids: set[int]) -> Tag | None:
     for ancestor in element.parents:
         if id(ancestor) in comment_ids:
@@ -644,7 +640,7 @@ def read_html_page(path_or_buffer, *, on_error: str = "raise") -> Corpus:
     posts = corpus.posts.astype({"url": "string", "flags": "string"})
     comments_frame = corpus.comments
     for column in ("kind", "date_text"):
-        if column not in comments_frame.columns:
+        if column not in comments_frame.columns:  # schema-ok: this reader's optional extra columns
             comments_frame = comments_frame.assign(**{column: pd.NA})
     comments_frame = comments_frame.astype({"kind": "string", "date_text": "string"})
     return corpus.replace(posts=posts, comments=comments_frame)

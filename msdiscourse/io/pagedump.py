@@ -94,7 +94,8 @@ _TAG_RE = re.compile(r"#([^#]+)")
 _BYLINE_RE = re.compile(r"By[ \u00a0]+(\S.*)")
 #: a signature: an en or em dash (the format's own), or the plain-text ``--`` and ``~``
 _SIGNATURE_RE = re.compile(r"(?:[–—~]|--)[ \u00a0]*(\S.*)")
-_SENTENCE_END = (".", ",", ";", ":", "!", "?")
+#: punctuation a signature never ends with (a name does not end a clause)
+_LINE_END_PUNCTUATION = (".", ",", ";", ":", "!", "?")
 #: the Windows-1252 spelling of a UTF-8 lead byte followed by a continuation byte (``â€``,
 #: ``Ã©``), or a C1 control: the only places mojibake can hide, so only pages and lines
 #: showing one go through ftfy (two single-pattern scans are several times faster than
@@ -352,7 +353,7 @@ def _byline_name(text: str) -> str | None:
     if found is None:
         return None
     name = found.group(1).strip(_EDGE_SPACE)
-    if name[0].islower() or name.endswith(_SENTENCE_END) or len(name.split()) > 6:
+    if name[0].islower() or name.endswith(_LINE_END_PUNCTUATION) or len(name.split()) > 6:
         return None
     return name
 

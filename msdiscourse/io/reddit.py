@@ -476,7 +476,7 @@ def assemble_reddit(posts: pd.DataFrame, comments: pd.DataFrame,
 def _with_extras(frame: pd.DataFrame, types: dict[str, str]) -> pd.DataFrame:
     """The Reddit columns in their dtypes, present even when there are no rows."""
     missing = {c: pd.Series(pd.NA, index=frame.index, dtype=t)
-               for c, t in types.items() if c not in frame.columns}
+               for c, t in types.items() if c not in frame.columns}  # schema-ok: Reddit's extra columns
     return frame.assign(**missing).astype(types)
 
 

@@ -510,7 +510,7 @@ def _post_records(source: str, comments: list[dict], posts: pd.DataFrame | None)
         post_ids = dict.fromkeys(comment["post_id"] for comment in comments)
         return [{"post_id": post_id, "source": name, "source_format": "table"}
                 for post_id in post_ids]
-    if "post_id" not in posts.columns:
+    if "post_id" not in posts.columns:  # schema-ok: a user's posts table, in the readers' wording
         raise ValueError(
             "posts: expected a column 'post_id'; found the columns "
             + ", ".join(repr(str(c)) for c in posts.columns)

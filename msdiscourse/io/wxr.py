@@ -70,7 +70,6 @@ from msdiscourse.text import normalise_text
 __all__ = ["read_wxr", "COMMENT_KINDS", "COMMENT_STATUSES", "POST_TYPES", "NamespaceWarning",
            "WP_NAMESPACES"]
 
-WP_NAMESPACE_PREFIX = "http://wordpress.org/export/"
 #: the namespaces WordPress itself writes; any other accepted one is named in a warning
 WP_NAMESPACES = tuple(f"http://wordpress.org/export/1.{n}/" for n in range(3))
 #: what WordPress' parsers accept (they follow the ``wp:`` prefix): http or https, any 1.x
