@@ -22,7 +22,8 @@ Examples
 >>> sentences = corpus.split_sentences()                                # doctest: +SKIP
 >>> tone = corpus.score_tone(sentences)                                 # doctest: +SKIP
 >>> roles = corpus.assign_roles(blog_is_research=False)                 # doctest: +SKIP
->>> corpus.exchange_matrix(corpus.reply_exchanges(roles, tone))         # doctest: +SKIP
+>>> exchanges = corpus.reply_exchanges(roles=roles, tone=corpus.comment_tone())  # doctest: +SKIP
+>>> corpus.exchange_matrix(exchanges, value="tone_shift")               # doctest: +SKIP
 >>> corpus.save("data/processed")                                       # doctest: +SKIP
 """
 
@@ -254,44 +255,62 @@ class DaskCorpus:
         return self._map_frames(marker_profile, markers, units, by=by, **options)
 
     @_keep_objects
-    def assign_roles(self, **options):
+    def assign_roles(self, *, known=None, codebook=None, blog_is_research: bool = True,
+                     flair_roles=None, flair_column: str = "author_flair_text",
+                     infer: bool = False):
         """:func:`msdiscourse.assign_roles`: cues per partition, then one decision per author.
 
-        Only the comments that carry a cue (and one comment per author, its text blanked)
-        travel to the decision step, which runs ``assign_roles`` itself on that reduced
-        corpus; the decisions are then joined back to every comment per partition.
-        Options (``known``, ``codebook``, ``blog_is_research`` ...) are passed on unchanged.
+        Only the texts that carry a cue (comments, and on a forum post bodies), the comments
+        with a flair when ``flair_roles`` is given and one post per byline author travel to
+        the decision step, which is the pandas one (the same cue table and conflict
+        policy); the decisions per author then go to every partition, where each comment
+        gets its author's decision as :func:`~msdiscourse.assign_roles` gives it.
+        ``infer=True`` is refused: the classifier learns from every text of every author,
+        which is a whole-corpus step (run it on the pandas corpus).
         """
         from msdiscourse import roles as role_module
 
-        # a declared flair is evidence too (assign_roles(..., flair_roles=...)): keep it
-        keep_flair = bool(options.get("flair_roles"))
-        cued = self.comments.map_partitions(_cue_bearing, keep_flair=keep_flair,
+        if infer:
+            raise NotImplementedError(
+                "assign_roles(infer=True) on the Dask engine: the inference step trains one "
+                "classifier on every author's whole text; run msd.assign_roles(corpus.compute(), "
+                "infer=True) on a corpus that fits in memory, or infer=False")
+        read_posts = not blog_is_research
+        keep_flair = bool(flair_roles)
+        cued = self.comments.map_partitions(_cue_bearing, column="text", keep_flair=keep_flair,
+                                            flair_column=flair_column,
                                             meta=self.comments._meta)
-        firsts = self.comments.map_partitions(_first_per_author, meta=self.comments._meta)
-        post_authors = self.posts.map_partitions(_first_per_author, meta=self.posts._meta)
-        cued, firsts, post_authors = _compute(cued, firsts, post_authors)
-        firsts = firsts[~firsts["comment_id"].isin(set(cued["comment_id"]))]
-        firsts = _sorted(firsts).drop_duplicates("author").assign(text=None)
-        posts = _sorted(post_authors).drop_duplicates("author").assign(body=None, title=None)
-        reduced = Corpus(posts=_clean(posts, POST_COLUMNS),
-                         comments=_clean(pd.concat([cued, firsts]), COMMENT_COLUMNS))
-        decided = role_module.assign_roles(reduced, **options)
-        by_author, by_comment, unknown = _decisions(decided, role_module)
-        columns = list(decided.columns)
-        meta = _indexed(decided.iloc[:0], 0)
-        return self.comments.map_partitions(
-            _apply_decisions, by_author=by_author, by_comment=by_comment, unknown=unknown,
-            columns=columns, dtypes=decided.dtypes.to_dict(),
-            discount=role_module.PROPAGATION_DISCOUNT, meta=meta)
+        if read_posts:
+            posts = self.posts.map_partitions(_cue_bearing, column="body", meta=self.posts._meta)
+        else:
+            posts = self.posts.map_partitions(_first_per_author, meta=self.posts._meta)
+        cued, posts = _compute(cued, posts)
+        if not read_posts:
+            posts = _sorted(posts).drop_duplicates("author").assign(body=None, title=None)
+        reduced = Corpus(posts=_clean(posts, POST_COLUMNS), comments=_clean(cued, COMMENT_COLUMNS))
+        decisions, _ = role_module._decisions(reduced, known, codebook, blog_is_research,
+                                              flair_roles, flair_column)
+        meta = _indexed(role_module.assign_roles(_partition_corpus(self.posts._meta,
+                                                                   self.comments._meta)), 0)
+        return self.comments.map_partitions(_apply_decisions, decisions=decisions, meta=meta)
 
     @_keep_objects
-    def reply_exchanges(self, roles, tone=None, markers=None, *, post_roles=None,
-                        sentences=None, **options):
+    def comment_tone(self, **options):
+        """:func:`msdiscourse.comment_tone` per partition (one process per worker: ``n_jobs=1``)."""
+        from msdiscourse.tone import comment_tone
+
+        options = {"n_jobs": 1, "progress": False, **options}
+        return self._map(comment_tone, **options)
+
+    @_keep_objects
+    def reply_exchanges(self, *, roles, tone=None, markers=None, post_roles=None):
         """:func:`msdiscourse.reply_exchanges` per partition.
 
-        Two things it needs from the whole corpus travel to every partition: every author's
-        name (a reply that names someone who wrote elsewhere) and each post author's role.
+        ``roles`` from :meth:`assign_roles`, ``tone`` from :meth:`comment_tone`, ``markers``
+        from :meth:`marker_profile` (by comment), each a Dask frame aligned with the corpus
+        (or a pandas table, sent whole to every partition). Two things it needs from the
+        whole corpus travel to every partition: every author's name (a reply that names
+        someone who wrote elsewhere) and each post author's role.
         """
         from msdiscourse.exchanges import reply_exchanges
 
@@ -300,25 +319,23 @@ class DaskCorpus:
             _distinct(self.comments[["author"]], "author"), _distinct(roles, "author"))
         names = sorted(set(posts["author"]) | set(comments["author"]))
         author_roles = author_roles.drop_duplicates("author").reset_index(drop=True)
-        frames = [roles, tone, markers, post_roles, sentences]
+        frames = [roles, tone, markers, post_roles]
         present = [f for f in frames if f is not None and not isinstance(f, pd.DataFrame)]
         layout = [None if f is None else ("dask" if not isinstance(f, pd.DataFrame) else f)
                   for f in frames]
         function = _call(_exchanges_with_context, reply_exchanges=reply_exchanges,
                          names=names, author_roles=author_roles, layout=layout)
-        return self._map(function, *present, **options)
+        return self._map(function, *present)
 
     @staticmethod
-    def exchange_matrix(exchanges, value: str = "n", **options) -> pd.DataFrame:
+    def exchange_matrix(exchanges, *, value: str = "n") -> pd.DataFrame:
         """:func:`msdiscourse.exchange_matrix` on the columns it needs (a small pandas table)."""
         from msdiscourse.exchanges import exchange_matrix
 
-        columns = ["replier_role", "addressee_role"] + [
-            c for c in ("replier_compound", "replier_marker_rate", "tone_shift")
-            if c in exchanges.columns]
-        frame = exchanges[columns] if not isinstance(exchanges, pd.DataFrame) else exchanges
-        frame = _compute(frame)[0] if not isinstance(frame, pd.DataFrame) else frame
-        return exchange_matrix(frame.reset_index(drop=True), value, **options)
+        frame = exchanges
+        if not isinstance(frame, pd.DataFrame):
+            frame = _compute(frame)[0]
+        return exchange_matrix(frame.reset_index(drop=True), value=value)
 
     # -- results -----------------------------------------------------------------------------
     def compute(self) -> Corpus:
@@ -420,17 +437,18 @@ def _sorted(frame: pd.DataFrame) -> pd.DataFrame:
 
 
 # -- roles: cues per partition, decision per author -----------------------------------------------
-def _cue_bearing(comments: pd.DataFrame, *, keep_flair: bool = False) -> pd.DataFrame:
-    """The comments whose text carries a role cue (or, with ``keep_flair``, a flair)."""
+def _cue_bearing(frame: pd.DataFrame, *, column: str, keep_flair: bool = False,
+                 flair_column: str = "author_flair_text") -> pd.DataFrame:
+    """The rows whose ``column`` carries a role cue (or, with ``keep_flair``, a flair)."""
     from msdiscourse.roles import find_role_cues
 
-    if not len(comments):
-        return comments
-    texts = pd.Series(comments["text"].tolist(), index=range(len(comments)))
+    if not len(frame):
+        return frame
+    texts = pd.Series(frame[column].tolist(), index=range(len(frame)))
     keep = set(find_role_cues(texts)["text_index"].tolist())
-    if keep_flair and "author_flair_text" in comments.columns:
-        keep |= set(np.flatnonzero(comments["author_flair_text"].notna().to_numpy()))
-    return comments.iloc[sorted(keep)]
+    if keep_flair and flair_column in frame.columns:
+        keep |= set(np.flatnonzero(frame[flair_column].notna().to_numpy()))
+    return frame.iloc[sorted(keep)]
 
 
 def _first_per_author(frame: pd.DataFrame) -> pd.DataFrame:
@@ -438,58 +456,32 @@ def _first_per_author(frame: pd.DataFrame) -> pd.DataFrame:
     return _sorted(frame).drop_duplicates("author") if len(frame) else frame
 
 
-_DECISION = ("role", "confidence", "rule", "evidence", "evidence_comment_id", "source",
-             "competing")
-
-
-def _decisions(decided: pd.DataFrame, role_module):
-    """Per author key and per anonymous comment: the decision as made for the evidence comment."""
-    keys = decided["author"].map(role_module.author_key)
-    own = decided["source"].astype("string") != "same_author"
-    named = decided[keys.notna() & own].assign(_key=keys)
-    by_author = named.drop_duplicates("_key").set_index("_key")[list(_DECISION)]
-    anonymous = decided[keys.isna()]
-    by_comment = anonymous.set_index("comment_id")[list(_DECISION)]
-    by_author = by_author.astype(object).where(by_author.notna(), pd.NA).to_dict("index")
-    by_comment = by_comment.astype(object).where(by_comment.notna(), pd.NA).to_dict("index")
-    probe = Corpus.from_records(posts=[{"post_id": "p"}],
-                                comments=[{"comment_id": "p.c", "post_id": "p", "text": ""}])
-    unknown = role_module.assign_roles(probe, blog_is_research=False).iloc[0][list(_DECISION)]
-    return by_author, by_comment, unknown.to_dict()
-
-
-def _apply_decisions(comments: pd.DataFrame, *, by_author, by_comment, unknown, columns,
-                     dtypes, discount):
-    from msdiscourse.roles import author_key
+def _apply_decisions(comments: pd.DataFrame, *, decisions: dict) -> pd.DataFrame:
+    """Each comment's row of the roles table, from the decisions per author (or comment)."""
+    from msdiscourse import roles as role_module
 
     index = comments.index
-    comments = comments.reset_index(drop=True)
+    comments = _clean(comments, COMMENT_COLUMNS) if len(comments) else comments
     rows = []
-    for comment_id, post_id, author in zip(comments["comment_id"].tolist(),
-                                           comments["post_id"].tolist(),
-                                           comments["author"].tolist()):
-        key = author_key(author)
-        if key is not None and key in by_author:
-            decision = dict(by_author[key])
-        elif key is None and comment_id in by_comment:
-            decision = dict(by_comment[comment_id])
-        else:
-            decision = dict(unknown)
-        if (decision["source"] == "own_text" and decision["evidence_comment_id"] is not pd.NA
-                and decision["evidence_comment_id"] != comment_id):
-            decision["source"] = "same_author"
-            decision["confidence"] = round(decision["confidence"] * discount, 4)
-        rows.append({"comment_id": comment_id, "post_id": post_id, "author": author, **decision})
-    frame = pd.DataFrame(rows, columns=columns).astype(dtypes)
-    frame.index = index[: len(frame)] if len(index) else index
+    for comment_id, author in zip(comments["comment_id"].tolist(), comments["author"].tolist()):
+        unit = ("comment", comment_id)
+        group = role_module._group_of(unit, role_module.author_key(author))
+        rows.append({"comment_id": comment_id,
+                     **role_module._row_decision(decisions, group, unit)})
+    frame = pd.DataFrame(rows, columns=["comment_id", *role_module._DECISION_COLUMNS])
+    frame.insert(1, "post_id", comments["post_id"].to_numpy())
+    frame.insert(2, "author", comments["author"].to_numpy())
+    frame = role_module._typed(frame, role_module.ROLE_COLUMNS)
+    frame.index = pd.Index(np.full(len(frame), index[0] if len(index) else 0, dtype="int64"),
+                           name=_PART)
     return frame
 
 
 # -- exchanges: the partition plus what it needs from the whole corpus ----------------------------
 def _exchanges_with_context(corpus: Corpus, *frames, reply_exchanges, names, author_roles,
-                            layout, **options):
+                            layout):
     given = iter(frames)
-    roles, tone, markers, post_roles, sentences = [
+    roles, tone, markers, post_roles = [
         None if kind is None else (next(given) if isinstance(kind, str) else kind)
         for kind in layout]
     # every author's name, so a reply naming someone from another post is recognised: the
@@ -504,8 +496,8 @@ def _exchanges_with_context(corpus: Corpus, *frames, reply_exchanges, names, aut
     # each post author's role, decided on comments that may sit in another partition
     wanted = author_roles[author_roles["author"].isin(set(corpus.posts["author"].dropna()))]
     roles = pd.concat([wanted, roles], ignore_index=True) if len(wanted) else roles
-    return reply_exchanges(corpus.replace(posts=posts), roles, tone, markers,
-                           post_roles=post_roles, sentences=sentences, **options)
+    return reply_exchanges(corpus.replace(posts=posts), roles=roles, tone=tone,
+                           markers=markers, post_roles=post_roles)
 
 
 def _attach_unit(markers: pd.DataFrame, units: pd.DataFrame, *, by: str) -> pd.DataFrame:

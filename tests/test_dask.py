@@ -31,6 +31,7 @@ KEYS = {
     "profile": ["comment_id"],
     "author_profile": ["author"],
     "roles": ["comment_id"],
+    "comment_tone": ["comment_id"],
     "exchanges": ["comment_id"],
 }
 
@@ -53,12 +54,14 @@ def _pandas_results(corpus, **role_options) -> dict[str, pd.DataFrame]:
     tone = msd.score_tone(sentences, n_jobs=1)
     markers = msd.find_markers(sentences)
     roles = msd.assign_roles(corpus, **role_options)
+    comment_tone = msd.comment_tone(corpus, n_jobs=1)
+    profile = msd.marker_profile(markers, sentences)
     return {
-        "sentences": sentences, "tone": tone, "markers": markers,
-        "profile": msd.marker_profile(markers, sentences),
+        "sentences": sentences, "tone": tone, "markers": markers, "profile": profile,
         "author_profile": msd.marker_profile(markers, sentences, by="author"),
-        "roles": roles,
-        "exchanges": msd.reply_exchanges(corpus, roles, tone, markers),
+        "roles": roles, "comment_tone": comment_tone,
+        "exchanges": msd.reply_exchanges(corpus, roles=roles, tone=comment_tone,
+                                         markers=profile),
     }
 
 
@@ -68,12 +71,13 @@ def _dask_results(corpus, **role_options) -> dict[str, pd.DataFrame]:
     tone = corpus.score_tone(sentences)
     markers = corpus.find_markers(sentences)
     roles = corpus.assign_roles(**role_options)
+    comment_tone = corpus.comment_tone()
+    profile = corpus.marker_profile(markers, sentences)
     lazy = {
-        "sentences": sentences, "tone": tone, "markers": markers,
-        "profile": corpus.marker_profile(markers, sentences),
+        "sentences": sentences, "tone": tone, "markers": markers, "profile": profile,
         "author_profile": corpus.marker_profile(markers, sentences, by="author"),
-        "roles": roles,
-        "exchanges": corpus.reply_exchanges(roles, tone, markers),
+        "roles": roles, "comment_tone": comment_tone,
+        "exchanges": corpus.reply_exchanges(roles=roles, tone=comment_tone, markers=profile),
     }
     computed = dask.compute(*lazy.values())
     return {name: frame.reset_index(drop=True) for name, frame in zip(lazy, computed)}
@@ -91,8 +95,8 @@ def assert_same_answers(pandas_corpus, dask_corpus, **role_options) -> dict[str,
         assert len(want) == len(got), name
         pd.testing.assert_frame_equal(_sorted(want, key), _sorted(got, key), obj=name)
     matrix = mdd.DaskCorpus.exchange_matrix
-    pd.testing.assert_frame_equal(msd.exchange_matrix(expected["exchanges"], "tone_shift"),
-                                  matrix(found["exchanges"], "tone_shift"))
+    pd.testing.assert_frame_equal(msd.exchange_matrix(expected["exchanges"], value="tone_shift"),
+                                  matrix(found["exchanges"], value="tone_shift"))
     return expected
 
 
@@ -146,14 +150,14 @@ def test_forum_threads_roles_and_exchanges_match(client, forum):
     corpus = mdd.from_corpus(forum, npartitions=4).persist()
     want = msd.assign_roles(forum, blog_is_research=False)
     roles = corpus.assign_roles(blog_is_research=False)
-    exchanges = corpus.reply_exchanges(roles)
+    exchanges = corpus.reply_exchanges(roles=roles)
     got, got_exchanges = dask.compute(roles, exchanges)
     pd.testing.assert_frame_equal(_sorted(want, ["comment_id"]),
                                   _sorted(got.reset_index(drop=True), ["comment_id"]))
     # authors post in many threads: the decision really crosses partitions
     assert (want["source"].astype(str) == "same_author").sum() > 100
     pd.testing.assert_frame_equal(
-        _sorted(msd.reply_exchanges(forum, want), ["comment_id"]),
+        _sorted(msd.reply_exchanges(forum, roles=want), ["comment_id"]),
         _sorted(got_exchanges.reset_index(drop=True), ["comment_id"]))
 
 
