@@ -149,8 +149,32 @@ def _clean(part: pd.DataFrame, columns) -> pd.DataFrame:
     return coerce_frame(part.drop(columns=[c for c in _ORDER if c in part.columns]), columns)
 
 
+def _prepare(part: pd.DataFrame, columns, partition_info=None) -> pd.DataFrame:
+    """Sort a partition into corpus order and give it the contract dtypes, once.
+
+    Done when a corpus is assembled or reopened, so that the analyses, which each see
+    every partition, only drop the order columns (:func:`_partition_corpus`).
+    """
+    number = partition_info["number"] if partition_info else 0
+    part = part.reset_index(drop=True)
+    if len(part):
+        part = part.sort_values(list(_ORDER), kind="stable")
+    part = coerce_frame(part, columns)
+    part.index = pd.Index(np.full(len(part), number, dtype="int64"), name=_PART)
+    return part
+
+
+def _prepared(frame, columns):
+    return frame.map_partitions(_prepare, columns, meta=_prepare(frame._meta, columns))
+
+
+def _strip(part: pd.DataFrame) -> pd.DataFrame:
+    return part.drop(columns=[c for c in _ORDER if c in part.columns]).reset_index(drop=True)
+
+
 def _partition_corpus(posts: pd.DataFrame, comments: pd.DataFrame) -> Corpus:
-    return Corpus(posts=_clean(posts, POST_COLUMNS), comments=_clean(comments, COMMENT_COLUMNS))
+    """A prepared partition as a pandas corpus (corpus order, contract dtypes)."""
+    return Corpus(posts=_strip(posts), comments=_strip(comments))
 
 
 def _indexed(frame: pd.DataFrame, number: int) -> pd.DataFrame:
@@ -337,6 +361,39 @@ class DaskCorpus:
             frame = _compute(frame)[0]
         return exchange_matrix(frame.reset_index(drop=True), value=value)
 
+    # -- privacy ---------------------------------------------------------------------------
+    def pseudonymise(self, *, key: str | bytes | None = None, key_file: str | Path | None = None,
+                     prefix: str = "P-", digits: int | None = None, name_parts: bool = True,
+                     keep=()) -> DaskCorpus:
+        """:func:`msdiscourse.pseudonymise` per partition, with the pseudonyms of the whole corpus.
+
+        The key comes from :func:`msdiscourse.privacy.resolve_key` (the same search as the
+        pandas function), read once here; the distinct names are gathered from every
+        partition in corpus order and mapped once, so a name gets the same pseudonym in
+        every partition, and a name written in one post is replaced when it is mentioned
+        in another. Returns a new ``DaskCorpus``; the result equals the pandas function's.
+        """
+        from msdiscourse import privacy
+
+        secret = privacy.resolve_key(key, key_file=key_file)
+        digits = privacy.DIGITS if digits is None else digits
+        names = _compute(*[
+            _first_names(frame, column)
+            for frame in (self.comments, self.posts) for column in privacy.NAME_COLUMNS
+            if column in frame.columns])
+        ordered = [name for table in names for name in _sorted(table)["_name"].tolist()]
+        mapping, parts = privacy._maps(ordered, key=secret, prefix=prefix, digits=digits,
+                                       name_parts=name_parts)
+        options = {"mapping": mapping, "parts": parts, "keep": tuple(keep)}
+
+        def apply(frame, name):
+            meta = _pseudonymise_part(frame._meta, name=name, **options)
+            return frame.map_partitions(_pseudonymise_part, name=name, **options, meta=meta)
+
+        return DaskCorpus(posts=apply(self.posts, "posts"), comments=apply(self.comments, "comments"),
+                          unparsed=apply(self.unparsed, "unparsed"),
+                          furniture=apply(self.furniture, "furniture"), npartitions=self.npartitions)
+
     # -- results -----------------------------------------------------------------------------
     def compute(self) -> Corpus:
         """The pandas :class:`~msdiscourse.corpus.Corpus` (posts and comments in corpus order)."""
@@ -436,6 +493,41 @@ def _sorted(frame: pd.DataFrame) -> pd.DataFrame:
     return frame.reset_index(drop=True).sort_values(list(_ORDER), kind="stable")
 
 
+# -- privacy: one mapping for the whole corpus, applied per partition ----------------------------
+def _first_names(frame, column: str):
+    """Each distinct non-missing ``column`` value with its first corpus-order position."""
+    def first(part: pd.DataFrame) -> pd.DataFrame:
+        part = part[part[column].notna()]
+        part = part.reset_index(drop=True).sort_values(list(_ORDER), kind="stable")
+        part = part.drop_duplicates(column)
+        return pd.DataFrame({"_name": part[column].astype(object).tolist(),
+                             _ORDER[0]: part[_ORDER[0]].tolist(),
+                             _ORDER[1]: part[_ORDER[1]].astype("int64").tolist()})
+
+    meta = pd.DataFrame({"_name": pd.Series(dtype=object), _ORDER[0]: pd.Series(dtype=object),
+                         _ORDER[1]: pd.Series(dtype="int64")})
+    if _ORDER[0] not in frame.columns:  # unparsed, furniture: no corpus-order columns
+        return frame[[column]].map_partitions(
+            lambda part: pd.DataFrame({"_name": part[column].dropna().astype(object).tolist(),
+                                       _ORDER[0]: "", _ORDER[1]: 0}), meta=meta)
+    return frame.map_partitions(first, meta=meta)
+
+
+def _pseudonymise_part(frame: pd.DataFrame, *, name: str, mapping, parts, keep) -> pd.DataFrame:
+    """One partition of one table, pseudonymised; the corpus-order columns stay as they are."""
+    from msdiscourse import privacy
+
+    order = [c for c in _ORDER if c in frame.columns]
+    index = frame.index
+    result = privacy._pseudonymise_table(frame.drop(columns=order).reset_index(drop=True), name,
+                                         mapping=mapping,
+                                         matcher=privacy._NameMatcher(mapping, parts), keep=keep)
+    for column in order:
+        result[column] = frame[column].to_numpy()
+    result.index = index
+    return result
+
+
 # -- roles: cues per partition, decision per author -----------------------------------------------
 def _cue_bearing(frame: pd.DataFrame, *, column: str, keep_flair: bool = False,
                  flair_column: str = "author_flair_text") -> pd.DataFrame:
@@ -461,7 +553,7 @@ def _apply_decisions(comments: pd.DataFrame, *, decisions: dict) -> pd.DataFrame
     from msdiscourse import roles as role_module
 
     index = comments.index
-    comments = _clean(comments, COMMENT_COLUMNS) if len(comments) else comments
+    comments = _strip(comments)
     rows = []
     for comment_id, author in zip(comments["comment_id"].tolist(), comments["author"].tolist()):
         unit = ("comment", comment_id)
@@ -540,8 +632,9 @@ def _assemble(posts, comments, unparsed, furniture, npartitions: int,
                                 divisions=divisions, verify_meta=False)
         comments = dd.from_delayed([delayed(_pick)(b, 1) for b in built], meta=meta[1],
                                    divisions=divisions, verify_meta=False)
-    return DaskCorpus(posts=posts, comments=comments, unparsed=unparsed, furniture=furniture,
-                      npartitions=npartitions)
+    return DaskCorpus(posts=_prepared(posts, POST_COLUMNS),
+                      comments=_prepared(comments, COMMENT_COLUMNS), unparsed=unparsed,
+                      furniture=furniture, npartitions=npartitions)
 
 
 def _pick(pair, i):
@@ -744,7 +837,8 @@ def read_processed(folder: str | Path) -> DaskCorpus:
         meta = pd.read_parquet(files[0]).iloc[:0]
         tables[name] = dd.from_delayed([delayed(pd.read_parquet)(f) for f in files], meta=meta,
                                        divisions=divisions, verify_meta=False)
-    return DaskCorpus(posts=tables["posts"], comments=tables["comments"],
+    return DaskCorpus(posts=_prepared(tables["posts"], POST_COLUMNS),
+                      comments=_prepared(tables["comments"], COMMENT_COLUMNS),
                       unparsed=dd.from_pandas(pd.read_parquet(folder / "unparsed.parquet"),
                                               npartitions=1),
                       furniture=dd.from_pandas(pd.read_parquet(folder / "furniture.parquet"),
