@@ -39,6 +39,7 @@ import pandas as pd
 
 from msdiscourse.corpus import (
     COMMENT_COLUMNS,
+    SCHEMA_VERSION,
     FURNITURE_COLUMNS,
     POST_COLUMNS,
     UNPARSED_COLUMNS,
@@ -404,39 +405,74 @@ class DaskCorpus:
                       furniture=coerce_frame(furniture.reset_index(drop=True), FURNITURE_COLUMNS))
 
     def save(self, folder: str | Path) -> Path:
-        """Write a partitioned parquet dataset: ``posts/``, ``comments/`` (one file per
-        partition), ``unparsed.parquet``, ``furniture.parquet`` and ``manifest.json``.
+        """Write a partitioned parquet dataset, atomically, with a verified manifest.
 
-        :func:`msdiscourse.load_processed` reads it back as a pandas corpus, and
-        :func:`read_processed` as a ``DaskCorpus`` without a new shuffle. Partition files
-        already in the folder are replaced.
+        ``posts/`` and ``comments/`` (one file per partition, written by the workers),
+        ``unparsed.parquet``, ``furniture.parquet`` and ``manifest.json``, as
+        :meth:`msdiscourse.Corpus.save` does for one file per table: everything is written
+        into a temporary sibling folder first and swapped in at the end, so ``folder``
+        holds either the previous complete dataset or the new one, never a mix of
+        partitions from two saves. The manifest records, for every file, its rows, bytes
+        and SHA-256 checksum; :func:`msdiscourse.load_processed` (and
+        :func:`read_processed`, per partition on the workers) check them. On a cluster,
+        ``folder`` must be on a file system every worker can write to.
         """
-        import dask
+        import hashlib
+        import os
+        import tempfile
+
         from dask import delayed
 
-        folder = Path(folder)
-        writes = []
-        for name in ("posts", "comments"):
-            (folder / name).mkdir(parents=True, exist_ok=True)
-            for old in (folder / name).glob("part.*.parquet"):
-                old.unlink()
-            writes.append([delayed(_write_part)(part, folder / name / f"part.{i:05d}.parquet")
-                           for i, part in enumerate(getattr(self, name).to_delayed())])
-        small = [delayed(_concat_parts)(frame.to_delayed()) for frame in (self.unparsed,
-                                                                          self.furniture)]
-        unparsed, furniture, post_rows, comment_rows = dask.compute(*small, *writes)
-        coerce_frame(unparsed.reset_index(drop=True), UNPARSED_COLUMNS).to_parquet(
-            folder / "unparsed.parquet", index=False)
-        coerce_frame(furniture.reset_index(drop=True), FURNITURE_COLUMNS).to_parquet(
-            folder / "furniture.parquet", index=False)
-        manifest = {"schema_version": 1, "layout": LAYOUT, "npartitions": self.npartitions,
-                    "tables": {"posts": {"rows": int(sum(post_rows))},
-                               "comments": {"rows": int(sum(comment_rows))},
-                               "unparsed": {"rows": len(unparsed)},
-                               "furniture": {"rows": len(furniture)}}}
-        (folder / "manifest.json").write_text(json.dumps(manifest, indent=1) + "\n",
-                                              encoding="utf-8")
-        return folder
+        from msdiscourse import corpus as corpus_module
+
+        target = Path(folder)
+        folder = Path(os.path.abspath(target))
+        if folder.exists() and not folder.is_dir():
+            raise ValueError(f"{target}: expected a folder to write the dataset into; found a file")
+        folder.parent.mkdir(parents=True, exist_ok=True)
+        corpus_module._recover(folder)
+        corpus_module._clean_stale(folder)
+        staging = Path(tempfile.mkdtemp(prefix=f".{folder.name}.tmp-{os.getpid()}-",
+                                        dir=folder.parent))
+        try:
+            writes = []
+            for name in ("posts", "comments"):
+                (staging / name).mkdir()
+                writes.append([delayed(_write_part)(part, staging, f"{name}/part.{i:05d}.parquet")
+                               for i, part in enumerate(getattr(self, name).to_delayed())])
+            small = [delayed(_concat_parts)(frame.to_delayed()) for frame in (self.unparsed,
+                                                                              self.furniture)]
+            unparsed, furniture, post_parts, comment_parts = _compute(*small, *writes)
+            manifest = {"format": "msdiscourse-partitioned", "schema_version": SCHEMA_VERSION,
+                        "layout": LAYOUT, "npartitions": self.npartitions, "tables": {}}
+            for name, parts in (("posts", post_parts), ("comments", comment_parts)):
+                manifest["tables"][name] = {"rows": sum(p["rows"] for p in parts),
+                                            "columns": parts[0]["columns"] if parts else [],
+                                            "parts": [{k: v for k, v in p.items() if k != "columns"}
+                                                      for p in parts]}
+            for name, frame, columns in (("unparsed", unparsed, UNPARSED_COLUMNS),
+                                         ("furniture", furniture, FURNITURE_COLUMNS)):
+                frame = coerce_frame(frame.reset_index(drop=True), columns)
+                data = corpus_module._table_bytes(frame)
+                corpus_module._write_durably(staging / f"{name}.parquet", data)
+                manifest["tables"][name] = {"file": f"{name}.parquet", "rows": len(frame),
+                                            "columns": [str(c) for c in frame.columns],
+                                            "bytes": len(data),
+                                            "sha256": hashlib.sha256(data).hexdigest()}
+            if folder.is_dir():
+                _carry_over(folder, staging)
+            corpus_module._write_durably(staging / "manifest.json",
+                                         (json.dumps(manifest, indent=1) + "\n").encode("utf-8"))
+            for sub in ("posts", "comments", "."):
+                corpus_module._fsync_dir(staging / sub)
+            corpus_module._swap_in(staging, folder)
+        except BaseException:
+            import shutil
+
+            shutil.rmtree(staging, ignore_errors=True)
+            raise
+        corpus_module._fsync_dir(folder.parent)
+        return target
 
     def persist(self) -> DaskCorpus:
         """Keep the shuffled posts and comments in the cluster's memory (see ``dask.persist``).
@@ -819,57 +855,184 @@ def is_partitioned(folder: str | Path) -> bool:
 
 
 @_keep_objects
-def read_processed(folder: str | Path) -> DaskCorpus:
-    """Open a partitioned dataset as a :class:`DaskCorpus` (partitions as saved, no shuffle)."""
+def read_processed(folder: str | Path, *, verify: bool = True) -> DaskCorpus:
+    """Open a partitioned dataset as a :class:`DaskCorpus` (partitions as saved, no shuffle).
+
+    With ``verify`` (default) each partition is checked against the manifest by the task
+    that reads it (bytes, SHA-256 checksum, rows), so a damaged file fails the computation
+    with a :class:`~msdiscourse.errors.ParseError` naming it.
+    """
     from dask import delayed
 
     dd = _dd()
     folder = Path(folder)
-    manifest = json.loads((folder / "manifest.json").read_text(encoding="utf-8"))
+    manifest = _read_manifest(folder, verify=verify)
     n = int(manifest["npartitions"])
     divisions = list(range(n)) + [n - 1]
     tables = {}
     for name in ("posts", "comments"):
-        files = sorted((folder / name).glob("part.*.parquet"))
+        if verify:
+            entries = manifest["tables"][name]["parts"]
+            files = [e["file"] for e in entries]
+        else:
+            files = [f"{name}/{f.name}" for f in sorted((folder / name).glob("part.*.parquet"))]
+            entries = [None] * len(files)
         if len(files) != n:
             raise FileNotFoundError(f"{folder / name}: expected {n} partition files written by "
                                     f"DaskCorpus.save(); found {len(files)}")
-        meta = pd.read_parquet(files[0]).iloc[:0]
-        tables[name] = dd.from_delayed([delayed(pd.read_parquet)(f) for f in files], meta=meta,
-                                       divisions=divisions, verify_meta=False)
+        meta = pd.read_parquet(folder / files[0]).iloc[:0]
+        tables[name] = dd.from_delayed(
+            [delayed(_read_checked)(folder, e, f) for e, f in zip(entries, files)], meta=meta,
+            divisions=divisions, verify_meta=False)
+    small = {name: _read_checked(folder, manifest["tables"][name] if verify else None,
+                                 f"{name}.parquet") for name in ("unparsed", "furniture")}
     return DaskCorpus(posts=_prepared(tables["posts"], POST_COLUMNS),
                       comments=_prepared(tables["comments"], COMMENT_COLUMNS),
-                      unparsed=dd.from_pandas(pd.read_parquet(folder / "unparsed.parquet"),
-                                              npartitions=1),
-                      furniture=dd.from_pandas(pd.read_parquet(folder / "furniture.parquet"),
-                                               npartitions=1), npartitions=n)
+                      unparsed=dd.from_pandas(small["unparsed"], npartitions=1),
+                      furniture=dd.from_pandas(small["furniture"], npartitions=1), npartitions=n)
 
 
 def _concat_parts(parts: list[pd.DataFrame]) -> pd.DataFrame:
     return pd.concat(parts) if parts else pd.DataFrame()
 
 
-def _write_part(frame: pd.DataFrame, path: Path) -> int:
-    frame.to_parquet(path, index=True)
-    return len(frame)
+def _write_part(frame: pd.DataFrame, root: Path, file: str) -> dict:
+    """Write one partition durably (on a worker); its manifest entry."""
+    import hashlib
+    import io
+
+    from msdiscourse.corpus import _write_durably
+
+    buffer = io.BytesIO()
+    frame.to_parquet(buffer, index=True)
+    data = buffer.getvalue()
+    _write_durably(Path(root) / file, data)
+    return {"file": file, "rows": len(frame), "bytes": len(data),
+            "sha256": hashlib.sha256(data).hexdigest(),
+            "columns": [str(c) for c in frame.columns]}
 
 
-def load_partitioned(folder: str | Path) -> Corpus:
+_OURS = {"posts", "comments", "unparsed.parquet", "furniture.parquet", "manifest.json",
+         "posts.parquet", "comments.parquet"}
+
+
+def _carry_over(folder: Path, staging: Path) -> None:
+    """Copy files a save does not write (``.gitkeep``, notes) into the new dataset."""
+    import shutil
+
+    for entry in folder.iterdir():
+        if entry.name in _OURS:
+            continue
+        if entry.is_dir() and not entry.is_symlink():
+            raise ValueError(
+                f"{folder}: expected a folder of processed tables; found the subfolder "
+                f"{entry.name!r} (DaskCorpus.save replaces the whole folder: choose a new or "
+                f"empty folder, or move it out)")
+        shutil.copy2(entry, staging / entry.name, follow_symlinks=False)
+
+
+_REMEDY = "re-run `msdiscourse parse DATA -o {folder} --engine dask`, or pass verify=False"
+
+
+def _read_manifest(folder: Path, *, verify: bool) -> dict:
+    """The manifest of a partitioned dataset; with ``verify``, checked to list every file."""
+    from msdiscourse.errors import ParseError
+
+    path = folder / "manifest.json"
+    remedy = _REMEDY.format(folder=folder)
+    expected = (f"the manifest DaskCorpus.save() writes (layout {LAYOUT!r}, schema version "
+                f"{SCHEMA_VERSION}, rows, bytes and a checksum per file)")
+    try:
+        manifest = json.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise ParseError(path, None, expected=expected, found="no such file",
+                         remedy=remedy) from None
+    except (UnicodeDecodeError, json.JSONDecodeError) as error:
+        raise ParseError(path, None, expected=expected, found=f"text that is not JSON ({error})",
+                         remedy=remedy) from None
+    if not verify:
+        return manifest
+    problems = []
+    if manifest.get("schema_version") != SCHEMA_VERSION:
+        problems.append(f"schema_version {manifest.get('schema_version')!r}")
+    tables = manifest.get("tables") if isinstance(manifest.get("tables"), dict) else {}
+    for name in ("posts", "comments"):
+        parts = tables.get(name, {}).get("parts")
+        if not isinstance(parts, list) or len(parts) != manifest.get("npartitions"):
+            problems.append(f"no list of {manifest.get('npartitions')} {name} partitions")
+        elif not all(isinstance(p, dict) and {"file", "rows", "bytes", "sha256"} <= set(p)
+                     for p in parts):
+            problems.append(f"{name} partitions without file, rows, bytes and sha256")
+    for name in ("unparsed", "furniture"):
+        if not {"file", "rows", "bytes", "sha256"} <= set(tables.get(name, {})):
+            problems.append(f"{name} without file, rows, bytes and sha256")
+    if problems:
+        raise ParseError(path, None, expected=expected, found="; ".join(problems), remedy=remedy)
+    for name in ("posts", "comments"):
+        listed = {p["file"] for p in tables[name]["parts"]}
+        found = {f"{name}/{p.name}" for p in (folder / name).glob("*.parquet")}
+        if found - listed:
+            extra = sorted(found - listed)
+            raise ParseError(folder / name, None,
+                             expected=f"the {len(listed)} partition files listed in manifest.json",
+                             found=f"files from another save: {', '.join(extra[:5])}",
+                             remedy=remedy)
+    return manifest
+
+
+def _read_checked(folder: Path, entry: dict | None, file: str) -> pd.DataFrame:
+    """Read one file of the dataset; with its manifest ``entry``, check bytes, checksum, rows."""
+    import hashlib
+    import io
+
+    from msdiscourse.errors import ParseError
+
+    path = Path(folder) / file
+    remedy = _REMEDY.format(folder=folder)
+    try:
+        data = path.read_bytes()
+    except FileNotFoundError:
+        raise ParseError(path, None, expected="a file listed in manifest.json",
+                         found="no such file", remedy=remedy) from None
+    if entry is not None:
+        digest = hashlib.sha256(data).hexdigest()
+        if digest != entry["sha256"] or len(data) != entry["bytes"]:
+            raise ParseError(path, None,
+                             expected=f"{entry['bytes']} bytes with sha256 {entry['sha256'][:12]}... "
+                                      f"as recorded in manifest.json",
+                             found=f"{len(data)} bytes with sha256 {digest[:12]}...: the file was "
+                                   f"changed or truncated after it was saved",
+                             remedy=remedy)
+    frame = pd.read_parquet(io.BytesIO(data))
+    if entry is not None and len(frame) != entry["rows"]:
+        raise ParseError(path, None, expected=f"{entry['rows']} rows", found=f"{len(frame)} rows",
+                         remedy=remedy)
+    return frame
+
+
+def load_partitioned(folder: str | Path, *, verify: bool = True) -> Corpus:
     """Read a partitioned dataset into a pandas corpus, in corpus order (no cluster needed).
 
     Called by :func:`msdiscourse.load_processed` when the folder's manifest says
-    ``"layout": "partitioned"``.
+    ``"layout": "partitioned"``. With ``verify`` (default) every file is checked against
+    the manifest (bytes, SHA-256 checksum, rows) and a partition file the manifest does
+    not list is refused: a :class:`~msdiscourse.errors.ParseError` names the file.
     """
     folder = Path(folder)
+    manifest = _read_manifest(folder, verify=verify)
     tables = {}
     for name, columns in (("posts", POST_COLUMNS), ("comments", COMMENT_COLUMNS)):
-        part_files = sorted((folder / name).glob("*.parquet"))
-        if not part_files:
-            raise FileNotFoundError(f"{folder / name}: expected the {name} partitions written by "
-                                    f"DaskCorpus.save(); found none")
-        frame = pd.concat([pd.read_parquet(p) for p in part_files])
-        tables[name] = _clean(frame, columns)
+        if verify:
+            entries = manifest["tables"][name]["parts"]
+            frames = [_read_checked(folder, e, e["file"]) for e in entries]
+        else:
+            files = sorted((folder / name).glob("*.parquet"))
+            if not files:
+                raise FileNotFoundError(f"{folder / name}: expected the {name} partitions "
+                                        f"written by DaskCorpus.save(); found none")
+            frames = [_read_checked(folder, None, f"{name}/{f.name}") for f in files]
+        tables[name] = _clean(pd.concat(frames), columns)
     for name, columns in (("unparsed", UNPARSED_COLUMNS), ("furniture", FURNITURE_COLUMNS)):
-        tables[name] = coerce_frame(pd.read_parquet(folder / f"{name}.parquet"), columns)
+        entry = manifest["tables"][name] if verify else None
+        tables[name] = coerce_frame(_read_checked(folder, entry, f"{name}.parquet"), columns)
     return Corpus(**tables)
-

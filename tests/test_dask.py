@@ -266,3 +266,36 @@ def test_cli_parse_pseudonymises_with_the_dask_engine(client, demo, tmp_path, ca
                  client.scheduler.address, "--partitions", "2", "--pseudonymise",
                  "--key", "cli key"]) == 0
     assert_same_corpus(msd.pseudonymise(demo, key="cli key"), msd.load_processed(out))
+
+
+def test_save_is_atomic_and_load_verifies_every_partition(demo, demo_dask, tmp_path):
+    from msdiscourse.errors import ParseError
+
+    folder = tmp_path / "processed"
+    demo_dask.save(folder)
+    (folder / "NOTES.txt").write_text("kept across saves\n")
+    # a second save with fewer partitions replaces the whole set: no stale partition stays
+    mdd.from_corpus(demo, npartitions=2).save(folder)
+    assert sorted(p.name for p in (folder / "comments").iterdir()) == [
+        "part.00000.parquet", "part.00001.parquet"]
+    assert (folder / "NOTES.txt").read_text() == "kept across saves\n"
+    assert not list(tmp_path.glob(".processed.tmp-*"))
+    manifest = json.loads((folder / "manifest.json").read_text())
+    parts = manifest["tables"]["comments"]["parts"]
+    assert sum(p["rows"] for p in parts) == len(demo.comments)
+    assert all(len(p["sha256"]) == 64 for p in parts)
+    assert_same_corpus(demo, msd.load_processed(folder))
+    # a partition changed after the save is refused, by name, on both engines
+    part = folder / "comments" / "part.00001.parquet"
+    data = bytearray(part.read_bytes())
+    data[len(data) // 2] ^= 0xFF
+    part.write_bytes(bytes(data))
+    with pytest.raises(ParseError, match=r"part\.00001\.parquet.*changed or truncated"):
+        msd.load_processed(folder)
+    with pytest.raises(ParseError, match=r"part\.00001\.parquet"):
+        mdd.read_processed(folder).comments.compute()
+    # a partition file the manifest does not list (left by another save) is refused
+    mdd.from_corpus(demo, npartitions=2).save(folder)
+    (folder / "comments" / "part.00007.parquet").write_bytes(part.read_bytes())
+    with pytest.raises(ParseError, match=r"files from another save: comments/part\.00007"):
+        msd.load_processed(folder)
