@@ -11,13 +11,15 @@ deep threads, deleted rows, replies in later months' files), zstandard-compresse
 monthly pair per 16 MB so that file size stays bounded as input grows, cached under
 benchmarks/_data/. Both engines run the same pipeline on the same files in the same run:
 read, split_sentences, score_tone, find_markers, assign_roles (blog_is_research=False),
-reply_exchanges, exchange_matrix. Each engine runs in a fresh process, so its peak memory
+marker_profile, comment_tone, reply_exchanges, exchange_matrix. Each engine runs in a fresh process, so its peak memory
 (ru_maxrss) is its own:
 
 - pandas: ``read_reddit`` then each function on the whole corpus, in one process;
-- Dask: a LocalCluster of N worker processes (1 thread each): ``read_reddit`` + ``save``
-  (the partitioned dataset, as ``msdiscourse parse --engine dask`` writes it), then the
-  analyses from ``read_processed``; peak memory is the largest worker's.
+- Dask: a LocalCluster of N worker processes (1 thread each): ``read_reddit`` + ``persist``
+  (read and shuffled once, kept in the workers' memory), then the analyses; with
+  ``--save``, ``save`` + ``read_processed`` instead (the partitioned dataset written and
+  read back, as ``msdiscourse parse --engine dask`` and a later session do); peak memory
+  is the largest worker's.
 
 The two exchange matrices are compared (they must be equal). Printed per size: seconds,
 seconds per GB, CPU seconds (Dask: all workers plus the client), peak MB, the Dask/pandas time ratio and the load average (the machine may
@@ -36,6 +38,7 @@ import time
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
+SAVE = "--save" in sys.argv
 sys.path.insert(0, str(HERE.parent))
 
 DATA_DIR = HERE / "_data"
@@ -77,7 +80,10 @@ def run_pandas(folder: Path) -> dict:
     tone = msd.score_tone(sentences, n_jobs=1)
     markers = msd.find_markers(sentences)
     roles = msd.assign_roles(corpus, blog_is_research=False)
-    exchanges = msd.reply_exchanges(corpus, roles, tone, markers)
+    profile = msd.marker_profile(markers, sentences)
+    comment_tone = msd.comment_tone(corpus, n_jobs=1)
+    del tone
+    exchanges = msd.reply_exchanges(corpus, roles=roles, tone=comment_tone, markers=profile)
     matrix = msd.exchange_matrix(exchanges)
     seconds = time.perf_counter() - start
     return {"seconds": seconds, "cpu": _cpu_seconds() - cpu_start, "peak_mb": _peak_mb(),
@@ -87,7 +93,7 @@ def run_pandas(folder: Path) -> dict:
 
 def run_dask(folder: Path, workers: int, scratch: Path, npartitions: int | None) -> dict:
     import dask
-    from distributed import Client, LocalCluster
+    from distributed import Client, LocalCluster, wait
 
     import msdiscourse.dask as mdd
 
@@ -98,18 +104,24 @@ def run_dask(folder: Path, workers: int, scratch: Path, npartitions: int | None)
         client.run(lambda: __import__("msdiscourse.sentences"))  # warm: imports, not work
         cpu_start = sum(client.run(_cpu_seconds).values()) + _cpu_seconds()
         start = time.perf_counter()
-        mdd.read_reddit(folder, npartitions=npartitions).save(scratch)
+        corpus = mdd.read_reddit(folder, npartitions=npartitions)
+        if SAVE:  # the parse as `parse --engine dask` runs it: written, then read back
+            corpus.save(scratch)
+            corpus = mdd.read_processed(scratch)
+        else:  # read and shuffled once, kept in the workers' memory for the analyses
+            corpus = corpus.persist()
+            wait([corpus.posts, corpus.comments])
         parsed = time.perf_counter() - start
-        corpus = mdd.read_processed(scratch)
         sentences = corpus.split_sentences()
         tone = corpus.score_tone(sentences)
         markers = corpus.find_markers(sentences)
         roles = corpus.assign_roles(blog_is_research=False)
-        exchanges = corpus.reply_exchanges(roles, tone, markers)
-        matrix, n_sentences, n_comments = dask.compute(
-            exchanges[["replier_role", "addressee_role"]], sentences.shape[0],
-            corpus.comments.shape[0])
-        matrix = mdd.DaskCorpus.exchange_matrix(matrix)
+        profile = corpus.marker_profile(markers, sentences)
+        exchanges = corpus.reply_exchanges(roles=roles, tone=corpus.comment_tone(),
+                                           markers=profile)
+        exchanges, n_sentences, n_comments, _ = dask.compute(
+            exchanges, sentences.shape[0], corpus.comments.shape[0], tone.shape[0])
+        matrix = mdd.DaskCorpus.exchange_matrix(exchanges)
         seconds = time.perf_counter() - start
         peaks = client.run(_peak_mb)
         cpu = sum(client.run(_cpu_seconds).values()) + _cpu_seconds() - cpu_start
@@ -124,7 +136,8 @@ def run_dask(folder: Path, workers: int, scratch: Path, npartitions: int | None)
 
 def _child(engine: str, folder: Path, workers: int, npartitions: int | None = None) -> dict:
     command = [sys.executable, __file__, "--_child", engine, str(folder), "--workers",
-               str(workers)] + (["--partitions", str(npartitions)] if npartitions else [])
+               str(workers)] + (["--partitions", str(npartitions)] if npartitions else []) + (
+                   ["--save"] if SAVE else [])
     done = subprocess.run(command, capture_output=True, text=True, check=False)
     if done.returncode != 0:
         raise RuntimeError(f"{engine} run failed:\n{done.stderr[-3000:]}")
@@ -138,6 +151,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--full", action="store_true", help="256, 512, 1024 and 2048 MB")
     parser.add_argument("--quick", action="store_true", help="1 MB only (a smoke run)")
     parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument("--save", action="store_true",
+                        help="Dask: write the partitioned dataset and read it back")
     parser.add_argument("--partition-mb", type=float, default=None,
                         help="uncompressed MB per Dask partition (default: the library's "
                              "default, 32 MB, at least two per worker)")

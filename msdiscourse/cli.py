@@ -27,6 +27,11 @@ def _cmd_parse_dask(args: argparse.Namespace) -> int:
 
     client = mdd.get_client(args.scheduler, workers=args.workers)
     corpus = mdd.read_corpus(args.data, on_error=args.on_error, npartitions=args.partitions)
+    if args.pseudonymise:
+        from msdiscourse.privacy import resolve_key
+
+        # the key is resolved here, once, as with the pandas engine; workers get the mapping
+        corpus = corpus.pseudonymise(key=resolve_key(args.key, key_file=args.key_file))
     out = corpus.save(args.output)
     rows = json.loads((out / "manifest.json").read_text(encoding="utf-8"))["tables"]
     print(f"parsed {args.data} on {len(client.scheduler_info()['workers'])} Dask worker(s): "
@@ -38,11 +43,6 @@ def _cmd_parse_dask(args: argparse.Namespace) -> int:
 
 def _cmd_parse(args: argparse.Namespace) -> int:
     if args.engine == "dask":
-        if args.pseudonymise:
-            print("msdiscourse: error: --pseudonymise is not available with --engine dask yet; "
-                  "parse with the pandas engine, or pseudonymise the loaded tables",
-                  file=sys.stderr)
-            return 2
         return _cmd_parse_dask(args)
     from msdiscourse.io.folder import list_corpus_files, read_corpus
 

@@ -428,7 +428,7 @@ def load_processed(folder: str | Path, *, verify: bool = True) -> Corpus:
         )
     from msdiscourse.dask import is_partitioned, load_partitioned  # (imports no dask)
     if is_partitioned(folder):  # written by DaskCorpus.save / `parse --engine dask`
-        return load_partitioned(folder)
+        return load_partitioned(folder, verify=verify)
     remedy = f"re-run `msdiscourse parse DATA -o {folder}`, or pass verify=False to read it anyway"
     manifest = _read_manifest(folder / MANIFEST, remedy=remedy) if verify else None
     tables = {}

@@ -22,7 +22,8 @@ Examples
 >>> sentences = corpus.split_sentences()                                # doctest: +SKIP
 >>> tone = corpus.score_tone(sentences)                                 # doctest: +SKIP
 >>> roles = corpus.assign_roles(blog_is_research=False)                 # doctest: +SKIP
->>> corpus.exchange_matrix(corpus.reply_exchanges(roles, tone))         # doctest: +SKIP
+>>> exchanges = corpus.reply_exchanges(roles=roles, tone=corpus.comment_tone())  # doctest: +SKIP
+>>> corpus.exchange_matrix(exchanges, value="tone_shift")               # doctest: +SKIP
 >>> corpus.save("data/processed")                                       # doctest: +SKIP
 """
 
@@ -38,6 +39,7 @@ import pandas as pd
 
 from msdiscourse.corpus import (
     COMMENT_COLUMNS,
+    SCHEMA_VERSION,
     FURNITURE_COLUMNS,
     POST_COLUMNS,
     UNPARSED_COLUMNS,
@@ -148,8 +150,32 @@ def _clean(part: pd.DataFrame, columns) -> pd.DataFrame:
     return coerce_frame(part.drop(columns=[c for c in _ORDER if c in part.columns]), columns)  # schema-ok: own helper columns
 
 
+def _prepare(part: pd.DataFrame, columns, partition_info=None) -> pd.DataFrame:
+    """Sort a partition into corpus order and give it the contract dtypes, once.
+
+    Done when a corpus is assembled or reopened, so that the analyses, which each see
+    every partition, only drop the order columns (:func:`_partition_corpus`).
+    """
+    number = partition_info["number"] if partition_info else 0
+    part = part.reset_index(drop=True)
+    if len(part):
+        part = part.sort_values(list(_ORDER), kind="stable")
+    part = coerce_frame(part, columns)
+    part.index = pd.Index(np.full(len(part), number, dtype="int64"), name=_PART)
+    return part
+
+
+def _prepared(frame, columns):
+    return frame.map_partitions(_prepare, columns, meta=_prepare(frame._meta, columns))
+
+
+def _strip(part: pd.DataFrame) -> pd.DataFrame:
+    return part.drop(columns=[c for c in _ORDER if c in part.columns]).reset_index(drop=True)  # schema-ok: own helper columns
+
+
 def _partition_corpus(posts: pd.DataFrame, comments: pd.DataFrame) -> Corpus:
-    return Corpus(posts=_clean(posts, POST_COLUMNS), comments=_clean(comments, COMMENT_COLUMNS))
+    """A prepared partition as a pandas corpus (corpus order, contract dtypes)."""
+    return Corpus(posts=_strip(posts), comments=_strip(comments))
 
 
 def _indexed(frame: pd.DataFrame, number: int) -> pd.DataFrame:
@@ -254,44 +280,62 @@ class DaskCorpus:
         return self._map_frames(marker_profile, markers, units, by=by, **options)
 
     @_keep_objects
-    def assign_roles(self, **options):
+    def assign_roles(self, *, known=None, codebook=None, blog_is_research: bool = True,
+                     flair_roles=None, flair_column: str = "author_flair_text",
+                     infer: bool = False):
         """:func:`msdiscourse.assign_roles`: cues per partition, then one decision per author.
 
-        Only the comments that carry a cue (and one comment per author, its text blanked)
-        travel to the decision step, which runs ``assign_roles`` itself on that reduced
-        corpus; the decisions are then joined back to every comment per partition.
-        Options (``known``, ``codebook``, ``blog_is_research`` ...) are passed on unchanged.
+        Only the texts that carry a cue (comments, and on a forum post bodies), the comments
+        with a flair when ``flair_roles`` is given and one post per byline author travel to
+        the decision step, which is the pandas one (the same cue table and conflict
+        policy); the decisions per author then go to every partition, where each comment
+        gets its author's decision as :func:`~msdiscourse.assign_roles` gives it.
+        ``infer=True`` is refused: the classifier learns from every text of every author,
+        which is a whole-corpus step (run it on the pandas corpus).
         """
         from msdiscourse import roles as role_module
 
-        # a declared flair is evidence too (assign_roles(..., flair_roles=...)): keep it
-        keep_flair = bool(options.get("flair_roles"))
-        cued = self.comments.map_partitions(_cue_bearing, keep_flair=keep_flair,
+        if infer:
+            raise NotImplementedError(
+                "assign_roles(infer=True) on the Dask engine: the inference step trains one "
+                "classifier on every author's whole text; run msd.assign_roles(corpus.compute(), "
+                "infer=True) on a corpus that fits in memory, or infer=False")
+        read_posts = not blog_is_research
+        keep_flair = bool(flair_roles)
+        cued = self.comments.map_partitions(_cue_bearing, column="text", keep_flair=keep_flair,
+                                            flair_column=flair_column,
                                             meta=self.comments._meta)
-        firsts = self.comments.map_partitions(_first_per_author, meta=self.comments._meta)
-        post_authors = self.posts.map_partitions(_first_per_author, meta=self.posts._meta)
-        cued, firsts, post_authors = _compute(cued, firsts, post_authors)
-        firsts = firsts[~firsts["comment_id"].isin(set(cued["comment_id"]))]
-        firsts = _sorted(firsts).drop_duplicates("author").assign(text=None)
-        posts = _sorted(post_authors).drop_duplicates("author").assign(body=None, title=None)
-        reduced = Corpus(posts=_clean(posts, POST_COLUMNS),
-                         comments=_clean(pd.concat([cued, firsts]), COMMENT_COLUMNS))
-        decided = role_module.assign_roles(reduced, **options)
-        by_author, by_comment, unknown = _decisions(decided, role_module)
-        columns = list(decided.columns)
-        meta = _indexed(decided.iloc[:0], 0)
-        return self.comments.map_partitions(
-            _apply_decisions, by_author=by_author, by_comment=by_comment, unknown=unknown,
-            columns=columns, dtypes=decided.dtypes.to_dict(),
-            discount=role_module.PROPAGATION_DISCOUNT, meta=meta)
+        if read_posts:
+            posts = self.posts.map_partitions(_cue_bearing, column="body", meta=self.posts._meta)
+        else:
+            posts = self.posts.map_partitions(_first_per_author, meta=self.posts._meta)
+        cued, posts = _compute(cued, posts)
+        if not read_posts:
+            posts = _sorted(posts).drop_duplicates("author").assign(body=None, title=None)
+        reduced = Corpus(posts=_clean(posts, POST_COLUMNS), comments=_clean(cued, COMMENT_COLUMNS))
+        decisions, _ = role_module._decisions(reduced, known, codebook, blog_is_research,
+                                              flair_roles, flair_column)
+        meta = _indexed(role_module.assign_roles(_partition_corpus(self.posts._meta,
+                                                                   self.comments._meta)), 0)
+        return self.comments.map_partitions(_apply_decisions, decisions=decisions, meta=meta)
 
     @_keep_objects
-    def reply_exchanges(self, roles, tone=None, markers=None, *, post_roles=None,
-                        sentences=None, **options):
+    def comment_tone(self, **options):
+        """:func:`msdiscourse.comment_tone` per partition (one process per worker: ``n_jobs=1``)."""
+        from msdiscourse.tone import comment_tone
+
+        options = {"n_jobs": 1, "progress": False, **options}
+        return self._map(comment_tone, **options)
+
+    @_keep_objects
+    def reply_exchanges(self, *, roles, tone=None, markers=None, post_roles=None):
         """:func:`msdiscourse.reply_exchanges` per partition.
 
-        Two things it needs from the whole corpus travel to every partition: every author's
-        name (a reply that names someone who wrote elsewhere) and each post author's role.
+        ``roles`` from :meth:`assign_roles`, ``tone`` from :meth:`comment_tone`, ``markers``
+        from :meth:`marker_profile` (by comment), each a Dask frame aligned with the corpus
+        (or a pandas table, sent whole to every partition). Two things it needs from the
+        whole corpus travel to every partition: every author's name (a reply that names
+        someone who wrote elsewhere) and each post author's role.
         """
         from msdiscourse.exchanges import reply_exchanges
 
@@ -300,25 +344,56 @@ class DaskCorpus:
             _distinct(self.comments[["author"]], "author"), _distinct(roles, "author"))
         names = sorted(set(posts["author"]) | set(comments["author"]))
         author_roles = author_roles.drop_duplicates("author").reset_index(drop=True)
-        frames = [roles, tone, markers, post_roles, sentences]
+        frames = [roles, tone, markers, post_roles]
         present = [f for f in frames if f is not None and not isinstance(f, pd.DataFrame)]
         layout = [None if f is None else ("dask" if not isinstance(f, pd.DataFrame) else f)
                   for f in frames]
         function = _call(_exchanges_with_context, reply_exchanges=reply_exchanges,
                          names=names, author_roles=author_roles, layout=layout)
-        return self._map(function, *present, **options)
+        return self._map(function, *present)
 
     @staticmethod
-    def exchange_matrix(exchanges, value: str = "n", **options) -> pd.DataFrame:
+    def exchange_matrix(exchanges, *, value: str = "n") -> pd.DataFrame:
         """:func:`msdiscourse.exchange_matrix` on the columns it needs (a small pandas table)."""
         from msdiscourse.exchanges import exchange_matrix
 
-        columns = ["replier_role", "addressee_role"] + [
-            c for c in ("replier_compound", "replier_marker_rate", "tone_shift")
-            if c in exchanges.columns]  # schema-ok: compute only the value columns present
-        frame = exchanges[columns] if not isinstance(exchanges, pd.DataFrame) else exchanges
-        frame = _compute(frame)[0] if not isinstance(frame, pd.DataFrame) else frame
-        return exchange_matrix(frame.reset_index(drop=True), value, **options)
+        frame = exchanges
+        if not isinstance(frame, pd.DataFrame):
+            frame = _compute(frame)[0]
+        return exchange_matrix(frame.reset_index(drop=True), value=value)
+
+    # -- privacy ---------------------------------------------------------------------------
+    def pseudonymise(self, *, key: str | bytes | None = None, key_file: str | Path | None = None,
+                     prefix: str = "P-", digits: int | None = None, name_parts: bool = True,
+                     keep=()) -> DaskCorpus:
+        """:func:`msdiscourse.pseudonymise` per partition, with the pseudonyms of the whole corpus.
+
+        The key comes from :func:`msdiscourse.privacy.resolve_key` (the same search as the
+        pandas function), read once here; the distinct names are gathered from every
+        partition in corpus order and mapped once, so a name gets the same pseudonym in
+        every partition, and a name written in one post is replaced when it is mentioned
+        in another. Returns a new ``DaskCorpus``; the result equals the pandas function's.
+        """
+        from msdiscourse import privacy
+
+        secret = privacy.resolve_key(key, key_file=key_file)
+        digits = privacy.DIGITS if digits is None else digits
+        names = _compute(*[
+            _first_names(frame, column)
+            for frame in (self.comments, self.posts) for column in privacy.NAME_COLUMNS
+            if column in frame.columns])  # schema-ok: name columns a reader may add
+        ordered = [name for table in names for name in _sorted(table)["_name"].tolist()]
+        mapping, parts = privacy._maps(ordered, key=secret, prefix=prefix, digits=digits,
+                                       name_parts=name_parts)
+        options = {"mapping": mapping, "parts": parts, "keep": tuple(keep)}
+
+        def apply(frame, name):
+            meta = _pseudonymise_part(frame._meta, name=name, **options)
+            return frame.map_partitions(_pseudonymise_part, name=name, **options, meta=meta)
+
+        return DaskCorpus(posts=apply(self.posts, "posts"), comments=apply(self.comments, "comments"),
+                          unparsed=apply(self.unparsed, "unparsed"),
+                          furniture=apply(self.furniture, "furniture"), npartitions=self.npartitions)
 
     # -- results -----------------------------------------------------------------------------
     def compute(self) -> Corpus:
@@ -330,39 +405,74 @@ class DaskCorpus:
                       furniture=coerce_frame(furniture.reset_index(drop=True), FURNITURE_COLUMNS))
 
     def save(self, folder: str | Path) -> Path:
-        """Write a partitioned parquet dataset: ``posts/``, ``comments/`` (one file per
-        partition), ``unparsed.parquet``, ``furniture.parquet`` and ``manifest.json``.
+        """Write a partitioned parquet dataset, atomically, with a verified manifest.
 
-        :func:`msdiscourse.load_processed` reads it back as a pandas corpus, and
-        :func:`read_processed` as a ``DaskCorpus`` without a new shuffle. Partition files
-        already in the folder are replaced.
+        ``posts/`` and ``comments/`` (one file per partition, written by the workers),
+        ``unparsed.parquet``, ``furniture.parquet`` and ``manifest.json``, as
+        :meth:`msdiscourse.Corpus.save` does for one file per table: everything is written
+        into a temporary sibling folder first and swapped in at the end, so ``folder``
+        holds either the previous complete dataset or the new one, never a mix of
+        partitions from two saves. The manifest records, for every file, its rows, bytes
+        and SHA-256 checksum; :func:`msdiscourse.load_processed` (and
+        :func:`read_processed`, per partition on the workers) check them. On a cluster,
+        ``folder`` must be on a file system every worker can write to.
         """
-        import dask
+        import hashlib
+        import os
+        import tempfile
+
         from dask import delayed
 
-        folder = Path(folder)
-        writes = []
-        for name in ("posts", "comments"):
-            (folder / name).mkdir(parents=True, exist_ok=True)
-            for old in (folder / name).glob("part.*.parquet"):
-                old.unlink()
-            writes.append([delayed(_write_part)(part, folder / name / f"part.{i:05d}.parquet")
-                           for i, part in enumerate(getattr(self, name).to_delayed())])
-        small = [delayed(_concat_parts)(frame.to_delayed()) for frame in (self.unparsed,
-                                                                          self.furniture)]
-        unparsed, furniture, post_rows, comment_rows = dask.compute(*small, *writes)
-        coerce_frame(unparsed.reset_index(drop=True), UNPARSED_COLUMNS).to_parquet(
-            folder / "unparsed.parquet", index=False)
-        coerce_frame(furniture.reset_index(drop=True), FURNITURE_COLUMNS).to_parquet(
-            folder / "furniture.parquet", index=False)
-        manifest = {"schema_version": 1, "layout": LAYOUT, "npartitions": self.npartitions,
-                    "tables": {"posts": {"rows": int(sum(post_rows))},
-                               "comments": {"rows": int(sum(comment_rows))},
-                               "unparsed": {"rows": len(unparsed)},
-                               "furniture": {"rows": len(furniture)}}}
-        (folder / "manifest.json").write_text(json.dumps(manifest, indent=1) + "\n",
-                                              encoding="utf-8")
-        return folder
+        from msdiscourse import corpus as corpus_module
+
+        target = Path(folder)
+        folder = Path(os.path.abspath(target))
+        if folder.exists() and not folder.is_dir():
+            raise ValueError(f"{target}: expected a folder to write the dataset into; found a file")
+        folder.parent.mkdir(parents=True, exist_ok=True)
+        corpus_module._recover(folder)
+        corpus_module._clean_stale(folder)
+        staging = Path(tempfile.mkdtemp(prefix=f".{folder.name}.tmp-{os.getpid()}-",
+                                        dir=folder.parent))
+        try:
+            writes = []
+            for name in ("posts", "comments"):
+                (staging / name).mkdir()
+                writes.append([delayed(_write_part)(part, staging, f"{name}/part.{i:05d}.parquet")
+                               for i, part in enumerate(getattr(self, name).to_delayed())])
+            small = [delayed(_concat_parts)(frame.to_delayed()) for frame in (self.unparsed,
+                                                                              self.furniture)]
+            unparsed, furniture, post_parts, comment_parts = _compute(*small, *writes)
+            manifest = {"format": "msdiscourse-partitioned", "schema_version": SCHEMA_VERSION,
+                        "layout": LAYOUT, "npartitions": self.npartitions, "tables": {}}
+            for name, parts in (("posts", post_parts), ("comments", comment_parts)):
+                manifest["tables"][name] = {"rows": sum(p["rows"] for p in parts),
+                                            "columns": parts[0]["columns"] if parts else [],
+                                            "parts": [{k: v for k, v in p.items() if k != "columns"}
+                                                      for p in parts]}
+            for name, frame, columns in (("unparsed", unparsed, UNPARSED_COLUMNS),
+                                         ("furniture", furniture, FURNITURE_COLUMNS)):
+                frame = coerce_frame(frame.reset_index(drop=True), columns)
+                data = corpus_module._table_bytes(frame)
+                corpus_module._write_durably(staging / f"{name}.parquet", data)
+                manifest["tables"][name] = {"file": f"{name}.parquet", "rows": len(frame),
+                                            "columns": [str(c) for c in frame.columns],
+                                            "bytes": len(data),
+                                            "sha256": hashlib.sha256(data).hexdigest()}
+            if folder.is_dir():
+                _carry_over(folder, staging)
+            corpus_module._write_durably(staging / "manifest.json",
+                                         (json.dumps(manifest, indent=1) + "\n").encode("utf-8"))
+            for sub in ("posts", "comments", "."):
+                corpus_module._fsync_dir(staging / sub)
+            corpus_module._swap_in(staging, folder)
+        except BaseException:
+            import shutil
+
+            shutil.rmtree(staging, ignore_errors=True)
+            raise
+        corpus_module._fsync_dir(folder.parent)
+        return target
 
     def persist(self) -> DaskCorpus:
         """Keep the shuffled posts and comments in the cluster's memory (see ``dask.persist``).
@@ -419,18 +529,54 @@ def _sorted(frame: pd.DataFrame) -> pd.DataFrame:
     return frame.reset_index(drop=True).sort_values(list(_ORDER), kind="stable")
 
 
+# -- privacy: one mapping for the whole corpus, applied per partition ----------------------------
+def _first_names(frame, column: str):
+    """Each distinct non-missing ``column`` value with its first corpus-order position."""
+    def first(part: pd.DataFrame) -> pd.DataFrame:
+        part = part[part[column].notna()]
+        part = part.reset_index(drop=True).sort_values(list(_ORDER), kind="stable")
+        part = part.drop_duplicates(column)
+        return pd.DataFrame({"_name": part[column].astype(object).tolist(),
+                             _ORDER[0]: part[_ORDER[0]].tolist(),
+                             _ORDER[1]: part[_ORDER[1]].astype("int64").tolist()})
+
+    meta = pd.DataFrame({"_name": pd.Series(dtype=object), _ORDER[0]: pd.Series(dtype=object),
+                         _ORDER[1]: pd.Series(dtype="int64")})
+    if _ORDER[0] not in frame.columns:  # schema-ok: unparsed, furniture have no corpus-order columns
+        return frame[[column]].map_partitions(
+            lambda part: pd.DataFrame({"_name": part[column].dropna().astype(object).tolist(),
+                                       _ORDER[0]: "", _ORDER[1]: 0}), meta=meta)
+    return frame.map_partitions(first, meta=meta)
+
+
+def _pseudonymise_part(frame: pd.DataFrame, *, name: str, mapping, parts, keep) -> pd.DataFrame:
+    """One partition of one table, pseudonymised; the corpus-order columns stay as they are."""
+    from msdiscourse import privacy
+
+    order = [c for c in _ORDER if c in frame.columns]  # schema-ok: own helper columns
+    index = frame.index
+    result = privacy._pseudonymise_table(frame.drop(columns=order).reset_index(drop=True), name,
+                                         mapping=mapping,
+                                         matcher=privacy._NameMatcher(mapping, parts), keep=keep)
+    for column in order:
+        result[column] = frame[column].to_numpy()
+    result.index = index
+    return result
+
+
 # -- roles: cues per partition, decision per author -----------------------------------------------
-def _cue_bearing(comments: pd.DataFrame, *, keep_flair: bool = False) -> pd.DataFrame:
-    """The comments whose text carries a role cue (or, with ``keep_flair``, a flair)."""
+def _cue_bearing(frame: pd.DataFrame, *, column: str, keep_flair: bool = False,
+                 flair_column: str = "author_flair_text") -> pd.DataFrame:
+    """The rows whose ``column`` carries a role cue (or, with ``keep_flair``, a flair)."""
     from msdiscourse.roles import find_role_cues
 
-    if not len(comments):
-        return comments
-    texts = pd.Series(comments["text"].tolist(), index=range(len(comments)))
+    if not len(frame):
+        return frame
+    texts = pd.Series(frame[column].tolist(), index=range(len(frame)))
     keep = set(find_role_cues(texts)["text_index"].tolist())
-    if keep_flair and "author_flair_text" in comments.columns:  # schema-ok: a Reddit reader's extra
-        keep |= set(np.flatnonzero(comments["author_flair_text"].notna().to_numpy()))
-    return comments.iloc[sorted(keep)]
+    if keep_flair and flair_column in frame.columns:  # schema-ok: a Reddit reader's extra
+        keep |= set(np.flatnonzero(frame[flair_column].notna().to_numpy()))
+    return frame.iloc[sorted(keep)]
 
 
 def _first_per_author(frame: pd.DataFrame) -> pd.DataFrame:
@@ -438,58 +584,32 @@ def _first_per_author(frame: pd.DataFrame) -> pd.DataFrame:
     return _sorted(frame).drop_duplicates("author") if len(frame) else frame
 
 
-_DECISION = ("role", "confidence", "rule", "evidence", "evidence_comment_id", "source",
-             "competing")
-
-
-def _decisions(decided: pd.DataFrame, role_module):
-    """Per author key and per anonymous comment: the decision as made for the evidence comment."""
-    keys = decided["author"].map(role_module.author_key)
-    own = decided["source"].astype("string") != "same_author"
-    named = decided[keys.notna() & own].assign(_key=keys)
-    by_author = named.drop_duplicates("_key").set_index("_key")[list(_DECISION)]
-    anonymous = decided[keys.isna()]
-    by_comment = anonymous.set_index("comment_id")[list(_DECISION)]
-    by_author = by_author.astype(object).where(by_author.notna(), pd.NA).to_dict("index")
-    by_comment = by_comment.astype(object).where(by_comment.notna(), pd.NA).to_dict("index")
-    probe = Corpus.from_records(posts=[{"post_id": "p"}],
-                                comments=[{"comment_id": "p.c", "post_id": "p", "text": ""}])
-    unknown = role_module.assign_roles(probe, blog_is_research=False).iloc[0][list(_DECISION)]
-    return by_author, by_comment, unknown.to_dict()
-
-
-def _apply_decisions(comments: pd.DataFrame, *, by_author, by_comment, unknown, columns,
-                     dtypes, discount):
-    from msdiscourse.roles import author_key
+def _apply_decisions(comments: pd.DataFrame, *, decisions: dict) -> pd.DataFrame:
+    """Each comment's row of the roles table, from the decisions per author (or comment)."""
+    from msdiscourse import roles as role_module
 
     index = comments.index
-    comments = comments.reset_index(drop=True)
+    comments = _strip(comments)
     rows = []
-    for comment_id, post_id, author in zip(comments["comment_id"].tolist(),
-                                           comments["post_id"].tolist(),
-                                           comments["author"].tolist()):
-        key = author_key(author)
-        if key is not None and key in by_author:
-            decision = dict(by_author[key])
-        elif key is None and comment_id in by_comment:
-            decision = dict(by_comment[comment_id])
-        else:
-            decision = dict(unknown)
-        if (decision["source"] == "own_text" and decision["evidence_comment_id"] is not pd.NA
-                and decision["evidence_comment_id"] != comment_id):
-            decision["source"] = "same_author"
-            decision["confidence"] = round(decision["confidence"] * discount, 4)
-        rows.append({"comment_id": comment_id, "post_id": post_id, "author": author, **decision})
-    frame = pd.DataFrame(rows, columns=columns).astype(dtypes)
-    frame.index = index[: len(frame)] if len(index) else index
+    for comment_id, author in zip(comments["comment_id"].tolist(), comments["author"].tolist()):
+        unit = ("comment", comment_id)
+        group = role_module._group_of(unit, role_module.author_key(author))
+        rows.append({"comment_id": comment_id,
+                     **role_module._row_decision(decisions, group, unit)})
+    frame = pd.DataFrame(rows, columns=["comment_id", *role_module._DECISION_COLUMNS])
+    frame.insert(1, "post_id", comments["post_id"].to_numpy())
+    frame.insert(2, "author", comments["author"].to_numpy())
+    frame = role_module._typed(frame, role_module.ROLE_COLUMNS)
+    frame.index = pd.Index(np.full(len(frame), index[0] if len(index) else 0, dtype="int64"),
+                           name=_PART)
     return frame
 
 
 # -- exchanges: the partition plus what it needs from the whole corpus ----------------------------
 def _exchanges_with_context(corpus: Corpus, *frames, reply_exchanges, names, author_roles,
-                            layout, **options):
+                            layout):
     given = iter(frames)
-    roles, tone, markers, post_roles, sentences = [
+    roles, tone, markers, post_roles = [
         None if kind is None else (next(given) if isinstance(kind, str) else kind)
         for kind in layout]
     # every author's name, so a reply naming someone from another post is recognised: the
@@ -504,8 +624,8 @@ def _exchanges_with_context(corpus: Corpus, *frames, reply_exchanges, names, aut
     # each post author's role, decided on comments that may sit in another partition
     wanted = author_roles[author_roles["author"].isin(set(corpus.posts["author"].dropna()))]
     roles = pd.concat([wanted, roles], ignore_index=True) if len(wanted) else roles
-    return reply_exchanges(corpus.replace(posts=posts), roles, tone, markers,
-                           post_roles=post_roles, sentences=sentences, **options)
+    return reply_exchanges(corpus.replace(posts=posts), roles=roles, tone=tone,
+                           markers=markers, post_roles=post_roles)
 
 
 def _attach_unit(markers: pd.DataFrame, units: pd.DataFrame, *, by: str) -> pd.DataFrame:
@@ -548,8 +668,9 @@ def _assemble(posts, comments, unparsed, furniture, npartitions: int,
                                 divisions=divisions, verify_meta=False)
         comments = dd.from_delayed([delayed(_pick)(b, 1) for b in built], meta=meta[1],
                                    divisions=divisions, verify_meta=False)
-    return DaskCorpus(posts=posts, comments=comments, unparsed=unparsed, furniture=furniture,
-                      npartitions=npartitions)
+    return DaskCorpus(posts=_prepared(posts, POST_COLUMNS),
+                      comments=_prepared(comments, COMMENT_COLUMNS), unparsed=unparsed,
+                      furniture=furniture, npartitions=npartitions)
 
 
 def _pick(pair, i):
@@ -734,56 +855,184 @@ def is_partitioned(folder: str | Path) -> bool:
 
 
 @_keep_objects
-def read_processed(folder: str | Path) -> DaskCorpus:
-    """Open a partitioned dataset as a :class:`DaskCorpus` (partitions as saved, no shuffle)."""
+def read_processed(folder: str | Path, *, verify: bool = True) -> DaskCorpus:
+    """Open a partitioned dataset as a :class:`DaskCorpus` (partitions as saved, no shuffle).
+
+    With ``verify`` (default) each partition is checked against the manifest by the task
+    that reads it (bytes, SHA-256 checksum, rows), so a damaged file fails the computation
+    with a :class:`~msdiscourse.errors.ParseError` naming it.
+    """
     from dask import delayed
 
     dd = _dd()
     folder = Path(folder)
-    manifest = json.loads((folder / "manifest.json").read_text(encoding="utf-8"))
+    manifest = _read_manifest(folder, verify=verify)
     n = int(manifest["npartitions"])
     divisions = list(range(n)) + [n - 1]
     tables = {}
     for name in ("posts", "comments"):
-        files = sorted((folder / name).glob("part.*.parquet"))
+        if verify:
+            entries = manifest["tables"][name]["parts"]
+            files = [e["file"] for e in entries]
+        else:
+            files = [f"{name}/{f.name}" for f in sorted((folder / name).glob("part.*.parquet"))]
+            entries = [None] * len(files)
         if len(files) != n:
             raise FileNotFoundError(f"{folder / name}: expected {n} partition files written by "
                                     f"DaskCorpus.save(); found {len(files)}")
-        meta = pd.read_parquet(files[0]).iloc[:0]
-        tables[name] = dd.from_delayed([delayed(pd.read_parquet)(f) for f in files], meta=meta,
-                                       divisions=divisions, verify_meta=False)
-    return DaskCorpus(posts=tables["posts"], comments=tables["comments"],
-                      unparsed=dd.from_pandas(pd.read_parquet(folder / "unparsed.parquet"),
-                                              npartitions=1),
-                      furniture=dd.from_pandas(pd.read_parquet(folder / "furniture.parquet"),
-                                               npartitions=1), npartitions=n)
+        meta = pd.read_parquet(folder / files[0]).iloc[:0]
+        tables[name] = dd.from_delayed(
+            [delayed(_read_checked)(folder, e, f) for e, f in zip(entries, files)], meta=meta,
+            divisions=divisions, verify_meta=False)
+    small = {name: _read_checked(folder, manifest["tables"][name] if verify else None,
+                                 f"{name}.parquet") for name in ("unparsed", "furniture")}
+    return DaskCorpus(posts=_prepared(tables["posts"], POST_COLUMNS),
+                      comments=_prepared(tables["comments"], COMMENT_COLUMNS),
+                      unparsed=dd.from_pandas(small["unparsed"], npartitions=1),
+                      furniture=dd.from_pandas(small["furniture"], npartitions=1), npartitions=n)
 
 
 def _concat_parts(parts: list[pd.DataFrame]) -> pd.DataFrame:
     return pd.concat(parts) if parts else pd.DataFrame()
 
 
-def _write_part(frame: pd.DataFrame, path: Path) -> int:
-    frame.to_parquet(path, index=True)
-    return len(frame)
+def _write_part(frame: pd.DataFrame, root: Path, file: str) -> dict:
+    """Write one partition durably (on a worker); its manifest entry."""
+    import hashlib
+    import io
+
+    from msdiscourse.corpus import _write_durably
+
+    buffer = io.BytesIO()
+    frame.to_parquet(buffer, index=True)
+    data = buffer.getvalue()
+    _write_durably(Path(root) / file, data)
+    return {"file": file, "rows": len(frame), "bytes": len(data),
+            "sha256": hashlib.sha256(data).hexdigest(),
+            "columns": [str(c) for c in frame.columns]}
 
 
-def load_partitioned(folder: str | Path) -> Corpus:
+_OURS = {"posts", "comments", "unparsed.parquet", "furniture.parquet", "manifest.json",
+         "posts.parquet", "comments.parquet"}
+
+
+def _carry_over(folder: Path, staging: Path) -> None:
+    """Copy files a save does not write (``.gitkeep``, notes) into the new dataset."""
+    import shutil
+
+    for entry in folder.iterdir():
+        if entry.name in _OURS:
+            continue
+        if entry.is_dir() and not entry.is_symlink():
+            raise ValueError(
+                f"{folder}: expected a folder of processed tables; found the subfolder "
+                f"{entry.name!r} (DaskCorpus.save replaces the whole folder: choose a new or "
+                f"empty folder, or move it out)")
+        shutil.copy2(entry, staging / entry.name, follow_symlinks=False)
+
+
+_REMEDY = "re-run `msdiscourse parse DATA -o {folder} --engine dask`, or pass verify=False"
+
+
+def _read_manifest(folder: Path, *, verify: bool) -> dict:
+    """The manifest of a partitioned dataset; with ``verify``, checked to list every file."""
+    from msdiscourse.errors import ParseError
+
+    path = folder / "manifest.json"
+    remedy = _REMEDY.format(folder=folder)
+    expected = (f"the manifest DaskCorpus.save() writes (layout {LAYOUT!r}, schema version "
+                f"{SCHEMA_VERSION}, rows, bytes and a checksum per file)")
+    try:
+        manifest = json.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise ParseError(path, None, expected=expected, found="no such file",
+                         remedy=remedy) from None
+    except (UnicodeDecodeError, json.JSONDecodeError) as error:
+        raise ParseError(path, None, expected=expected, found=f"text that is not JSON ({error})",
+                         remedy=remedy) from None
+    if not verify:
+        return manifest
+    problems = []
+    if manifest.get("schema_version") != SCHEMA_VERSION:
+        problems.append(f"schema_version {manifest.get('schema_version')!r}")
+    tables = manifest.get("tables") if isinstance(manifest.get("tables"), dict) else {}
+    for name in ("posts", "comments"):
+        parts = tables.get(name, {}).get("parts")
+        if not isinstance(parts, list) or len(parts) != manifest.get("npartitions"):
+            problems.append(f"no list of {manifest.get('npartitions')} {name} partitions")
+        elif not all(isinstance(p, dict) and {"file", "rows", "bytes", "sha256"} <= set(p)
+                     for p in parts):
+            problems.append(f"{name} partitions without file, rows, bytes and sha256")
+    for name in ("unparsed", "furniture"):
+        if not {"file", "rows", "bytes", "sha256"} <= set(tables.get(name, {})):
+            problems.append(f"{name} without file, rows, bytes and sha256")
+    if problems:
+        raise ParseError(path, None, expected=expected, found="; ".join(problems), remedy=remedy)
+    for name in ("posts", "comments"):
+        listed = {p["file"] for p in tables[name]["parts"]}
+        found = {f"{name}/{p.name}" for p in (folder / name).glob("*.parquet")}
+        if found - listed:
+            extra = sorted(found - listed)
+            raise ParseError(folder / name, None,
+                             expected=f"the {len(listed)} partition files listed in manifest.json",
+                             found=f"files from another save: {', '.join(extra[:5])}",
+                             remedy=remedy)
+    return manifest
+
+
+def _read_checked(folder: Path, entry: dict | None, file: str) -> pd.DataFrame:
+    """Read one file of the dataset; with its manifest ``entry``, check bytes, checksum, rows."""
+    import hashlib
+    import io
+
+    from msdiscourse.errors import ParseError
+
+    path = Path(folder) / file
+    remedy = _REMEDY.format(folder=folder)
+    try:
+        data = path.read_bytes()
+    except FileNotFoundError:
+        raise ParseError(path, None, expected="a file listed in manifest.json",
+                         found="no such file", remedy=remedy) from None
+    if entry is not None:
+        digest = hashlib.sha256(data).hexdigest()
+        if digest != entry["sha256"] or len(data) != entry["bytes"]:
+            raise ParseError(path, None,
+                             expected=f"{entry['bytes']} bytes with sha256 {entry['sha256'][:12]}... "
+                                      f"as recorded in manifest.json",
+                             found=f"{len(data)} bytes with sha256 {digest[:12]}...: the file was "
+                                   f"changed or truncated after it was saved",
+                             remedy=remedy)
+    frame = pd.read_parquet(io.BytesIO(data))
+    if entry is not None and len(frame) != entry["rows"]:
+        raise ParseError(path, None, expected=f"{entry['rows']} rows", found=f"{len(frame)} rows",
+                         remedy=remedy)
+    return frame
+
+
+def load_partitioned(folder: str | Path, *, verify: bool = True) -> Corpus:
     """Read a partitioned dataset into a pandas corpus, in corpus order (no cluster needed).
 
     Called by :func:`msdiscourse.load_processed` when the folder's manifest says
-    ``"layout": "partitioned"``.
+    ``"layout": "partitioned"``. With ``verify`` (default) every file is checked against
+    the manifest (bytes, SHA-256 checksum, rows) and a partition file the manifest does
+    not list is refused: a :class:`~msdiscourse.errors.ParseError` names the file.
     """
     folder = Path(folder)
+    manifest = _read_manifest(folder, verify=verify)
     tables = {}
     for name, columns in (("posts", POST_COLUMNS), ("comments", COMMENT_COLUMNS)):
-        part_files = sorted((folder / name).glob("*.parquet"))
-        if not part_files:
-            raise FileNotFoundError(f"{folder / name}: expected the {name} partitions written by "
-                                    f"DaskCorpus.save(); found none")
-        frame = pd.concat([pd.read_parquet(p) for p in part_files])
-        tables[name] = _clean(frame, columns)
+        if verify:
+            entries = manifest["tables"][name]["parts"]
+            frames = [_read_checked(folder, e, e["file"]) for e in entries]
+        else:
+            files = sorted((folder / name).glob("*.parquet"))
+            if not files:
+                raise FileNotFoundError(f"{folder / name}: expected the {name} partitions "
+                                        f"written by DaskCorpus.save(); found none")
+            frames = [_read_checked(folder, None, f"{name}/{f.name}") for f in files]
+        tables[name] = _clean(pd.concat(frames), columns)
     for name, columns in (("unparsed", UNPARSED_COLUMNS), ("furniture", FURNITURE_COLUMNS)):
-        tables[name] = coerce_frame(pd.read_parquet(folder / f"{name}.parquet"), columns)
+        entry = manifest["tables"][name] if verify else None
+        tables[name] = coerce_frame(_read_checked(folder, entry, f"{name}.parquet"), columns)
     return Corpus(**tables)
-

@@ -680,29 +680,41 @@ def pseudonymise(corpus: Corpus, *, key: str | bytes | None = None,
     mapping, parts = _maps(_corpus_names(corpus), key=secret, prefix=prefix, digits=digits,
                            name_parts=name_parts)
     matcher = _NameMatcher(mapping, parts)
+    tables = {name: _pseudonymise_table(getattr(corpus, name), name, mapping=mapping,
+                                        matcher=matcher, keep=keep)
+              for name in ("posts", "comments", "unparsed", "furniture")}
+    return corpus.replace(**tables)
+
+
+_TEXT_COLUMNS = {"posts": ("title", "body"), "comments": ("text",), "unparsed": ("text",),
+                 "furniture": ("text",)}
+
+
+def _pseudonymise_table(frame: pd.DataFrame, name: str, *, mapping: Mapping[str, str],
+                        matcher: "_NameMatcher", keep: Sequence[str] = ()) -> pd.DataFrame:
+    """One corpus table with the names of ``mapping`` replaced (the work of pseudonymise).
+
+    The mapping is made from every name of the corpus, so a table (or a part of one, as
+    the Dask engine pseudonymises each partition) gets the pseudonyms of the whole corpus.
+    """
     from msdiscourse.corpus import _TABLES
 
-    texts = {"posts": ("title", "body"), "comments": ("text",), "unparsed": ("text",),
-             "furniture": ("text",)}
-    tables = {}
-    for name, contract in _TABLES.items():
-        frame = getattr(corpus, name)
-        extras = [c for c in frame.columns if c not in contract]
-        dropped = [c for c in extras
-                   if c in IDENTIFYING_COLUMNS
-                   or (c not in KEPT_EXTRA_COLUMNS and c not in NAME_COLUMNS and c not in keep)]
-        frame = frame.drop(columns=dropped)
-        for column in NAME_COLUMNS:
-            if column in frame.columns:  # schema-ok: identifying columns a reader may add
-                frame[column] = _swap_names(frame[column], mapping)
-        for column in (*texts[name], "url", *keep):
-            if column in frame.columns:  # schema-ok: free-text columns a reader may add
-                frame[column] = _scrub(frame[column], matcher)
-        if "tags" in frame.columns:  # schema-ok: only the WXR and Blogger readers keep tags
-            frame["tags"] = frame["tags"].map(
-                lambda tags: [matcher.sub(t) for t in tags] if isinstance(tags, list) else tags)
-        tables[name] = frame
-    return corpus.replace(**tables)
+    contract = _TABLES[name]
+    extras = [c for c in frame.columns if c not in contract]
+    dropped = [c for c in extras
+               if c in IDENTIFYING_COLUMNS
+               or (c not in KEPT_EXTRA_COLUMNS and c not in NAME_COLUMNS and c not in keep)]
+    frame = frame.drop(columns=dropped)
+    for column in NAME_COLUMNS:
+        if column in frame.columns:  # schema-ok: identifying columns a reader may add
+            frame[column] = _swap_names(frame[column], mapping)
+    for column in (*_TEXT_COLUMNS[name], "url", *keep):
+        if column in frame.columns:  # schema-ok: free-text columns a reader may add
+            frame[column] = _scrub(frame[column], matcher)
+    if "tags" in frame.columns:  # schema-ok: only the WXR and Blogger readers keep tags
+        frame["tags"] = frame["tags"].map(
+            lambda tags: [matcher.sub(t) for t in tags] if isinstance(tags, list) else tags)
+    return frame
 
 
 def _scrub(series: pd.Series, matcher: _NameMatcher) -> pd.Series:

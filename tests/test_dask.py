@@ -31,6 +31,7 @@ KEYS = {
     "profile": ["comment_id"],
     "author_profile": ["author"],
     "roles": ["comment_id"],
+    "comment_tone": ["comment_id"],
     "exchanges": ["comment_id"],
 }
 
@@ -53,12 +54,14 @@ def _pandas_results(corpus, **role_options) -> dict[str, pd.DataFrame]:
     tone = msd.score_tone(sentences, n_jobs=1)
     markers = msd.find_markers(sentences)
     roles = msd.assign_roles(corpus, **role_options)
+    comment_tone = msd.comment_tone(corpus, n_jobs=1)
+    profile = msd.marker_profile(markers, sentences)
     return {
-        "sentences": sentences, "tone": tone, "markers": markers,
-        "profile": msd.marker_profile(markers, sentences),
+        "sentences": sentences, "tone": tone, "markers": markers, "profile": profile,
         "author_profile": msd.marker_profile(markers, sentences, by="author"),
-        "roles": roles,
-        "exchanges": msd.reply_exchanges(corpus, roles, tone, markers),
+        "roles": roles, "comment_tone": comment_tone,
+        "exchanges": msd.reply_exchanges(corpus, roles=roles, tone=comment_tone,
+                                         markers=profile),
     }
 
 
@@ -68,12 +71,13 @@ def _dask_results(corpus, **role_options) -> dict[str, pd.DataFrame]:
     tone = corpus.score_tone(sentences)
     markers = corpus.find_markers(sentences)
     roles = corpus.assign_roles(**role_options)
+    comment_tone = corpus.comment_tone()
+    profile = corpus.marker_profile(markers, sentences)
     lazy = {
-        "sentences": sentences, "tone": tone, "markers": markers,
-        "profile": corpus.marker_profile(markers, sentences),
+        "sentences": sentences, "tone": tone, "markers": markers, "profile": profile,
         "author_profile": corpus.marker_profile(markers, sentences, by="author"),
-        "roles": roles,
-        "exchanges": corpus.reply_exchanges(roles, tone, markers),
+        "roles": roles, "comment_tone": comment_tone,
+        "exchanges": corpus.reply_exchanges(roles=roles, tone=comment_tone, markers=profile),
     }
     computed = dask.compute(*lazy.values())
     return {name: frame.reset_index(drop=True) for name, frame in zip(lazy, computed)}
@@ -91,8 +95,8 @@ def assert_same_answers(pandas_corpus, dask_corpus, **role_options) -> dict[str,
         assert len(want) == len(got), name
         pd.testing.assert_frame_equal(_sorted(want, key), _sorted(got, key), obj=name)
     matrix = mdd.DaskCorpus.exchange_matrix
-    pd.testing.assert_frame_equal(msd.exchange_matrix(expected["exchanges"], "tone_shift"),
-                                  matrix(found["exchanges"], "tone_shift"))
+    pd.testing.assert_frame_equal(msd.exchange_matrix(expected["exchanges"], value="tone_shift"),
+                                  matrix(found["exchanges"], value="tone_shift"))
     return expected
 
 
@@ -103,9 +107,19 @@ def assert_same_corpus(expected, found) -> None:
                                       obj=name)
 
 
-def test_demo_gives_the_pandas_answers(client):
-    expected = msd.read_corpus(DATA_RAW)
-    corpus = mdd.read_corpus(DATA_RAW, npartitions=3)
+@pytest.fixture(scope="module")
+def demo():
+    return msd.read_corpus(DATA_RAW)
+
+
+@pytest.fixture(scope="module")
+def demo_dask(client):
+    """The demo read by the Dask engine in three partitions, read and shuffled once."""
+    return mdd.read_corpus(DATA_RAW, npartitions=3).persist()
+
+
+def test_demo_gives_the_pandas_answers(demo, demo_dask):
+    expected, corpus = demo, demo_dask
     assert_same_corpus(expected, corpus.compute())
     results = assert_same_answers(expected, corpus)
     # the comparison is not vacuous: the demo has replies, roles and markers
@@ -134,27 +148,14 @@ def forum(tmp_path_factory):
         "date": "date", "parent": None})
 
 
-@pytest.mark.slow
 def test_forum_threads_give_the_pandas_answers(client, forum):
+    """Every analysis, and the cross-partition steps (per-author roles, names across posts)."""
     corpus = mdd.from_corpus(forum, npartitions=4)
     results = assert_same_answers(forum, corpus, blog_is_research=False)
     assert len(results["roles"]) == len(forum.comments) > 2000
-
-
-def test_forum_threads_roles_and_exchanges_match(client, forum):
-    """The cross-partition steps (per-author roles, names across posts) on the full forum."""
-    corpus = mdd.from_corpus(forum, npartitions=4).persist()
-    want = msd.assign_roles(forum, blog_is_research=False)
-    roles = corpus.assign_roles(blog_is_research=False)
-    exchanges = corpus.reply_exchanges(roles)
-    got, got_exchanges = dask.compute(roles, exchanges)
-    pd.testing.assert_frame_equal(_sorted(want, ["comment_id"]),
-                                  _sorted(got.reset_index(drop=True), ["comment_id"]))
     # authors post in many threads: the decision really crosses partitions
-    assert (want["source"].astype(str) == "same_author").sum() > 100
-    pd.testing.assert_frame_equal(
-        _sorted(msd.reply_exchanges(forum, want), ["comment_id"]),
-        _sorted(got_exchanges.reset_index(drop=True), ["comment_id"]))
+    assert (results["roles"]["source"].astype(str) == "same_author").sum() > 100
+    assert results["exchanges"]["names_addressed"].notna().sum() > 0
 
 
 @pytest.fixture(scope="module")
@@ -183,9 +184,8 @@ def test_subreddit_filter_is_the_same_on_both_engines(client, reddit_dump):
     assert_same_corpus(expected, found)
 
 
-def test_save_writes_partitions_that_load_processed_reads(client, tmp_path):
-    expected = msd.read_corpus(DATA_RAW)
-    corpus = mdd.read_corpus(DATA_RAW, npartitions=3)
+def test_save_writes_partitions_that_load_processed_reads(demo, demo_dask, tmp_path):
+    expected, corpus = demo, demo_dask
     folder = corpus.save(tmp_path / "processed")
     manifest = json.loads((folder / "manifest.json").read_text())
     assert manifest["layout"] == "partitioned" and manifest["npartitions"] == 3
@@ -206,7 +206,7 @@ def test_get_client_reuses_the_running_client(client):
     assert mdd.get_client(client.scheduler.address) is client
 
 
-def test_cli_parse_with_the_dask_engine(client, tmp_path, capsys):
+def test_cli_parse_with_the_dask_engine(client, demo, tmp_path, capsys):
     from msdiscourse.cli import main
 
     out = tmp_path / "processed"
@@ -216,17 +216,86 @@ def test_cli_parse_with_the_dask_engine(client, tmp_path, capsys):
         f"parsed {DATA_RAW} on 2 Dask worker(s): 5 posts, 76 comments, 0 unparsed row(s)",
         f"partitioned tables written to {out}/ (2 partitions)",
     ]
-    assert_same_corpus(msd.read_corpus(DATA_RAW), msd.load_processed(out))
+    assert_same_corpus(demo, msd.load_processed(out))
 
 
-def test_partitions_hold_whole_posts(client):
-    corpus = mdd.read_corpus(DATA_RAW, npartitions=3)
-    posts, comments = dask.compute(corpus.posts, corpus.comments)
+def test_partitions_hold_whole_posts(demo_dask):
+    posts, comments = dask.compute(demo_dask.posts, demo_dask.comments)
     part_of_post = dict(zip(posts["post_id"], posts.index))
     assert len(set(posts.index)) > 1
     assert all(part_of_post[p] == i for p, i in zip(comments["post_id"], comments.index))
 
 
-def test_bad_partition_count_is_refused():
+def test_bad_partition_count_is_refused(demo):
     with pytest.raises(ValueError, match="npartitions must be at least 1; got 0"):
-        mdd.from_corpus(msd.read_corpus(DATA_RAW), npartitions=0)
+        mdd.from_corpus(demo, npartitions=0)
+
+
+def test_role_inference_is_refused_with_a_reason(demo_dask):
+    with pytest.raises(NotImplementedError, match="infer=True.*whole text"):
+        demo_dask.assign_roles(infer=True)
+
+
+def test_pseudonymise_per_partition_equals_the_pandas_path(demo, demo_dask):
+    expected = msd.pseudonymise(demo, key="a test key")
+    found = demo_dask.pseudonymise(key="a test key").compute()
+    assert_same_corpus(expected, found)
+    for name in ("unparsed", "furniture"):
+        pd.testing.assert_frame_equal(getattr(expected, name).reset_index(drop=True),
+                                      getattr(found, name).reset_index(drop=True), obj=name)
+    # not vacuous: names were replaced, and an author of one post is replaced where another
+    # post (in another partition) mentions them
+    assert set(found.comments["author"].dropna()).isdisjoint(demo.comments["author"].dropna())
+    assert (found.comments["text"] != demo.comments.set_index("comment_id").loc[
+        found.comments["comment_id"], "text"].to_numpy()).sum() >= 3
+
+
+def test_pseudonyms_do_not_depend_on_the_partitioning(client, reddit_dump):
+    # the pandas path is the one-partition reference
+    expected = msd.pseudonymise(msd.read_reddit(reddit_dump), key="k")
+    found = mdd.read_reddit(reddit_dump, npartitions=2).pseudonymise(key="k").compute()
+    assert_same_corpus(expected, found)
+    assert expected.comments["author"].dropna().str.startswith("P-").all()
+
+
+def test_cli_parse_pseudonymises_with_the_dask_engine(client, demo, tmp_path, capsys):
+    from msdiscourse.cli import main
+
+    out = tmp_path / "private"
+    assert main(["parse", str(DATA_RAW), "-o", str(out), "--engine", "dask", "--scheduler",
+                 client.scheduler.address, "--partitions", "2", "--pseudonymise",
+                 "--key", "cli key"]) == 0
+    assert_same_corpus(msd.pseudonymise(demo, key="cli key"), msd.load_processed(out))
+
+
+def test_save_is_atomic_and_load_verifies_every_partition(demo, demo_dask, tmp_path):
+    from msdiscourse.errors import ParseError
+
+    folder = tmp_path / "processed"
+    demo_dask.save(folder)
+    (folder / "NOTES.txt").write_text("kept across saves\n")
+    # a second save with fewer partitions replaces the whole set: no stale partition stays
+    mdd.from_corpus(demo, npartitions=2).save(folder)
+    assert sorted(p.name for p in (folder / "comments").iterdir()) == [
+        "part.00000.parquet", "part.00001.parquet"]
+    assert (folder / "NOTES.txt").read_text() == "kept across saves\n"
+    assert not list(tmp_path.glob(".processed.tmp-*"))
+    manifest = json.loads((folder / "manifest.json").read_text())
+    parts = manifest["tables"]["comments"]["parts"]
+    assert sum(p["rows"] for p in parts) == len(demo.comments)
+    assert all(len(p["sha256"]) == 64 for p in parts)
+    assert_same_corpus(demo, msd.load_processed(folder))
+    # a partition changed after the save is refused, by name, on both engines
+    part = folder / "comments" / "part.00001.parquet"
+    data = bytearray(part.read_bytes())
+    data[len(data) // 2] ^= 0xFF
+    part.write_bytes(bytes(data))
+    with pytest.raises(ParseError, match=r"part\.00001\.parquet.*changed or truncated"):
+        msd.load_processed(folder)
+    with pytest.raises(ParseError, match=r"part\.00001\.parquet"):
+        mdd.read_processed(folder).comments.compute()
+    # a partition file the manifest does not list (left by another save) is refused
+    mdd.from_corpus(demo, npartitions=2).save(folder)
+    (folder / "comments" / "part.00007.parquet").write_bytes(part.read_bytes())
+    with pytest.raises(ParseError, match=r"files from another save: comments/part\.00007"):
+        msd.load_processed(folder)
