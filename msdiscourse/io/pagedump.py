@@ -45,12 +45,14 @@ import hashlib
 import io
 import os
 import re
+from array import array
+from bisect import bisect_left
 from collections import Counter
 from dataclasses import dataclass
 from importlib import resources
 from itertools import chain, repeat
 from pathlib import Path
-from typing import IO, Callable, Iterable, Iterator, Union
+from typing import IO, Iterable, Iterator, Union
 
 import numpy as np
 import pandas as pd
@@ -373,11 +375,18 @@ def _signature_name(text: str) -> str | None:
 _BLOCK_CHARS = 1 << 20
 
 
-def _iter_lines(text: str) -> Iterator[str]:
-    """The lines of ``_split_lines(text)``, split a block at a time, so a big page never
-    has all its lines as separate strings at once (an empty text gives one empty line)."""
+def _normalise_newlines(text: str) -> str:
+    """``\\r\\n`` and lone ``\\r`` as ``\\n`` (the text itself when it has no ``\\r``)."""
     if "\r" in text:
         text = text.replace("\r\n", "\n").replace("\r", "\n")
+    return text
+
+
+def _iter_lines(text: str) -> Iterator[str]:
+    """The lines of ``_split_lines(text)`` for a text with ``\\n`` newlines only, split a
+    block at a time, so a big page never has all its lines as separate strings at once
+    (an empty text gives one empty line). Each line but the last is followed by exactly
+    one ``\\n`` in ``text``, so a running sum of ``len(line) + 1`` is its offset."""
     limit = len(text) - 1 if text.endswith("\n") else len(text)
     start = 0
     while True:
@@ -424,57 +433,82 @@ def _infer_indents(bullet_indents: list[int]) -> tuple[int, int]:
 
 
 class _Lines:
-    """The content (non-blank) lines of a page, column by column.
+    """The content (non-blank) lines of a page, column by column, in compact arrays.
 
-    ``numbers`` are 1-based line numbers, ``indents`` in columns (tabs expanded),
-    ``texts`` the lines without edge space (mojibake repaired), ``gaps`` whether a blank
-    line came before, ``bullets`` ``None`` or where the text after the bullet starts.
-    ``comments_start`` is the index of the first comment bullet (``len`` when there is
-    none) and ``bullet_indents`` the indents of the bullets from there on.
+    ``page`` is the page's text (newlines normalised to ``\\n``); content line ``i`` is
+    ``page[starts[i]:ends[i]]`` without its edge space, unless mojibake was repaired in
+    it (``repaired[i]`` then holds the repaired text): :meth:`text` gives either. No line
+    is kept as a string of its own, so a page takes its text once plus about 30 bytes a
+    line. ``numbers`` are 1-based line numbers, ``indents`` in columns (tabs expanded),
+    ``gaps`` whether a blank line came before, ``bullets`` -1 or where the text after the
+    bullet starts. ``comments_start`` is the index of the first comment bullet (``len``
+    when there is none) and ``bullet_indents`` the indents of the bullets from there on.
     """
 
-    __slots__ = ("numbers", "indents", "texts", "gaps", "bullets", "comments_start", "bullet_indents")
+    __slots__ = ("page", "numbers", "starts", "ends", "indents", "gaps", "bullets", "repaired",
+                 "comments_start", "bullet_indents")
 
-    def __init__(self) -> None:
-        self.numbers: list[int] = []
-        self.indents: list[int] = []
-        self.texts: list[str] = []
-        self.gaps: list[bool] = []
-        self.bullets: list[int | None] = []  # where the text after the bullet starts
+    def __init__(self, page: str) -> None:
+        self.page = page
+        self.numbers = array("q")
+        self.starts = array("q")
+        self.ends = array("q")
+        self.indents = array("q")
+        self.gaps = array("b")
+        self.bullets = array("q")  # where the text after the bullet starts, -1 for none
+        self.repaired: dict[int, str] = {}
         self.comments_start = -1
         self.bullet_indents: list[int] = []
 
     def __len__(self) -> int:
         return len(self.numbers)
 
+    def text(self, index: int) -> str:
+        """Content line ``index`` without its edge space (mojibake repaired)."""
+        if self.repaired and index in self.repaired:
+            return self.repaired[index]
+        return self.page[self.starts[index]:self.ends[index]]
 
-def _scan_lines(raw_lines: Iterable[str], may_be_mojibake: bool) -> _Lines:
-    """Step 1: classify every line once (blank, indent, text, bullet).
 
-    Only the stripped lines are kept; an error message that needs a raw line splits the
-    text again (:meth:`_PageBuilder.raw_line`).
+def _scan_lines(page: str, may_be_mojibake: bool) -> _Lines:
+    """Step 1: classify every line once (blank, indent, where its text lies, bullet).
+
+    ``page`` has ``\\n`` newlines only (:func:`_normalise_newlines`). Only offsets are
+    kept; the lines are sliced from ``page`` again when they are parsed, and an error
+    message that needs a raw line splits the page again (:meth:`_PageBuilder.raw_line`).
     """
-    lines = _Lines()
-    numbers, indents, texts = lines.numbers, lines.indents, lines.texts
-    gaps, bullets, bullet_indents = lines.gaps, lines.bullets, lines.bullet_indents
+    lines = _Lines(page)
+    numbers, starts, ends, indents = lines.numbers, lines.starts, lines.ends, lines.indents
+    gaps, bullets, bullet_indents, repaired = lines.gaps, lines.bullets, lines.bullet_indents, lines.repaired
     comments_start = -1
     gap = False
     edge, bullet_first, bullet_match = _EDGE_SPACE, _BULLET_FIRST, _BULLET_RE.match
     strong = _STRONG_BULLETS
-    for number, line in enumerate(raw_lines, 1):
+    offset = 0
+    for number, line in enumerate(_iter_lines(page), 1):
+        at = offset
+        offset += len(line) + 1
         stripped = line.strip(edge)
         if not stripped:
             gap = True
             continue
-        if may_be_mojibake and _may_be_mojibake(stripped):
-            stripped = normalise_text(stripped)
         if line[0] in edge:
+            lead = len(line) - len(line.lstrip(edge))
             if "\t" in line:
-                line = line.expandtabs(_TAB_SIZE)
-            indent = len(line) - len(line.lstrip(edge))
+                expanded = line.expandtabs(_TAB_SIZE)
+                indent = len(expanded) - len(expanded.lstrip(edge))
+            else:
+                indent = lead
         else:
-            indent = 0
-        bullet = None
+            lead = indent = 0
+        at += lead
+        starts.append(at)
+        ends.append(at + len(stripped))
+        if may_be_mojibake and _may_be_mojibake(stripped):
+            fixed = normalise_text(stripped)
+            if fixed != stripped:
+                repaired[len(numbers)] = stripped = fixed
+        bullet = -1
         if stripped[0] in bullet_first:
             found = bullet_match(stripped)
             if found is not None:
@@ -486,7 +520,6 @@ def _scan_lines(raw_lines: Iterable[str], may_be_mojibake: bool) -> _Lines:
                     bullet_indents.append(indent)
         numbers.append(number)
         indents.append(indent)
-        texts.append(stripped)
         gaps.append(gap)
         bullets.append(bullet)
         gap = False
@@ -507,9 +540,8 @@ class _PageBuilder:
     ``in_block`` and ``in_sidebar`` are the furniture blocks the reader is inside.
     """
 
-    def __init__(self, lines: _Lines, reread: Callable[[], str], source: str, post_id: str,
-                 policy: ErrorPolicy) -> None:
-        self.lines, self._reread, self._raw_lines = lines, reread, None
+    def __init__(self, lines: _Lines, source: str, post_id: str, policy: ErrorPolicy) -> None:
+        self.lines = lines
         self.source, self.post_id, self.policy = source, post_id, policy
         self.post = {
             "post_id": post_id, "source": source, "source_format": "pagedump",
@@ -531,11 +563,12 @@ class _PageBuilder:
 
     # -- small steps ----------------------------------------------------------------
     def raw_line(self, number: int) -> str:
-        """Line ``number`` as it stands in the file, for an unparsed row (read again on
-        the first call: the scan let the raw lines go)."""
-        if self._raw_lines is None:
-            self._raw_lines = _split_lines(self._reread())
-        return self._raw_lines[number - 1]
+        """Content line ``number`` as it stands in the page (newlines normalised), for an
+        unparsed row: found through its offset, so no list of lines is ever made."""
+        lines = self.lines
+        at = lines.starts[bisect_left(lines.numbers, number)]
+        end = lines.page.find("\n", at)
+        return lines.page[lines.page.rfind("\n", 0, at) + 1:end if end >= 0 else len(lines.page)]
 
     def _new_comment_buffers(self) -> None:
         self.comments = {name: [] for name in _COMMENT_BUFFERS}
@@ -575,7 +608,7 @@ class _PageBuilder:
         following = index + 1
         if following >= len(self.lines) or following >= self.lines.comments_start:
             return True
-        next_text = self.lines.texts[following]
+        next_text = self.lines.text(following)
         return match_furniture(next_text) is not None or _byline_name(next_text) is not None
 
     def add_body_line(self, number: int, text: str, gap: bool) -> None:
@@ -594,7 +627,7 @@ class _PageBuilder:
         lines, post = self.lines, self.post
         expecting = "title"
         for index in range(lines.comments_start):
-            number, indent, text = lines.numbers[index], lines.indents[index], lines.texts[index]
+            number, indent, text = lines.numbers[index], lines.indents[index], lines.text(index)
             rule = match_furniture(text)
             if rule is not None:
                 self.enter_furniture(number, text, rule)
@@ -681,18 +714,18 @@ class _PageBuilder:
     def parse_comments(self) -> None:
         lines, policy = self.lines, self.policy
         base, step = _infer_indents(lines.bullet_indents)
-        numbers, indents, texts, gaps, bullets = (
-            lines.numbers, lines.indents, lines.texts, lines.gaps, lines.bullets)
+        numbers, indents, gaps, bullets = lines.numbers, lines.indents, lines.gaps, lines.bullets
+        page, starts, ends, repaired = lines.page, lines.starts, lines.ends, lines.repaired
         stack: list[str] = []  # comment_id of the latest comment at each depth
         current: _Comment | None = None
         for index in range(lines.comments_start, len(numbers)):
-            number, indent, text = numbers[index], indents[index], texts[index]
-            texts[index] = None  # not looked at again: its comment's paragraphs hold it
+            number, indent = numbers[index], indents[index]
+            text = repaired[index] if repaired and index in repaired else page[starts[index]:ends[index]]
             if self.in_sidebar:
                 self.add_furniture(number, text)
                 continue
             bullet = bullets[index]
-            if bullet is not None:
+            if bullet >= 0:
                 self.close(current)
                 self.in_block = False
                 current = self.open_comment(number, indent, text[bullet:], stack, base, step)
@@ -758,32 +791,32 @@ def _parse_page(text: str, source: str, post_id: str, policy: ErrorPolicy,
     ``may_be_mojibake``: whether the page can hold mojibake (``None``: look); a reader
     that saw the bytes knows it cheaply (see :func:`_latin1_range`).
     """
-    return _parse_lines(*_page_lines(text, may_be_mojibake), lambda: text, source, post_id, policy)
+    return _parse_lines(*_page_lines(text, may_be_mojibake), source, post_id, policy)
 
 
-def _page_lines(text: str, may_be_mojibake: bool | None) -> tuple[Iterator[str], bool, bool]:
-    """Step 0: (the raw lines, whether they may hold mojibake, whether the text is empty)."""
-    raw_lines = _iter_lines(text)
+def _page_lines(text: str, may_be_mojibake: bool | None) -> tuple[str, bool, bool]:
+    """Step 0: (the text with ``\\n`` newlines, whether it may hold mojibake, whether it
+    is empty)."""
     if may_be_mojibake is None:
         may_be_mojibake = not text.isascii() and _may_be_mojibake(text)  # most pages are clean
     else:
         may_be_mojibake = may_be_mojibake and _may_be_mojibake(text)
-    return raw_lines, may_be_mojibake, not text
+    return _normalise_newlines(text), may_be_mojibake, not text
 
 
-def _parse_lines(raw_lines: Iterable[str], may_be_mojibake: bool, empty: bool,
-                 reread: Callable[[], str], source: str, post_id: str, policy: ErrorPolicy) -> dict:
-    """Steps 1 to 3 on a page's lines; ``reread`` gives the page's text again for the
-    rare message that quotes a raw line."""
-    lines = _scan_lines(raw_lines, may_be_mojibake)
+def _parse_lines(page: str, may_be_mojibake: bool, empty: bool, source: str, post_id: str,
+                 policy: ErrorPolicy) -> dict:
+    """Steps 1 to 3 on a page's text (``\\n`` newlines only)."""
+    lines = _scan_lines(page, may_be_mojibake)
+    del page  # held by ``lines`` until the page is parsed, then let go
     if not len(lines):
         policy.fatal(None, expected="a page dump (a title, a body and comments)",
                      found="an empty file" if empty else "only blank lines")
-    page = _PageBuilder(lines, reread, source, post_id, policy)
-    page.parse_head()
-    page.parse_comments()
-    return {"post": page.post, "comments": page.comments, "comment_chunks": page.comment_chunks,
-            "furniture": page.furniture}
+    builder = _PageBuilder(lines, source, post_id, policy)
+    builder.parse_head()
+    builder.parse_comments()
+    return {"post": builder.post, "comments": builder.comments, "comment_chunks": builder.comment_chunks,
+            "furniture": builder.furniture}
 
 
 #: line-span columns this reader adds to the posts table, with their dtypes
@@ -912,18 +945,8 @@ def _read_one(path_or_buffer: PathOrBuffer, on_error: str) -> dict:
     policy = ErrorPolicy(source, on_error=on_error)
     chars = len(text)
     page_lines = _page_lines(text, may_be_mojibake)
-    if isinstance(path_or_buffer, (str, os.PathLike)):
-        # the line iterator holds the text until the scan ends, then lets it go; a
-        # message quoting a raw line reads the file again
-        del text
-        path = Path(path_or_buffer)
-
-        def reread() -> str:
-            return _decode(path.read_bytes(), source)
-    else:
-        def reread(text=text) -> str:
-            return text
-    records = _parse_lines(*page_lines, reread, source, post_id, policy)
+    del text  # a CRLF page's original text goes now; the parse holds the normalised one
+    records = _parse_lines(*page_lines, source, post_id, policy)
     records["unparsed"] = policy.rows
     records["chars"] = chars
     return records

@@ -13,7 +13,6 @@ from msdiscourse.io.pagedump import (
     _PageBuilder,
     _parse_page,
     _scan_lines,
-    _split_lines,
 )
 
 PAGE = (
@@ -39,18 +38,32 @@ PAGE = (
 
 
 def test_scan_lines_keeps_only_content_lines_with_their_shape():
-    lines = _scan_lines(_split_lines(PAGE), may_be_mojibake=False)
-    assert lines.numbers == [1, 3, 5, 6, 8, 10, 12, 13, 14, 15, 16, 18]
-    assert lines.indents == [0, 0, 0, 0, 0, 2, 4, 4, 4, 6, 2, 0]
-    assert lines.gaps == [False, True, True, False, True, True, True, False, False, False, False, True]
+    lines = _scan_lines(PAGE, may_be_mojibake=False)
+    assert list(lines.numbers) == [1, 3, 5, 6, 8, 10, 12, 13, 14, 15, 16, 18]
+    assert list(lines.indents) == [0, 0, 0, 0, 0, 2, 4, 4, 4, 6, 2, 0]
+    assert list(lines.gaps) == [0, 1, 1, 0, 1, 1, 1, 0, 0, 0, 0, 1]
     assert lines.comments_start == 5
     assert lines.bullet_indents == [2, 4, 6, 2]
-    assert lines.bullets[5] == 2 and lines.texts[5][2:] == "Top comment." and lines.bullets[6] is None
+    assert lines.bullets[5] == 2 and lines.text(5)[2:] == "Top comment." and lines.bullets[6] == -1
+    # no line is kept as a string: each is an offset range into the one page text
+    assert lines.page is PAGE and not lines.repaired
+    assert [lines.text(i) for i in range(len(lines))][:3] == ["A made-up title", "#trials #MRI", "First body line"]
+    assert PAGE[lines.starts[6]:lines.ends[6]] == "Its second paragraph."
+
+
+def test_scan_lines_offsets_survive_tabs_crlf_and_repaired_mojibake():
+    from msdiscourse.io.pagedump import _normalise_newlines
+
+    page = _normalise_newlines("T\r\n\r\nBody caf\u00c3\u00a9.\r\n\r\n\t\u2022 One.\r\n\t  \u2013 Ann\r\n")
+    lines = _scan_lines(page, may_be_mojibake=True)
+    assert [lines.text(i) for i in range(len(lines))] == ["T", "Body café.", "• One.", "– Ann"]
+    assert list(lines.indents) == [0, 0, 4, 6] and list(lines.numbers) == [1, 3, 5, 6]
+    assert lines.repaired == {1: "Body café."}
 
 
 def test_head_step_fills_title_tags_body_and_furniture():
-    lines = _scan_lines(_split_lines(PAGE), may_be_mojibake=False)
-    page = _PageBuilder(lines, lambda: PAGE, "page.txt", "p", ErrorPolicy("page.txt"))
+    lines = _scan_lines(PAGE, may_be_mojibake=False)
+    page = _PageBuilder(lines, "page.txt", "p", ErrorPolicy("page.txt"))
     page.parse_head()
     assert page.post["title"] == "A made-up title" and page.post["tags"] == ["trials", "MRI"]
     assert page.post["body"] == "First body line\nstill the first paragraph."
