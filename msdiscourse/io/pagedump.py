@@ -46,7 +46,7 @@ import io
 import os
 import re
 from array import array
-from bisect import bisect_left
+from bisect import bisect_left, bisect_right
 from collections import Counter
 from dataclasses import dataclass
 from importlib import resources
@@ -311,16 +311,41 @@ def _latin1_range(data: bytes) -> bool:
     return False
 
 
-def _read_source(path_or_buffer: PathOrBuffer) -> tuple[str, str, str | None, bool | None]:
-    """Return (text, source name, file stem or None, may hold mojibake or None: unknown)."""
+#: bytes of a page decoded at a time (cut at a newline): see :func:`_decode_blocks`
+_DECODE_BYTES = 1 << 20
+
+
+def _decode_blocks(data: bytes, source: str) -> list[str]:
+    """Decode a page's bytes as blocks of whole lines (about 1 MB each, cut after a
+    ``\\n``), so the bytes and the text never both stand whole beside a copy, and the
+    parser can let each block go once it has passed it. ``"".join`` of the blocks is
+    :func:`_decode` of the bytes; errors are :func:`_decode`'s (same line, same byte)."""
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")) or b"\x00" in data:
+        return [_decode(data, source)]  # UTF-16 (rare) whole; a NUL byte raises there
+    blocks: list[str] = []
+    start, size = 0, len(data)
+    try:
+        while start < size:
+            end = data.find(b"\n", start + _DECODE_BYTES) + 1 if start + _DECODE_BYTES < size else 0
+            end = end or size
+            blocks.append(data[start:end].decode("utf-8-sig" if not start else "utf-8"))
+            start = end
+    except UnicodeDecodeError:
+        return [_decode(data, source)]  # raises, naming the line and the byte
+    return blocks
+
+
+def _read_source(path_or_buffer: PathOrBuffer) -> tuple[list[str], str, str | None, bool | None]:
+    """Return (text blocks, source name, file stem or None, may hold mojibake or None:
+    unknown). The blocks are whole lines; a text buffer gives one block."""
     if isinstance(path_or_buffer, (str, os.PathLike)):
         check_path_string(path_or_buffer, reader="read_pagedump")
         path = Path(path_or_buffer)
         source = str(path_or_buffer)
         data = path.read_bytes()
-        text = _decode(data, source)
+        blocks = _decode_blocks(data, source)
         utf8 = not data.startswith((b"\xff\xfe", b"\xfe\xff"))
-        return text, source, path.stem, (_latin1_range(data) if utf8 else None)
+        return blocks, source, path.stem, (_latin1_range(data) if utf8 else None)
     if not hasattr(path_or_buffer, "read"):
         raise TypeError(
             f"read_pagedump expects a path or a text buffer (io.StringIO); got {type(path_or_buffer).__name__}"
@@ -331,16 +356,16 @@ def _read_source(path_or_buffer: PathOrBuffer) -> tuple[str, str, str | None, bo
     content = path_or_buffer.read()
     if isinstance(content, bytes):
         data = content
-        content = _decode(data, source)
+        blocks = _decode_blocks(data, source)
         utf8 = not data.startswith((b"\xff\xfe", b"\xfe\xff"))
-        return content, source, stem, (_latin1_range(data) if utf8 else None)
+        return blocks, source, stem, (_latin1_range(data) if utf8 else None)
     else:
         content = content.removeprefix("\ufeff")
         if "\x00" in content:
             nul = content.index("\x00")
             raise ParseError(source, content[:nul].count("\n") + 1, expected="a text page dump",
                              found="binary data (a NUL character)", remedy=None)
-    return content, source, stem, None
+    return [content], source, stem, None
 
 
 def _title_like(text: str) -> bool:
@@ -435,21 +460,25 @@ def _infer_indents(bullet_indents: list[int]) -> tuple[int, int]:
 class _Lines:
     """The content (non-blank) lines of a page, column by column, in compact arrays.
 
-    ``page`` is the page's text (newlines normalised to ``\\n``); content line ``i`` is
-    ``page[starts[i]:ends[i]]`` without its edge space, unless mojibake was repaired in
-    it (``repaired[i]`` then holds the repaired text): :meth:`text` gives either. No line
-    is kept as a string of its own, so a page takes its text once plus about 30 bytes a
-    line. ``numbers`` are 1-based line numbers, ``indents`` in columns (tabs expanded),
-    ``gaps`` whether a blank line came before, ``bullets`` -1 or where the text after the
-    bullet starts. ``comments_start`` is the index of the first comment bullet (``len``
-    when there is none) and ``bullet_indents`` the indents of the bullets from there on.
+    ``blocks`` are the page's text in blocks of whole lines (newlines normalised to
+    ``\\n``); content line ``i`` lies in block ``block_of(i)`` at
+    ``starts[i]:ends[i]``, without its edge space, unless mojibake was repaired in it
+    (``repaired[i]`` then holds the repaired text): :meth:`text` gives either. No line is
+    kept as a string of its own, so a page takes its text once plus about 40 bytes a
+    line, and the comment step lets each block go once it has passed it.
+    ``block_starts[b]`` is the index of block ``b``'s first content line, ``numbers``
+    1-based line numbers, ``indents`` columns (tabs expanded), ``gaps`` whether a blank
+    line came before, ``bullets`` -1 or where the text after the bullet starts.
+    ``comments_start`` is the index of the first comment bullet (``len`` when there is
+    none) and ``bullet_indents`` the indents of the bullets from there on.
     """
 
-    __slots__ = ("page", "numbers", "starts", "ends", "indents", "gaps", "bullets", "repaired",
-                 "comments_start", "bullet_indents")
+    __slots__ = ("blocks", "block_starts", "numbers", "starts", "ends", "indents", "gaps", "bullets",
+                 "repaired", "comments_start", "bullet_indents")
 
-    def __init__(self, page: str) -> None:
-        self.page = page
+    def __init__(self, blocks: list[str]) -> None:
+        self.blocks: list[str | None] = blocks
+        self.block_starts = array("q")
         self.numbers = array("q")
         self.starts = array("q")
         self.ends = array("q")
@@ -463,66 +492,83 @@ class _Lines:
     def __len__(self) -> int:
         return len(self.numbers)
 
+    def block_of(self, index: int) -> int:
+        """The block holding content line ``index``."""
+        return bisect_right(self.block_starts, index) - 1
+
     def text(self, index: int) -> str:
         """Content line ``index`` without its edge space (mojibake repaired)."""
         if self.repaired and index in self.repaired:
             return self.repaired[index]
-        return self.page[self.starts[index]:self.ends[index]]
+        return self.blocks[self.block_of(index)][self.starts[index]:self.ends[index]]
+
+    def release_before(self, block: int) -> None:
+        """Let the blocks before ``block`` go: no line in them is looked at again."""
+        for earlier in range(block - 1, -1, -1):
+            if self.blocks[earlier] is None:
+                break
+            self.blocks[earlier] = None
 
 
-def _scan_lines(page: str, may_be_mojibake: bool) -> _Lines:
+def _scan_lines(page: str | list[str], may_be_mojibake: bool) -> _Lines:
     """Step 1: classify every line once (blank, indent, where its text lies, bullet).
 
-    ``page`` has ``\\n`` newlines only (:func:`_normalise_newlines`). Only offsets are
-    kept; the lines are sliced from ``page`` again when they are parsed, and an error
-    message that needs a raw line splits the page again (:meth:`_PageBuilder.raw_line`).
+    ``page``: the text, or its blocks of whole lines, with ``\\n`` newlines only
+    (:func:`_normalise_newlines`). Only offsets are kept; the lines are sliced from the
+    blocks again when they are parsed, and an error message that needs a raw line finds
+    it there (:meth:`_PageBuilder.raw_line`).
     """
-    lines = _Lines(page)
+    lines = _Lines([page] if isinstance(page, str) else page)
     numbers, starts, ends, indents = lines.numbers, lines.starts, lines.ends, lines.indents
     gaps, bullets, bullet_indents, repaired = lines.gaps, lines.bullets, lines.bullet_indents, lines.repaired
+    block_starts = lines.block_starts
     comments_start = -1
     gap = False
     edge, bullet_first, bullet_match = _EDGE_SPACE, _BULLET_FIRST, _BULLET_RE.match
     strong = _STRONG_BULLETS
-    offset = 0
-    for number, line in enumerate(_iter_lines(page), 1):
-        at = offset
-        offset += len(line) + 1
-        stripped = line.strip(edge)
-        if not stripped:
-            gap = True
-            continue
-        if line[0] in edge:
-            lead = len(line) - len(line.lstrip(edge))
-            if "\t" in line:
-                expanded = line.expandtabs(_TAB_SIZE)
-                indent = len(expanded) - len(expanded.lstrip(edge))
+    number = 0
+    for block in lines.blocks:
+        block_starts.append(len(numbers))
+        offset = 0
+        for line in _iter_lines(block):
+            number += 1
+            at = offset
+            offset += len(line) + 1
+            stripped = line.strip(edge)
+            if not stripped:
+                gap = True
+                continue
+            if line[0] in edge:
+                lead = len(line) - len(line.lstrip(edge))
+                if "\t" in line:
+                    expanded = line.expandtabs(_TAB_SIZE)
+                    indent = len(expanded) - len(expanded.lstrip(edge))
+                else:
+                    indent = lead
             else:
-                indent = lead
-        else:
-            lead = indent = 0
-        at += lead
-        starts.append(at)
-        ends.append(at + len(stripped))
-        if may_be_mojibake and _may_be_mojibake(stripped):
-            fixed = normalise_text(stripped)
-            if fixed != stripped:
-                repaired[len(numbers)] = stripped = fixed
-        bullet = -1
-        if stripped[0] in bullet_first:
-            found = bullet_match(stripped)
-            if found is not None:
-                char = found.group(1) or found.group(2)
-                bullet = found.end()
-                if comments_start < 0 and (indent > 0 or char in strong):
-                    comments_start = len(numbers)
-                if comments_start >= 0:
-                    bullet_indents.append(indent)
-        numbers.append(number)
-        indents.append(indent)
-        gaps.append(gap)
-        bullets.append(bullet)
-        gap = False
+                lead = indent = 0
+            at += lead
+            starts.append(at)
+            ends.append(at + len(stripped))
+            if may_be_mojibake and _may_be_mojibake(stripped):
+                fixed = normalise_text(stripped)
+                if fixed != stripped:
+                    repaired[len(numbers)] = stripped = fixed
+            bullet = -1
+            if stripped[0] in bullet_first:
+                found = bullet_match(stripped)
+                if found is not None:
+                    char = found.group(1) or found.group(2)
+                    bullet = found.end()
+                    if comments_start < 0 and (indent > 0 or char in strong):
+                        comments_start = len(numbers)
+                    if comments_start >= 0:
+                        bullet_indents.append(indent)
+            numbers.append(number)
+            indents.append(indent)
+            gaps.append(gap)
+            bullets.append(bullet)
+            gap = False
     lines.comments_start = comments_start if comments_start >= 0 else len(numbers)
     return lines
 
@@ -566,9 +612,10 @@ class _PageBuilder:
         """Content line ``number`` as it stands in the page (newlines normalised), for an
         unparsed row: found through its offset, so no list of lines is ever made."""
         lines = self.lines
-        at = lines.starts[bisect_left(lines.numbers, number)]
-        end = lines.page.find("\n", at)
-        return lines.page[lines.page.rfind("\n", 0, at) + 1:end if end >= 0 else len(lines.page)]
+        index = bisect_left(lines.numbers, number)
+        page, at = lines.blocks[lines.block_of(index)], lines.starts[index]
+        end = page.find("\n", at)
+        return page[page.rfind("\n", 0, at) + 1:end if end >= 0 else len(page)]
 
     def _new_comment_buffers(self) -> None:
         self.comments = {name: [] for name in _COMMENT_BUFFERS}
@@ -715,10 +762,20 @@ class _PageBuilder:
         lines, policy = self.lines, self.policy
         base, step = _infer_indents(lines.bullet_indents)
         numbers, indents, gaps, bullets = lines.numbers, lines.indents, lines.gaps, lines.bullets
-        page, starts, ends, repaired = lines.page, lines.starts, lines.ends, lines.repaired
+        starts, ends, repaired = lines.starts, lines.ends, lines.repaired
+        blocks, block_starts = lines.blocks, lines.block_starts
+        block = lines.block_of(lines.comments_start) if lines.comments_start < len(numbers) else 0
+        lines.release_before(block)
+        page = blocks[block]
+        block_end = block_starts[block + 1] if block + 1 < len(block_starts) else len(numbers)
         stack: list[str] = []  # comment_id of the latest comment at each depth
         current: _Comment | None = None
         for index in range(lines.comments_start, len(numbers)):
+            if index >= block_end:  # the next block: let the one passed go
+                block = lines.block_of(index)
+                lines.release_before(block)
+                page = blocks[block]
+                block_end = block_starts[block + 1] if block + 1 < len(block_starts) else len(numbers)
             number, indent = numbers[index], indents[index]
             text = repaired[index] if repaired and index in repaired else page[starts[index]:ends[index]]
             if self.in_sidebar:
@@ -794,21 +851,25 @@ def _parse_page(text: str, source: str, post_id: str, policy: ErrorPolicy,
     return _parse_lines(*_page_lines(text, may_be_mojibake), source, post_id, policy)
 
 
-def _page_lines(text: str, may_be_mojibake: bool | None) -> tuple[str, bool, bool]:
-    """Step 0: (the text with ``\\n`` newlines, whether it may hold mojibake, whether it
-    is empty)."""
-    if may_be_mojibake is None:
-        may_be_mojibake = not text.isascii() and _may_be_mojibake(text)  # most pages are clean
-    else:
-        may_be_mojibake = may_be_mojibake and _may_be_mojibake(text)
-    return _normalise_newlines(text), may_be_mojibake, not text
+def _page_lines(text: str | list[str], may_be_mojibake: bool | None) -> tuple[list[str], bool, bool]:
+    """Step 0: (the text's blocks with ``\\n`` newlines, whether they may hold mojibake,
+    whether the text is empty). ``text``: the page, or its blocks of whole lines."""
+    blocks = [text] if isinstance(text, str) else text
+    if may_be_mojibake is None:  # most pages are clean
+        may_be_mojibake = any(not b.isascii() and _may_be_mojibake(b) for b in blocks)
+    else:  # a pair never spans a newline, so never two blocks
+        may_be_mojibake = may_be_mojibake and any(_may_be_mojibake(b) for b in blocks)
+    empty = not any(blocks)
+    for i, block in enumerate(blocks):
+        blocks[i] = _normalise_newlines(block)
+    return blocks, may_be_mojibake, empty
 
 
-def _parse_lines(page: str, may_be_mojibake: bool, empty: bool, source: str, post_id: str,
+def _parse_lines(page: list[str], may_be_mojibake: bool, empty: bool, source: str, post_id: str,
                  policy: ErrorPolicy) -> dict:
-    """Steps 1 to 3 on a page's text (``\\n`` newlines only)."""
+    """Steps 1 to 3 on a page's blocks of lines (``\\n`` newlines only)."""
     lines = _scan_lines(page, may_be_mojibake)
-    del page  # held by ``lines`` until the page is parsed, then let go
+    del page  # held by ``lines``, which lets each block go once it is parsed
     if not len(lines):
         policy.fatal(None, expected="a page dump (a title, a body and comments)",
                      found="an empty file" if empty else "only blank lines")
@@ -826,8 +887,11 @@ _POST_EXTRAS = {
 }
 
 
-def _buffer_post_id(text: str) -> str:
-    return make_post_id("buffer_" + hashlib.sha1(text.encode("utf-8", "surrogatepass")).hexdigest()[:12])
+def _buffer_post_id(blocks: list[str]) -> str:
+    digest = hashlib.sha1()
+    for block in blocks:
+        digest.update(block.encode("utf-8", "surrogatepass"))
+    return make_post_id("buffer_" + digest.hexdigest()[:12])
 
 
 def read_pagedump(path_or_buffer: PathOrBuffer, *, on_error: str = "raise") -> Corpus:
@@ -940,13 +1004,14 @@ def read_pagedump_files(paths: Iterable[str | os.PathLike], *, on_error: str = "
 
 
 def _read_one(path_or_buffer: PathOrBuffer, on_error: str) -> dict:
-    text, source, stem, may_be_mojibake = _read_source(path_or_buffer)
-    post_id = make_post_id(stem) if stem is not None else _buffer_post_id(text)
+    blocks, source, stem, may_be_mojibake = _read_source(path_or_buffer)
+    post_id = make_post_id(stem) if stem is not None else _buffer_post_id(blocks)
     policy = ErrorPolicy(source, on_error=on_error)
-    chars = len(text)
-    page_lines = _page_lines(text, may_be_mojibake)
-    del text  # a CRLF page's original text goes now; the parse holds the normalised one
+    chars = sum(map(len, blocks))
+    page_lines = _page_lines(blocks, may_be_mojibake)
+    del blocks  # the parse holds them (newlines normalised) and lets each go when passed
     records = _parse_lines(*page_lines, source, post_id, policy)
+    del page_lines
     records["unparsed"] = policy.rows
     records["chars"] = chars
     return records
@@ -992,6 +1057,13 @@ def _comment_column(pages: list[dict], name: str):
     return pd.arrays.ArrowStringArray(pa.chunked_array(chunks, type=pa.large_string()))
 
 
+def _repeat_strings(values: list[str], counts: list[int]) -> pd.api.extensions.ExtensionArray:
+    """``values[i]`` ``counts[i]`` times each, as a string column, built in Arrow (no
+    Python object per row)."""
+    indices = pa.array(np.repeat(np.arange(len(values), dtype="int64"), counts))
+    return pd.arrays.ArrowStringArray(pa.chunked_array([pa.array(values, type=pa.large_string()).take(indices)]))
+
+
 def _build_corpus(pages: list[dict]) -> Corpus:
     """The tables of many pages, built column by column from their buffers.
 
@@ -1009,18 +1081,18 @@ def _build_corpus(pages: list[dict]) -> Corpus:
     post_ids = [page["post"]["post_id"] for page in pages]
     comments = pd.DataFrame({
         "comment_id": _comment_column(pages, "comment_id"),
-        "post_id": pd.array(list(chain.from_iterable(repeat(p, n) for p, n in zip(post_ids, counts))),
-                            dtype=STRING),
+        "post_id": _repeat_strings(post_ids, counts),
         "parent_id": _comment_column(pages, "parent_id"),
         "thread_id": _comment_column(pages, "thread_id"),
         "depth": _comment_column(pages, "depth"),
-        "position": pd.array(list(chain.from_iterable(range(1, n + 1) for n in counts)), dtype=INT),
+        "position": pd.array(np.concatenate([np.arange(1, n + 1, dtype="int64") for n in counts] or
+                                            [np.array([], dtype="int64")]), dtype=INT),
         "author": _comment_column(pages, "author"),
         "text": _comment_column(pages, "text"),
         "line_start": _comment_column(pages, "line_start"),
         "line_end": _comment_column(pages, "line_end"),
         "published": pd.Series(pd.NaT, index=range(n_comments), dtype=DATETIME),
-        "flags": pd.array([""] * n_comments, dtype=STRING),
+        "flags": _repeat_strings([""], [n_comments]),
         "spans": _comment_column(pages, "spans"),
     })
     furniture_counts = [len(page["furniture"]["kind"]) for page in pages]

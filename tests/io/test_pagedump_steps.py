@@ -46,7 +46,7 @@ def test_scan_lines_keeps_only_content_lines_with_their_shape():
     assert lines.bullet_indents == [2, 4, 6, 2]
     assert lines.bullets[5] == 2 and lines.text(5)[2:] == "Top comment." and lines.bullets[6] == -1
     # no line is kept as a string: each is an offset range into the one page text
-    assert lines.page is PAGE and not lines.repaired
+    assert lines.blocks == [PAGE] and not lines.repaired
     assert [lines.text(i) for i in range(len(lines))][:3] == ["A made-up title", "#trials #MRI", "First body line"]
     assert PAGE[lines.starts[6]:lines.ends[6]] == "Its second paragraph."
 
@@ -103,3 +103,39 @@ def test_unplaced_bullet_keeps_the_positions_of_the_others():
 def test_byte_precheck_never_misses_what_the_text_scan_finds(text):
     if _may_be_mojibake(text):
         assert _latin1_range(text.encode("utf-8"))
+
+
+def test_page_read_in_small_blocks_gives_the_same_corpus(tmp_path, monkeypatch):
+    """A page decoded and parsed a few lines at a time (blocks let go as passed) reads as
+    it does whole: same comments, line spans, unparsed rows quoting their raw lines."""
+    import pandas as pd
+
+    from msdiscourse.io import pagedump
+    from msdiscourse.io.pagedump import _decode_blocks, read_pagedump
+
+    page = PAGE.replace("By Some Author\n", "  • Third, “quoted”.\n\n       • Off the grid.\n"
+                        "Stray text.\nBy Some Author\n").replace("\n", "\r\n")
+    path = tmp_path / "page.txt"
+    path.write_bytes(b"\xef\xbb\xbf" + page.encode("utf-8"))
+    whole = read_pagedump(path, on_error="collect")
+    monkeypatch.setattr(pagedump, "_DECODE_BYTES", 16)
+    blocks = _decode_blocks(path.read_bytes(), str(path))
+    assert len(blocks) > 5 and "".join(blocks) == page and all(b.endswith("\n") for b in blocks)
+    small = read_pagedump(path, on_error="collect")
+    for name in ("posts", "comments", "unparsed", "furniture"):
+        pd.testing.assert_frame_equal(getattr(small, name), getattr(whole, name))
+    assert small.comments["text"].tolist()[-1] == "Third, “quoted”."
+    assert small.unparsed["text"].tolist() == ["       • Off the grid.", "Stray text."]
+
+
+def test_undecodable_byte_in_a_later_block_names_its_line(tmp_path, monkeypatch):
+    import pytest
+
+    from msdiscourse.errors import ParseError
+    from msdiscourse.io import pagedump
+
+    monkeypatch.setattr(pagedump, "_DECODE_BYTES", 8)
+    path = tmp_path / "bad.txt"
+    path.write_bytes(PAGE.encode("utf-8").replace(b"A reply.", b"A r\xffply."))
+    with pytest.raises(ParseError, match=r"line 14\b.*0xff"):
+        pagedump.read_pagedump(path)
