@@ -396,7 +396,7 @@ def _signature_name(text: str) -> str | None:
     return name
 
 
-#: characters of page text split into lines at a time by :func:`_iter_lines`
+#: characters of page text split into lines at a time by :func:`_iter_line_lists`
 _BLOCK_CHARS = 1 << 20
 
 
@@ -407,9 +407,9 @@ def _normalise_newlines(text: str) -> str:
     return text
 
 
-def _iter_lines(text: str) -> Iterator[str]:
-    """The lines of ``_split_lines(text)`` for a text with ``\\n`` newlines only, split a
-    block at a time, so a big page never has all its lines as separate strings at once
+def _iter_line_lists(text: str) -> Iterator[list[str]]:
+    """The lines of ``_split_lines(text)`` for a text with ``\\n`` newlines only, as lists
+    of about a megabyte's lines each, so a big page never has all its lines as separate strings at once
     (an empty text gives one empty line). Each line but the last is followed by exactly
     one ``\\n`` in ``text``, so a running sum of ``len(line) + 1`` is its offset."""
     limit = len(text) - 1 if text.endswith("\n") else len(text)
@@ -418,7 +418,7 @@ def _iter_lines(text: str) -> Iterator[str]:
         end = text.find("\n", start + _BLOCK_CHARS, limit) if start + _BLOCK_CHARS < limit else -1
         if end < 0:
             end = limit
-        yield from text[start:end].split("\n")
+        yield text[start:end].split("\n")
         if end >= limit:
             return
         start = end + 1
@@ -530,24 +530,30 @@ def _scan_lines(page: str | list[str], may_be_mojibake: bool) -> _Lines:
     for block in lines.blocks:
         block_starts.append(len(numbers))
         offset = 0
-        for line in _iter_lines(block):
+        for line in chain.from_iterable(_iter_line_lists(block)):
             number += 1
             at = offset
-            offset += len(line) + 1
-            stripped = line.strip(edge)
-            if not stripped:
-                gap = True
-                continue
-            if line[0] in edge:
-                lead = len(line) - len(line.lstrip(edge))
+            size = len(line)
+            offset += size + 1
+            if line and line[0] in edge:
+                stripped = line.lstrip(edge)
+                lead = size - len(stripped)
+                stripped = stripped.rstrip(edge)
+                if not stripped:
+                    gap = True
+                    continue
                 if "\t" in line:
                     expanded = line.expandtabs(_TAB_SIZE)
                     indent = len(expanded) - len(expanded.lstrip(edge))
                 else:
                     indent = lead
+                at += lead
             else:
-                lead = indent = 0
-            at += lead
+                stripped = line.rstrip(edge)
+                if not stripped:
+                    gap = True
+                    continue
+                indent = 0
             starts.append(at)
             ends.append(at + len(stripped))
             if may_be_mojibake and _may_be_mojibake(stripped):
@@ -598,10 +604,12 @@ class _PageBuilder:
             "n_comments": 0,
         }
         self.furniture = {name: [] for name in ("kind", "line_start", "text")}
-        self.comments: dict[str, list] = {}
+        #: the comments not yet flushed, one tuple each in the order of _COMMENT_BUFFERS
+        #: (one append per comment; turned into columns when flushed)
+        self.rows: list[tuple] = []
+        self.comments: dict[str, list] = _rows_to_buffers([])  # the last rows, as columns
         self.comment_chunks: list[dict] = []  # typed columns of the comments flushed so far
         self.n_comments = 0
-        self._new_comment_buffers()
         self.body_paragraphs: list[list[str]] = []
         self.body_spans: list[list[int]] = []
         self.previous: object = None
@@ -617,16 +625,12 @@ class _PageBuilder:
         end = page.find("\n", at)
         return page[page.rfind("\n", 0, at) + 1:end if end >= 0 else len(page)]
 
-    def _new_comment_buffers(self) -> None:
-        self.comments = {name: [] for name in _COMMENT_BUFFERS}
-        self._append_comment = tuple(self.comments[name].append for name in _COMMENT_BUFFERS)
-
     def flush_comments(self) -> None:
         """Turn the buffered comments into typed columns (Arrow strings, int64), so a
         page with a million comments never holds a million of each Python object."""
-        if self.comments["comment_id"]:
-            self.comment_chunks.append(_typed_chunk(self.comments))
-            self._new_comment_buffers()
+        if self.rows:
+            self.comment_chunks.append(_typed_chunk(_rows_to_buffers(self.rows)))
+            self.rows = []
 
     def add_furniture(self, number: int, text: str, kind: str = "furniture") -> None:
         self.furniture["kind"].append(kind)
@@ -725,15 +729,16 @@ class _PageBuilder:
                 paragraphs[-1].pop()
                 if not paragraphs[-1]:
                     paragraphs.pop()
-        # in the order of _COMMENT_BUFFERS
-        for append, value in zip(self._append_comment, (
+        first = paragraphs[0]
+        rows = self.rows
+        rows.append((  # in the order of _COMMENT_BUFFERS
             comment.comment_id, comment.parent_id, comment.thread_id, comment.depth, author,
-            _join_paragraphs(paragraphs) if len(paragraphs) > 1 else "\n".join(paragraphs[0]),
+            _join_paragraphs(paragraphs) if len(paragraphs) > 1
+            else first[0] if len(first) == 1 else "\n".join(first),
             comment.bullet_line, comment.last_line, _span_text(comment.spans),
-        )):
-            append(value)
+        ))
         self.n_comments += 1
-        if len(self.comments["comment_id"]) >= _FLUSH_COMMENTS:
+        if len(rows) >= _FLUSH_COMMENTS:
             self.flush_comments()
 
     def open_comment(self, number: int, indent: int, text: str, stack: list[str],
@@ -838,6 +843,7 @@ class _PageBuilder:
             policy.unplaced(number, number, self.raw_line(number), reason="stray_line",
                             expected=expected, found=f"text at indent {indent}: {_snippet(text)}")
         self.close(current)
+        self.comments, self.rows = _rows_to_buffers(self.rows), []
         self.post["n_comments"] = self.n_comments
 
 
@@ -1029,6 +1035,13 @@ _COMMENT_BUFFERS = ("comment_id", "parent_id", "thread_id", "depth", "author", "
 #: comments a page buffers as Python objects before typing them (see flush_comments)
 _FLUSH_COMMENTS = 20_000
 _INT_BUFFERS = frozenset({"depth", "line_start", "line_end"})
+
+
+def _rows_to_buffers(rows: list[tuple]) -> dict[str, list]:
+    """Comment rows (tuples in the order of _COMMENT_BUFFERS) as one list per column."""
+    if not rows:
+        return {name: [] for name in _COMMENT_BUFFERS}
+    return {name: list(column) for name, column in zip(_COMMENT_BUFFERS, zip(*rows))}
 
 
 def _typed_chunk(buffers: dict[str, list]) -> dict:
