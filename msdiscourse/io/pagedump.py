@@ -50,7 +50,7 @@ from bisect import bisect_left, bisect_right
 from collections import Counter
 from dataclasses import dataclass
 from importlib import resources
-from itertools import chain, repeat
+from itertools import chain, islice, repeat
 from pathlib import Path
 from typing import IO, Iterable, Iterator, Union
 
@@ -730,12 +730,14 @@ class _PageBuilder:
                 if not paragraphs[-1]:
                     paragraphs.pop()
         first = paragraphs[0]
+        spans = comment.spans
         rows = self.rows
         rows.append((  # in the order of _COMMENT_BUFFERS
             comment.comment_id, comment.parent_id, comment.thread_id, comment.depth, author,
             _join_paragraphs(paragraphs) if len(paragraphs) > 1
             else first[0] if len(first) == 1 else "\n".join(first),
-            comment.bullet_line, comment.last_line, _span_text(comment.spans),
+            comment.bullet_line, comment.last_line,
+            f"{spans[0][0]}-{spans[0][1]}" if len(spans) == 1 else _span_text(spans),
         ))
         self.n_comments += 1
         if len(rows) >= _FLUSH_COMMENTS:
@@ -751,10 +753,10 @@ class _PageBuilder:
             # the comment before was closed (written) already: this is the next position
             position = self.n_comments + 1
             # make_comment_id, inlined: a position is digits, which it keeps as they are
-            comment = _Comment(number, indent, f"{self.post_id}.c{position}",
-                               stack[-1] if stack else None, text)
+            comment_id = f"{self.post_id}.c{position}"
+            comment = _Comment(number, indent, comment_id, stack[-1] if stack else None, text)
             comment.depth = depth
-            stack.append(comment.comment_id)
+            stack.append(comment_id)
             comment.thread_id = stack[0]
             return comment
         allowed = _or_list(list(range(base, base + step * (len(stack) + 1), step)))
@@ -775,23 +777,24 @@ class _PageBuilder:
         block_end = block_starts[block + 1] if block + 1 < len(block_starts) else len(numbers)
         stack: list[str] = []  # comment_id of the latest comment at each depth
         current: _Comment | None = None
-        for index in range(lines.comments_start, len(numbers)):
+        first = lines.comments_start
+        columns = zip(*(islice(column, first, None) for column in (numbers, indents, starts, ends, bullets, gaps)))
+        for index, (number, indent, start, end, bullet, gap) in enumerate(columns, first):
             if index >= block_end:  # the next block: let the one passed go
                 block = lines.block_of(index)
                 lines.release_before(block)
                 page = blocks[block]
                 block_end = block_starts[block + 1] if block + 1 < len(block_starts) else len(numbers)
-            number, indent = numbers[index], indents[index]
-            text = repaired[index] if repaired and index in repaired else page[starts[index]:ends[index]]
-            if self.in_sidebar:
-                self.add_furniture(number, text)
-                continue
-            bullet = bullets[index]
-            if bullet >= 0:
+            if bullet >= 0 and not self.in_sidebar:
                 self.close(current)
                 self.in_block = False
-                current = self.open_comment(number, indent, text[bullet:], stack, base, step)
+                text = repaired[index][bullet:] if repaired and index in repaired else page[start + bullet:end]
+                current = self.open_comment(number, indent, text, stack, base, step)
                 self.previous = current
+                continue
+            text = repaired[index] if repaired and index in repaired else page[start:end]
+            if self.in_sidebar:
+                self.add_furniture(number, text)
                 continue
             # a signature may stand level with its bullet instead of past it
             if current is not None and not self.in_block and (
@@ -803,7 +806,7 @@ class _PageBuilder:
                     if rule is not None and rule.in_comments:
                         self.add_furniture(number, text)
                         continue
-                if gaps[index]:
+                if gap:
                     current.paragraphs.append([text])
                 else:
                     current.paragraphs[-1].append(text)
