@@ -604,12 +604,10 @@ class _PageBuilder:
             "n_comments": 0,
         }
         self.furniture = {name: [] for name in ("kind", "line_start", "text")}
-        #: the comments not yet flushed, one tuple each in the order of _COMMENT_BUFFERS
-        #: (one append per comment; turned into columns when flushed)
-        self.rows: list[tuple] = []
-        self.comments: dict[str, list] = _rows_to_buffers([])  # the last rows, as columns
+        self.comments: dict[str, list] = {}  # the comments not flushed yet, column by column
         self.comment_chunks: list[dict] = []  # typed columns of the comments flushed so far
         self.n_comments = 0
+        self._new_comment_buffers()
         self.body_paragraphs: list[list[str]] = []
         self.body_spans: list[list[int]] = []
         self.previous: object = None
@@ -625,12 +623,16 @@ class _PageBuilder:
         end = page.find("\n", at)
         return page[page.rfind("\n", 0, at) + 1:end if end >= 0 else len(page)]
 
+    def _new_comment_buffers(self) -> None:
+        self.comments = {name: [] for name in _COMMENT_BUFFERS}
+        self._append_comment = tuple(self.comments[name].append for name in _COMMENT_BUFFERS)
+
     def flush_comments(self) -> None:
         """Turn the buffered comments into typed columns (Arrow strings, int64), so a
         page with a million comments never holds a million of each Python object."""
-        if self.rows:
-            self.comment_chunks.append(_typed_chunk(_rows_to_buffers(self.rows)))
-            self.rows = []
+        if self.comments["comment_id"]:
+            self.comment_chunks.append(_typed_chunk(self.comments))
+            self._new_comment_buffers()
 
     def add_furniture(self, number: int, text: str, kind: str = "furniture") -> None:
         self.furniture["kind"].append(kind)
@@ -731,16 +733,21 @@ class _PageBuilder:
                     paragraphs.pop()
         first = paragraphs[0]
         spans = comment.spans
-        rows = self.rows
-        rows.append((  # in the order of _COMMENT_BUFFERS
-            comment.comment_id, comment.parent_id, comment.thread_id, comment.depth, author,
-            _join_paragraphs(paragraphs) if len(paragraphs) > 1
-            else first[0] if len(first) == 1 else "\n".join(first),
-            comment.bullet_line, comment.last_line,
-            f"{spans[0][0]}-{spans[0][1]}" if len(spans) == 1 else _span_text(spans),
-        ))
+        # in the order of _COMMENT_BUFFERS; one list per column, so no object per row
+        # (a tuple a row would add work for the garbage collector)
+        ids, parents, threads, depths, authors, texts, line_starts, line_ends, span_texts = self._append_comment
+        ids(comment.comment_id)
+        parents(comment.parent_id)
+        threads(comment.thread_id)
+        depths(comment.depth)
+        authors(author)
+        texts(_join_paragraphs(paragraphs) if len(paragraphs) > 1
+              else first[0] if len(first) == 1 else "\n".join(first))
+        line_starts(comment.bullet_line)
+        line_ends(comment.last_line)
+        span_texts(f"{spans[0][0]}-{spans[0][1]}" if len(spans) == 1 else _span_text(spans))
         self.n_comments += 1
-        if len(rows) >= _FLUSH_COMMENTS:
+        if self.n_comments % _FLUSH_COMMENTS == 0:
             self.flush_comments()
 
     def open_comment(self, number: int, indent: int, text: str, stack: list[str],
@@ -846,7 +853,6 @@ class _PageBuilder:
             policy.unplaced(number, number, self.raw_line(number), reason="stray_line",
                             expected=expected, found=f"text at indent {indent}: {_snippet(text)}")
         self.close(current)
-        self.comments, self.rows = _rows_to_buffers(self.rows), []
         self.post["n_comments"] = self.n_comments
 
 
@@ -1038,13 +1044,6 @@ _COMMENT_BUFFERS = ("comment_id", "parent_id", "thread_id", "depth", "author", "
 #: comments a page buffers as Python objects before typing them (see flush_comments)
 _FLUSH_COMMENTS = 20_000
 _INT_BUFFERS = frozenset({"depth", "line_start", "line_end"})
-
-
-def _rows_to_buffers(rows: list[tuple]) -> dict[str, list]:
-    """Comment rows (tuples in the order of _COMMENT_BUFFERS) as one list per column."""
-    if not rows:
-        return {name: [] for name in _COMMENT_BUFFERS}
-    return {name: list(column) for name, column in zip(_COMMENT_BUFFERS, zip(*rows))}
 
 
 def _typed_chunk(buffers: dict[str, list]) -> dict:
