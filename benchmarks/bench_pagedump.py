@@ -135,7 +135,7 @@ def generate_single(path: Path, size_mb: float, seed: int = 0) -> Path:
             block = "\n".join(lines) + "\n\n"
             out.write(block)
             written += len(block.encode("utf-8"))
-        out.write("By MouseDoctor\n")
+        out.write("By Ann Example\n")
     marker.write_text(json.dumps({"size_mb": size_mb}))
     return path
 
