@@ -45,12 +45,14 @@ import hashlib
 import io
 import os
 import re
+from array import array
+from bisect import bisect_left, bisect_right
 from collections import Counter
 from dataclasses import dataclass
 from importlib import resources
-from itertools import chain, repeat
+from itertools import chain, islice, repeat
 from pathlib import Path
-from typing import IO, Callable, Iterable, Iterator, Union
+from typing import IO, Iterable, Iterator, Union
 
 import numpy as np
 import pandas as pd
@@ -310,16 +312,41 @@ def _latin1_range(data: bytes) -> bool:
     return False
 
 
-def _read_source(path_or_buffer: PathOrBuffer) -> tuple[str, str, str | None, bool | None]:
-    """Return (text, source name, file stem or None, may hold mojibake or None: unknown)."""
+#: bytes of a page decoded at a time (cut at a newline): see :func:`_decode_blocks`
+_DECODE_BYTES = 1 << 20
+
+
+def _decode_blocks(data: bytes, source: str) -> list[str]:
+    """Decode a page's bytes as blocks of whole lines (about 1 MB each, cut after a
+    ``\\n``), so the bytes and the text never both stand whole beside a copy, and the
+    parser can let each block go once it has passed it. ``"".join`` of the blocks is
+    :func:`_decode` of the bytes; errors are :func:`_decode`'s (same line, same byte)."""
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")) or b"\x00" in data:
+        return [_decode(data, source)]  # UTF-16 (rare) whole; a NUL byte raises there
+    blocks: list[str] = []
+    start, size = 0, len(data)
+    try:
+        while start < size:
+            end = data.find(b"\n", start + _DECODE_BYTES) + 1 if start + _DECODE_BYTES < size else 0
+            end = end or size
+            blocks.append(data[start:end].decode("utf-8-sig" if not start else "utf-8"))
+            start = end
+    except UnicodeDecodeError:
+        return [_decode(data, source)]  # raises, naming the line and the byte
+    return blocks
+
+
+def _read_source(path_or_buffer: PathOrBuffer) -> tuple[list[str], str, str | None, bool | None]:
+    """Return (text blocks, source name, file stem or None, may hold mojibake or None:
+    unknown). The blocks are whole lines; a text buffer gives one block."""
     if isinstance(path_or_buffer, (str, os.PathLike)):
         check_path_string(path_or_buffer, reader="read_pagedump")
         path = Path(path_or_buffer)
         source = str(path_or_buffer)
         data = path.read_bytes()
-        text = _decode(data, source)
+        blocks = _decode_blocks(data, source)
         utf8 = not data.startswith((b"\xff\xfe", b"\xfe\xff"))
-        return text, source, path.stem, (_latin1_range(data) if utf8 else None)
+        return blocks, source, path.stem, (_latin1_range(data) if utf8 else None)
     if not hasattr(path_or_buffer, "read"):
         raise TypeError(
             f"read_pagedump expects a path or a text buffer (io.StringIO); got {type(path_or_buffer).__name__}"
@@ -330,16 +357,16 @@ def _read_source(path_or_buffer: PathOrBuffer) -> tuple[str, str, str | None, bo
     content = path_or_buffer.read()
     if isinstance(content, bytes):
         data = content
-        content = _decode(data, source)
+        blocks = _decode_blocks(data, source)
         utf8 = not data.startswith((b"\xff\xfe", b"\xfe\xff"))
-        return content, source, stem, (_latin1_range(data) if utf8 else None)
+        return blocks, source, stem, (_latin1_range(data) if utf8 else None)
     else:
         content = content.removeprefix("\ufeff")
         if "\x00" in content:
             nul = content.index("\x00")
             raise ParseError(source, content[:nul].count("\n") + 1, expected="a text page dump",
                              found="binary data (a NUL character)", remedy=None)
-    return content, source, stem, None
+    return [content], source, stem, None
 
 
 def _title_like(text: str) -> bool:
@@ -370,22 +397,29 @@ def _signature_name(text: str) -> str | None:
     return name
 
 
-#: characters of page text split into lines at a time by :func:`_iter_lines`
+#: characters of page text split into lines at a time by :func:`_iter_line_lists`
 _BLOCK_CHARS = 1 << 20
 
 
-def _iter_lines(text: str) -> Iterator[str]:
-    """The lines of ``_split_lines(text)``, split a block at a time, so a big page never
-    has all its lines as separate strings at once (an empty text gives one empty line)."""
+def _normalise_newlines(text: str) -> str:
+    """``\\r\\n`` and lone ``\\r`` as ``\\n`` (the text itself when it has no ``\\r``)."""
     if "\r" in text:
         text = text.replace("\r\n", "\n").replace("\r", "\n")
+    return text
+
+
+def _iter_line_lists(text: str) -> Iterator[list[str]]:
+    """The lines of ``_split_lines(text)`` for a text with ``\\n`` newlines only, as lists
+    of about a megabyte's lines each, so a big page never has all its lines as separate strings at once
+    (an empty text gives one empty line). Each line but the last is followed by exactly
+    one ``\\n`` in ``text``, so a running sum of ``len(line) + 1`` is its offset."""
     limit = len(text) - 1 if text.endswith("\n") else len(text)
     start = 0
     while True:
         end = text.find("\n", start + _BLOCK_CHARS, limit) if start + _BLOCK_CHARS < limit else -1
         if end < 0:
             end = limit
-        yield from text[start:end].split("\n")
+        yield text[start:end].split("\n")
         if end >= limit:
             return
         start = end + 1
@@ -425,72 +459,123 @@ def _infer_indents(bullet_indents: list[int]) -> tuple[int, int]:
 
 
 class _Lines:
-    """The content (non-blank) lines of a page, column by column.
+    """The content (non-blank) lines of a page, column by column, in compact arrays.
 
-    ``numbers`` are 1-based line numbers, ``indents`` in columns (tabs expanded),
-    ``texts`` the lines without edge space (mojibake repaired), ``gaps`` whether a blank
-    line came before, ``bullets`` ``None`` or where the text after the bullet starts.
+    ``blocks`` are the page's text in blocks of whole lines (newlines normalised to
+    ``\\n``); content line ``i`` lies in block ``block_of(i)`` at
+    ``starts[i]:ends[i]``, without its edge space, unless mojibake was repaired in it
+    (``repaired[i]`` then holds the repaired text): :meth:`text` gives either. No line is
+    kept as a string of its own, so a page takes its text once plus about 40 bytes a
+    line, and the comment step lets each block go once it has passed it.
+    ``block_starts[b]`` is the index of block ``b``'s first content line, ``numbers``
+    1-based line numbers, ``indents`` columns (tabs expanded), ``gaps`` whether a blank
+    line came before, ``bullets`` -1 or where the text after the bullet starts.
     ``comments_start`` is the index of the first comment bullet (``len`` when there is
     none) and ``bullet_indents`` the indents of the bullets from there on.
     """
 
-    __slots__ = ("numbers", "indents", "texts", "gaps", "bullets", "comments_start", "bullet_indents")
+    __slots__ = ("blocks", "block_starts", "numbers", "starts", "ends", "indents", "gaps", "bullets",
+                 "repaired", "comments_start", "bullet_indents")
 
-    def __init__(self) -> None:
-        self.numbers: list[int] = []
-        self.indents: list[int] = []
-        self.texts: list[str] = []
-        self.gaps: list[bool] = []
-        self.bullets: list[int | None] = []  # where the text after the bullet starts
+    def __init__(self, blocks: list[str]) -> None:
+        self.blocks: list[str | None] = blocks
+        self.block_starts = array("q")
+        self.numbers = array("q")
+        self.starts = array("q")
+        self.ends = array("q")
+        self.indents = array("q")
+        self.gaps = array("b")
+        self.bullets = array("q")  # where the text after the bullet starts, -1 for none
+        self.repaired: dict[int, str] = {}
         self.comments_start = -1
         self.bullet_indents: list[int] = []
 
     def __len__(self) -> int:
         return len(self.numbers)
 
+    def block_of(self, index: int) -> int:
+        """The block holding content line ``index``."""
+        return bisect_right(self.block_starts, index) - 1
 
-def _scan_lines(raw_lines: Iterable[str], may_be_mojibake: bool) -> _Lines:
-    """Step 1: classify every line once (blank, indent, text, bullet).
+    def text(self, index: int) -> str:
+        """Content line ``index`` without its edge space (mojibake repaired)."""
+        if self.repaired and index in self.repaired:
+            return self.repaired[index]
+        return self.blocks[self.block_of(index)][self.starts[index]:self.ends[index]]
 
-    Only the stripped lines are kept; an error message that needs a raw line splits the
-    text again (:meth:`_PageBuilder.raw_line`).
+    def release_before(self, block: int) -> None:
+        """Let the blocks before ``block`` go: no line in them is looked at again."""
+        for earlier in range(block - 1, -1, -1):
+            if self.blocks[earlier] is None:
+                break
+            self.blocks[earlier] = None
+
+
+def _scan_lines(page: str | list[str], may_be_mojibake: bool) -> _Lines:
+    """Step 1: classify every line once (blank, indent, where its text lies, bullet).
+
+    ``page``: the text, or its blocks of whole lines, with ``\\n`` newlines only
+    (:func:`_normalise_newlines`). Only offsets are kept; the lines are sliced from the
+    blocks again when they are parsed, and an error message that needs a raw line finds
+    it there (:meth:`_PageBuilder.raw_line`).
     """
-    lines = _Lines()
-    numbers, indents, texts = lines.numbers, lines.indents, lines.texts
-    gaps, bullets, bullet_indents = lines.gaps, lines.bullets, lines.bullet_indents
+    lines = _Lines([page] if isinstance(page, str) else page)
+    numbers, starts, ends, indents = lines.numbers, lines.starts, lines.ends, lines.indents
+    gaps, bullets, bullet_indents, repaired = lines.gaps, lines.bullets, lines.bullet_indents, lines.repaired
+    block_starts = lines.block_starts
     comments_start = -1
     gap = False
     edge, bullet_first, bullet_match = _EDGE_SPACE, _BULLET_FIRST, _BULLET_RE.match
     strong = _STRONG_BULLETS
-    for number, line in enumerate(raw_lines, 1):
-        stripped = line.strip(edge)
-        if not stripped:
-            gap = True
-            continue
-        if may_be_mojibake and _may_be_mojibake(stripped):
-            stripped = normalise_text(stripped)
-        if line[0] in edge:
-            if "\t" in line:
-                line = line.expandtabs(_TAB_SIZE)
-            indent = len(line) - len(line.lstrip(edge))
-        else:
-            indent = 0
-        bullet = None
-        if stripped[0] in bullet_first:
-            found = bullet_match(stripped)
-            if found is not None:
-                char = found.group(1) or found.group(2)
-                bullet = found.end()
-                if comments_start < 0 and (indent > 0 or char in strong):
-                    comments_start = len(numbers)
-                if comments_start >= 0:
-                    bullet_indents.append(indent)
-        numbers.append(number)
-        indents.append(indent)
-        texts.append(stripped)
-        gaps.append(gap)
-        bullets.append(bullet)
-        gap = False
+    number = 0
+    for block in lines.blocks:
+        block_starts.append(len(numbers))
+        offset = 0
+        for line in chain.from_iterable(_iter_line_lists(block)):
+            number += 1
+            at = offset
+            size = len(line)
+            offset += size + 1
+            if line and line[0] in edge:
+                stripped = line.lstrip(edge)
+                lead = size - len(stripped)
+                stripped = stripped.rstrip(edge)
+                if not stripped:
+                    gap = True
+                    continue
+                if "\t" in line:
+                    expanded = line.expandtabs(_TAB_SIZE)
+                    indent = len(expanded) - len(expanded.lstrip(edge))
+                else:
+                    indent = lead
+                at += lead
+            else:
+                stripped = line.rstrip(edge)
+                if not stripped:
+                    gap = True
+                    continue
+                indent = 0
+            starts.append(at)
+            ends.append(at + len(stripped))
+            if may_be_mojibake and _may_be_mojibake(stripped):
+                fixed = normalise_text(stripped)
+                if fixed != stripped:
+                    repaired[len(numbers)] = stripped = fixed
+            bullet = -1
+            if stripped[0] in bullet_first:
+                found = bullet_match(stripped)
+                if found is not None:
+                    char = found.group(1) or found.group(2)
+                    bullet = found.end()
+                    if comments_start < 0 and (indent > 0 or char in strong):
+                        comments_start = len(numbers)
+                    if comments_start >= 0:
+                        bullet_indents.append(indent)
+            numbers.append(number)
+            indents.append(indent)
+            gaps.append(gap)
+            bullets.append(bullet)
+            gap = False
     lines.comments_start = comments_start if comments_start >= 0 else len(numbers)
     return lines
 
@@ -508,9 +593,8 @@ class _PageBuilder:
     ``in_block`` and ``in_sidebar`` are the furniture blocks the reader is inside.
     """
 
-    def __init__(self, lines: _Lines, reread: Callable[[], str], source: str, post_id: str,
-                 policy: ErrorPolicy) -> None:
-        self.lines, self._reread, self._raw_lines = lines, reread, None
+    def __init__(self, lines: _Lines, source: str, post_id: str, policy: ErrorPolicy) -> None:
+        self.lines = lines
         self.source, self.post_id, self.policy = source, post_id, policy
         self.post = {
             "post_id": post_id, "source": source, "source_format": "pagedump",
@@ -521,7 +605,7 @@ class _PageBuilder:
             "n_comments": 0,
         }
         self.furniture = {name: [] for name in ("kind", "line_start", "text")}
-        self.comments: dict[str, list] = {}
+        self.comments: dict[str, list] = {}  # the comments not flushed yet, column by column
         self.comment_chunks: list[dict] = []  # typed columns of the comments flushed so far
         self.n_comments = 0
         self._new_comment_buffers()
@@ -532,11 +616,13 @@ class _PageBuilder:
 
     # -- small steps ----------------------------------------------------------------
     def raw_line(self, number: int) -> str:
-        """Line ``number`` as it stands in the file, for an unparsed row (read again on
-        the first call: the scan let the raw lines go)."""
-        if self._raw_lines is None:
-            self._raw_lines = _split_lines(self._reread())
-        return self._raw_lines[number - 1]
+        """Content line ``number`` as it stands in the page (newlines normalised), for an
+        unparsed row: found through its offset, so no list of lines is ever made."""
+        lines = self.lines
+        index = bisect_left(lines.numbers, number)
+        page, at = lines.blocks[lines.block_of(index)], lines.starts[index]
+        end = page.find("\n", at)
+        return page[page.rfind("\n", 0, at) + 1:end if end >= 0 else len(page)]
 
     def _new_comment_buffers(self) -> None:
         self.comments = {name: [] for name in _COMMENT_BUFFERS}
@@ -576,7 +662,7 @@ class _PageBuilder:
         following = index + 1
         if following >= len(self.lines) or following >= self.lines.comments_start:
             return True
-        next_text = self.lines.texts[following]
+        next_text = self.lines.text(following)
         return match_furniture(next_text) is not None or _byline_name(next_text) is not None
 
     def add_body_line(self, number: int, text: str, gap: bool) -> None:
@@ -595,7 +681,7 @@ class _PageBuilder:
         lines, post = self.lines, self.post
         expecting = "title"
         for index in range(lines.comments_start):
-            number, indent, text = lines.numbers[index], lines.indents[index], lines.texts[index]
+            number, indent, text = lines.numbers[index], lines.indents[index], lines.text(index)
             rule = match_furniture(text)
             if rule is not None:
                 self.enter_furniture(number, text, rule)
@@ -646,15 +732,23 @@ class _PageBuilder:
                 paragraphs[-1].pop()
                 if not paragraphs[-1]:
                     paragraphs.pop()
-        # in the order of _COMMENT_BUFFERS
-        for append, value in zip(self._append_comment, (
-            comment.comment_id, comment.parent_id, comment.thread_id, comment.depth, author,
-            _join_paragraphs(paragraphs) if len(paragraphs) > 1 else "\n".join(paragraphs[0]),
-            comment.bullet_line, comment.last_line, _span_text(comment.spans),
-        )):
-            append(value)
+        first = paragraphs[0]
+        spans = comment.spans
+        # in the order of _COMMENT_BUFFERS; one list per column, so no object per row
+        # (a tuple a row would add work for the garbage collector)
+        ids, parents, threads, depths, authors, texts, line_starts, line_ends, span_texts = self._append_comment
+        ids(comment.comment_id)
+        parents(comment.parent_id)
+        threads(comment.thread_id)
+        depths(comment.depth)
+        authors(author)
+        texts(_join_paragraphs(paragraphs) if len(paragraphs) > 1
+              else first[0] if len(first) == 1 else "\n".join(first))
+        line_starts(comment.bullet_line)
+        line_ends(comment.last_line)
+        span_texts(f"{spans[0][0]}-{spans[0][1]}" if len(spans) == 1 else _span_text(spans))
         self.n_comments += 1
-        if len(self.comments["comment_id"]) >= _FLUSH_COMMENTS:
+        if self.n_comments % _FLUSH_COMMENTS == 0:
             self.flush_comments()
 
     def open_comment(self, number: int, indent: int, text: str, stack: list[str],
@@ -667,10 +761,10 @@ class _PageBuilder:
             # the comment before was closed (written) already: this is the next position
             position = self.n_comments + 1
             # make_comment_id, inlined: a position is digits, which it keeps as they are
-            comment = _Comment(number, indent, f"{self.post_id}.c{position}",
-                               stack[-1] if stack else None, text)
+            comment_id = f"{self.post_id}.c{position}"
+            comment = _Comment(number, indent, comment_id, stack[-1] if stack else None, text)
             comment.depth = depth
-            stack.append(comment.comment_id)
+            stack.append(comment_id)
             comment.thread_id = stack[0]
             return comment
         allowed = _or_list(list(range(base, base + step * (len(stack) + 1), step)))
@@ -682,22 +776,33 @@ class _PageBuilder:
     def parse_comments(self) -> None:
         lines, policy = self.lines, self.policy
         base, step = _infer_indents(lines.bullet_indents)
-        numbers, indents, texts, gaps, bullets = (
-            lines.numbers, lines.indents, lines.texts, lines.gaps, lines.bullets)
+        numbers, indents, gaps, bullets = lines.numbers, lines.indents, lines.gaps, lines.bullets
+        starts, ends, repaired = lines.starts, lines.ends, lines.repaired
+        blocks, block_starts = lines.blocks, lines.block_starts
+        block = lines.block_of(lines.comments_start) if lines.comments_start < len(numbers) else 0
+        lines.release_before(block)
+        page = blocks[block]
+        block_end = block_starts[block + 1] if block + 1 < len(block_starts) else len(numbers)
         stack: list[str] = []  # comment_id of the latest comment at each depth
         current: _Comment | None = None
-        for index in range(lines.comments_start, len(numbers)):
-            number, indent, text = numbers[index], indents[index], texts[index]
-            texts[index] = None  # not looked at again: its comment's paragraphs hold it
-            if self.in_sidebar:
-                self.add_furniture(number, text)
-                continue
-            bullet = bullets[index]
-            if bullet is not None:
+        first = lines.comments_start
+        columns = zip(*(islice(column, first, None) for column in (numbers, indents, starts, ends, bullets, gaps)))
+        for index, (number, indent, start, end, bullet, gap) in enumerate(columns, first):
+            if index >= block_end:  # the next block: let the one passed go
+                block = lines.block_of(index)
+                lines.release_before(block)
+                page = blocks[block]
+                block_end = block_starts[block + 1] if block + 1 < len(block_starts) else len(numbers)
+            if bullet >= 0 and not self.in_sidebar:
                 self.close(current)
                 self.in_block = False
-                current = self.open_comment(number, indent, text[bullet:], stack, base, step)
+                text = repaired[index][bullet:] if repaired and index in repaired else page[start + bullet:end]
+                current = self.open_comment(number, indent, text, stack, base, step)
                 self.previous = current
+                continue
+            text = repaired[index] if repaired and index in repaired else page[start:end]
+            if self.in_sidebar:
+                self.add_furniture(number, text)
                 continue
             # a signature may stand level with its bullet instead of past it
             if current is not None and not self.in_block and (
@@ -709,7 +814,7 @@ class _PageBuilder:
                     if rule is not None and rule.in_comments:
                         self.add_furniture(number, text)
                         continue
-                if gaps[index]:
+                if gap:
                     current.paragraphs.append([text])
                 else:
                     current.paragraphs[-1].append(text)
@@ -759,32 +864,36 @@ def _parse_page(text: str, source: str, post_id: str, policy: ErrorPolicy,
     ``may_be_mojibake``: whether the page can hold mojibake (``None``: look); a reader
     that saw the bytes knows it cheaply (see :func:`_latin1_range`).
     """
-    return _parse_lines(*_page_lines(text, may_be_mojibake), lambda: text, source, post_id, policy)
+    return _parse_lines(*_page_lines(text, may_be_mojibake), source, post_id, policy)
 
 
-def _page_lines(text: str, may_be_mojibake: bool | None) -> tuple[Iterator[str], bool, bool]:
-    """Step 0: (the raw lines, whether they may hold mojibake, whether the text is empty)."""
-    raw_lines = _iter_lines(text)
-    if may_be_mojibake is None:
-        may_be_mojibake = not text.isascii() and _may_be_mojibake(text)  # most pages are clean
-    else:
-        may_be_mojibake = may_be_mojibake and _may_be_mojibake(text)
-    return raw_lines, may_be_mojibake, not text
+def _page_lines(text: str | list[str], may_be_mojibake: bool | None) -> tuple[list[str], bool, bool]:
+    """Step 0: (the text's blocks with ``\\n`` newlines, whether they may hold mojibake,
+    whether the text is empty). ``text``: the page, or its blocks of whole lines."""
+    blocks = [text] if isinstance(text, str) else text
+    if may_be_mojibake is None:  # most pages are clean
+        may_be_mojibake = any(not b.isascii() and _may_be_mojibake(b) for b in blocks)
+    else:  # a pair never spans a newline, so never two blocks
+        may_be_mojibake = may_be_mojibake and any(_may_be_mojibake(b) for b in blocks)
+    empty = not any(blocks)
+    for i, block in enumerate(blocks):
+        blocks[i] = _normalise_newlines(block)
+    return blocks, may_be_mojibake, empty
 
 
-def _parse_lines(raw_lines: Iterable[str], may_be_mojibake: bool, empty: bool,
-                 reread: Callable[[], str], source: str, post_id: str, policy: ErrorPolicy) -> dict:
-    """Steps 1 to 3 on a page's lines; ``reread`` gives the page's text again for the
-    rare message that quotes a raw line."""
-    lines = _scan_lines(raw_lines, may_be_mojibake)
+def _parse_lines(page: list[str], may_be_mojibake: bool, empty: bool, source: str, post_id: str,
+                 policy: ErrorPolicy) -> dict:
+    """Steps 1 to 3 on a page's blocks of lines (``\\n`` newlines only)."""
+    lines = _scan_lines(page, may_be_mojibake)
+    del page  # held by ``lines``, which lets each block go once it is parsed
     if not len(lines):
         policy.fatal(None, expected="a page dump (a title, a body and comments)",
                      found="an empty file" if empty else "only blank lines")
-    page = _PageBuilder(lines, reread, source, post_id, policy)
-    page.parse_head()
-    page.parse_comments()
-    return {"post": page.post, "comments": page.comments, "comment_chunks": page.comment_chunks,
-            "furniture": page.furniture}
+    builder = _PageBuilder(lines, source, post_id, policy)
+    builder.parse_head()
+    builder.parse_comments()
+    return {"post": builder.post, "comments": builder.comments, "comment_chunks": builder.comment_chunks,
+            "furniture": builder.furniture}
 
 
 #: line-span columns this reader adds to the posts table, with their dtypes
@@ -794,8 +903,11 @@ _POST_EXTRAS = {
 }
 
 
-def _buffer_post_id(text: str) -> str:
-    return make_post_id("buffer_" + hashlib.sha1(text.encode("utf-8", "surrogatepass")).hexdigest()[:12])
+def _buffer_post_id(blocks: list[str]) -> str:
+    digest = hashlib.sha1()
+    for block in blocks:
+        digest.update(block.encode("utf-8", "surrogatepass"))
+    return make_post_id("buffer_" + digest.hexdigest()[:12])
 
 
 def read_pagedump(path_or_buffer: PathOrBuffer, *, on_error: str = "raise") -> Corpus:
@@ -908,23 +1020,14 @@ def read_pagedump_files(paths: Iterable[str | os.PathLike], *, on_error: str = "
 
 
 def _read_one(path_or_buffer: PathOrBuffer, on_error: str) -> dict:
-    text, source, stem, may_be_mojibake = _read_source(path_or_buffer)
-    post_id = make_post_id(stem) if stem is not None else _buffer_post_id(text)
+    blocks, source, stem, may_be_mojibake = _read_source(path_or_buffer)
+    post_id = make_post_id(stem) if stem is not None else _buffer_post_id(blocks)
     policy = ErrorPolicy(source, on_error=on_error)
-    chars = len(text)
-    page_lines = _page_lines(text, may_be_mojibake)
-    if isinstance(path_or_buffer, (str, os.PathLike)):
-        # the line iterator holds the text until the scan ends, then lets it go; a
-        # message quoting a raw line reads the file again
-        del text
-        path = Path(path_or_buffer)
-
-        def reread() -> str:
-            return _decode(path.read_bytes(), source)
-    else:
-        def reread(text=text) -> str:
-            return text
-    records = _parse_lines(*page_lines, reread, source, post_id, policy)
+    chars = sum(map(len, blocks))
+    page_lines = _page_lines(blocks, may_be_mojibake)
+    del blocks  # the parse holds them (newlines normalised) and lets each go when passed
+    records = _parse_lines(*page_lines, source, post_id, policy)
+    del page_lines
     records["unparsed"] = policy.rows
     records["chars"] = chars
     return records
@@ -970,6 +1073,13 @@ def _comment_column(pages: list[dict], name: str):
     return pd.arrays.ArrowStringArray(pa.chunked_array(chunks, type=pa.large_string()))
 
 
+def _repeat_strings(values: list[str], counts: list[int]) -> pd.api.extensions.ExtensionArray:
+    """``values[i]`` ``counts[i]`` times each, as a string column, built in Arrow (no
+    Python object per row)."""
+    indices = pa.array(np.repeat(np.arange(len(values), dtype="int64"), counts))
+    return pd.arrays.ArrowStringArray(pa.chunked_array([pa.array(values, type=pa.large_string()).take(indices)]))
+
+
 def _build_corpus(pages: list[dict]) -> Corpus:
     """The tables of many pages, built column by column from their buffers.
 
@@ -987,18 +1097,18 @@ def _build_corpus(pages: list[dict]) -> Corpus:
     post_ids = [page["post"]["post_id"] for page in pages]
     comments = pd.DataFrame({
         "comment_id": _comment_column(pages, "comment_id"),
-        "post_id": pd.array(list(chain.from_iterable(repeat(p, n) for p, n in zip(post_ids, counts))),
-                            dtype=STRING),
+        "post_id": _repeat_strings(post_ids, counts),
         "parent_id": _comment_column(pages, "parent_id"),
         "thread_id": _comment_column(pages, "thread_id"),
         "depth": _comment_column(pages, "depth"),
-        "position": pd.array(list(chain.from_iterable(range(1, n + 1) for n in counts)), dtype=INT),
+        "position": pd.array(np.concatenate([np.arange(1, n + 1, dtype="int64") for n in counts] or
+                                            [np.array([], dtype="int64")]), dtype=INT),
         "author": _comment_column(pages, "author"),
         "text": _comment_column(pages, "text"),
         "line_start": _comment_column(pages, "line_start"),
         "line_end": _comment_column(pages, "line_end"),
         "published": pd.Series(pd.NaT, index=range(n_comments), dtype=DATETIME),
-        "flags": pd.array([""] * n_comments, dtype=STRING),
+        "flags": _repeat_strings([""], [n_comments]),
         "spans": _comment_column(pages, "spans"),
     })
     furniture_counts = [len(page["furniture"]["kind"]) for page in pages]

@@ -26,3 +26,8 @@ def test_bench_pagedump_quick_run(tmp_path):
     assert re.search(r"^read_corpus .* MB/s .* peak memory", out, re.M)
     assert re.search(rf"read_corpus: {pages} posts, \d+ comments, max depth \d, 0 unparsed", out)
     assert re.search(r"ratio: read_corpus takes [\d.]+x the baseline's wall time", out)
+    # the one-big-page run: timed beside its baseline, then traced (Python heap, Arrow pool)
+    assert re.search(r"read_pagedump \(one file\): 1 posts, [1-9]\d* comments", out)
+    assert re.search(r"ratio: read_pagedump \(one file\) takes [\d.]+x .* peak memory [\d.]+x input", out)
+    traced = re.search(r"traced: Python heap peak ([\d.]+)x input \(tracemalloc\), Arrow pool peak ([\d.]+)x", out)
+    assert traced and float(traced.group(1)) > 0 and float(traced.group(2)) > 0

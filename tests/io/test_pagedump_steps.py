@@ -13,7 +13,6 @@ from msdiscourse.io.pagedump import (
     _PageBuilder,
     _parse_page,
     _scan_lines,
-    _split_lines,
 )
 
 PAGE = (
@@ -39,18 +38,32 @@ PAGE = (
 
 
 def test_scan_lines_keeps_only_content_lines_with_their_shape():
-    lines = _scan_lines(_split_lines(PAGE), may_be_mojibake=False)
-    assert lines.numbers == [1, 3, 5, 6, 8, 10, 12, 13, 14, 15, 16, 18]
-    assert lines.indents == [0, 0, 0, 0, 0, 2, 4, 4, 4, 6, 2, 0]
-    assert lines.gaps == [False, True, True, False, True, True, True, False, False, False, False, True]
+    lines = _scan_lines(PAGE, may_be_mojibake=False)
+    assert list(lines.numbers) == [1, 3, 5, 6, 8, 10, 12, 13, 14, 15, 16, 18]
+    assert list(lines.indents) == [0, 0, 0, 0, 0, 2, 4, 4, 4, 6, 2, 0]
+    assert list(lines.gaps) == [0, 1, 1, 0, 1, 1, 1, 0, 0, 0, 0, 1]
     assert lines.comments_start == 5
     assert lines.bullet_indents == [2, 4, 6, 2]
-    assert lines.bullets[5] == 2 and lines.texts[5][2:] == "Top comment." and lines.bullets[6] is None
+    assert lines.bullets[5] == 2 and lines.text(5)[2:] == "Top comment." and lines.bullets[6] == -1
+    # no line is kept as a string: each is an offset range into the one page text
+    assert lines.blocks == [PAGE] and not lines.repaired
+    assert [lines.text(i) for i in range(len(lines))][:3] == ["A made-up title", "#trials #MRI", "First body line"]
+    assert PAGE[lines.starts[6]:lines.ends[6]] == "Its second paragraph."
+
+
+def test_scan_lines_offsets_survive_tabs_crlf_and_repaired_mojibake():
+    from msdiscourse.io.pagedump import _normalise_newlines
+
+    page = _normalise_newlines("T\r\n\r\nBody caf\u00c3\u00a9.\r\n\r\n\t\u2022 One.\r\n\t  \u2013 Ann\r\n")
+    lines = _scan_lines(page, may_be_mojibake=True)
+    assert [lines.text(i) for i in range(len(lines))] == ["T", "Body café.", "• One.", "– Ann"]
+    assert list(lines.indents) == [0, 0, 4, 6] and list(lines.numbers) == [1, 3, 5, 6]
+    assert lines.repaired == {1: "Body café."}
 
 
 def test_head_step_fills_title_tags_body_and_furniture():
-    lines = _scan_lines(_split_lines(PAGE), may_be_mojibake=False)
-    page = _PageBuilder(lines, lambda: PAGE, "page.txt", "p", ErrorPolicy("page.txt"))
+    lines = _scan_lines(PAGE, may_be_mojibake=False)
+    page = _PageBuilder(lines, "page.txt", "p", ErrorPolicy("page.txt"))
     page.parse_head()
     assert page.post["title"] == "A made-up title" and page.post["tags"] == ["trials", "MRI"]
     assert page.post["body"] == "First body line\nstill the first paragraph."
@@ -90,3 +103,39 @@ def test_unplaced_bullet_keeps_the_positions_of_the_others():
 def test_byte_precheck_never_misses_what_the_text_scan_finds(text):
     if _may_be_mojibake(text):
         assert _latin1_range(text.encode("utf-8"))
+
+
+def test_page_read_in_small_blocks_gives_the_same_corpus(tmp_path, monkeypatch):
+    """A page decoded and parsed a few lines at a time (blocks let go as passed) reads as
+    it does whole: same comments, line spans, unparsed rows quoting their raw lines."""
+    import pandas as pd
+
+    from msdiscourse.io import pagedump
+    from msdiscourse.io.pagedump import _decode_blocks, read_pagedump
+
+    page = PAGE.replace("By Some Author\n", "  • Third, “quoted”.\n\n       • Off the grid.\n"
+                        "Stray text.\nBy Some Author\n").replace("\n", "\r\n")
+    path = tmp_path / "page.txt"
+    path.write_bytes(b"\xef\xbb\xbf" + page.encode("utf-8"))
+    whole = read_pagedump(path, on_error="collect")
+    monkeypatch.setattr(pagedump, "_DECODE_BYTES", 16)
+    blocks = _decode_blocks(path.read_bytes(), str(path))
+    assert len(blocks) > 5 and "".join(blocks) == page and all(b.endswith("\n") for b in blocks)
+    small = read_pagedump(path, on_error="collect")
+    for name in ("posts", "comments", "unparsed", "furniture"):
+        pd.testing.assert_frame_equal(getattr(small, name), getattr(whole, name))
+    assert small.comments["text"].tolist()[-1] == "Third, “quoted”."
+    assert small.unparsed["text"].tolist() == ["       • Off the grid.", "Stray text."]
+
+
+def test_undecodable_byte_in_a_later_block_names_its_line(tmp_path, monkeypatch):
+    import pytest
+
+    from msdiscourse.errors import ParseError
+    from msdiscourse.io import pagedump
+
+    monkeypatch.setattr(pagedump, "_DECODE_BYTES", 8)
+    path = tmp_path / "bad.txt"
+    path.write_bytes(PAGE.encode("utf-8").replace(b"A reply.", b"A r\xffply."))
+    with pytest.raises(ParseError, match=r"line 14\b.*0xff"):
+        pagedump.read_pagedump(path)
