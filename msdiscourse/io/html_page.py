@@ -461,16 +461,18 @@ def _first(root: Tag, selectors: Iterable[str]) -> Tag | None:
     return None
 
 
-def _meta(soup: BeautifulSoup, *names: str) -> str | None:
-    head = soup.head or soup  # <meta> belongs in <head>; searching only there is quick
+def _meta(metas: list[Tag], *names: str) -> str | None:
+    """The content of the first ``<meta property=name>`` (else ``name=name``) for the first
+    name that has one; ``metas`` are the page's, from :func:`_scan` (no search of the page)."""
     for name in names:
-        tag = head.find("meta", attrs={"property": name}) or head.find("meta", attrs={"name": name})
+        tag = (next((meta for meta in metas if meta.get("property") == name), None)
+               or next((meta for meta in metas if meta.get("name") == name), None))
         if tag is not None and tag.get("content"):
             return str(tag["content"])
     return None
 
 
-def _post_fields(soup: BeautifulSoup, body: Tag, date_headers: list[Tag]) -> dict:
+def _post_fields(soup: BeautifulSoup, body: Tag, scan: _Scan) -> dict:
     container = body
     for ancestor in body.parents:
         if not isinstance(ancestor, Tag) or ancestor.name in ("body", "html", "[document]"):
@@ -484,14 +486,14 @@ def _post_fields(soup: BeautifulSoup, body: Tag, date_headers: list[Tag]) -> dic
 
     title_tag = _first(scope, (".entry-title", ".post-title", "h1", "h2"))
     title = _clean(title_tag.get_text(" ")) if title_tag is not None else None
-    title = title or _clean(_meta(soup, "og:title")) or (
-        _clean(soup.title.get_text(" ")) if soup.title else None)
+    title = title or _clean(_meta(scan.metas, "og:title")) or (
+        _clean(scan.title.get_text(" ")) if scan.title is not None else None)
 
     byline_tag = _first(scope, (".byline", ".post-author", ".entry-meta", ".author"))
     author_tag = _first(scope, (".byline .fn", ".author.vcard .fn", ".post-author .fn",
                                 ".entry-meta .author a", "[rel~=author]"))
     author = _clean(author_tag.get_text(" ")) if author_tag is not None else None
-    author = author or _clean(_meta(soup, "author", "article:author"))
+    author = author or _clean(_meta(scan.metas, "author", "article:author"))
 
     # machine-readable dates first, then the page's meta, then dates as displayed
     published = None
@@ -500,12 +502,12 @@ def _post_fields(soup: BeautifulSoup, body: Tag, date_headers: list[Tag]) -> dic
                      "[itemprop=datePublished]", "meta", ".entry-date", ".post-timestamp",
                      ".date-header"):
         if selector == "meta":
-            published = _parse_when(_meta(soup, "article:published_time"))
+            published = _parse_when(_meta(scan.metas, "article:published_time"))
             if published is not None:
                 break
             continue
         if selector == ".date-header":  # outside the post, above it
-            found = date_headers[0] if date_headers else None
+            found = scan.date_headers[0] if scan.date_headers else None
         else:
             found = scope.select_one(selector)
         if found is None:
@@ -527,8 +529,8 @@ def _post_fields(soup: BeautifulSoup, body: Tag, date_headers: list[Tag]) -> dic
     post_id_meta = scope.select_one("meta[itemprop=postId]")
     if local_id is None and post_id_meta is not None:
         local_id = str(post_id_meta.get("content") or "") or None
-    canonical = (soup.head or soup).find("link", rel="canonical")
-    url = (canonical.get("href") if canonical is not None else None) or _meta(soup, "og:url")
+    canonical = scan.canonicals[0] if scan.canonicals else None
+    url = (canonical.get("href") if canonical is not None else None) or _meta(scan.metas, "og:url")
     return {"title": title, "author": author, "published": published, "tags": tags,
             "local_id": local_id, "url": url, "byline": byline_tag, "title_tag": title_tag}
 
@@ -610,7 +612,7 @@ def read_html_page(path_or_buffer, *, on_error: str = "raise") -> Corpus:
                                   "entry-content or post-body)",
                          found="an HTML page without one", remedy=None)
 
-    fields = _post_fields(soup, body, scan.date_headers)
+    fields = _post_fields(soup, body, scan)
     stem = Path(source).stem if source != "<buffer>" else "page"
     post_id = make_post_id(stem, fields["local_id"])
     name = Path(source).name
@@ -656,6 +658,11 @@ class _Scan(NamedTuple):
     headings: list[Tag]
     date_headers: list[Tag]    # Blogger's "Friday, 14 July 2017" above a post
     comment_blocks: list[Tag]  # Blogger's classic dl#comments-block
+    classes: dict[int, frozenset[str]]  # every tag's classes, by id(tag)
+    head: Tag | None           # the page's first <head>
+    title: Tag | None          # its first <title>, anywhere
+    metas: list[Tag]           # <meta> in the first <head> (or anywhere, without one)
+    canonicals: list[Tag]      # <link rel=canonical>, likewise
 
 
 def _scan(soup: BeautifulSoup) -> _Scan:
@@ -671,12 +678,30 @@ def _scan(soup: BeautifulSoup) -> _Scan:
     headings: list[Tag] = []
     date_headers: list[Tag] = []
     comment_blocks: list[Tag] = []
+    classes_of: dict[int, frozenset[str]] = {}
+    head = title = None
+    metas: list[Tag] = []
+    canonicals: list[Tag] = []
     in_area: set[int] = set()  # tags below an area: known from the parent, so linear in depth
+    in_head: set[int] = set()  # tags below the first <head>, likewise
     for tag in soup.find_all(True):
-        classes = set(_classes(tag))
+        classes = frozenset(_classes(tag))
+        key = id(tag)
+        classes_of[key] = classes
         parent_key = id(tag.parent)
         if parent_key in areas or parent_key in in_area:
-            in_area.add(id(tag))
+            in_area.add(key)
+        if head is not None and (parent_key == id(head) or parent_key in in_head):
+            in_head.add(key)
+        name = tag.name
+        if name == "head" and head is None:
+            head = tag
+        elif name == "title" and title is None:
+            title = tag
+        elif name == "meta":
+            metas.append(tag)
+        elif name == "link" and "canonical" in _classes_of_attribute(tag, "rel"):
+            canonicals.append(tag)
         # WordPress and Blogger both anchor the comments section at id="comments"
         if classes & _AREA_CLASSES or tag.get("id") == "comments":
             areas.add(id(tag))
@@ -695,7 +720,16 @@ def _scan(soup: BeautifulSoup) -> _Scan:
                     or (tag.name == "h2" and "widget" in _classes(parent)))):
             headings.append(tag)
     comments = [tag for tag in candidates if id(tag) in in_area]
-    return _Scan(comments, bodies, headings, date_headers, comment_blocks)
+    if head is not None:  # as bs4's soup.head.find(...) would: only what is inside the head
+        metas = [tag for tag in metas if id(tag) in in_head]
+        canonicals = [tag for tag in canonicals if id(tag) in in_head]
+    return _Scan(comments, bodies, headings, date_headers, comment_blocks, classes_of, head,
+                 title, metas, canonicals)
+
+
+def _classes_of_attribute(tag: Tag, attribute: str) -> list[str]:
+    value = tag.get(attribute) or []
+    return value if isinstance(value, list) else str(value).split()
 
 
 def _read_comments(comments: _CommentIndex, post_id: str, policy: ErrorPolicy) -> list[dict]:
