@@ -171,25 +171,41 @@ class _CommentIndex:
     a top-level comment with a thousand nested replies is not searched a thousand times.
     """
 
-    def __init__(self, elements: list[Tag]) -> None:
+    def __init__(self, elements: list[Tag], classes: dict[int, frozenset[str]]) -> None:
         self.elements = elements
         self.ids = {id(element) for element in elements}
-        self._own_tags: dict[int, list[Tag]] = {}
+        self.classes = classes  # every tag's classes by id(tag), from the page's scan
+        self._own: dict[int, list[tuple[Tag, str, frozenset[str]]]] = {}
 
-    def own_tags(self, element: Tag) -> list[Tag]:
-        """Tags inside ``element`` in page order, not descending into replies."""
+    def classes_of(self, tag: Tag) -> frozenset[str]:
+        found = self.classes.get(id(tag))
+        return found if found is not None else frozenset(_classes(tag))
+
+    def own_entries(self, element: Tag) -> list[tuple[Tag, str, frozenset[str]]]:
+        """(tag, name, classes) of the tags inside ``element`` in page order, not
+        descending into replies; computed once per comment."""
         key = id(element)
-        if key not in self._own_tags:
-            tags: list[Tag] = []
+        entries = self._own.get(key)
+        if entries is None:
+            entries = []
+            ids, classes_of = self.ids, self.classes_of
             stack = [c for c in reversed(element.contents) if isinstance(c, Tag)]
             while stack:
                 node = stack.pop()
-                if id(node) in self.ids or set(_classes(node)) & _REPLY_WRAPPERS:
+                if id(node) in ids:
                     continue
-                tags.append(node)
-                stack.extend(c for c in reversed(node.contents) if isinstance(c, Tag))
-            self._own_tags[key] = tags
-        return self._own_tags[key]
+                classes = classes_of(node)
+                if not classes.isdisjoint(_REPLY_WRAPPERS):
+                    continue
+                entries.append((node, node.name, classes))
+                if node.contents:
+                    stack.extend(c for c in reversed(node.contents) if isinstance(c, Tag))
+            self._own[key] = entries
+        return entries
+
+    def own_tags(self, element: Tag) -> list[Tag]:
+        """Tags inside ``element`` in page order, not descending into replies."""
+        return [entry[0] for entry in self.own_entries(element)]
 
     def own(self, element: Tag, css: str) -> Tag | None:
         """The first of ``element``'s own tags that matches the CSS selector ``css``.
@@ -201,15 +217,18 @@ class _CommentIndex:
         simple = _simple_selector(css)
         selector = _selector(css) if simple is None else None
         needed = _needed(css)
-        for tag in self.own_tags(element):
+        for tag, tag_name, tag_classes in self.own_entries(element):
             # a cheap name and class test first
-            if needed is not None and not any(
-                    (name is None or tag.name == name) and classes <= set(_classes(tag))
-                    for name, classes in needed):
-                continue
+            if needed is not None:
+                for name, classes in needed:
+                    if (name is None or tag_name == name) and classes <= tag_classes:
+                        break
+                else:
+                    continue
             if simple is not None:
-                if any(_matches(tag, chain, element) for chain in simple):
-                    return tag
+                for chain in simple:
+                    if _matches(tag, chain, element, self.classes_of):
+                        return tag
             elif selector.match(tag):
                 return tag
         return None
@@ -238,11 +257,11 @@ def _simple_selector(css: str):
     return tuple(chains)
 
 
-def _compound_matches(tag: Tag, compound) -> bool:
+def _compound_matches(tag: Tag, compound, classes_of) -> bool:
     name, classes, attrs = compound
     if name is not None and tag.name != name:
         return False
-    if classes and not classes <= set(_classes(tag)):
+    if classes and not classes <= classes_of(tag):
         return False
     for attr, value in attrs:
         found = tag.get(attr)
@@ -251,9 +270,9 @@ def _compound_matches(tag: Tag, compound) -> bool:
     return True
 
 
-def _matches(tag: Tag, chain, scope: Tag) -> bool:
+def _matches(tag: Tag, chain, scope: Tag, classes_of) -> bool:
     """``tag`` matches ``chain`` with its ancestors taken from within ``scope`` only."""
-    if not _compound_matches(tag, chain[-1]):
+    if not _compound_matches(tag, chain[-1], classes_of):
         return False
     wanted = len(chain) - 2
     node = tag
@@ -263,7 +282,7 @@ def _matches(tag: Tag, chain, scope: Tag) -> bool:
         node = node.parent
         if node is None:
             return False
-        if _compound_matches(node, chain[wanted]):
+        if _compound_matches(node, chain[wanted], classes_of):
             wanted -= 1
     return True
 
@@ -598,7 +617,7 @@ def read_html_page(path_or_buffer, *, on_error: str = "raise") -> Corpus:
     soup = BeautifulSoup(text, "html.parser")
 
     scan = _scan(soup)
-    comments_index = _CommentIndex(scan.comments)
+    comments_index = _CommentIndex(scan.comments, scan.classes)
     body = None
     for candidate in scan.bodies:
         # TwentyTwenty gives comment texts the class entry-content too
