@@ -308,7 +308,11 @@ def _needed(css: str) -> list[tuple[str | None, set[str]]] | None:
 def _clean(text: str | None) -> str | None:
     if text is None:
         return None
-    text = normalise_text(" ".join(text.split()))
+    text = " ".join(text.split())
+    # mojibake and the control characters ftfy removes are never printable ASCII: such
+    # text (most names and dates) needs no repair, which is most of the time taken here
+    if not (text.isascii() and text.isprintable()):
+        text = normalise_text(text)
     return text or None
 
 
