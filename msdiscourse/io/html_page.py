@@ -618,7 +618,9 @@ def read_html_page(path_or_buffer, *, on_error: str = "raise") -> Corpus:
     policy = ErrorPolicy(source, on_error=on_error)
     text = _read_text(path_or_buffer, source)
     _check_is_html(text, source)
-    soup = BeautifulSoup(text, "html.parser")
+    # attributes are kept as written: splitting every class attribute into a list while
+    # parsing is a tenth of the parse, and _classes() splits the few that are read
+    soup = BeautifulSoup(text, "html.parser", multi_valued_attributes=None)
 
     scan = _scan(soup)
     comments_index = _CommentIndex(scan.comments, scan.classes)
@@ -828,15 +830,20 @@ def _read_comments(comments: _CommentIndex, post_id: str, policy: ErrorPolicy) -
     return records
 
 
+def _tag_with_class(name: str, class_name: str):
+    """A bs4 filter for ``name.class_name`` (class attributes are kept as strings)."""
+    return lambda tag: tag.name == name and class_name in _classes(tag)
+
+
 def _read_classic_blogger(block: Tag, post_id: str, already: int) -> list[dict]:
     """Blogger's non-threaded comments: ``dl#comments-block`` of dt/dd triplets (flat)."""
     records = []
-    for position, author_tag in enumerate(block.find_all("dt", class_="comment-author"),
+    for position, author_tag in enumerate(block.find_all(_tag_with_class("dt", "comment-author")),
                                           start=already + 1):
         match = _BLOGGER_ID.match(str(author_tag.get("id") or ""))
         local_id = match.group(1) if match else f"n{position}"
-        body = author_tag.find_next_sibling("dd", class_="comment-body")
-        footer = author_tag.find_next_sibling("dd", class_="comment-footer")
+        body = author_tag.find_next_sibling(_tag_with_class("dd", "comment-body"))
+        footer = author_tag.find_next_sibling(_tag_with_class("dd", "comment-footer"))
         author = _clean(re.sub(r"\s*said\.*\s*$", "", author_tag.get_text(" ").strip()))
         published, date_text = None, None
         if footer is not None:
