@@ -463,3 +463,22 @@ def test_names_with_control_characters_or_mojibake_are_still_repaired():
         '<div class="comment-content"><p>Three.</p></div></li>')
     authors = read_html_page(io.StringIO(page)).comments["author"].tolist()
     assert authors == ["Ann Lee", "Ren\u00e9e", "Plain & Simple"]
+
+
+def test_the_garbage_collector_is_left_as_it_was_found():
+    import gc
+
+    page = _page_with('<li id="comment-1" class="comment"><b class="fn">Ann</b>'
+                      '<div class="comment-content"><p>Hi.</p></div></li>')
+    no_body = "<html><body><p>no post body here</p></body></html>"
+    was_enabled = gc.isenabled()
+    try:
+        for enabled in (True, False):
+            gc.enable() if enabled else gc.disable()
+            assert read_html_page(io.StringIO(page)).comments["text"].tolist() == ["Hi."]
+            assert gc.isenabled() is enabled
+            with pytest.raises(ParseError, match="post body"):
+                read_html_page(io.StringIO(no_body))
+            assert gc.isenabled() is enabled
+    finally:
+        gc.enable() if was_enabled else gc.disable()
