@@ -2,6 +2,7 @@
 
     PYTHONPATH=. python benchmarks/bench_nesting.py            # depth 1k..64k, cycles 16k/64k
     PYTHONPATH=. python benchmarks/bench_nesting.py --quick    # depth 1k/4k, cycles 4k/16k
+    PYTHONPATH=. python benchmarks/bench_nesting.py --only flat  # the flat-comments series
 
 Two measurements, each against a baseline of the same size in the same run, with the time
 per element printed so that linearity is visible (a constant per-element time as the size
@@ -14,6 +15,10 @@ grows 4x at a time):
   (checked: nothing is lost at any depth).
 - nested replies: a page whose ``depth`` comments each reply to the one before (``ol.children``
   inside ``li.comment``, as WordPress nests them), against the same comments side by side.
+- flat comments: a page of ``n`` comments side by side (1k/4k/16k/64k), with the wall-clock
+  and the CPU time per comment and each size's ratio to the 1k page; a constant ratio is
+  linear time. CPU time (``time.process_time``) is what to read on a shared machine: other
+  jobs stretch the wall clock unevenly between sizes, not the CPU time this process uses.
 - cycles: ``Corpus.from_records`` over ``n`` comments of one post whose parent links form
   n/2 two-comment cycles (each cut and flagged), against an acyclic reply chain of the same
   length (the baseline).
@@ -114,6 +119,35 @@ def bench_replies(sizes: list[int]) -> None:
               f"{nested_s / flat_s:>6.2f}  ({_load()})")
 
 
+def _flat_page(n: int) -> str:
+    head, _, _ = _page("").partition('<ol class="comment-list">')
+    return f'{head}<ol class="comment-list">{_replies(n, False)}</ol></body></html>'
+
+
+def bench_flat(sizes: list[int]) -> None:
+    print("\nflat comments: read_html_page on n comments side by side, per comment and vs 1k")
+    print(f"{'comments':>8} {'wall s':>8} {'cpu s':>8} {'µs/comment':>10} {'cpu µs/c':>9} "
+          f"{'wall ratio':>10} {'cpu ratio':>9}")
+    read_html_page(io.StringIO(_flat_page(64)))  # imports and caches warm before the 1k baseline
+    base: tuple[float, float] | None = None
+    for n in sizes:
+        page = _flat_page(n)
+        best_wall = best_cpu = float("inf")
+        for _ in range(3 if n <= 4096 else 1):
+            wall, cpu = time.perf_counter(), time.process_time()
+            corpus = read_html_page(io.StringIO(page))
+            best_wall = min(best_wall, time.perf_counter() - wall)
+            best_cpu = min(best_cpu, time.process_time() - cpu)
+        comments = corpus.comments
+        assert len(comments) == n and comments["text"].iloc[-1] == f"Reply {n}.", "text lost"
+        assert comments["depth"].max() == 0 and comments["parent_id"].isna().all()
+        per_wall, per_cpu = best_wall / n, best_cpu / n
+        base = base or (per_wall, per_cpu)
+        print(f"{n:>8} {best_wall:>8.3f} {best_cpu:>8.3f} {per_wall * 1e6:>10.1f} "
+              f"{per_cpu * 1e6:>9.1f} {per_wall / base[0]:>10.2f} {per_cpu / base[1]:>9.2f}"
+              f"  ({_load()})")
+
+
 def _comments(n: int, cycles: bool) -> list[dict]:
     rows = []
     for i in range(n):
@@ -145,11 +179,17 @@ def bench_cycles(sizes: list[int]) -> None:
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="small sizes only (a smoke run)")
+    parser.add_argument("--only", choices=["depth", "replies", "flat", "cycles"],
+                        help="run one series only")
     args = parser.parse_args(argv)
     print(f"python {sys.version.split()[0]}, {os.cpu_count()} cores, {_load()}")
-    bench_depth([1024, 4096] if args.quick else [1024, 4096, 16384, 65536])
-    bench_replies([256, 1024] if args.quick else [1024, 4096, 16384])
-    bench_cycles([4096, 16384] if args.quick else [16384, 65536])
+    run = {"depth": lambda: bench_depth([1024, 4096] if args.quick else [1024, 4096, 16384, 65536]),
+           "replies": lambda: bench_replies([256, 1024] if args.quick else [1024, 4096, 16384]),
+           "flat": lambda: bench_flat([1024, 4096] if args.quick else [1024, 4096, 16384, 65536]),
+           "cycles": lambda: bench_cycles([4096, 16384] if args.quick else [16384, 65536])}
+    for name, series in run.items():
+        if args.only in (None, name):
+            series()
 
 
 if __name__ == "__main__":

@@ -41,7 +41,9 @@ is page chrome and is not kept, line by line or otherwise.
 
 from __future__ import annotations
 
+import contextlib
 import functools
+import gc
 import html
 import re
 from pathlib import Path
@@ -167,25 +169,41 @@ class _CommentIndex:
     a top-level comment with a thousand nested replies is not searched a thousand times.
     """
 
-    def __init__(self, elements: list[Tag]) -> None:
+    def __init__(self, elements: list[Tag], classes: dict[int, frozenset[str]]) -> None:
         self.elements = elements
         self.ids = {id(element) for element in elements}
-        self._own_tags: dict[int, list[Tag]] = {}
+        self.classes = classes  # every tag's classes by id(tag), from the page's scan
+        self._own: dict[int, list[tuple[Tag, str, frozenset[str]]]] = {}
 
-    def own_tags(self, element: Tag) -> list[Tag]:
-        """Tags inside ``element`` in page order, not descending into replies."""
+    def classes_of(self, tag: Tag) -> frozenset[str]:
+        found = self.classes.get(id(tag))
+        return found if found is not None else frozenset(_classes(tag))
+
+    def own_entries(self, element: Tag) -> list[tuple[Tag, str, frozenset[str]]]:
+        """(tag, name, classes) of the tags inside ``element`` in page order, not
+        descending into replies; computed once per comment."""
         key = id(element)
-        if key not in self._own_tags:
-            tags: list[Tag] = []
+        entries = self._own.get(key)
+        if entries is None:
+            entries = []
+            ids, classes_of = self.ids, self.classes_of
             stack = [c for c in reversed(element.contents) if isinstance(c, Tag)]
             while stack:
                 node = stack.pop()
-                if id(node) in self.ids or set(_classes(node)) & _REPLY_WRAPPERS:
+                if id(node) in ids:
                     continue
-                tags.append(node)
-                stack.extend(c for c in reversed(node.contents) if isinstance(c, Tag))
-            self._own_tags[key] = tags
-        return self._own_tags[key]
+                classes = classes_of(node)
+                if not classes.isdisjoint(_REPLY_WRAPPERS):
+                    continue
+                entries.append((node, node.name, classes))
+                if node.contents:
+                    stack.extend(c for c in reversed(node.contents) if isinstance(c, Tag))
+            self._own[key] = entries
+        return entries
+
+    def own_tags(self, element: Tag) -> list[Tag]:
+        """Tags inside ``element`` in page order, not descending into replies."""
+        return [entry[0] for entry in self.own_entries(element)]
 
     def own(self, element: Tag, css: str) -> Tag | None:
         """The first of ``element``'s own tags that matches the CSS selector ``css``.
@@ -197,15 +215,18 @@ class _CommentIndex:
         simple = _simple_selector(css)
         selector = _selector(css) if simple is None else None
         needed = _needed(css)
-        for tag in self.own_tags(element):
+        for tag, tag_name, tag_classes in self.own_entries(element):
             # a cheap name and class test first
-            if needed is not None and not any(
-                    (name is None or tag.name == name) and classes <= set(_classes(tag))
-                    for name, classes in needed):
-                continue
+            if needed is not None:
+                for name, classes in needed:
+                    if (name is None or tag_name == name) and classes <= tag_classes:
+                        break
+                else:
+                    continue
             if simple is not None:
-                if any(_matches(tag, chain, element) for chain in simple):
-                    return tag
+                for chain in simple:
+                    if _matches(tag, chain, element, self.classes_of):
+                        return tag
             elif selector.match(tag):
                 return tag
         return None
@@ -234,11 +255,11 @@ def _simple_selector(css: str):
     return tuple(chains)
 
 
-def _compound_matches(tag: Tag, compound) -> bool:
+def _compound_matches(tag: Tag, compound, classes_of) -> bool:
     name, classes, attrs = compound
     if name is not None and tag.name != name:
         return False
-    if classes and not classes <= set(_classes(tag)):
+    if classes and not classes <= classes_of(tag):
         return False
     for attr, value in attrs:
         found = tag.get(attr)
@@ -247,9 +268,9 @@ def _compound_matches(tag: Tag, compound) -> bool:
     return True
 
 
-def _matches(tag: Tag, chain, scope: Tag) -> bool:
+def _matches(tag: Tag, chain, scope: Tag, classes_of) -> bool:
     """``tag`` matches ``chain`` with its ancestors taken from within ``scope`` only."""
-    if not _compound_matches(tag, chain[-1]):
+    if not _compound_matches(tag, chain[-1], classes_of):
         return False
     wanted = len(chain) - 2
     node = tag
@@ -259,7 +280,7 @@ def _matches(tag: Tag, chain, scope: Tag) -> bool:
         node = node.parent
         if node is None:
             return False
-        if _compound_matches(node, chain[wanted]):
+        if _compound_matches(node, chain[wanted], classes_of):
             wanted -= 1
     return True
 
@@ -285,7 +306,11 @@ def _needed(css: str) -> list[tuple[str | None, set[str]]] | None:
 def _clean(text: str | None) -> str | None:
     if text is None:
         return None
-    text = normalise_text(" ".join(text.split()))
+    text = " ".join(text.split())
+    # mojibake and the control characters ftfy removes are never printable ASCII: such
+    # text (most names and dates) needs no repair, which is most of the time taken here
+    if not (text.isascii() and text.isprintable()):
+        text = normalise_text(text)
     return text or None
 
 
@@ -457,16 +482,18 @@ def _first(root: Tag, selectors: Iterable[str]) -> Tag | None:
     return None
 
 
-def _meta(soup: BeautifulSoup, *names: str) -> str | None:
-    head = soup.head or soup  # <meta> belongs in <head>; searching only there is quick
+def _meta(metas: list[Tag], *names: str) -> str | None:
+    """The content of the first ``<meta property=name>`` (else ``name=name``) for the first
+    name that has one; ``metas`` are the page's, from :func:`_scan` (no search of the page)."""
     for name in names:
-        tag = head.find("meta", attrs={"property": name}) or head.find("meta", attrs={"name": name})
+        tag = (next((meta for meta in metas if meta.get("property") == name), None)
+               or next((meta for meta in metas if meta.get("name") == name), None))
         if tag is not None and tag.get("content"):
             return str(tag["content"])
     return None
 
 
-def _post_fields(soup: BeautifulSoup, body: Tag, date_headers: list[Tag]) -> dict:
+def _post_fields(soup: BeautifulSoup, body: Tag, scan: _Scan) -> dict:
     container = body
     for ancestor in body.parents:
         if not isinstance(ancestor, Tag) or ancestor.name in ("body", "html", "[document]"):
@@ -480,14 +507,14 @@ def _post_fields(soup: BeautifulSoup, body: Tag, date_headers: list[Tag]) -> dic
 
     title_tag = _first(scope, (".entry-title", ".post-title", "h1", "h2"))
     title = _clean(title_tag.get_text(" ")) if title_tag is not None else None
-    title = title or _clean(_meta(soup, "og:title")) or (
-        _clean(soup.title.get_text(" ")) if soup.title else None)
+    title = title or _clean(_meta(scan.metas, "og:title")) or (
+        _clean(scan.title.get_text(" ")) if scan.title is not None else None)
 
     byline_tag = _first(scope, (".byline", ".post-author", ".entry-meta", ".author"))
     author_tag = _first(scope, (".byline .fn", ".author.vcard .fn", ".post-author .fn",
                                 ".entry-meta .author a", "[rel~=author]"))
     author = _clean(author_tag.get_text(" ")) if author_tag is not None else None
-    author = author or _clean(_meta(soup, "author", "article:author"))
+    author = author or _clean(_meta(scan.metas, "author", "article:author"))
 
     # machine-readable dates first, then the page's meta, then dates as displayed
     published = None
@@ -496,12 +523,12 @@ def _post_fields(soup: BeautifulSoup, body: Tag, date_headers: list[Tag]) -> dic
                      "[itemprop=datePublished]", "meta", ".entry-date", ".post-timestamp",
                      ".date-header"):
         if selector == "meta":
-            published = _parse_when(_meta(soup, "article:published_time"))
+            published = _parse_when(_meta(scan.metas, "article:published_time"))
             if published is not None:
                 break
             continue
         if selector == ".date-header":  # outside the post, above it
-            found = date_headers[0] if date_headers else None
+            found = scan.date_headers[0] if scan.date_headers else None
         else:
             found = scope.select_one(selector)
         if found is None:
@@ -523,8 +550,8 @@ def _post_fields(soup: BeautifulSoup, body: Tag, date_headers: list[Tag]) -> dic
     post_id_meta = scope.select_one("meta[itemprop=postId]")
     if local_id is None and post_id_meta is not None:
         local_id = str(post_id_meta.get("content") or "") or None
-    canonical = (soup.head or soup).find("link", rel="canonical")
-    url = (canonical.get("href") if canonical is not None else None) or _meta(soup, "og:url")
+    canonical = scan.canonicals[0] if scan.canonicals else None
+    url = (canonical.get("href") if canonical is not None else None) or _meta(scan.metas, "og:url")
     return {"title": title, "author": author, "published": published, "tags": tags,
             "local_id": local_id, "url": url, "byline": byline_tag, "title_tag": title_tag}
 
@@ -589,10 +616,36 @@ def read_html_page(path_or_buffer, *, on_error: str = "raise") -> Corpus:
     policy = ErrorPolicy(source, on_error=on_error)
     text = _read_text(path_or_buffer, source)
     _check_is_html(text, source)
-    soup = BeautifulSoup(text, "html.parser")
+    with _collector_paused():
+        return _read_page(text, source, policy)
+
+
+@contextlib.contextmanager
+def _collector_paused():
+    """Python's cyclic garbage collector paused while a page's tree is built and read.
+
+    The tree (a few objects per element, all alive until the read ends) holds no garbage,
+    yet each full collection traverses all of it: on a page of 32k comments that was a
+    fifth of the time, and the share grew with the page. The collector's state is
+    restored on the way out (left off if it was off); the tree is freed by the next
+    collection after the read.
+    """
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
+
+
+def _read_page(text: str, source: str, policy: ErrorPolicy) -> Corpus:
+    # attributes are kept as written: splitting every class attribute into a list while
+    # parsing is a tenth of the parse, and _classes() splits the few that are read
+    soup = BeautifulSoup(text, "html.parser", multi_valued_attributes=None)
 
     scan = _scan(soup)
-    comments_index = _CommentIndex(scan.comments)
+    comments_index = _CommentIndex(scan.comments, scan.classes)
     body = None
     for candidate in scan.bodies:
         # TwentyTwenty gives comment texts the class entry-content too
@@ -606,7 +659,7 @@ def read_html_page(path_or_buffer, *, on_error: str = "raise") -> Corpus:
                                   "entry-content or post-body)",
                          found="an HTML page without one", remedy=None)
 
-    fields = _post_fields(soup, body, scan.date_headers)
+    fields = _post_fields(soup, body, scan)
     stem = Path(source).stem if source != "<buffer>" else "page"
     post_id = make_post_id(stem, fields["local_id"])
     name = Path(source).name
@@ -652,6 +705,11 @@ class _Scan(NamedTuple):
     headings: list[Tag]
     date_headers: list[Tag]    # Blogger's "Friday, 14 July 2017" above a post
     comment_blocks: list[Tag]  # Blogger's classic dl#comments-block
+    classes: dict[int, frozenset[str]]  # every tag's classes, by id(tag)
+    head: Tag | None           # the page's first <head>
+    title: Tag | None          # its first <title>, anywhere
+    metas: list[Tag]           # <meta> in the first <head> (or anywhere, without one)
+    canonicals: list[Tag]      # <link rel=canonical>, likewise
 
 
 def _scan(soup: BeautifulSoup) -> _Scan:
@@ -667,12 +725,30 @@ def _scan(soup: BeautifulSoup) -> _Scan:
     headings: list[Tag] = []
     date_headers: list[Tag] = []
     comment_blocks: list[Tag] = []
+    classes_of: dict[int, frozenset[str]] = {}
+    head = title = None
+    metas: list[Tag] = []
+    canonicals: list[Tag] = []
     in_area: set[int] = set()  # tags below an area: known from the parent, so linear in depth
+    in_head: set[int] = set()  # tags below the first <head>, likewise
     for tag in soup.find_all(True):
-        classes = set(_classes(tag))
+        classes = frozenset(_classes(tag))
+        key = id(tag)
+        classes_of[key] = classes
         parent_key = id(tag.parent)
         if parent_key in areas or parent_key in in_area:
-            in_area.add(id(tag))
+            in_area.add(key)
+        if head is not None and (parent_key == id(head) or parent_key in in_head):
+            in_head.add(key)
+        name = tag.name
+        if name == "head" and head is None:
+            head = tag
+        elif name == "title" and title is None:
+            title = tag
+        elif name == "meta":
+            metas.append(tag)
+        elif name == "link" and "canonical" in _classes_of_attribute(tag, "rel"):
+            canonicals.append(tag)
         # WordPress and Blogger both anchor the comments section at id="comments"
         if classes & _AREA_CLASSES or tag.get("id") == "comments":
             areas.add(id(tag))
@@ -691,7 +767,16 @@ def _scan(soup: BeautifulSoup) -> _Scan:
                     or (tag.name == "h2" and "widget" in _classes(parent)))):
             headings.append(tag)
     comments = [tag for tag in candidates if id(tag) in in_area]
-    return _Scan(comments, bodies, headings, date_headers, comment_blocks)
+    if head is not None:  # as bs4's soup.head.find(...) would: only what is inside the head
+        metas = [tag for tag in metas if id(tag) in in_head]
+        canonicals = [tag for tag in canonicals if id(tag) in in_head]
+    return _Scan(comments, bodies, headings, date_headers, comment_blocks, classes_of, head,
+                 title, metas, canonicals)
+
+
+def _classes_of_attribute(tag: Tag, attribute: str) -> list[str]:
+    value = tag.get(attribute) or []
+    return value if isinstance(value, list) else str(value).split()
 
 
 def _read_comments(comments: _CommentIndex, post_id: str, policy: ErrorPolicy) -> list[dict]:
@@ -767,15 +852,20 @@ def _read_comments(comments: _CommentIndex, post_id: str, policy: ErrorPolicy) -
     return records
 
 
+def _tag_with_class(name: str, class_name: str):
+    """A bs4 filter for ``name.class_name`` (class attributes are kept as strings)."""
+    return lambda tag: tag.name == name and class_name in _classes(tag)
+
+
 def _read_classic_blogger(block: Tag, post_id: str, already: int) -> list[dict]:
     """Blogger's non-threaded comments: ``dl#comments-block`` of dt/dd triplets (flat)."""
     records = []
-    for position, author_tag in enumerate(block.find_all("dt", class_="comment-author"),
+    for position, author_tag in enumerate(block.find_all(_tag_with_class("dt", "comment-author")),
                                           start=already + 1):
         match = _BLOGGER_ID.match(str(author_tag.get("id") or ""))
         local_id = match.group(1) if match else f"n{position}"
-        body = author_tag.find_next_sibling("dd", class_="comment-body")
-        footer = author_tag.find_next_sibling("dd", class_="comment-footer")
+        body = author_tag.find_next_sibling(_tag_with_class("dd", "comment-body"))
+        footer = author_tag.find_next_sibling(_tag_with_class("dd", "comment-footer"))
         author = _clean(re.sub(r"\s*said\.*\s*$", "", author_tag.get_text(" ").strip()))
         published, date_text = None, None
         if footer is not None:

@@ -422,3 +422,63 @@ def test_a_date_pandas_cannot_hold_is_missing_and_flagged():
     assert got == [["page:7.c1", "May 1, 201", "date_out_of_range"],
                    ["page:7.c2", "then", "date_out_of_range"]]
     assert corpus.comments["published"].isna().all()
+
+
+def _bare_post(head: str, before_body: str = "") -> str:
+    """A post page whose title comes only from <meta>/<title> (no .entry-title, no h1/h2)."""
+    return (f"<html>{head}<body>{before_body}<article id='post-9' class='post'>"
+            "<div class='entry-content'><p>Body.</p></div></article>"
+            "<ol class='comment-list'><li id='comment-1' class='comment'>"
+            "<b class='fn'>Ann</b><div class='comment-content'><p>Hi.</p></div></li></ol>"
+            "</body></html>")
+
+
+def test_meta_title_and_canonical_link_are_read_from_the_head_only():
+    head = ("<head><title>Tab title</title><meta property='og:title' content='Shared title'>"
+            "<meta name='author' content='Head Writer'>"
+            "<link rel='alternate canonical' href='https://b.example.org/p/9'></head>")
+    # a theme that prints <meta>/<link> in the body: bs4's soup.head.find() never saw them
+    body_noise = ("<meta property='og:title' content='Body title'>"
+                  "<link rel='canonical' href='https://b.example.org/wrong'>")
+    post = read_html_page(io.StringIO(_bare_post(head, body_noise))).posts.iloc[0]
+    assert (post["title"], post["author"], post["url"]) == (
+        "Shared title", "Head Writer", "https://b.example.org/p/9")
+
+
+def test_a_page_without_head_finds_its_meta_and_canonical_link_anywhere():
+    body = ("<meta property='og:title' content=''><meta name='og:title' content='Unused'>"
+            "<title>Tab title</title><link rel='canonical' href='https://b.example.org/p/9'>")
+    post = read_html_page(io.StringIO(_bare_post("", body))).posts.iloc[0]
+    # the first og:title is empty, so the title falls back to <title>, as before
+    assert (post["title"], post["url"]) == ("Tab title", "https://b.example.org/p/9")
+
+
+def test_names_with_control_characters_or_mojibake_are_still_repaired():
+    page = _page_with(
+        '<li id="comment-1" class="comment"><b class="fn">Ann\x7f Lee</b>'
+        '<div class="comment-content"><p>One.</p></div></li>'
+        '<li id="comment-2" class="comment"><b class="fn">Ren\u00c3\u00a9e</b>'
+        '<div class="comment-content"><p>Two.</p></div></li>'
+        '<li id="comment-3" class="comment"><b class="fn">Plain &amp; Simple</b>'
+        '<div class="comment-content"><p>Three.</p></div></li>')
+    authors = read_html_page(io.StringIO(page)).comments["author"].tolist()
+    assert authors == ["Ann Lee", "Ren\u00e9e", "Plain & Simple"]
+
+
+def test_the_garbage_collector_is_left_as_it_was_found():
+    import gc
+
+    page = _page_with('<li id="comment-1" class="comment"><b class="fn">Ann</b>'
+                      '<div class="comment-content"><p>Hi.</p></div></li>')
+    no_body = "<html><body><p>no post body here</p></body></html>"
+    was_enabled = gc.isenabled()
+    try:
+        for enabled in (True, False):
+            gc.enable() if enabled else gc.disable()
+            assert read_html_page(io.StringIO(page)).comments["text"].tolist() == ["Hi."]
+            assert gc.isenabled() is enabled
+            with pytest.raises(ParseError, match="post body"):
+                read_html_page(io.StringIO(no_body))
+            assert gc.isenabled() is enabled
+    finally:
+        gc.enable() if was_enabled else gc.disable()
