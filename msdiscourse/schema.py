@@ -510,6 +510,8 @@ MARKER_PROFILE = declare(Table(
     },
     key=("comment_id",),
     producer="marker_profile(find_markers(sentences), sentences)",
+    # the per-category counts are checked by the functions that read them
+    required=("comment_id", "n_words", "n_markers", "markers_per_100_words", "has_any"),
 ))
 
 #: rule-level lift on labelled data (MarkerEvaluation.per_marker)
