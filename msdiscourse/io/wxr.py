@@ -47,6 +47,7 @@ Titles and names are text: ``some &lt;html&gt; entities`` stays ``some <html> en
 
 from __future__ import annotations
 
+import functools
 import html
 import json
 import re
@@ -201,6 +202,7 @@ def _plain(markup: str) -> str:
     return text if text.isascii() else normalise_text(text)  # ASCII has no mojibake
 
 
+@functools.lru_cache(maxsize=4096)
 def _literal(text: str) -> str:
     """A title or a name: literal text, whitespace collapsed, inline formatting removed.
 
@@ -437,14 +439,26 @@ def _comment_fields(element, lines: dict[str, int] | None = None) -> dict[str, s
     """A ``wp:comment``'s child texts by local name (``commentmeta`` aside); their lines
     go into ``lines`` when given."""
     fields = {}
+    names = _LOCAL_NAMES
     for child in element:
-        if isinstance(child.tag, str):
-            name = local_name(child.tag)
-            if name != "commentmeta":
-                fields[name] = text_of(child)
-                if lines is not None:
-                    lines[name] = child.sourceline
+        tag = child.tag
+        name = names.get(tag)
+        if name is None:
+            if not isinstance(tag, str):
+                continue
+            name = local_name(tag)
+            if len(names) < 512:  # bounded, whatever a file invents
+                names[tag] = name
+        if name != "commentmeta":
+            # a leaf's text directly (the usual case); text_of joins nested text
+            fields[name] = (child.text or "") if not len(child) else text_of(child)
+            if lines is not None:
+                lines[name] = child.sourceline
     return fields
+
+
+#: tag -> local name, filled as tags are met (a file uses a few dozen)
+_LOCAL_NAMES: dict = {}
 
 
 def _numeric(local_id: str):
