@@ -37,6 +37,7 @@ from msdiscourse.io._xml import (
     end_line,
     local_name,
     in_display_order,
+    rows_to_columns,
     string_columns,
     text_of,
     unique_id,
@@ -156,7 +157,9 @@ def read_disqus(path_or_buffer, *, on_error: str = "raise") -> Corpus:
             "order": len(comments),
         })
     posts, comment_rows = _assemble(stream, threads, comments)
-    corpus = Corpus.from_records(posts=posts, comments=comment_rows, unparsed=policy.rows)
+    comments.clear()  # the raw rows, now copied into comment_rows
+    corpus = Corpus.from_columns(posts=rows_to_columns(posts),
+                                 comments=rows_to_columns(comment_rows), unparsed=policy.rows)
     return string_columns(corpus, posts=("url", "status", "flags"), comments=("kind", "status"))
 
 

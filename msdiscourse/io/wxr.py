@@ -63,6 +63,7 @@ from msdiscourse.io._xml import (
     local_name,
     namespace_of,
     order_as_displayed,
+    rows_to_columns,
     string_columns,
     text_of,
 )
@@ -172,7 +173,8 @@ def read_wxr(path_or_buffer, *, on_error: str = "raise") -> Corpus:
             reader.item(element)
         elif reader.is_wp(namespace_of(element.tag)):
             reader.author(element)
-    corpus = Corpus.from_records(posts=reader.posts, comments=reader.comments(),
+    corpus = Corpus.from_columns(posts=rows_to_columns(reader.posts),
+                                 comments=rows_to_columns(reader.comments()),
                                  unparsed=policy.rows)
     return string_columns(corpus, posts=("kind", "status", "url", "flags"),
                           comments=("kind", "status"))
