@@ -51,7 +51,7 @@ from msdiscourse.schema import (
     INT,
     LIST,
     POSTS,
-    STRING,
+    STRING,  # noqa: F401  (re-exported: msdiscourse.corpus.STRING)
     UNPARSED,
     SchemaError,
     validate,
