@@ -249,10 +249,11 @@ def _inputs(job: str, quick: bool) -> Path:
         return table
     folder = DATA / f"peers-convokit-{rows}"
     if not (folder / "utterances.jsonl").exists():
-        sys.path.insert(0, str(HERE.parent))
-        import msdiscourse
-
-        msdiscourse.to_convokit(msdiscourse.read_comments_table(table), folder)
+        # in a child process: a child inherits its parent's peak memory (ru_maxrss)
+        subprocess.run([sys.executable, "-c", "import sys, msdiscourse; msdiscourse.to_convokit("
+                        "msdiscourse.read_comments_table(sys.argv[1]), sys.argv[2])",
+                        str(table), str(folder)], check=True,
+                       env={**os.environ, "PYTHONPATH": str(HERE.parent)})
     return folder
 
 
