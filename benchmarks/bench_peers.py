@@ -219,6 +219,7 @@ def _measure(job: str, run: str, path: Path, repeat: int) -> dict:
             return {"error": last}
         results.append(json.loads(done.stdout.strip().splitlines()[-1]))
     return {"seconds": statistics.median(r["seconds"] for r in results),
+            "cpu": statistics.median(r["cpu"] for r in results),
             "peak_mb": statistics.median(r["peak_kb"] for r in results) / 1024,
             "growth_mb": statistics.median(r["growth_kb"] for r in results) / 1024,
             "rows": results[0]["rows"], "tables_mb": results[0]["tables_mb"]}
@@ -269,7 +270,9 @@ def main(argv: list[str] | None = None) -> int:
         return 0
     repeat = 1 if args.quick else args.repeat
     print(f"medians of {repeat} fresh-process runs; ratios within this run")
-    print(f"{'job':9} {'run':27} {'s':>7} {'peak MB':>8} {'grow MB':>8} {'rows':>8} "
+    print("time: wall-clock seconds; cpu: the process' own CPU seconds (steadier on a loaded "
+          "machine, where wall time includes waiting for a core)")
+    print(f"{'job':9} {'run':27} {'s':>7} {'cpu s':>7} {'peak MB':>8} {'grow MB':>8} {'rows':>8} "
           f"{'time/ours':>9} {'peak/ours':>9}")
     for job in args.jobs:
         path = _inputs(job, args.quick)
@@ -289,12 +292,14 @@ def main(argv: list[str] | None = None) -> int:
                 continue
             ratio_t = result["seconds"] / ours["seconds"] if "seconds" in ours else float("nan")
             ratio_m = result["peak_mb"] / ours["peak_mb"] if "peak_mb" in ours else float("nan")
-            print(f"{job:9} {run:27} {result['seconds']:7.2f} {result['peak_mb']:8.0f} "
+            print(f"{job:9} {run:27} {result['seconds']:7.2f} {result['cpu']:7.2f} "
+                  f"{result['peak_mb']:8.0f} "
                   f"{result['growth_mb']:8.0f} {result['rows'] or 0:8} {ratio_t:9.2f} "
                   f"{ratio_m:9.2f}")
         if "floor" in results and "seconds" in ours and "seconds" in results["floor"]:
             floor = results["floor"]
             print(f"{job:9} ours / floor: time x{ours['seconds'] / floor['seconds']:.2f}, "
+                  f"cpu x{ours['cpu'] / floor['cpu']:.2f}, "
                   f"peak memory x{ours['peak_mb'] / floor['peak_mb']:.2f}")
         if ours.get("tables_mb"):
             print(f"{job:9} ours: peak memory growth / output tables "

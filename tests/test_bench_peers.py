@@ -73,6 +73,6 @@ def test_bench_peers_quick_run():
         capture_output=True, text=True, cwd=PROJECT_DIR, timeout=600, check=True)
     lines = result.stdout.splitlines()
     for job in ("wxr", "disqus"):
-        assert any(re.match(rf"{job}\s+ours / floor: time x[\d.]+, peak memory x[\d.]+$", line)
+        assert any(re.match(rf"{job}\s+ours / floor: time x[\d.]+, cpu x[\d.]+, peak memory x[\d.]+$", line)
                    for line in lines), result.stdout
         assert any(line.startswith("---") and job in line and "load" in line for line in lines)

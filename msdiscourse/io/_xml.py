@@ -304,7 +304,7 @@ def string_columns(corpus, *, posts: Iterable[str] = (), comments: Iterable[str]
     def typed(frame, names):
         frame = frame.copy(deep=False)  # copy-on-write: the input is never changed
         for name in names:
-            if name in frame and frame[name].dtype == "string":
+            if name in frame and str(frame[name].dtype) == "string":  # not "str" (NaN)
                 continue
             values = frame[name] if name in frame else None
             frame[name] = pd.Series(values, index=frame.index, dtype="object").astype("string")
