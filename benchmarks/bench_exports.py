@@ -11,6 +11,9 @@ that run's alone:
   (clearing each, so it streams too);
 - the reader: ``read_wxr`` / ``read_disqus``, which builds the full corpus tables.
 
+The exports come from ``export_data.py``: every field WordPress and Disqus write, so
+that other projects' readers can read them too (see ``bench_peers.py``).
+
 It prints MB/s and peak resident memory (and its growth over the interpreter with the
 libraries imported), the size of the tables the reader returned, and the reader/baseline
 ratios.
@@ -20,7 +23,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import random
 import resource
 import subprocess
 import sys
@@ -29,119 +31,9 @@ from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
 DATA = HERE / "_data"
+sys.path.insert(0, str(HERE))
 
-WORDS = ("ms relapse fatigue trial neurologist vitamin myelin lesion mri ocrelizumab "
-         "the a and of to in it is that was for on with as i you we they not but really "
-         "so sure great maybe evidence study placebo patients dose risk side effects "
-         "walking cognition heat pain hope hype stem cells ahsct diet exercise").split()
-AUTHORS = ["Mary (pwMS)", "Dr Jones", "Prof G", "Tom", "Sceptic Sue", "Ann", "Ray", "Jo", "Lou",
-           "Zoë", "Anonymous", "Ben’s wife"]
-
-
-def _sentence(rng: random.Random) -> str:
-    words = rng.choices(WORDS, k=rng.randint(6, 18))
-    return words[0].capitalize() + " " + " ".join(words[1:]) + rng.choice(".?!")
-
-
-def _html_comment(rng: random.Random) -> str:
-    paragraphs = []
-    for _ in range(rng.randint(1, 4)):
-        text = " ".join(_sentence(rng) for _ in range(rng.randint(1, 4)))
-        if rng.random() < 0.3:
-            text = text.replace(" really ", " <em>really</em> ", 1)
-        if rng.random() < 0.2:
-            text += ' See <a href="https://example.org/study" rel="nofollow">the study</a>.'
-        paragraphs.append(text)
-    if rng.random() < 0.5:
-        return "\n\n".join(paragraphs)  # WordPress: the text as typed
-    return "".join(f"<p>{p}</p>" for p in paragraphs)
-
-
-def _cdata(text: str) -> str:
-    return "<![CDATA[" + text.replace("]]>", "]]]]><![CDATA[>") + "]]>"
-
-
-def write_wxr(path: Path, target_bytes: int, seed: int = 1) -> None:
-    """Write a WXR 1.2 export of about ``target_bytes``: posts with threaded comments."""
-    rng = random.Random(seed)
-    with open(path, "w", encoding="utf-8") as out:
-        out.write('<?xml version="1.0" encoding="UTF-8" ?>\n<rss version="2.0"\n'
-                  ' xmlns:excerpt="http://wordpress.org/export/1.2/excerpt/"\n'
-                  ' xmlns:content="http://purl.org/rss/1.0/modules/content/"\n'
-                  ' xmlns:dc="http://purl.org/dc/elements/1.1/"\n'
-                  ' xmlns:wp="http://wordpress.org/export/1.2/">\n<channel>\n'
-                  "<title>Synthetic MS blog</title>\n<wp:wxr_version>1.2</wp:wxr_version>\n")
-        post_id = comment_id = 0
-        while out.tell() < target_bytes:
-            post_id += 1
-            parts = [f"\t<item>\n\t\t<title>{_sentence(rng)}</title>\n"
-                     f"\t\t<dc:creator>{_cdata('prof_g')}</dc:creator>\n"
-                     f'\t\t<category domain="category" nicename="research">{_cdata("Research")}</category>\n'
-                     f"\t\t<content:encoded>{_cdata(_html_comment(rng))}</content:encoded>\n"
-                     f"\t\t<wp:post_id>{post_id}</wp:post_id>\n"
-                     f"\t\t<wp:post_date_gmt>2015-01-01 10:00:00</wp:post_date_gmt>\n"
-                     f"\t\t<wp:status>publish</wp:status>\n\t\t<wp:post_type>post</wp:post_type>\n"]
-            ids: list[int] = []
-            for index in range(rng.randint(5, 80)):
-                comment_id += 1
-                parent = rng.choice(ids) if ids and rng.random() < 0.6 else 0
-                ids.append(comment_id)
-                kind = "pingback" if rng.random() < 0.03 else ""
-                approved = rng.choices(["1", "0", "spam", "trash"], [90, 4, 4, 2])[0]
-                parts.append(
-                    "\t\t<wp:comment>\n"
-                    f"\t\t\t<wp:comment_id>{comment_id}</wp:comment_id>\n"
-                    f"\t\t\t<wp:comment_author>{_cdata(rng.choice(AUTHORS))}</wp:comment_author>\n"
-                    f"\t\t\t<wp:comment_author_email>someone@example.org</wp:comment_author_email>\n"
-                    f"\t\t\t<wp:comment_date_gmt>2015-01-{1 + index % 28:02d} "
-                    f"{index % 24:02d}:{rng.randint(0, 59):02d}:00</wp:comment_date_gmt>\n"
-                    f"\t\t\t<wp:comment_content>{_cdata(_html_comment(rng))}</wp:comment_content>\n"
-                    f"\t\t\t<wp:comment_approved>{approved}</wp:comment_approved>\n"
-                    f"\t\t\t<wp:comment_type>{kind}</wp:comment_type>\n"
-                    f"\t\t\t<wp:comment_parent>{parent}</wp:comment_parent>\n"
-                    "\t\t</wp:comment>\n")
-            parts.append("\t</item>\n")
-            out.write("".join(parts))
-        out.write("</channel>\n</rss>\n")
-
-
-def write_disqus(path: Path, target_bytes: int, seed: int = 2) -> None:
-    """Write a Disqus export of about ``target_bytes``, posts shuffled within blocks."""
-    rng = random.Random(seed)
-    with open(path, "w", encoding="utf-8") as out:
-        out.write('<?xml version="1.0" encoding="utf-8"?>\n<disqus xmlns="http://disqus.com" '
-                  'xmlns:dsq="http://disqus.com/disqus-internals">\n')
-        thread_id = post_id = 0
-        while out.tell() < target_bytes:
-            block = []
-            for _ in range(20):
-                thread_id += 1
-                block.append(
-                    f'  <thread dsq:id="t{thread_id}">\n    <id>page-{thread_id}</id>\n'
-                    f"    <link>https://ms-blog.example.org/{thread_id}/</link>\n"
-                    f"    <title>{_sentence(rng)}</title>\n"
-                    f"    <createdAt>2016-02-01T10:00:00Z</createdAt>\n"
-                    f"    <author><name>Prof G</name></author>\n  </thread>\n")
-                ids: list[int] = []
-                for index in range(rng.randint(5, 80)):
-                    post_id += 1
-                    parent = (f'    <parent dsq:id="{rng.choice(ids)}" />\n'
-                              if ids and rng.random() < 0.6 else "")
-                    ids.append(post_id)
-                    deleted = "true" if rng.random() < 0.03 else "false"
-                    spam = "true" if rng.random() < 0.03 else "false"
-                    block.append(
-                        f'  <post dsq:id="{post_id}">\n'
-                        f"    <message>{_cdata(_html_comment(rng))}</message>\n"
-                        f"    <createdAt>2016-02-{1 + index % 28:02d}T{index % 24:02d}:"
-                        f"{rng.randint(0, 59):02d}:00Z</createdAt>\n"
-                        f"    <isDeleted>{deleted}</isDeleted>\n    <isSpam>{spam}</isSpam>\n"
-                        f"    <author><name>{rng.choice(AUTHORS)}</name>"
-                        f"<isAnonymous>false</isAnonymous></author>\n"
-                        f'    <thread dsq:id="t{thread_id}" />\n{parent}  </post>\n')
-            rng.shuffle(block)  # "in any order": replies before parents, posts before threads
-            out.write("".join(block))
-        out.write("</disqus>\n")
+from export_data import write_disqus, write_wxr  # noqa: E402  (the shared generators)
 
 
 def _measure(what: str, path: str) -> None:
@@ -193,7 +85,7 @@ def main(argv: list[str] | None = None) -> int:
     writers = {"wxr": write_wxr, "disqus": write_disqus}
     print(f"{'format':8} {'run':9} {'MB':>7} {'s':>7} {'MB/s':>7} {'peak MB':>8} {'growth MB':>9}  output")
     for fmt in args.formats:
-        path = DATA / f"synthetic-{fmt}-{size_mb:g}MB.xml"
+        path = DATA / f"realistic-{fmt}-{size_mb:g}MB.xml"
         if not path.exists():
             writers[fmt](path, int(size_mb * 1_000_000))
         megabytes = path.stat().st_size / 1_000_000

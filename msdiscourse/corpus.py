@@ -38,7 +38,7 @@ import sys
 import tempfile
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Iterable, Mapping
+from typing import Iterable, Mapping, Sequence
 
 import numpy as np
 import pandas as pd
@@ -51,7 +51,7 @@ from msdiscourse.schema import (
     INT,
     LIST,
     POSTS,
-    STRING,
+    STRING,  # noqa: F401  (re-exported: msdiscourse.corpus.STRING)
     UNPARSED,
     SchemaError,
     validate,
@@ -139,20 +139,47 @@ def coerce_frame(frame: pd.DataFrame, columns: Mapping[str, str]) -> pd.DataFram
     for name, dtype in columns.items():
         if name not in frame.columns:  # schema-ok: coercion adds the contract columns a reader left out
             frame[name] = pd.Series([pd.NA] * len(frame), index=frame.index, dtype="object")
-        if dtype == LIST:
-            frame[name] = pd.Series(
-                [_to_list(v) for v in frame[name]], index=frame.index, dtype="object"
-            )
-        elif dtype == DATETIME:
-            frame[name] = pd.to_datetime(frame[name], utc=True, errors="raise").astype(DATETIME)
-        elif dtype == STRING:
-            frame[name] = frame[name].astype("object").where(frame[name].notna(), None)
-            frame[name] = frame[name].astype(STRING)
-        else:
-            frame[name] = frame[name].astype("object").where(frame[name].notna(), None)
-            frame[name] = frame[name].astype(dtype)
+        frame[name] = _coerce_column(frame[name], dtype)
     extras = [c for c in frame.columns if c not in columns]
     return frame[list(columns) + extras].reset_index(drop=True)
+
+
+def _coerce_column(values: pd.Series, dtype: str) -> pd.Series:
+    """One contract column in its dtype (missing values as the dtype's missing value)."""
+    if dtype == LIST:
+        return pd.Series([_to_list(v) for v in values], index=values.index, dtype="object")
+    if dtype == DATETIME:
+        return pd.to_datetime(values, utc=True, errors="raise").astype(DATETIME)
+    values = values.astype("object").where(values.notna(), None)
+    return values.astype(dtype)
+
+
+def columns_frame(columns: Mapping[str, Sequence], contract: Mapping[str, str]) -> pd.DataFrame:
+    """A typed table straight from column lists: what :func:`coerce_frame` gives for the rows.
+
+    Each column is converted once into its dtype, with no table of Python objects built
+    first: the contract columns first (all-missing when absent), then the extras as given
+    (their dtype inferred, as :class:`pandas.DataFrame` does for rows).
+
+    Raises
+    ------
+    ValueError
+        When the columns differ in length.
+    """
+    lengths = {name: len(values) for name, values in columns.items()}
+    n = next(iter(lengths.values()), 0)
+    if any(length != n for length in lengths.values()):
+        raise ValueError(f"columns of different lengths: {lengths}")
+    index = pd.RangeIndex(n)
+    data = {}
+    for name, dtype in contract.items():
+        values = columns.get(name)
+        series = pd.Series([None] * n if values is None else values, index=index, dtype="object")
+        data[name] = _coerce_column(series, dtype)
+    for name, values in columns.items():
+        if name not in contract:
+            data[name] = pd.Series(values, index=index)  # inferred, as the rows' table does
+    return pd.DataFrame(data, index=index, copy=False)
 
 
 def _thread_structure(comments: pd.DataFrame) -> pd.DataFrame:
@@ -166,11 +193,22 @@ def _thread_structure(comments: pd.DataFrame) -> pd.DataFrame:
     if comments.empty:
         return comments
     comments = comments.copy()
-    ids = comments["comment_id"].tolist()
-    post_of = dict(zip(ids, comments["post_id"].tolist()))
+    parent_ids, depths, thread_ids, flags = _thread_lists(
+        comments["comment_id"].tolist(), comments["post_id"].tolist(),
+        comments["parent_id"].tolist(), comments["flags"].tolist())
+    comments["parent_id"] = parent_ids
+    comments["depth"] = depths
+    comments["thread_id"] = thread_ids
+    comments["flags"] = flags
+    return comments
+
+
+def _thread_lists(ids: list, post_ids: list, parent_ids: list, existing_flags: list):
+    """The lists behind :func:`_thread_structure`: parent ids, depths, thread ids, flags."""
+    post_of = dict(zip(ids, post_ids))
     parents: dict[str, str | None] = {}
     flags: dict[str, list[str]] = {cid: [] for cid in ids}
-    for cid, pid, existing in zip(ids, comments["parent_id"].tolist(), comments["flags"].tolist()):
+    for cid, pid, existing in zip(ids, parent_ids, existing_flags):
         if isinstance(existing, str) and existing:
             flags[cid].extend(f for f in existing.split(";") if f)
         pid = None if pid is None or pid is pd.NA or (isinstance(pid, float) and np.isnan(pid)) else str(pid)
@@ -209,11 +247,8 @@ def _thread_structure(comments: pd.DataFrame) -> pd.DataFrame:
             else:
                 depth[member], thread[member] = depth[parent] + 1, thread[parent]
 
-    comments["parent_id"] = [parents[c] for c in ids]
-    comments["depth"] = [depth[c] for c in ids]
-    comments["thread_id"] = [thread[c] for c in ids]
-    comments["flags"] = [";".join(dict.fromkeys(flags[c])) for c in ids]
-    return comments
+    return ([parents[c] for c in ids], [depth[c] for c in ids], [thread[c] for c in ids],
+            [";".join(dict.fromkeys(flags[c])) for c in ids])
 
 
 @dataclass(frozen=True)
@@ -285,6 +320,92 @@ class Corpus:
             unparsed=coerce_frame(pd.DataFrame(list(unparsed)), UNPARSED_COLUMNS),
             furniture=coerce_frame(pd.DataFrame(list(furniture)), FURNITURE_COLUMNS),
         )
+
+    @classmethod
+    def from_columns(
+        cls,
+        posts: Mapping[str, Sequence] | None = None,
+        comments: Mapping[str, Sequence] | None = None,
+        unparsed: Iterable[Mapping] = (),
+        furniture: Iterable[Mapping] = (),
+        *,
+        derive_threads: bool = True,
+    ) -> "Corpus":
+        """Build a corpus from column lists: :meth:`from_records`, without the row dicts.
+
+        The same corpus as ``from_records`` given the same values row by row, built with
+        one typed array per column instead of a table of Python objects first, so a
+        reader's peak memory stays close to the tables it returns.
+
+        Parameters
+        ----------
+        posts, comments
+            Mappings of column name to a list (all of one table's lists the same length);
+            missing columns become missing values. Comments in page order within each post.
+        unparsed, furniture
+            Records (dicts), as for :meth:`from_records` (these tables are small).
+        derive_threads
+            As for :meth:`from_records`.
+
+        Returns
+        -------
+        Corpus
+
+        Raises
+        ------
+        ValueError
+            When a table's columns differ in length.
+
+        Examples
+        --------
+        >>> corpus = Corpus.from_columns(
+        ...     posts={"post_id": ["p"], "title": ["Hello"]},
+        ...     comments={"comment_id": ["p.c1", "p.c2"], "post_id": ["p", "p"],
+        ...               "parent_id": [None, "p.c1"], "text": ["Hi", "Hi back"]})
+        >>> corpus.comments[["comment_id", "parent_id", "depth", "position"]]
+          comment_id parent_id  depth  position
+        0       p.c1      <NA>      0         1
+        1       p.c2      p.c1      1         2
+        >>> corpus.equals(Corpus.from_records(
+        ...     posts=[{"post_id": "p", "title": "Hello"}],
+        ...     comments=[{"comment_id": "p.c1", "post_id": "p", "parent_id": None, "text": "Hi"},
+        ...               {"comment_id": "p.c2", "post_id": "p", "parent_id": "p.c1",
+        ...                "text": "Hi back"}]))
+        True
+        """
+        comment_columns = dict(comments or {})
+        n = len(next(iter(comment_columns.values()), ()))
+        flags = comment_columns.get("flags")
+        comment_columns["flags"] = ([""] * n if flags is None else
+                                    ["" if f is None else f for f in flags])
+        for column in ("parent_id", "post_id", "comment_id"):
+            comment_columns.setdefault(column, [None] * n)
+        if derive_threads and n:
+            seen: dict = {}
+            position = []
+            for post_id in comment_columns["post_id"]:
+                seen[post_id] = seen.get(post_id, 0) + 1
+                position.append(seen[post_id])
+            comment_columns["position"] = position
+            (comment_columns["parent_id"], comment_columns["depth"],
+             comment_columns["thread_id"], comment_columns["flags"]) = _thread_lists(
+                comment_columns["comment_id"], comment_columns["post_id"],
+                comment_columns["parent_id"], comment_columns["flags"])
+        post_frame = columns_frame(posts or {}, POST_COLUMNS)
+        comment_frame = columns_frame(comment_columns, COMMENT_COLUMNS)
+        if derive_threads and len(post_frame):
+            counts = comment_frame.groupby("post_id", sort=False).size()
+            post_frame["n_comments"] = post_frame["post_id"].map(counts).fillna(0).astype(INT)
+        return cls(
+            posts=post_frame,
+            comments=comment_frame,
+            unparsed=coerce_frame(pd.DataFrame(list(unparsed)), UNPARSED_COLUMNS),
+            furniture=coerce_frame(pd.DataFrame(list(furniture)), FURNITURE_COLUMNS),
+        )
+
+    def equals(self, other: "Corpus") -> bool:
+        """True when every table of ``other`` equals this corpus' (values, dtypes, order)."""
+        return all(getattr(self, name).equals(getattr(other, name)) for name in _TABLES)
 
     @classmethod
     def concat(cls, corpora: Iterable["Corpus"]) -> "Corpus":

@@ -22,6 +22,8 @@ def test_bench_exports_quick_run():
         reader = next(line for line in lines if line.startswith(f"{fmt} ") and " reader " in line)
         assert int(re.search(r"elements=(\d+)", baseline).group(1)) > 10_000
         assert int(re.search(r"comments=(\d+)", reader).group(1)) > 1_000
-        assert re.search(r"unparsed=0\b", reader)
+        unparsed = int(re.search(r"unparsed=(\d+)", reader).group(1))
+        # the realistic WXR holds a few attachments, each skipped with a note; Disqus none
+        assert (0 < unparsed < 20) if fmt == "wxr" else unparsed == 0
         assert any(re.match(rf"{fmt}\s+ratio\s+reader/baseline: time x[\d.]+, peak memory x[\d.]+$", line)
                    for line in lines)

@@ -92,6 +92,14 @@ def html_to_text(fragment: str | None, *, keep_newlines: bool = True) -> str:
         return ""
     if not _MARKUP.search(fragment):  # plain text (most comments): no parser, no pieces
         return _plain_text(fragment, keep_newlines)
+    pieces = _simple_pieces(fragment, keep_newlines)
+    if pieces is not None:  # paragraphs and inline tags only: the pieces lxml would give
+        return _join(pieces)
+    return _lxml_text(fragment, keep_newlines)
+
+
+def _lxml_text(fragment: str, keep_newlines: bool) -> str:
+    """:func:`html_to_text` through lxml's HTML parser (any markup)."""
     # a plain lxml HTML parse (no lxml.html element classes: they cost a third of the time);
     # the fragment lands in <html><body><div>, and the body holds everything it contains
     document = etree.fromstring(f"<div>{fragment}</div>", _PARSER)
@@ -104,6 +112,72 @@ def html_to_text(fragment: str | None, *, keep_newlines: bool = True) -> str:
     _add_text(pieces, body.text, keep_newlines)
     _walk(body, pieces, keep_newlines)
     return _join(pieces)
+
+
+#: a start or end tag with simple attributes (quotes are checked to pair up)
+_SIMPLE_TAG = re.compile(r"<(/?)([A-Za-z]+)((?:[\s/][^<>]*)?)>")
+#: the tags of the fast path: paragraphs, line breaks and inline formatting
+_SIMPLE_INLINE = frozenset({"em", "strong", "a", "b", "i", "span"})
+#: characters libxml2 drops, replaces or normalises (controls, CR, C1, surrogates,
+#: non-characters): fragments holding one take the parser's path
+_PARSER_SENSITIVE = re.compile(
+    "[\x00-\x08\x0b-\x1f\x7f-\x9f\ud800-\udfff\ufdd0-\ufdef\ufffe\uffff]")
+
+
+def _simple_pieces(fragment: str, keep_newlines: bool) -> list | None:
+    """The pieces :func:`_walk` gives for ``fragment``, without a parser; ``None`` unless simple.
+
+    Simple: no entity, no character libxml2 treats specially, only ``<p>`` (at the top,
+    not nested), ``<br>`` and inline ``<em> <strong> <a> <b> <i> <span>`` (properly nested,
+    none inside one of its own name), every tag closed, attribute quotes paired. Such
+    markup parses to exactly the tree written, so its pieces follow from the tags; one
+    libxml2 rule applies: blank text right after a ``<br>`` (before the next tag or the
+    end) is dropped.
+    """
+    if "&" in fragment or _PARSER_SENSITIVE.search(fragment):
+        return None
+    pieces: list = []
+    stack: list[str] = []
+    position = 0
+    after_br = False
+    for match in _SIMPLE_TAG.finditer(fragment):
+        text = fragment[position:match.start()]
+        if text:
+            if "<" in text:
+                return None
+            if not (after_br and not text.strip(" \t\n")):
+                _add_text(pieces, text, keep_newlines)
+        after_br = False
+        closing, name, attributes = match.group(1), match.group(2).lower(), match.group(3)
+        if attributes.count('"') % 2 or attributes.count("'") % 2:
+            return None
+        if name == "br":
+            if closing:
+                return None
+            pieces.append(_BR)
+            after_br = True
+        elif name == "p" or name in _SIMPLE_INLINE:
+            if closing:
+                if attributes.strip() or not stack or stack[-1] != name:
+                    return None
+                stack.pop()
+                if name == "p":
+                    pieces.append(_PARAGRAPH)
+            else:
+                if attributes.rstrip().endswith("/") or name in stack or (name == "p" and stack):
+                    return None
+                stack.append(name)
+                if name == "p":
+                    pieces.append(_PARAGRAPH)
+        else:
+            return None
+        position = match.end()
+    tail = fragment[position:]
+    if stack or "<" in tail:
+        return None
+    if tail and not (after_br and not tail.strip(" \t\n")):
+        _add_text(pieces, tail, keep_newlines)
+    return pieces
 
 
 def _collapse(text: str) -> str:

@@ -259,6 +259,22 @@ def order_as_displayed(
     return ordered
 
 
+def rows_to_columns(rows: list[dict]) -> dict[str, list]:
+    """Turn a reader's rows into columns (for :meth:`Corpus.from_columns`), emptying ``rows``.
+
+    Columns come in the order their names first appear; a row without a column gets
+    ``None`` there. ``rows`` is cleared, so that its dicts are freed as soon as possible.
+
+    >>> rows = [{"a": 1, "b": "x"}, {"a": 2}]
+    >>> rows_to_columns(rows), rows
+    ({'a': [1, 2], 'b': ['x', None]}, [])
+    """
+    names = dict.fromkeys(name for row in rows for name in row)
+    columns = {name: [row.get(name) for row in rows] for name in names}
+    rows.clear()
+    return columns
+
+
 def string_columns(corpus, *, posts: Iterable[str] = (), comments: Iterable[str] = ()):
     """Return ``corpus`` with a reader's extra columns (``kind``, ``status`` ...) as ``string``.
 
@@ -286,8 +302,10 @@ def string_columns(corpus, *, posts: Iterable[str] = (), comments: Iterable[str]
     """
 
     def typed(frame, names):
-        frame = frame.copy()
+        frame = frame.copy(deep=False)  # copy-on-write: the input is never changed
         for name in names:
+            if name in frame and str(frame[name].dtype) == "string":  # not "str" (NaN)
+                continue
             values = frame[name] if name in frame else None
             frame[name] = pd.Series(values, index=frame.index, dtype="object").astype("string")
         return frame

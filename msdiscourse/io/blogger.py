@@ -43,6 +43,7 @@ from msdiscourse.io._xml import (
     local_name,
     namespace_of,
     in_display_order,
+    rows_to_columns,
     string_columns,
     text_of,
     unique_id,
@@ -199,7 +200,9 @@ def read_blogger(path_or_buffer, *, on_error: str = "raise") -> Corpus:
             "order": len(comments),
         })
     post_rows, comment_rows = _assemble(stream, posts, comments)
-    corpus = Corpus.from_records(posts=post_rows, comments=comment_rows, unparsed=policy.rows)
+    comments.clear()  # the raw rows, now copied into comment_rows
+    corpus = Corpus.from_columns(posts=rows_to_columns(post_rows),
+                                 comments=rows_to_columns(comment_rows), unparsed=policy.rows)
     return string_columns(corpus, posts=("kind", "status", "url", "flags"),
                           comments=("kind", "status"))
 

@@ -28,6 +28,8 @@ keep their place in the thread; each reply is flagged ``parent_deleted``.
 
 from __future__ import annotations
 
+import functools
+
 from msdiscourse.corpus import Corpus, make_comment_id, make_post_id
 from msdiscourse.errors import ErrorPolicy, check_on_error
 from msdiscourse.io._dates import read_date
@@ -37,6 +39,7 @@ from msdiscourse.io._xml import (
     end_line,
     local_name,
     in_display_order,
+    rows_to_columns,
     string_columns,
     text_of,
     unique_id,
@@ -129,7 +132,7 @@ def read_disqus(path_or_buffer, *, on_error: str = "raise") -> Corpus:
                 "source": stream.name,
                 "source_format": "disqus",
                 "title": _plain(fields.get("title", ""), inline=True) or None,
-                "author": _plain(author, inline=True) or None,
+                "author": _name(author),
                 "published": published,
                 "body": _plain(fields.get("message", "")),
                 "line_start": line_start,
@@ -144,7 +147,7 @@ def read_disqus(path_or_buffer, *, on_error: str = "raise") -> Corpus:
             "dsq_id": dsq_id,
             "thread": links.get("thread") or _NO_THREAD,
             "parent": links.get("parent"),
-            "author": _plain(author, inline=True) or None,
+            "author": _name(author),
             "text": _plain(fields.get("message", "")),
             "line_start": line_start,
             "line_end": line_end,
@@ -156,7 +159,9 @@ def read_disqus(path_or_buffer, *, on_error: str = "raise") -> Corpus:
             "order": len(comments),
         })
     posts, comment_rows = _assemble(stream, threads, comments)
-    corpus = Corpus.from_records(posts=posts, comments=comment_rows, unparsed=policy.rows)
+    comments.clear()  # the raw rows, now copied into comment_rows
+    corpus = Corpus.from_columns(posts=rows_to_columns(posts),
+                                 comments=rows_to_columns(comment_rows), unparsed=policy.rows)
     return string_columns(corpus, posts=("url", "status", "flags"), comments=("kind", "status"))
 
 
@@ -165,10 +170,16 @@ def _fields(element) -> tuple[dict[str, str], dict[str, str], str]:
     fields: dict[str, str] = {}
     links: dict[str, str] = {}
     author = ""
+    names = _LOCAL_NAMES
     for child in element:
-        if not isinstance(child.tag, str):
-            continue
-        name = local_name(child.tag)
+        tag = child.tag
+        name = names.get(tag)
+        if name is None:
+            if not isinstance(tag, str):
+                continue
+            name = local_name(tag)
+            if len(names) < 512:  # bounded, whatever a file invents
+                names[tag] = name
         if name in ("thread", "parent"):
             linked = (child.get(_DSQ_ID) or "").strip()
             if linked:
@@ -177,8 +188,18 @@ def _fields(element) -> tuple[dict[str, str], dict[str, str], str]:
             details = {local_name(c.tag): text_of(c).strip() for c in child if isinstance(c.tag, str)}
             author = details.get("name") or details.get("username", "")
         else:
-            fields[name] = text_of(child)
+            fields[name] = (child.text or "") if not len(child) else text_of(child)
     return fields, links, author
+
+
+#: tag -> local name, filled as tags are met (a file uses a few dozen)
+_LOCAL_NAMES: dict = {}
+
+
+@functools.lru_cache(maxsize=4096)
+def _name(author: str) -> str | None:
+    """An author's name as text (cached: a few hundred names make most of a forum)."""
+    return _plain(author, inline=True) or None
 
 
 def _assemble(stream: XmlStream, threads: dict[str, dict], comments: list[dict]):

@@ -47,6 +47,7 @@ Titles and names are text: ``some &lt;html&gt; entities`` stays ``some <html> en
 
 from __future__ import annotations
 
+import functools
 import html
 import json
 import re
@@ -62,6 +63,7 @@ from msdiscourse.io._xml import (
     local_name,
     namespace_of,
     order_as_displayed,
+    rows_to_columns,
     string_columns,
     text_of,
 )
@@ -170,7 +172,8 @@ def read_wxr(path_or_buffer, *, on_error: str = "raise") -> Corpus:
             reader.item(element)
         elif reader.is_wp(namespace_of(element.tag)):
             reader.author(element)
-    corpus = Corpus.from_records(posts=reader.posts, comments=reader.comments(),
+    corpus = Corpus.from_columns(posts=rows_to_columns(reader.posts),
+                                 comments=rows_to_columns(reader.comments()),
                                  unparsed=policy.rows)
     return string_columns(corpus, posts=("kind", "status", "url", "flags"),
                           comments=("kind", "status"))
@@ -200,6 +203,7 @@ def _plain(markup: str) -> str:
     return text if text.isascii() else normalise_text(text)  # ASCII has no mojibake
 
 
+@functools.lru_cache(maxsize=4096)
 def _literal(text: str) -> str:
     """A title or a name: literal text, whitespace collapsed, inline formatting removed.
 
@@ -436,14 +440,26 @@ def _comment_fields(element, lines: dict[str, int] | None = None) -> dict[str, s
     """A ``wp:comment``'s child texts by local name (``commentmeta`` aside); their lines
     go into ``lines`` when given."""
     fields = {}
+    names = _LOCAL_NAMES
     for child in element:
-        if isinstance(child.tag, str):
-            name = local_name(child.tag)
-            if name != "commentmeta":
-                fields[name] = text_of(child)
-                if lines is not None:
-                    lines[name] = child.sourceline
+        tag = child.tag
+        name = names.get(tag)
+        if name is None:
+            if not isinstance(tag, str):
+                continue
+            name = local_name(tag)
+            if len(names) < 512:  # bounded, whatever a file invents
+                names[tag] = name
+        if name != "commentmeta":
+            # a leaf's text directly (the usual case); text_of joins nested text
+            fields[name] = (child.text or "") if not len(child) else text_of(child)
+            if lines is not None:
+                lines[name] = child.sourceline
     return fields
+
+
+#: tag -> local name, filled as tags are met (a file uses a few dozen)
+_LOCAL_NAMES: dict = {}
 
 
 def _numeric(local_id: str):

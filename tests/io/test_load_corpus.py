@@ -50,6 +50,7 @@ def test_a_stale_processed_set_is_ignored(pages, tmp_path):
     parsed = msd.read_corpus(pages, on_error="collect")
     out = parsed.replace(posts=parsed.posts.assign(title="stale")).save(tmp_path / "processed")
     _age(out / "manifest.json", 3600)  # parsed an hour before a page changed
+    os.utime(sorted(pages.glob("*.txt"))[0])  # the page changes now (copytree kept the old times)
     assert "stale" not in set(msd.load_corpus(pages, processed=out).posts["title"])
 
 
