@@ -58,7 +58,9 @@ def _pandas_results(corpus, **role_options) -> dict[str, pd.DataFrame]:
         "profile": msd.marker_profile(markers, sentences),
         "author_profile": msd.marker_profile(markers, sentences, by="author"),
         "roles": roles,
-        "exchanges": msd.reply_exchanges(corpus, roles, tone, markers),
+        # reply_exchanges takes the comment_tone table (quotes left out), not sentence tone
+        "exchanges": msd.reply_exchanges(corpus, roles=roles, tone=msd.comment_tone(corpus, n_jobs=1),
+                                         markers=msd.marker_profile(markers, sentences)),
     }
 
 
@@ -73,7 +75,8 @@ def _dask_results(corpus, **role_options) -> dict[str, pd.DataFrame]:
         "profile": corpus.marker_profile(markers, sentences),
         "author_profile": corpus.marker_profile(markers, sentences, by="author"),
         "roles": roles,
-        "exchanges": corpus.reply_exchanges(roles, tone, markers),
+        "exchanges": corpus.reply_exchanges(roles, corpus.comment_tone(),
+                                            corpus.marker_profile(markers, sentences)),
     }
     computed = dask.compute(*lazy.values())
     return {name: frame.reset_index(drop=True) for name, frame in zip(lazy, computed)}
@@ -153,7 +156,7 @@ def test_forum_threads_roles_and_exchanges_match(client, forum):
     # authors post in many threads: the decision really crosses partitions
     assert (want["source"].astype(str) == "same_author").sum() > 100
     pd.testing.assert_frame_equal(
-        _sorted(msd.reply_exchanges(forum, want), ["comment_id"]),
+        _sorted(msd.reply_exchanges(forum, roles=want), ["comment_id"]),
         _sorted(got_exchanges.reset_index(drop=True), ["comment_id"]))
 
 
@@ -230,3 +233,39 @@ def test_partitions_hold_whole_posts(client):
 def test_bad_partition_count_is_refused():
     with pytest.raises(ValueError, match="npartitions must be at least 1; got 0"):
         mdd.from_corpus(msd.read_corpus(DATA_RAW), npartitions=0)
+
+
+def test_notebook_analyses_give_the_pandas_tables_in_corpus_order(client):
+    """What the notebooks call (msdiscourse.dask.analyses): the same tables, in the same order."""
+    corpus = msd.pseudonymise(msd.read_corpus(DATA_RAW), key="demo")
+    pandas_run = mdd.analyses(corpus, "pandas")
+    dask_run = mdd.analyses(corpus, "dask")
+    assert dask_run.client is client and dask_run.dcorpus.npartitions >= 2
+    tables = {}
+    for name, run in (("pandas", pandas_run), ("dask", dask_run)):
+        sentences = run.split_sentences(units="comments")
+        markers = run.find_markers(sentences)
+        roles = run.assign_roles()
+        tone = run.comment_tone()
+        profile = run.marker_profile(markers, sentences)
+        tables[name] = {
+            "sentences": sentences, "markers": markers, "roles": roles, "tone": tone,
+            "profile": profile, "inferred": run.assign_roles(infer=True),
+            "exchanges": run.reply_exchanges(roles, tone, profile),
+        }
+    for table, expected in tables["pandas"].items():
+        got = tables["dask"][table]
+        assert len(got) > 0, table
+        # no sorting here: the rows come back in the order the pandas function gives
+        pd.testing.assert_frame_equal(got, expected, check_dtype=False, obj=table)
+    assert (tables["dask"]["roles"]["role"] == "patient").sum() >= 3
+    assert tables["dask"]["roles"]["detail"].notna().sum() >= 10
+    with pytest.raises(ValueError, match="expected infer=False"):
+        dask_run.dcorpus.assign_roles(infer=True)
+    with pytest.raises(ValueError, match="pass a table this Analyses object returned"):
+        dask_run.find_markers(tables["dask"]["sentences"].copy())
+
+
+def test_unknown_engine_is_refused():
+    with pytest.raises(ValueError, match="expected one of 'pandas', 'dask'; found 'Dask'"):
+        mdd.analyses(msd.read_corpus(DATA_RAW), "Dask")
