@@ -285,10 +285,14 @@ class DaskCorpus:
                                             meta=self.comments._meta)
         firsts = self.comments.map_partitions(_first_per_author, meta=self.comments._meta)
         post_authors = self.posts.map_partitions(_first_per_author, meta=self.posts._meta)
-        cued, firsts, post_authors = _compute(cued, firsts, post_authors)
+        # on a forum a post body is evidence too: posts whose body carries a cue keep it
+        cued_posts = self.posts.map_partitions(_cue_bearing, column="body", meta=self.posts._meta)
+        cued, firsts, post_authors, cued_posts = _compute(cued, firsts, post_authors, cued_posts)
         firsts = firsts[~firsts["comment_id"].isin(set(cued["comment_id"]))]
         firsts = _sorted(firsts).drop_duplicates("author").assign(text=None)
-        posts = _sorted(post_authors).drop_duplicates("author").assign(body=None, title=None)
+        post_authors = post_authors[~post_authors["post_id"].isin(set(cued_posts["post_id"]))]
+        post_authors = _sorted(post_authors).drop_duplicates("author").assign(body=None, title=None)
+        posts = pd.concat([cued_posts.reset_index(drop=True), post_authors.reset_index(drop=True)])
         reduced = Corpus(posts=_clean(posts, POST_COLUMNS),
                          comments=_clean(pd.concat([cued, firsts]), COMMENT_COLUMNS))
         decided = role_module.assign_roles(reduced, **options)
@@ -333,7 +337,7 @@ class DaskCorpus:
             if c in exchanges.columns]
         frame = exchanges[columns] if not isinstance(exchanges, pd.DataFrame) else exchanges
         frame = _compute(frame)[0] if not isinstance(frame, pd.DataFrame) else frame
-        return exchange_matrix(frame.reset_index(drop=True), value, **options)
+        return exchange_matrix(frame.reset_index(drop=True), value=value, **options)
 
     # -- results -----------------------------------------------------------------------------
     def compute(self) -> Corpus:
@@ -617,13 +621,14 @@ def _sorted(frame: pd.DataFrame) -> pd.DataFrame:
 
 
 # -- roles: cues per partition, decision per author -----------------------------------------------
-def _cue_bearing(comments: pd.DataFrame, *, keep_flair: bool = False) -> pd.DataFrame:
-    """The comments whose text carries a role cue (or, with ``keep_flair``, a flair)."""
+def _cue_bearing(comments: pd.DataFrame, *, keep_flair: bool = False,
+                 column: str = "text") -> pd.DataFrame:
+    """The rows whose ``column`` carries a role cue (or, with ``keep_flair``, a flair)."""
     from msdiscourse.roles import find_role_cues
 
     if not len(comments):
         return comments
-    texts = pd.Series(comments["text"].tolist(), index=range(len(comments)))
+    texts = pd.Series(comments[column].tolist(), index=range(len(comments)))
     keep = set(find_role_cues(texts)["text_index"].tolist())
     if keep_flair and "author_flair_text" in comments.columns:
         keep |= set(np.flatnonzero(comments["author_flair_text"].notna().to_numpy()))
