@@ -499,7 +499,8 @@ class Analyses:
         """:func:`msdiscourse.score_tone` on a sentence table."""
         from msdiscourse.tone import score_tone
 
-        return self._run("score_tone", score_tone, {"sentences": sentences}, options)
+        return self._run("score_tone", lambda sentences, **o: score_tone(sentences, **o),
+                         {"sentences": sentences}, options)
 
     def find_markers(self, sentences: pd.DataFrame, **options) -> pd.DataFrame:
         """:func:`msdiscourse.find_markers` on a sentence table."""

@@ -250,6 +250,7 @@ def test_notebook_analyses_give_the_pandas_tables_in_corpus_order(client):
         profile = run.marker_profile(markers, sentences)
         tables[name] = {
             "sentences": sentences, "markers": markers, "roles": roles, "tone": tone,
+            "scored": run.score_tone(sentences, n_jobs=1),
             "profile": profile, "inferred": run.assign_roles(infer=True),
             "exchanges": run.reply_exchanges(roles, tone, profile),
         }
