@@ -647,7 +647,10 @@ def _decisions(decided: pd.DataFrame, role_module):
     own = decided["source"].astype("string") != "same_author"
     # every decision column (detail, evidence_post_id ...), as the pandas function has them
     decision = list(role_module._DECISION_COLUMNS)
-    named = decided[keys.notna() & own].assign(_key=keys)
+    # an author's own-text decision first; an author whose only evidence is a post body (a
+    # forum) has carried rows only, which hold the decision as the pandas function gives it
+    named = pd.concat([decided[keys.notna() & own], decided[keys.notna() & ~own]]).assign(
+        _key=keys)
     by_author = named.drop_duplicates("_key").set_index("_key")[decision]
     anonymous = decided[keys.isna()]
     by_comment = anonymous.set_index("comment_id")[decision]

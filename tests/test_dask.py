@@ -94,7 +94,7 @@ def assert_same_answers(pandas_corpus, dask_corpus, **role_options) -> dict[str,
         assert len(want) == len(got), name
         pd.testing.assert_frame_equal(_sorted(want, key), _sorted(got, key), obj=name)
     matrix = mdd.DaskCorpus.exchange_matrix
-    pd.testing.assert_frame_equal(msd.exchange_matrix(expected["exchanges"], "tone_shift"),
+    pd.testing.assert_frame_equal(msd.exchange_matrix(expected["exchanges"], value="tone_shift"),
                                   matrix(found["exchanges"], "tone_shift"))
     return expected
 
