@@ -324,11 +324,11 @@ class Corpus:
     @classmethod
     def from_columns(
         cls,
+        *,
         posts: Mapping[str, Sequence] | None = None,
         comments: Mapping[str, Sequence] | None = None,
         unparsed: Iterable[Mapping] = (),
         furniture: Iterable[Mapping] = (),
-        *,
         derive_threads: bool = True,
     ) -> "Corpus":
         """Build a corpus from column lists: :meth:`from_records`, without the row dicts.

@@ -49,8 +49,11 @@ from msdiscourse.corpus import (
 )
 
 __all__ = [
+    "ENGINES",
     "LAYOUT",
+    "Analyses",
     "DaskCorpus",
+    "analyses",
     "from_corpus",
     "get_client",
     "is_partitioned",
@@ -255,6 +258,14 @@ class DaskCorpus:
         return self._map_frames(score_tone, sentences, **options)
 
     @_keep_objects
+    def comment_tone(self, **options):
+        """:func:`msdiscourse.comment_tone` per partition (a comment's quotes are in its post)."""
+        from msdiscourse.tone import comment_tone
+
+        options = {"n_jobs": 1, "progress": False, **options}
+        return self._map(comment_tone, **options)
+
+    @_keep_objects
     def find_markers(self, sentences, **options):
         """:func:`msdiscourse.find_markers` per partition of a sentence table."""
         from msdiscourse.sarcasm import find_markers
@@ -318,14 +329,6 @@ class DaskCorpus:
         meta = _indexed(role_module.assign_roles(_partition_corpus(self.posts._meta,
                                                                    self.comments._meta)), 0)
         return self.comments.map_partitions(_apply_decisions, decisions=decisions, meta=meta)
-
-    @_keep_objects
-    def comment_tone(self, **options):
-        """:func:`msdiscourse.comment_tone` per partition (one process per worker: ``n_jobs=1``)."""
-        from msdiscourse.tone import comment_tone
-
-        options = {"n_jobs": 1, "progress": False, **options}
-        return self._map(comment_tone, **options)
 
     @_keep_objects
     def reply_exchanges(self, *, roles, tone=None, markers=None, post_roles=None):
@@ -495,6 +498,189 @@ class DaskCorpus:
 
     def __repr__(self) -> str:
         return f"DaskCorpus(npartitions={self.npartitions})"
+
+
+#: the engines a notebook's ``ENGINE`` parameter may name
+ENGINES = ("pandas", "dask")
+
+
+class Analyses:
+    """A notebook's analyses on either engine, each returning the pandas table.
+
+    Made by :func:`analyses`. With ``engine="pandas"`` each method calls the pandas function
+    of the same name on the corpus. With ``engine="dask"`` it calls the
+    :class:`DaskCorpus` method instead and returns its ``.compute()``, in corpus order
+    (rows ordered by the comment, then by post, they belong to, as the pandas function
+    returns them). A table this object returned can be passed back to a later method: the
+    Dask engine then uses the lazy frame behind it, so nothing is sent back to the cluster.
+
+    Attributes
+    ----------
+    corpus : Corpus
+        The pandas corpus.
+    engine : str
+        ``"pandas"`` or ``"dask"``.
+    client : distributed.Client or None
+        The Dask client (``None`` on the pandas engine).
+    dcorpus : DaskCorpus or None
+        The persisted Dask corpus (``None`` on the pandas engine).
+    """
+
+    def __init__(self, corpus: Corpus, *, engine: str = "pandas", scheduler=None,
+                 npartitions: int | None = None) -> None:
+        if engine not in ENGINES:
+            raise ValueError(f"engine: expected one of {', '.join(map(repr, ENGINES))}; "
+                             f"found {engine!r}")
+        self.corpus = corpus
+        self.engine = engine
+        self.client = None
+        self.dcorpus = None
+        self._lazy: dict[int, tuple[pd.DataFrame, object]] = {}
+        if engine == "dask":
+            self.client = get_client(scheduler)
+            self.dcorpus = from_corpus(corpus, npartitions=npartitions).persist()
+
+    def __repr__(self) -> str:
+        where = "" if self.dcorpus is None else f", {self.dcorpus!r}"
+        return f"Analyses(engine={self.engine!r}{where})"
+
+    # -- the two engines ---------------------------------------------------------------------
+    def _lazy_of(self, table, name: str):
+        if table is None:
+            return None
+        entry = self._lazy.get(id(table))
+        if entry is None or entry[0] is not table:
+            raise ValueError(f"{name}: on the Dask engine, pass a table this Analyses object "
+                             f"returned (a changed copy has no lazy frame behind it)")
+        return entry[1]
+
+    def _ordered(self, frame: pd.DataFrame) -> pd.DataFrame:
+        frame = frame.reset_index(drop=True)
+        for key, table in (("comment_id", self.corpus.comments), ("post_id", self.corpus.posts)):
+            if key in frame.columns:  # schema-ok: tables keyed by comment or by post
+                position = pd.Series(np.arange(len(table)), index=table[key].to_numpy())
+                order = frame[key].map(position).to_numpy()
+                frame = frame.iloc[np.argsort(order, kind="stable")].reset_index(drop=True)
+                break
+        return frame
+
+    def _run(self, name: str, pandas_call: Callable, tables: dict, options: dict,
+             on_corpus: bool = True) -> pd.DataFrame:
+        if self.dcorpus is None:
+            return pandas_call(**tables, **options)
+        lazy = {key: self._lazy_of(table, name) for key, table in tables.items()}
+        result = getattr(self.dcorpus, name)(**lazy, **options)
+        (computed,) = _compute(result)
+        table = self._ordered(computed)
+        self._lazy[id(table)] = (table, result)
+        return table
+
+    # -- the analyses --------------------------------------------------------------------------
+    def split_sentences(self, **options) -> pd.DataFrame:
+        """:func:`msdiscourse.split_sentences` on the corpus."""
+        from msdiscourse.sentences import split_sentences
+
+        return self._run("split_sentences", lambda **o: split_sentences(self.corpus, **o),
+                         {}, options)
+
+    def comment_tone(self, **options) -> pd.DataFrame:
+        """:func:`msdiscourse.comment_tone` on the corpus."""
+        from msdiscourse.tone import comment_tone
+
+        return self._run("comment_tone", lambda **o: comment_tone(self.corpus, **o), {}, options)
+
+    def score_tone(self, sentences: pd.DataFrame, **options) -> pd.DataFrame:
+        """:func:`msdiscourse.score_tone` on a sentence table."""
+        from msdiscourse.tone import score_tone
+
+        return self._run("score_tone", lambda sentences, **o: score_tone(sentences, **o),
+                         {"sentences": sentences}, options)
+
+    def find_markers(self, sentences: pd.DataFrame, **options) -> pd.DataFrame:
+        """:func:`msdiscourse.find_markers` on a sentence table."""
+        from msdiscourse.sarcasm import find_markers
+
+        return self._run("find_markers", lambda sentences, **o: find_markers(sentences, **o),
+                         {"sentences": sentences}, options)
+
+    def marker_profile(self, markers: pd.DataFrame, sentences: pd.DataFrame,
+                       **options) -> pd.DataFrame:
+        """:func:`msdiscourse.marker_profile` of markers over their units."""
+        from msdiscourse.sarcasm import marker_profile
+
+        return self._run("marker_profile",
+                         lambda markers, units, **o: marker_profile(markers, units, **o),
+                         {"markers": markers, "units": sentences}, options)
+
+    def assign_roles(self, **options) -> pd.DataFrame:
+        """:func:`msdiscourse.assign_roles` on the corpus (options as there).
+
+        ``infer=True`` runs the pandas function on either engine: its classifier trains on
+        every comment's text at once, which :meth:`DaskCorpus.assign_roles` does not gather.
+        """
+        from msdiscourse.roles import assign_roles
+
+        if options.get("infer"):
+            return assign_roles(self.corpus, **options)
+        return self._run("assign_roles", lambda **o: assign_roles(self.corpus, **o), {}, options)
+
+    def reply_exchanges(self, roles: pd.DataFrame, tone: pd.DataFrame | None = None,
+                        markers: pd.DataFrame | None = None, **options) -> pd.DataFrame:
+        """:func:`msdiscourse.reply_exchanges` on the corpus."""
+        from msdiscourse.exchanges import reply_exchanges
+
+        tables = {"roles": roles, "tone": tone, "markers": markers}
+        tables = {key: value for key, value in tables.items() if value is not None}
+        return self._run("reply_exchanges",
+                         lambda **o: reply_exchanges(self.corpus, **o), tables, options)
+
+
+def analyses(corpus: Corpus, engine: str = "pandas", *, scheduler=None,
+             npartitions: int | None = None) -> Analyses:
+    """Run a notebook's analyses with pandas, or on a Dask cluster: the same tables either way.
+
+    Parameters
+    ----------
+    corpus
+        The pandas :class:`~msdiscourse.corpus.Corpus`.
+    engine
+        ``"pandas"`` (default) or ``"dask"``: the corpus is then partitioned with
+        :func:`from_corpus` and persisted on ``get_client(scheduler)``.
+    scheduler
+        As for :func:`get_client` (default: the running client, else a new
+        ``LocalCluster``).
+    npartitions
+        As for :func:`from_corpus`.
+
+    Returns
+    -------
+    Analyses
+        ``split_sentences``, ``comment_tone``, ``score_tone``, ``find_markers``,
+        ``marker_profile``, ``assign_roles`` and ``reply_exchanges``, each returning the
+        pandas table.
+
+    Raises
+    ------
+    ValueError
+        When ``engine`` is neither ``"pandas"`` nor ``"dask"``.
+
+    Examples
+    --------
+    >>> import msdiscourse as msd
+    >>> corpus = msd.Corpus.from_records(
+    ...     posts=[{"post_id": "p1", "title": "Trial news", "body": "We start in May."}],
+    ...     comments=[{"comment_id": "p1.c1", "post_id": "p1", "author": "Ann",
+    ...                "text": "I was diagnosed with MS in 2019. Oh great, more waiting!"}])
+    >>> run = analyses(corpus, "pandas")
+    >>> run.assign_roles()[["comment_id", "role"]]
+      comment_id     role
+    0      p1.c1  patient
+    >>> analyses(corpus, "spark")
+    Traceback (most recent call last):
+    ...
+    ValueError: engine: expected one of 'pandas', 'dask'; found 'spark'
+    """
+    return Analyses(corpus, engine=engine, scheduler=scheduler, npartitions=npartitions)
 
 
 def _meta_of(frame):

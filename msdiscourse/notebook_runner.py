@@ -68,6 +68,7 @@ def run_notebooks(
     pseudonymise: bool = True,
     timeout: int = 300,
     progress: bool = True,
+    parameters: dict | None = None,
 ) -> list[Path]:
     """Execute every notebook on ``data`` and return the figure files written, sorted.
 
@@ -88,6 +89,9 @@ def run_notebooks(
         Seconds a single cell may run.
     progress
         Print one line per notebook with its run time.
+    parameters
+        More parameters for every notebook, after the three above
+        (``{"ENGINE": "dask", "SCHEDULER": "tcp://10.0.0.5:8786"}``).
 
     Returns
     -------
@@ -122,6 +126,7 @@ def run_notebooks(
         "DATA_DIR": str(data),
         "FIGURES_DIR": str(figures),
         "PSEUDONYMISE": bool(pseudonymise),
+        **(parameters or {}),
     }
     environment = dict(os.environ)
     if data.resolve() == DATA_RAW.resolve() and not (

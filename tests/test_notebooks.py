@@ -159,3 +159,37 @@ def test_a_failing_cell_names_the_notebook_and_the_cell(tmp_path):
     # papermill's injected parameters reached the kernel before the failure
     assert ["".join(o["text"]) for o in outputs if o.get("name") == "stdout"] == [f"{DATA_RAW}\n"]
     assert (tmp_path / "build" / "99-broken.kernel.log").exists()
+
+
+@pytest.mark.slow
+def test_a_notebook_runs_unchanged_on_the_dask_engine(tmp_path):
+    """ENGINE = "dask" on a two-process LocalCluster: the same figures, no error, no stderr."""
+    distributed = pytest.importorskip("distributed")
+    name = "05-exchanges.ipynb"
+    cluster = distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True,
+                                       dashboard_address=None)
+    try:
+        written = run_notebooks(
+            DATA_RAW, notebooks=[PROJECT_DIR / "notebooks" / name], figures=tmp_path / "figures",
+            build=tmp_path / "build", progress=False,
+            parameters={"ENGINE": "dask", "SCHEDULER": cluster.scheduler_address},
+        )
+        # the analyses ran on the cluster (its scheduler lives in this process)
+        ran = set(cluster.scheduler.task_prefixes)
+    finally:
+        cluster.close()
+    assert {"apply_decisions", "on_corpus", "on_frames"} <= ran, sorted(ran)
+    executed = tmp_path / "build" / name
+    source = "".join("".join(c["source"]) for c in
+                     json.loads(executed.read_text(encoding="utf-8"))["cells"])
+    assert 'ENGINE = "dask"' in source  # papermill injected it
+    problems = [out for out in _outputs(executed)
+                if out["output_type"] == "error"
+                or (out["output_type"] == "stream" and out["name"] == "stderr")]
+    assert not problems, problems[:2]
+    # the Dask engine gives the pandas tables, so the figures are the committed ones
+    assert sorted(p.name for p in written) == sorted(
+        p.name for p in COMMITTED_FIGURES.glob("05-*") if p.suffix in (".png", ".svg"))
+    differing = [p.name for p in written
+                 if p.read_bytes() != (COMMITTED_FIGURES / p.name).read_bytes()]
+    assert not differing, differing
