@@ -52,6 +52,7 @@ from typing import Iterable, NamedTuple
 import pandas as pd
 import soupsieve
 from bs4 import BeautifulSoup, Comment, Declaration, Doctype, ProcessingInstruction, Tag
+from bs4.exceptions import ParserRejectedMarkup
 
 from msdiscourse.corpus import Corpus, make_comment_id, make_post_id
 from msdiscourse.errors import ErrorPolicy, ParseError, check_on_error
@@ -639,10 +640,34 @@ def _collector_paused():
             gc.enable()
 
 
+_REJECTED_AT = re.compile(r"at '(.{1,40}?)'?$", re.S)
+
+
+def _rejected_snippet(error: Exception) -> str:
+    """The markup html.parser stopped at, as its message quotes it (or a placeholder)."""
+    found = _REJECTED_AT.search(str(error).strip())
+    return found.group(1)[:20] if found else "<!["
+
+
+def _rejected_line(text: str, error: Exception) -> int | None:
+    """1-based line of the markup html.parser rejected, when it can be found."""
+    snippet = _rejected_snippet(error)
+    at = text.find(snippet)
+    if at < 0:
+        at = text.find("<![")
+    return text.count("\n", 0, at) + 1 if at >= 0 else None
+
+
 def _read_page(text: str, source: str, policy: ErrorPolicy) -> Corpus:
     # attributes are kept as written: splitting every class attribute into a list while
     # parsing is a tenth of the parse, and _classes() splits the few that are read
-    soup = BeautifulSoup(text, "html.parser", multi_valued_attributes=None)
+    try:
+        soup = BeautifulSoup(text, "html.parser", multi_valued_attributes=None)
+    except ParserRejectedMarkup as error:  # html.parser gives up on some "<![" declarations
+        raise ParseError(source, _rejected_line(text, error),
+                         expected="markup that Python's html.parser can read",
+                         found=f"a malformed markup declaration ({_rejected_snippet(error)!r})",
+                         remedy="repair or remove that declaration and read the page again") from None
 
     scan = _scan(soup)
     comments_index = _CommentIndex(scan.comments, scan.classes)

@@ -482,3 +482,13 @@ def test_the_garbage_collector_is_left_as_it_was_found():
             assert gc.isenabled() is enabled
     finally:
         gc.enable() if was_enabled else gc.disable()
+
+
+def test_a_declaration_html_parser_rejects_is_a_parse_error_naming_its_line():
+    # found by the mutation fuzzing: html.parser gives up on "<![" followed by no name
+    page = ("<html><body>\n<article><div class=\"entry-content\"><p>Body.</p></div></article>\n"
+            "<p>broken <![>[A-A -! here</p>\n</body></html>\n")
+    with pytest.raises(ParseError) as caught:
+        read_html_page(io.StringIO(page))
+    assert caught.value.line == 3
+    assert "a malformed markup declaration" in str(caught.value)
