@@ -116,6 +116,28 @@ def local_name(tag: str) -> str:
     return tag.rpartition(":")[2]
 
 
+_LOCAL_NAMES: dict[str, str] = {}
+
+
+def cached_local_name(tag) -> str | None:
+    """:func:`local_name` of an element's tag, remembered; ``None`` for comments and PIs.
+
+    Readers call this once per child element, so the few tag names of an export are
+    split once; the cache is bounded, whatever names a file invents.
+
+    >>> cached_local_name("{http://wordpress.org/export/1.2/}comment_parent")
+    'comment_parent'
+    """
+    name = _LOCAL_NAMES.get(tag)
+    if name is None:
+        if not isinstance(tag, str):
+            return None
+        name = local_name(tag)
+        if len(_LOCAL_NAMES) < 512:
+            _LOCAL_NAMES[tag] = name
+    return name
+
+
 def namespace_of(tag: str) -> str | None:
     """Return a tag's namespace URI, or ``None``.
 

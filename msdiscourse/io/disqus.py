@@ -36,6 +36,7 @@ from msdiscourse.io._dates import read_date
 from msdiscourse.io._html_text import html_to_text
 from msdiscourse.io._xml import (
     XmlStream,
+    cached_local_name,
     end_line,
     local_name,
     in_display_order,
@@ -170,16 +171,10 @@ def _fields(element) -> tuple[dict[str, str], dict[str, str], str]:
     fields: dict[str, str] = {}
     links: dict[str, str] = {}
     author = ""
-    names = _LOCAL_NAMES
     for child in element:
-        tag = child.tag
-        name = names.get(tag)
-        if name is None:
-            if not isinstance(tag, str):
-                continue
-            name = local_name(tag)
-            if len(names) < 512:  # bounded, whatever a file invents
-                names[tag] = name
+        name = cached_local_name(child.tag)
+        if name is None:  # a comment or processing instruction
+            continue
         if name in ("thread", "parent"):
             linked = (child.get(_DSQ_ID) or "").strip()
             if linked:
@@ -193,7 +188,6 @@ def _fields(element) -> tuple[dict[str, str], dict[str, str], str]:
 
 
 #: tag -> local name, filled as tags are met (a file uses a few dozen)
-_LOCAL_NAMES: dict = {}
 
 
 @functools.lru_cache(maxsize=4096)

@@ -59,6 +59,7 @@ from msdiscourse.io._dates import read_date
 from msdiscourse.io._html_text import html_to_text
 from msdiscourse.io._xml import (
     XmlStream,
+    cached_local_name,
     end_line,
     local_name,
     namespace_of,
@@ -440,16 +441,10 @@ def _comment_fields(element, lines: dict[str, int] | None = None) -> dict[str, s
     """A ``wp:comment``'s child texts by local name (``commentmeta`` aside); their lines
     go into ``lines`` when given."""
     fields = {}
-    names = _LOCAL_NAMES
     for child in element:
-        tag = child.tag
-        name = names.get(tag)
-        if name is None:
-            if not isinstance(tag, str):
-                continue
-            name = local_name(tag)
-            if len(names) < 512:  # bounded, whatever a file invents
-                names[tag] = name
+        name = cached_local_name(child.tag)
+        if name is None:  # a comment or processing instruction
+            continue
         if name != "commentmeta":
             # a leaf's text directly (the usual case); text_of joins nested text
             fields[name] = (child.text or "") if not len(child) else text_of(child)
@@ -459,7 +454,6 @@ def _comment_fields(element, lines: dict[str, int] | None = None) -> dict[str, s
 
 
 #: tag -> local name, filled as tags are met (a file uses a few dozen)
-_LOCAL_NAMES: dict = {}
 
 
 def _numeric(local_id: str):
