@@ -304,3 +304,18 @@ def test_evaluate_roles_counts_per_author_with_unknown_apart():
     assert scores.loc["all", ["n_authors", "n_predicted", "n_correct"]].tolist() == [5, 4, 2]
     with pytest.raises(ValueError, match="gold roles must be among"):
         evaluate_roles(predicted, gold.assign(role="carer"))
+
+
+def test_the_two_steps_on_the_forum(forum, forum_roles):
+    corpus, _ = forum
+    evidence = msd.role_evidence(corpus, blog_is_research=False)
+    pd.testing.assert_frame_equal(msd.decide_roles(evidence, corpus.comments), forum_roles)
+    # post bodies are evidence on a forum: no comment id, their post's id and author
+    bodies = evidence[evidence["comment_id"].isna()]
+    assert len(bodies) > 50 and (bodies["rule"] != "byline").all()
+    authors = corpus.posts.set_index("post_id")["author"]
+    assert (bodies["author"].to_numpy() == authors[bodies["post_id"]].to_numpy()).all()
+    # a slice of the comments is decided on the whole forum's evidence, as Dask does
+    part = corpus.comments.iloc[1000:1400]
+    pd.testing.assert_frame_equal(msd.decide_roles(evidence, part),
+                                  forum_roles.iloc[1000:1400].reset_index(drop=True))
