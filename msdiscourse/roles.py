@@ -17,6 +17,10 @@ professions; see :mod:`msdiscourse._role_cues`). Three kinds of cue are matched:
 Unknown conditions: a first-person diagnosis statement ("I was diagnosed with <anything>")
 counts for ``patient`` even when the condition is in no list; its words go to ``detail``.
 
+:func:`assign_roles` is two public steps: :func:`role_evidence` finds the cues (one row per
+cue, the ``role_evidence`` table) and :func:`decide_roles` decides one role per author from
+them; an engine that holds the corpus in pieces runs them apart (:mod:`msdiscourse.dask`).
+
 Evidence propagates: the comments of one named author share one decision, taken over all
 their cues (and, on a forum, over their post bodies), so "my wife has MS" on one page makes
 the same commenter a relative on every page. Placeholder names ("Anonymous", a missing
@@ -747,6 +751,10 @@ def assign_roles(corpus: Corpus, *, known: Mapping[str, str] | None = None,
                  flair_column: str = "author_flair_text",
                  infer: bool = False, infer_threshold: float = INFER_THRESHOLD) -> pd.DataFrame:
     """Assign each comment a role on the evidence of what its author disclosed.
+
+    The same as ``decide_roles(role_evidence(corpus, ...), corpus.comments, known=...,
+    codebook=...)`` (:func:`role_evidence`, :func:`decide_roles`), followed by the
+    inferred stage when ``infer=True``.
 
     Parameters
     ----------
