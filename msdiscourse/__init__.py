@@ -63,6 +63,8 @@ _EXPORTS: dict[str, str] = {
     "cross_domain": "msdiscourse.sarcasm_eval",
     # roles, coding, exchanges, privacy
     "assign_roles": "msdiscourse.roles",
+    "role_evidence": "msdiscourse.roles",
+    "decide_roles": "msdiscourse.roles",
     "role_summary": "msdiscourse.roles",
     "post_roles": "msdiscourse.roles",
     "read_role_codebook": "msdiscourse.coding",

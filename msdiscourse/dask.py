@@ -298,9 +298,10 @@ class DaskCorpus:
 
         Only the texts that carry a cue (comments, and on a forum post bodies), the comments
         with a flair when ``flair_roles`` is given and one post per byline author travel to
-        the decision step, which is the pandas one (the same cue table and conflict
-        policy); the decisions per author then go to every partition, where each comment
-        gets its author's decision as :func:`~msdiscourse.assign_roles` gives it.
+        :func:`~msdiscourse.role_evidence`; its evidence table (one row per cue) then goes
+        to every partition, where :func:`~msdiscourse.decide_roles` gives each comment its
+        author's decision as :func:`~msdiscourse.assign_roles` gives it (the same cue
+        table and conflict policy).
         ``infer=True`` is refused: the classifier learns from every text of every author,
         which is a whole-corpus step (run it on the pandas corpus).
         """
@@ -324,11 +325,14 @@ class DaskCorpus:
         if not read_posts:
             posts = _sorted(posts).drop_duplicates("author").assign(body=None, title=None)
         reduced = Corpus(posts=_clean(posts, POST_COLUMNS), comments=_clean(cued, COMMENT_COLUMNS))
-        decisions, _ = role_module._decisions(reduced, known, codebook, blog_is_research,
-                                              flair_roles, flair_column)
-        meta = _indexed(role_module.assign_roles(_partition_corpus(self.posts._meta,
-                                                                   self.comments._meta)), 0)
-        return self.comments.map_partitions(_apply_decisions, decisions=decisions, meta=meta)
+        evidence = role_module.role_evidence(reduced, blog_is_research=blog_is_research,
+                                             flair_roles=flair_roles, flair_column=flair_column)
+        # on the empty comments: the roles table's shape, and known= or a codebook is
+        # checked here, before any partition runs
+        meta = _indexed(role_module.decide_roles(evidence, _strip(self.comments._meta),
+                                                 known=known, codebook=codebook), 0)
+        return self.comments.map_partitions(_apply_decisions, evidence=evidence, known=known,
+                                            codebook=codebook, meta=meta)
 
     @_keep_objects
     def reply_exchanges(self, *, roles, tone=None, markers=None, post_roles=None):
@@ -770,22 +774,13 @@ def _first_per_author(frame: pd.DataFrame) -> pd.DataFrame:
     return _sorted(frame).drop_duplicates("author") if len(frame) else frame
 
 
-def _apply_decisions(comments: pd.DataFrame, *, decisions: dict) -> pd.DataFrame:
-    """Each comment's row of the roles table, from the decisions per author (or comment)."""
-    from msdiscourse import roles as role_module
+def _apply_decisions(comments: pd.DataFrame, *, evidence: pd.DataFrame, known,
+                      codebook) -> pd.DataFrame:
+    """Each comment's row of the roles table, decided on the evidence of the whole corpus."""
+    from msdiscourse.roles import decide_roles
 
     index = comments.index
-    comments = _strip(comments)
-    rows = []
-    for comment_id, author in zip(comments["comment_id"].tolist(), comments["author"].tolist()):
-        unit = ("comment", comment_id)
-        group = role_module._group_of(unit, role_module.author_key(author))
-        rows.append({"comment_id": comment_id,
-                     **role_module._row_decision(decisions, group, unit)})
-    frame = pd.DataFrame(rows, columns=["comment_id", *role_module._DECISION_COLUMNS])
-    frame.insert(1, "post_id", comments["post_id"].to_numpy())
-    frame.insert(2, "author", comments["author"].to_numpy())
-    frame = role_module._typed(frame, role_module.ROLE_COLUMNS)
+    frame = decide_roles(evidence, _strip(comments), known=known, codebook=codebook)
     frame.index = pd.Index(np.full(len(frame), index[0] if len(index) else 0, dtype="int64"),
                            name=_PART)
     return frame

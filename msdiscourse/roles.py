@@ -17,6 +17,10 @@ professions; see :mod:`msdiscourse._role_cues`). Three kinds of cue are matched:
 Unknown conditions: a first-person diagnosis statement ("I was diagnosed with <anything>")
 counts for ``patient`` even when the condition is in no list; its words go to ``detail``.
 
+:func:`assign_roles` is two public steps: :func:`role_evidence` finds the cues (one row per
+cue, the ``role_evidence`` table) and :func:`decide_roles` decides one role per author from
+them; an engine that holds the corpus in pieces runs them apart (:mod:`msdiscourse.dask`).
+
 Evidence propagates: the comments of one named author share one decision, taken over all
 their cues (and, on a forum, over their post bodies), so "my wife has MS" on one page makes
 the same commenter a relative on every page. Placeholder names ("Anonymous", a missing
@@ -85,15 +89,18 @@ from msdiscourse._role_cues import (
 from msdiscourse.categories import ROLE_DTYPE, ROLES
 from msdiscourse.coding import read_role_codebook
 from msdiscourse.corpus import Corpus
-from msdiscourse.schema import ROLE_TABLE_COLUMNS, validate, validate_columns
+from msdiscourse.schema import ROLE_EVIDENCE_TABLE, ROLE_TABLE_COLUMNS, validate, validate_columns
 from msdiscourse.text import sentence_spans
 
 __all__ = [
     "ROLE_COLUMNS",
     "POST_ROLE_COLUMNS",
+    "EVIDENCE_COLUMNS",
     "CUE_TYPES",
     "INFER_THRESHOLD",
     "assign_roles",
+    "role_evidence",
+    "decide_roles",
     "role_summary",
     "post_roles",
     "find_role_cues",
@@ -116,6 +123,8 @@ INFER_THRESHOLD = 0.8
 #: one row per comment (see the "roles" table in msdiscourse.schema)
 ROLE_COLUMNS: tuple[str, ...] = tuple(ROLE_TABLE_COLUMNS)
 POST_ROLE_COLUMNS: tuple[str, ...] = tuple(c for c in ROLE_COLUMNS if c != "comment_id")
+#: one row per cue found (see the "role_evidence" table in msdiscourse.schema)
+EVIDENCE_COLUMNS: tuple[str, ...] = tuple(ROLE_EVIDENCE_TABLE.columns)
 
 # first-person pronouns, any case except capitals that mean something else: "ME" (the
 # illness), "US" (the country); and "i" of "i.e." is no one
@@ -498,37 +507,135 @@ def _group_of(label: tuple[str, str], key: str | None) -> tuple[str, str]:
     return ("author", key) if key else label
 
 
-def _decisions(corpus: Corpus, known, codebook, blog_is_research: bool,
-               flair_roles=None, flair_column: str = "author_flair_text"):
-    """Decisions per author key and per anonymous comment or post, and the texts read."""
+def role_evidence(corpus: Corpus, *, blog_is_research: bool = True,
+                  flair_roles: Mapping[str, str] | None = None,
+                  flair_column: str = "author_flair_text") -> pd.DataFrame:
+    """Find the evidence for every author's role: the first of the two steps of :func:`assign_roles`.
+
+    Reads each comment (and, on a forum, each post body) for the cues of
+    ``role_cues.csv``, adds the flairs the user mapped to a role and, on a research blog,
+    each byline author. Nothing is decided here: :func:`decide_roles` turns these rows into
+    one role per author. The two steps apart let an engine that holds the corpus in
+    pieces (:mod:`msdiscourse.dask`) find the evidence piece by piece and decide once.
+
+    Parameters
+    ----------
+    corpus
+        The corpus (not changed).
+    blog_is_research, flair_roles, flair_column
+        As in :func:`assign_roles`.
+
+    Returns
+    -------
+    pandas.DataFrame
+        The ``role_evidence`` table (:mod:`msdiscourse.schema`): one row per cue found,
+        ``comment_id`` (missing for a post body or a byline), ``post_id``, ``author``,
+        ``role``, ``rule``, ``cue_type`` (``phrase``, ``self_term``, ``team_term``,
+        ``flair`` or ``byline``), ``group`` (``diagnosis``, ``job``, ``body`` or empty:
+        the conflict policy), ``weight``, ``start`` and ``end`` (the span in the text),
+        ``evidence`` (the phrase as written) and ``detail``; comments first in corpus
+        order, then post bodies, flairs and bylines, as :func:`decide_roles` reads them.
+
+    Raises
+    ------
+    TypeError
+        When ``corpus`` is not a Corpus.
+    ValueError
+        When ``flair_roles`` names a role that does not exist or its column is missing.
+
+    Examples
+    --------
+    >>> from msdiscourse.corpus import Corpus
+    >>> corpus = Corpus.from_records(
+    ...     posts=[{"post_id": "p1", "author": "LabRat"}],
+    ...     comments=[{"comment_id": "p1.c1", "post_id": "p1", "author": "Wendy",
+    ...                "text": "I'm on Ocrevus. My neuro agreed."},
+    ...               {"comment_id": "p1.c2", "post_id": "p1", "author": "Ann",
+    ...                "text": "Thanks!"}])
+    >>> role_evidence(corpus)[["comment_id", "author", "role", "rule", "weight", "evidence"]]
+      comment_id  author        role      rule  weight        evidence
+    0      p1.c1   Wendy     patient   on_drug    0.95  I'm on Ocrevus
+    1      p1.c1   Wendy     patient  my_neuro    0.80        My neuro
+    2       <NA>  LabRat  researcher    byline    0.80       By LabRat
+    """
+    _check_corpus(corpus, "role_evidence")
     labels, texts, keys = _unit_texts(corpus, read_posts=not blog_is_research)
+    comments, posts = corpus.comments, corpus.posts
+    authors = comments["author"].tolist()
+    post_ids = comments["post_id"].tolist()
+    if not blog_is_research and len(posts):
+        authors += posts["author"].tolist()
+        post_ids += posts["post_id"].tolist()
     hits = find_role_cues(pd.Series(texts, index=pd.RangeIndex(len(texts))))
-    by_group: dict[tuple, list[dict]] = {}
+    rows = []
     for row in hits.itertuples(index=False):
         kind, unit_id = labels[row.text_index]
-        group = _group_of(labels[row.text_index], keys[row.text_index])
-        detail = None if row.detail is pd.NA else row.detail
-        by_group.setdefault(group, []).append(_hit(
-            row.role, row.rule, row.group, row.weight, row.evidence, detail,
-            unit_id if kind == "comment" else pd.NA,
-            unit_id if kind == "post" else pd.NA))
-    key_of_comment = dict(zip(corpus.comments["comment_id"].tolist(),
-                              [author_key(a) for a in corpus.comments["author"].tolist()]))
-    for comment_id, hit in _flair_hits(corpus.comments, flair_roles, flair_column):
-        group = _group_of(("comment", comment_id), key_of_comment[comment_id])
-        hits_of = by_group.setdefault(group, [])
-        if not any(h["rule"] == "flair" and h["role"] == hit["role"] for h in hits_of):
-            hits_of.append(hit)
+        rows.append({"comment_id": unit_id if kind == "comment" else pd.NA,
+                     "post_id": post_ids[row.text_index], "author": authors[row.text_index],
+                     "role": row.role, "rule": row.rule, "cue_type": row.cue_type,
+                     "group": row.group, "weight": row.weight, "start": row.start,
+                     "end": row.end, "evidence": row.evidence, "detail": row.detail})
+    # a flair counts once per author and role (per comment for placeholder names)
+    seen_flair: set = set()
+    key_of = dict(zip(comments["comment_id"].tolist(), keys[:len(comments)]))
+    post_of = dict(zip(comments["comment_id"].tolist(), comments["post_id"].tolist()))
+    author_of = dict(zip(comments["comment_id"].tolist(), comments["author"].tolist()))
+    for comment_id, hit in _flair_hits(comments, flair_roles, flair_column):
+        seen = (_group_of(("comment", comment_id), key_of[comment_id]), hit["role"])
+        if seen in seen_flair:
+            continue
+        seen_flair.add(seen)
+        rows.append({"comment_id": comment_id, "post_id": post_of[comment_id],
+                     "author": author_of[comment_id], "role": hit["role"], "rule": "flair",
+                     "cue_type": "flair", "group": hit["group"], "weight": hit["weight"],
+                     "start": pd.NA, "end": pd.NA, "evidence": hit["evidence"],
+                     "detail": hit["detail"]})
     if blog_is_research:
-        byline = _cue("byline")
-        for author in corpus.posts["author"].tolist():
+        byline, bylined = _cue("byline"), set()
+        for post_id, author in zip(posts["post_id"].tolist(), posts["author"].tolist()):
             key = author_key(author)
-            if key is None:
+            if key is None or key in bylined:
                 continue
-            hits_of = by_group.setdefault(("author", key), [])
-            if not any(h["rule"] == "byline" for h in hits_of):
-                hits_of.append(_hit(byline.role, byline.rule, "", byline.weight,
-                                    f"By {author}", _RULE_DETAIL["byline"]))
+            bylined.add(key)
+            rows.append({"comment_id": pd.NA, "post_id": post_id, "author": author,
+                         "role": byline.role, "rule": byline.rule, "cue_type": "byline",
+                         "group": "", "weight": byline.weight, "start": pd.NA, "end": pd.NA,
+                         "evidence": f"By {author}", "detail": _RULE_DETAIL["byline"]})
+    frame = pd.DataFrame(rows, columns=list(EVIDENCE_COLUMNS))
+    dtypes = {c: "string" for c in EVIDENCE_COLUMNS}
+    dtypes.update({"role": ROLE_DTYPE, "weight": "float64", "start": "Int64", "end": "Int64"})
+    return frame.astype(dtypes).reset_index(drop=True)
+
+
+def _evidence_group(comment_id, post_id, author) -> tuple[str, str]:
+    """The decision an evidence row belongs to: its author's, or its own comment's or post's."""
+    label = ("comment", comment_id) if not _missing(comment_id) else ("post", post_id)
+    return _group_of(label, author_key(author))
+
+
+def _missing(value) -> bool:
+    return value is None or value is pd.NA or (isinstance(value, float) and value != value)
+
+
+def _decide_evidence(evidence: pd.DataFrame, known, codebook, groups: set | None = None) -> dict:
+    """Decisions per author key and per anonymous comment or post, from evidence rows.
+
+    ``groups``, when given, limits the decisions to those groups (and the user's own).
+    """
+    by_group: dict[tuple, list[dict]] = {}
+    columns = [evidence[c].tolist() for c in
+               ("comment_id", "post_id", "author", "role", "rule", "group", "weight",
+                "evidence", "detail")]
+    for comment_id, post_id, author, role, rule, group, weight, phrase, detail in zip(*columns):
+        unit = _evidence_group(comment_id, post_id, author)
+        if groups is not None and unit not in groups:
+            continue
+        comment_id = pd.NA if _missing(comment_id) else comment_id
+        # a byline is where the author is named, not a phrase in a post body
+        post_id = pd.NA if rule == "byline" or not _missing(comment_id) else post_id
+        by_group.setdefault(unit, []).append(_hit(
+            str(role), rule, "" if _missing(group) else group, float(weight), phrase,
+            None if _missing(detail) else detail, comment_id, post_id))
     decisions = {group: _decide(group_hits) for group, group_hits in by_group.items()}
     for key, decision in _overrides(known, codebook).items():
         text_based = decisions.get(("author", key))
@@ -538,7 +645,91 @@ def _decisions(corpus: Corpus, known, codebook, blog_is_research: bool,
             decision = {**decision, "competing": (
                 f"{text_based['role']} {text_based['rule']}: {text_based['evidence']!r}{where}")}
         decisions[("author", key)] = decision
-    return decisions, (labels, texts, keys)
+    return decisions
+
+
+def _decisions(corpus: Corpus, known, codebook, blog_is_research: bool,
+               flair_roles=None, flair_column: str = "author_flair_text"):
+    """Decisions per author key and per anonymous comment or post, and the texts read."""
+    evidence = role_evidence(corpus, blog_is_research=blog_is_research,
+                             flair_roles=flair_roles, flair_column=flair_column)
+    units = _unit_texts(corpus, read_posts=not blog_is_research)
+    return _decide_evidence(evidence, known, codebook), units
+
+
+def decide_roles(evidence: pd.DataFrame, comments: pd.DataFrame, *,
+                 known: Mapping[str, str] | None = None,
+                 codebook: str | Path | pd.DataFrame | None = None) -> pd.DataFrame:
+    """Decide one role per author from the evidence: the second step of :func:`assign_roles`.
+
+    ``assign_roles(corpus, **options)`` is ``decide_roles(role_evidence(corpus, ...),
+    corpus.comments, known=..., codebook=...)`` (the optional inferred stage, which
+    reads every text, runs in :func:`assign_roles` only). The comments of one named
+    author share one decision taken over all that author's evidence rows, wherever they
+    are, so ``comments`` may be any part of the corpus as long as ``evidence`` covers the
+    whole of it.
+
+    Parameters
+    ----------
+    evidence
+        The ``role_evidence`` table (:func:`role_evidence`), in its order: of two cues
+        of equal weight the first one read decides.
+    comments
+        The comments to give a role (the corpus's ``comments`` table, or part of it).
+    known, codebook
+        As in :func:`assign_roles`: they win over every cue.
+
+    Returns
+    -------
+    pandas.DataFrame
+        The ``roles`` table of :func:`assign_roles`, one row per comment of ``comments``
+        in their order.
+
+    Raises
+    ------
+    SchemaError
+        When ``evidence`` or ``comments`` lacks a column it needs.
+    ValueError
+        When ``known`` or the codebook names a role that does not exist.
+
+    Examples
+    --------
+    >>> from msdiscourse.corpus import Corpus
+    >>> corpus = Corpus.from_records(
+    ...     posts=[{"post_id": "p1", "author": "LabRat"}],
+    ...     comments=[{"comment_id": "p1.c1", "post_id": "p1", "author": "Wendy",
+    ...                "text": "I'm on Ocrevus."},
+    ...               {"comment_id": "p1.c2", "post_id": "p1", "author": "Wendy",
+    ...                "text": "Thanks!"}])
+    >>> evidence = role_evidence(corpus)
+    >>> decide_roles(evidence, corpus.comments)[["comment_id", "role", "confidence", "source"]]
+      comment_id     role  confidence       source
+    0      p1.c1  patient       0.950     own_text
+    1      p1.c2  patient       0.855  same_author
+    >>> decide_roles(evidence, corpus.comments.iloc[1:], known={"Wendy": "relative"}).loc[
+    ...     0, ["comment_id", "role", "rule"]].tolist()
+    ['p1.c2', 'relative', 'known']
+    """
+    validate(evidence, "role_evidence", caller="decide_roles")
+    validate_columns(comments, ["comment_id", "post_id", "author"], caller="decide_roles",
+                     what="comments (the corpus's comments table)")
+    ids, authors = comments["comment_id"].tolist(), comments["author"].tolist()
+    groups = {_group_of(("comment", c), author_key(a)) for c, a in zip(ids, authors)}
+    decisions = _decide_evidence(evidence, known, codebook, groups)
+    return _roles_table(decisions, ids, comments["post_id"].tolist(), authors)
+
+
+def _roles_table(decisions: dict, ids: list, post_ids: list, authors: list) -> pd.DataFrame:
+    """The roles table: each comment's row from the decisions per author (or comment)."""
+    rows = []
+    for comment_id, author in zip(ids, authors):
+        unit = ("comment", comment_id)
+        rows.append({"comment_id": comment_id,
+                     **_row_decision(decisions, _group_of(unit, author_key(author)), unit)})
+    frame = pd.DataFrame(rows, columns=["comment_id", *_DECISION_COLUMNS])
+    frame.insert(1, "post_id", post_ids)
+    frame.insert(2, "author", authors)
+    return _typed(frame, ROLE_COLUMNS)
 
 
 def _row_decision(decisions: dict, group: tuple, unit: tuple[str, str]) -> dict:
@@ -560,6 +751,10 @@ def assign_roles(corpus: Corpus, *, known: Mapping[str, str] | None = None,
                  flair_column: str = "author_flair_text",
                  infer: bool = False, infer_threshold: float = INFER_THRESHOLD) -> pd.DataFrame:
     """Assign each comment a role on the evidence of what its author disclosed.
+
+    The same as ``decide_roles(role_evidence(corpus, ...), corpus.comments, known=...,
+    codebook=...)`` (:func:`role_evidence`, :func:`decide_roles`), followed by the
+    inferred stage when ``infer=True``.
 
     Parameters
     ----------
@@ -648,22 +843,16 @@ def assign_roles(corpus: Corpus, *, known: Mapping[str, str] | None = None,
     0  relative               t1  same_author  relative of husband (ALS)
     """
     _check_corpus(corpus, "assign_roles")
+    if not infer:
+        evidence = role_evidence(corpus, blog_is_research=blog_is_research,
+                                 flair_roles=flair_roles, flair_column=flair_column)
+        return decide_roles(evidence, corpus.comments, known=known, codebook=codebook)
     decisions, units = _decisions(corpus, known, codebook, blog_is_research, flair_roles,
                                   flair_column)
-    if infer:
-        _infer(decisions, units, threshold=infer_threshold)
+    _infer(decisions, units, threshold=infer_threshold)
     comments = corpus.comments
-    labels, _, keys = units
-    rows = []
-    for (kind, unit_id), key in zip(labels, keys):
-        if kind != "comment":
-            continue
-        decision = _row_decision(decisions, _group_of((kind, unit_id), key), (kind, unit_id))
-        rows.append({"comment_id": unit_id, **decision})
-    frame = pd.DataFrame(rows, columns=["comment_id", *_DECISION_COLUMNS])
-    frame.insert(1, "post_id", comments["post_id"].to_numpy())
-    frame.insert(2, "author", comments["author"].to_numpy())
-    return _typed(frame, ROLE_COLUMNS)
+    return _roles_table(decisions, comments["comment_id"].tolist(),
+                        comments["post_id"].tolist(), comments["author"].tolist())
 
 
 _DECISION_COLUMNS = ["role", "confidence", "rule", "evidence", "evidence_comment_id",

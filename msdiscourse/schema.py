@@ -453,6 +453,24 @@ ROLE_LABELS_TABLE = declare(Table(
     key=("author",),
     producer="assign_roles(corpus), post_roles(corpus) or a gold table of author, role",
 ))
+#: one row per cue found for a role (see ``role_evidence``), in the order the decision
+#: reads them: comments in corpus order, then post bodies (forum), flairs, bylines (blog).
+#: ``comment_id`` the comment holding the phrase (missing for a post body or a byline);
+#: ``post_id`` its post; ``author`` who wrote it; ``role``, ``rule``, ``cue_type``,
+#: ``group`` (diagnosis, job, body or empty, for the conflict policy) and ``weight`` from
+#: ``role_cues.csv`` (rule ``flair`` for a mapped flair); ``start``/``end`` the span in
+#: the text (missing for a flair or a byline); ``evidence`` the phrase as written;
+#: ``detail`` the condition, relation or profession it names.
+ROLE_EVIDENCE_TABLE = declare(Table(
+    name="role_evidence",
+    columns={"comment_id": STRING, "post_id": STRING, "author": STRING,
+             "role": ROLE_CATEGORY, "rule": STRING, "cue_type": STRING, "group": STRING,
+             "weight": FLOAT, "start": INT, "end": INT, "evidence": STRING, "detail": STRING},
+    key=("comment_id", "post_id", "rule", "start"),
+    producer="role_evidence(corpus)",
+    required=("comment_id", "post_id", "author", "role", "rule", "group", "weight",
+              "evidence", "detail"),
+))
 ROLES = ROLES_TABLE
 POST_ROLES = POST_ROLES_TABLE
 # <<< roles

@@ -182,6 +182,7 @@ SECOND_POSITIONAL = {
     "learn_situations": "texts and their labels, as scikit-learn's fit(X, y)",
     "cross_domain": "the training and the test set, two labelled sets",
     "evaluate_roles": "predicted and gold roles, as scikit-learn's metrics(y_true, y_pred)",
+    "decide_roles": "the evidence and the comments it decides: two tables",
     "export_coding_sheet": "the destination, as DataFrame.to_csv(path)",
     "write_pagedump_folder": "the destination folder, as DataFrame.to_csv(path)",
     "to_convokit": "the destination folder, as DataFrame.to_csv(path)",

@@ -505,3 +505,50 @@ def test_roles_table_is_declared_in_the_schema():
     with pytest.raises(msd.SchemaError if hasattr(msd, "SchemaError") else ValueError,
                        match="evaluate_roles expects the role_labels table"):
         msd.evaluate_roles(roles.drop(columns="role"), roles)
+
+
+# -- the two steps: role_evidence, then decide_roles ---------------------------------------------
+def test_assign_roles_is_role_evidence_then_decide_roles(demo, tmp_path):
+    corpus, roles = demo
+    evidence = msd.role_evidence(corpus)
+    msd.schema.validate(evidence, "role_evidence", caller="test")
+    pd.testing.assert_frame_equal(msd.decide_roles(evidence, corpus.comments), roles)
+    # one byline row per byline author, after the text cues; every text cue's phrase is in
+    # its comment at the span given
+    bylines = evidence[evidence["rule"] == "byline"]
+    assert bylines["comment_id"].isna().all() and bylines["post_id"].notna().all()
+    assert set(bylines["author"]) == set(corpus.posts["author"].dropna())
+    assert bylines.index.min() > evidence[evidence["rule"] != "byline"].index.max()
+    texts = corpus.comments.set_index("comment_id")["text"]
+    cues = evidence[evidence["rule"] != "byline"]
+    assert len(cues) >= 10
+    for row in cues.itertuples():
+        assert texts[row.comment_id][row.start:row.end].strip() == row.evidence
+    # the user's knowledge is applied in the second step, as in assign_roles
+    path = tmp_path / "book.csv"
+    named = next(a for a in roles["author"].dropna() if msd.roles.author_key(a))
+    path.write_text(f"author,role\n{named},other\n", encoding="utf-8")
+    pd.testing.assert_frame_equal(
+        msd.decide_roles(evidence, corpus.comments, codebook=path),
+        assign_roles(corpus, codebook=path))
+
+
+def test_decide_roles_on_part_of_the_comments_uses_the_whole_evidence():
+    corpus = _corpus(("Kim", "I have MS."), ("Lee", "Nice."), ("Kim", "Thanks."),
+                     ("Anonymous", "I'm on Ocrevus."), ("Anonymous", "Hmm."))
+    evidence = msd.role_evidence(corpus)
+    whole = assign_roles(corpus)
+    part = msd.decide_roles(evidence, corpus.comments.iloc[2:])
+    pd.testing.assert_frame_equal(part, whole.iloc[2:].reset_index(drop=True))
+    # Kim's role travels from the comment outside the part; the anonymous ones do not share
+    assert part["role"].astype(str).tolist() == ["patient", "patient", "unknown"]
+    assert part.loc[0, ["source", "evidence_comment_id"]].tolist() == ["same_author", "p.c1"]
+
+
+def test_decide_roles_refuses_a_table_that_is_not_evidence():
+    corpus = _corpus(("Kim", "I have MS."))
+    with pytest.raises(msd.schema.SchemaError, match=r"decide_roles expects the role_evidence "
+                       r"table \(made by role_evidence\(corpus\)\)"):
+        msd.decide_roles(assign_roles(corpus), corpus.comments)
+    with pytest.raises(msd.schema.SchemaError, match="decide_roles: comments"):
+        msd.decide_roles(msd.role_evidence(corpus), corpus.posts)

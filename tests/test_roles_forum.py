@@ -96,7 +96,7 @@ def test_forum_cues_alone_per_author(forum, forum_roles):
     # patients: precise, but recall stays below the issue's 0.6 (many patients here write
     # nothing about themselves at all: condolences, thanks, advice to others)
     assert scores.loc["patient", "precision"] >= 0.9
-    assert 0.5 <= scores.loc["patient", "recall"] < 0.6
+    assert 0.53 <= scores.loc["patient", "recall"] < 0.6
     assert scores.loc["all", "n_authors"] == 199
 
 
@@ -206,6 +206,26 @@ _BODY_CUES = [
     ("person_with", "I am FALS, like my mother.", "I'm PALS' wife and tired."),
     ("diagnosed_self", "I was DX in 2019 and still walk.", "If I was diagnosed with it I'd know."),
     ("kin_diagnosed", "My wife was DX in 2019.", "My wife was there in 2019."),
+    # the general first-person patient grammar of the third pass
+    ("own_disability", "Most days I can no longer take care of myself.",
+     "I can no longer take care of him at home."),
+    ("own_disability", "We can no longer even dress ourselves without help.",
+     "We can no longer dress him without help."),
+    ("own_disability", "I use a walker indoors now.", "I use a walker for him on the stairs."),
+    ("my_care", "My hospital bed arrived today.", "His hospital bed arrived today."),
+    ("my_care", "My Astral alarms every night.", "The Astral alarms every night."),
+    ("my_care", "My stellar 150 has an oxygen port.", "My stellar performance at work."),
+    ("my_neuro", "My pulmonologist wants a new breathing test.",
+     "His pulmonologist wants a new breathing test."),
+    ("my_symptom", "My FVC dropped to 60 percent.", "His FVC dropped to 60 percent."),
+    ("my_symptom", "My last MRI showed nothing new.", "Her last MRI showed nothing new."),
+    ("my_clinic_visit", "My next neuro appointment is in May.", "My dentist appointment is in May."),
+    ("got_ill", "Since I got ill I read a lot more.", "I got sick with the flu last week."),
+    ("one_of_us", "Many of us with ALS sleep badly.", "Many of us with ALS spouses sleep badly."),
+    ("one_of_us", "Fellow patients told me about it.", "Fellow carers told me about it."),
+    ("one_of_us", "As someone with lupus, I pace myself.", "As someone with a lupus nurse, I ask."),
+    ("one_of_us", "People like me with MS need ramps.", "People like me need a break."),
+    ("one_of_us", "I'm an MND patient at the same clinic.", "I'm an MND nurse at the same clinic."),
 ]
 
 
@@ -304,3 +324,18 @@ def test_evaluate_roles_counts_per_author_with_unknown_apart():
     assert scores.loc["all", ["n_authors", "n_predicted", "n_correct"]].tolist() == [5, 4, 2]
     with pytest.raises(ValueError, match="gold roles must be among"):
         evaluate_roles(predicted, gold.assign(role="carer"))
+
+
+def test_the_two_steps_on_the_forum(forum, forum_roles):
+    corpus, _ = forum
+    evidence = msd.role_evidence(corpus, blog_is_research=False)
+    pd.testing.assert_frame_equal(msd.decide_roles(evidence, corpus.comments), forum_roles)
+    # post bodies are evidence on a forum: no comment id, their post's id and author
+    bodies = evidence[evidence["comment_id"].isna()]
+    assert len(bodies) > 50 and (bodies["rule"] != "byline").all()
+    authors = corpus.posts.set_index("post_id")["author"]
+    assert (bodies["author"].to_numpy() == authors[bodies["post_id"]].to_numpy()).all()
+    # a slice of the comments is decided on the whole forum's evidence, as Dask does
+    part = corpus.comments.iloc[1000:1400]
+    pd.testing.assert_frame_equal(msd.decide_roles(evidence, part),
+                                  forum_roles.iloc[1000:1400].reset_index(drop=True))
