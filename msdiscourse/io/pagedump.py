@@ -1061,12 +1061,21 @@ def _column(pages: list[dict], table: str, name: str) -> list:
 
 
 def _comment_column(pages: list[dict], name: str):
-    """One comment column of many pages, in page order: flushed chunks, then the rest."""
+    """One comment column of many pages, in page order: each page's flushed chunks, then
+    the rest. The unflushed values of consecutive pages are typed together, one Arrow or
+    numpy array per run of pages rather than one per page (small arrays cost more to
+    make than to fill)."""
     chunks = []
+    pending: list = []
     for page in pages:
-        chunks.extend(chunk[name] for chunk in page["comment_chunks"])
-        if page["comments"]["comment_id"]:
-            chunks.append(_typed_chunk({name: page["comments"][name]})[name])
+        if page["comment_chunks"]:
+            if pending:
+                chunks.append(_typed_chunk({name: pending})[name])
+                pending = []
+            chunks.extend(chunk[name] for chunk in page["comment_chunks"])
+        pending += page["comments"][name]
+    if pending:
+        chunks.append(_typed_chunk({name: pending})[name])
     if name in _INT_BUFFERS:
         values = np.concatenate(chunks) if chunks else np.array([], dtype="int64")
         return pd.array(values, dtype=INT)
