@@ -953,7 +953,10 @@ def read_pagedump(path_or_buffer: PathOrBuffer, *, on_error: str = "raise") -> C
     1      1    Ann  A reply.
     """
     check_on_error(on_error)
-    return _build_corpus([_read_one(path_or_buffer, on_error)])
+    page = _read_one(path_or_buffer, on_error)
+    comments = _CommentColumns()
+    comments.add(page)
+    return _build_corpus([page], comments)
 
 
 def read_pagedump_files(paths: Iterable[str | os.PathLike], *, on_error: str = "raise") -> Corpus:
@@ -993,9 +996,8 @@ def read_pagedump_files(paths: Iterable[str | os.PathLike], *, on_error: str = "
     1       b           0
     """
     check_on_error(on_error)
-    chunks: list[Corpus] = []
     pages: list[dict] = []
-    chunk_chars = 0
+    comments = _CommentColumns()
     seen: set[str] = set()
     for path in paths:
         page = _read_one(path, on_error)
@@ -1003,20 +1005,9 @@ def read_pagedump_files(paths: Iterable[str | os.PathLike], *, on_error: str = "
         if post_id in seen:
             raise ValueError(f"post ids must be unique across sources; repeated: {[post_id]}")
         seen.add(post_id)
+        comments.add(page)  # typed every _FLUSH_COMMENTS comments, across pages
         pages.append(page)
-        chunk_chars += page["chars"]
-        if chunk_chars >= _CHUNK_CHARS:  # bound the plain-Python records held at once
-            chunks.append(_build_corpus(pages))
-            pages, chunk_chars = [], 0
-    if pages or not chunks:
-        chunks.append(_build_corpus(pages))
-    if len(chunks) == 1:
-        return chunks[0]
-    # every chunk is typed already, so a plain concat keeps the dtypes without re-coercing
-    return Corpus(**{
-        name: pd.concat([getattr(chunk, name) for chunk in chunks], ignore_index=True)
-        for name in ("posts", "comments", "unparsed", "furniture")
-    })
+    return _build_corpus(pages, comments)
 
 
 def _read_one(path_or_buffer: PathOrBuffer, on_error: str) -> dict:
@@ -1032,9 +1023,6 @@ def _read_one(path_or_buffer: PathOrBuffer, on_error: str) -> dict:
     records["chars"] = chars
     return records
 
-
-#: how much page text (characters) read_pagedump_files turns into one set of tables at a time
-_CHUNK_CHARS = 8_000_000
 
 #: the columns each page's comment buffers hold (post_id, position and flags are added
 #: when the pages' buffers are joined into one table)
@@ -1060,26 +1048,45 @@ def _column(pages: list[dict], table: str, name: str) -> list:
     return list(chain.from_iterable(page[table][name] for page in pages))
 
 
-def _comment_column(pages: list[dict], name: str):
-    """One comment column of many pages, in page order: each page's flushed chunks, then
-    the rest. The unflushed values of consecutive pages are typed together, one Arrow or
-    numpy array per run of pages rather than one per page (small arrays cost more to
-    make than to fill)."""
-    chunks = []
-    pending: list = []
-    for page in pages:
+class _CommentColumns:
+    """The comment columns of many pages, in page order, typed in batches.
+
+    Each page's comments arrive as the typed chunks its parse flushed (a big page) and
+    the plain lists of the rest; the lists of consecutive pages are gathered and typed
+    together every :data:`_FLUSH_COMMENTS` comments, so a folder of small pages makes one
+    Arrow or numpy array per column per batch rather than per page (small arrays cost
+    more to make than to fill), and never holds more than a batch as Python objects.
+    """
+
+    def __init__(self) -> None:
+        self.chunks: list[dict] = []
+        self.pending: dict[str, list] = {name: [] for name in _COMMENT_BUFFERS}
+
+    def add(self, page: dict) -> None:
+        """Take a page's comment buffers (``comment_chunks``, ``comments``) off the page."""
         if page["comment_chunks"]:
-            if pending:
-                chunks.append(_typed_chunk({name: pending})[name])
-                pending = []
-            chunks.extend(chunk[name] for chunk in page["comment_chunks"])
-        pending += page["comments"][name]
-    if pending:
-        chunks.append(_typed_chunk({name: pending})[name])
-    if name in _INT_BUFFERS:
-        values = np.concatenate(chunks) if chunks else np.array([], dtype="int64")
-        return pd.array(values, dtype=INT)
-    return pd.arrays.ArrowStringArray(pa.chunked_array(chunks, type=pa.large_string()))
+            self.flush()
+            self.chunks.extend(page["comment_chunks"])
+        pending = self.pending
+        for name, values in page["comments"].items():
+            pending[name] += values
+        del page["comment_chunks"], page["comments"]
+        if len(pending["comment_id"]) >= _FLUSH_COMMENTS:
+            self.flush()
+
+    def flush(self) -> None:
+        if self.pending["comment_id"]:
+            self.chunks.append(_typed_chunk(self.pending))
+            self.pending = {name: [] for name in _COMMENT_BUFFERS}
+
+    def column(self, name: str):
+        """One column of every comment added, as a pandas array."""
+        self.flush()
+        chunks = [chunk[name] for chunk in self.chunks]
+        if name in _INT_BUFFERS:
+            values = np.concatenate(chunks) if chunks else np.array([], dtype="int64")
+            return pd.array(values, dtype=INT)
+        return pd.arrays.ArrowStringArray(pa.chunked_array(chunks, type=pa.large_string()))
 
 
 def _repeat_strings(values: list[str], counts: list[int]) -> pd.api.extensions.ExtensionArray:
@@ -1089,7 +1096,14 @@ def _repeat_strings(values: list[str], counts: list[int]) -> pd.api.extensions.E
     return pd.arrays.ArrowStringArray(pa.chunked_array([pa.array(values, type=pa.large_string()).take(indices)]))
 
 
-def _build_corpus(pages: list[dict]) -> Corpus:
+def _positions(counts: list[int]) -> np.ndarray:
+    """1, 2, ... ``counts[i]`` for each page ``i``, one array, without an array per page."""
+    sizes = np.array(counts, dtype="int64")
+    starts = np.cumsum(sizes) - sizes
+    return np.arange(1, int(sizes.sum()) + 1, dtype="int64") - np.repeat(starts, sizes)
+
+
+def _build_corpus(pages: list[dict], comment_columns: _CommentColumns) -> Corpus:
     """The tables of many pages, built column by column from their buffers.
 
     The reader knows each comment's parent, depth, thread and position already, so the
@@ -1105,20 +1119,19 @@ def _build_corpus(pages: list[dict]) -> Corpus:
     n_comments = sum(counts)
     post_ids = [page["post"]["post_id"] for page in pages]
     comments = pd.DataFrame({
-        "comment_id": _comment_column(pages, "comment_id"),
+        "comment_id": comment_columns.column("comment_id"),
         "post_id": _repeat_strings(post_ids, counts),
-        "parent_id": _comment_column(pages, "parent_id"),
-        "thread_id": _comment_column(pages, "thread_id"),
-        "depth": _comment_column(pages, "depth"),
-        "position": pd.array(np.concatenate([np.arange(1, n + 1, dtype="int64") for n in counts] or
-                                            [np.array([], dtype="int64")]), dtype=INT),
-        "author": _comment_column(pages, "author"),
-        "text": _comment_column(pages, "text"),
-        "line_start": _comment_column(pages, "line_start"),
-        "line_end": _comment_column(pages, "line_end"),
+        "parent_id": comment_columns.column("parent_id"),
+        "thread_id": comment_columns.column("thread_id"),
+        "depth": comment_columns.column("depth"),
+        "position": pd.array(_positions(counts), dtype=INT),
+        "author": comment_columns.column("author"),
+        "text": comment_columns.column("text"),
+        "line_start": comment_columns.column("line_start"),
+        "line_end": comment_columns.column("line_end"),
         "published": pd.Series(pd.NaT, index=range(n_comments), dtype=DATETIME),
         "flags": _repeat_strings([""], [n_comments]),
-        "spans": _comment_column(pages, "spans"),
+        "spans": comment_columns.column("spans"),
     })
     furniture_counts = [len(page["furniture"]["kind"]) for page in pages]
     line_start = _column(pages, "furniture", "line_start")
