@@ -560,9 +560,8 @@ def _scan_lines(page: str | list[str], may_be_mojibake: bool) -> _Lines:
             if stripped[0] in bullet_first:
                 found = bullet_match(stripped)
                 if found is not None:
-                    char = found.group(1) or found.group(2)
                     bullet = found.end()
-                    if comments_start < 0 and (indent > 0 or char in strong):
+                    if comments_start < 0 and (indent > 0 or (found.group(1) or found.group(2)) in strong):
                         comments_start = len(numbers)
                     if comments_start >= 0:
                         bullet_indents.append(indent)
