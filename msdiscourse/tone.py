@@ -73,10 +73,12 @@ VADER_ALPHA = 15.0
 LONG_TEXT_WORDS = 20
 
 #: below this many distinct texts, scoring stays in-process: with the fast engine one
-#: core scores about 100,000 sentences a second, and a pool's start-up and the pickling of
-#: texts and scores only pay on large jobs with idle cores (measured with
-#: ``benchmarks/bench_tone.py --thresholds``; see docs/performance.md)
-PARALLEL_MIN_TEXTS = 50_000
+#: core scores about 120,000 sentences a second, and a pool's start-up and the pickling of
+#: texts and scores only pay on large jobs with idle cores. On 2 idle cores a pool of 2
+#: measured 0.90x at 8,000 texts, 1.10x at 16,000, 1.28x at 32,000 and 1.39x at 64,000;
+#: on a loaded machine it never paid (``benchmarks/bench_tone.py --thresholds``; see
+#: docs/performance.md). ``n_jobs=1`` keeps any job in this process.
+PARALLEL_MIN_TEXTS = 32_000
 
 #: the scoring engines: ``"fast"`` (:mod:`msdiscourse._vader`, exact and faster) or
 #: ``"vadersentiment"`` (the package's own ``polarity_scores``); both give equal scores
@@ -373,7 +375,7 @@ def score_tone(
     ``tone`` table that :func:`aggregate_tone` and :func:`msdiscourse.find_markers` take;
     any frame with a text column can be scored. The scores are exactly those of
     ``SentimentIntensityAnalyzer().polarity_scores(text)``; each distinct text is scored
-    once, and 50,000 or more distinct texts are scored on ``n_jobs`` processes.
+    once, and 32,000 or more distinct texts are scored on ``n_jobs`` processes.
 
     Parameters
     ----------

@@ -57,6 +57,7 @@ from typing import IO, Iterable, Iterator, Union
 import numpy as np
 import pandas as pd
 import pyarrow as pa
+import pyarrow.compute as pc
 
 from msdiscourse.corpus import Corpus, make_post_id
 from msdiscourse.errors import ErrorPolicy, ParseError, check_on_error
@@ -189,6 +190,21 @@ def _furniture_matchers() -> tuple[frozenset[str], re.Pattern, re.Pattern | None
     return first, alternation(literal), alternation([i for i, r in enumerate(rules) if r.match == "regex"])
 
 
+@functools.cache
+def _in_comment_furniture() -> tuple[frozenset[str], bool]:
+    """What a line inside a comment must look like for :func:`match_furniture` to return
+    a rule marked ``in_comments`` (``Reply``, ``Like`` ...): (the first characters it can
+    start with, whether a ``regex`` rule can be one). Any other line is comment text
+    without a regex call: the comment step's fast path, exact by construction.
+    """
+    rules = load_page_furniture()
+    first, _, _ = _furniture_matchers()
+    starts = [re.compile(re.escape(rule.pattern[0]), re.IGNORECASE)
+              for rule in rules if rule.match != "regex" and rule.in_comments]
+    can_start = frozenset(c for c in first if any(start.fullmatch(c) for start in starts))
+    return can_start, any(rule.in_comments for rule in rules if rule.match == "regex")
+
+
 def match_furniture(line: str) -> FurnitureRule | None:
     """Return the furniture rule a (stripped) line matches, or None.
 
@@ -224,27 +240,6 @@ def match_furniture(line: str) -> FurnitureRule | None:
 
 
 # -- reading --------------------------------------------------------------------------
-class _Comment:
-    """A comment being assembled, or a bullet that could not be placed (``comment_id`` None)."""
-
-    __slots__ = ("bullet_line", "indent", "comment_id", "parent_id", "paragraphs", "spans",
-                 "last_line", "error", "raw", "depth", "thread_id")
-
-    def __init__(self, bullet_line: int, indent: int, comment_id: str | None,
-                 parent_id: str | None, first_text: str) -> None:
-        self.bullet_line = bullet_line
-        self.indent = indent
-        self.comment_id = comment_id
-        self.parent_id = parent_id
-        self.paragraphs: list[list[str]] = [[first_text]]
-        self.spans: list[list[int]] = [[bullet_line, bullet_line]]
-        self.last_line = bullet_line
-        self.error: tuple[str, str] | None = None  # (expected, found) for an unplaced bullet
-        self.raw: list[str] | None = None  # the raw lines, kept only for an unplaced bullet
-        self.depth = 0
-        self.thread_id = comment_id
-
-
 def _span_text(spans: list[list[int]]) -> str:
     if len(spans) == 1:  # most comments and bodies are one run of lines
         return f"{spans[0][0]}-{spans[0][1]}"
@@ -565,9 +560,8 @@ def _scan_lines(page: str | list[str], may_be_mojibake: bool) -> _Lines:
             if stripped[0] in bullet_first:
                 found = bullet_match(stripped)
                 if found is not None:
-                    char = found.group(1) or found.group(2)
                     bullet = found.end()
-                    if comments_start < 0 and (indent > 0 or char in strong):
+                    if comments_start < 0 and (indent > 0 or (found.group(1) or found.group(2)) in strong):
                         comments_start = len(numbers)
                     if comments_start >= 0:
                         bullet_indents.append(indent)
@@ -588,8 +582,8 @@ class _PageBuilder:
     """Steps 2 and 3: the head and body, then the comment tree, into columnar buffers.
 
     What claimed the previous content line (``previous``: ``"title"``, ``"tags"``,
-    ``"body"``, ``"byline"``, ``"furniture"``, ``"unparsed"`` or the open
-    :class:`_Comment`) decides whether a line extends a span or starts a new one;
+    ``"body"``, ``"byline"``, ``"furniture"``, ``"unparsed"``; in the comment step, the
+    open comment) decides whether a line extends a span or starts a new one;
     ``in_block`` and ``in_sidebar`` are the furniture blocks the reader is inside.
     """
 
@@ -631,7 +625,7 @@ class _PageBuilder:
     def flush_comments(self) -> None:
         """Turn the buffered comments into typed columns (Arrow strings, int64), so a
         page with a million comments never holds a million of each Python object."""
-        if self.comments["comment_id"]:
+        if self.comments["depth"]:
             self.comment_chunks.append(_typed_chunk(self.comments))
             self._new_comment_buffers()
 
@@ -713,67 +707,48 @@ class _PageBuilder:
             post["body_spans"] = _span_text(self.body_spans)
 
     # -- step 3: the comment tree -------------------------------------------------------
-    def close(self, comment: _Comment | None) -> None:
-        """Write a finished comment to the buffers (an unplaced bullet to ``unparsed``)."""
-        if comment is None:
-            return
-        if comment.comment_id is None:
-            expected, found = comment.error
-            self.policy.unplaced(comment.bullet_line, comment.last_line, "\n".join(comment.raw),
-                                 reason="bullet_indent", expected=expected, found=found)
-            return
+    def write_comment(self, parent: int, thread: int, depth: int,
+                      line_start: int, line_end: int, parts: list[str], spans: list[int]) -> None:
+        """Write a finished comment to the buffers.
+
+        ``parent``, ``thread``: the positions (1, 2 ...) of its parent (0: none) and of its
+        thread's top-level comment; ids are made from positions when the table is built.
+        ``parts``: its lines, each after the first preceded by ``"\n"`` (same paragraph)
+        or ``"\n\n"`` (a new one); ``spans``: the first and last line of each run of its
+        lines, flat (the ``spans`` text is kept only for a comment with more than one run;
+        for one it is ``line_start-line_end``, made with the table). A last line that is a
+        signature (``– Name``) becomes the author.
+        """
         author = None
-        paragraphs = comment.paragraphs
-        last = paragraphs[-1][-1]
-        if comment.last_line != comment.bullet_line and last[0] in "–—~-":
-            name = _signature_name(last)
+        if len(parts) > 1 and parts[-1][0] in "–—~-":
+            name = _signature_name(parts[-1])
             if name is not None:
                 author = name
-                paragraphs[-1].pop()
-                if not paragraphs[-1]:
-                    paragraphs.pop()
-        first = paragraphs[0]
-        spans = comment.spans
+                del parts[-2:]  # the line and the line break before it
         # in the order of _COMMENT_BUFFERS; one list per column, so no object per row
         # (a tuple a row would add work for the garbage collector)
-        ids, parents, threads, depths, authors, texts, line_starts, line_ends, span_texts = self._append_comment
-        ids(comment.comment_id)
-        parents(comment.parent_id)
-        threads(comment.thread_id)
-        depths(comment.depth)
+        parents, threads, depths, authors, texts, line_starts, line_ends, span_texts = self._append_comment
+        parents(parent)
+        threads(thread)
+        depths(depth)
         authors(author)
-        texts(_join_paragraphs(paragraphs) if len(paragraphs) > 1
-              else first[0] if len(first) == 1 else "\n".join(first))
-        line_starts(comment.bullet_line)
-        line_ends(comment.last_line)
-        span_texts(f"{spans[0][0]}-{spans[0][1]}" if len(spans) == 1 else _span_text(spans))
+        texts(parts[0] if len(parts) == 1 else "".join(parts))
+        line_starts(line_start)
+        line_ends(line_end)
+        span_texts(None if len(spans) == 2 else ",".join([f"{a}-{b}" for a, b in zip(spans[::2], spans[1::2])]))
         self.n_comments += 1
         if self.n_comments % _FLUSH_COMMENTS == 0:
             self.flush_comments()
 
-    def open_comment(self, number: int, indent: int, text: str, stack: list[str],
-                     base: int, step: int) -> _Comment:
-        """A bullet: a new comment on the indentation grid, or an unplaced bullet."""
-        offset = indent - base
-        depth = offset // step
-        if offset >= 0 and offset % step == 0 and depth <= len(stack):
-            del stack[depth:]
-            # the comment before was closed (written) already: this is the next position
-            position = self.n_comments + 1
-            # make_comment_id, inlined: a position is digits, which it keeps as they are
-            comment_id = f"{self.post_id}.c{position}"
-            comment = _Comment(number, indent, comment_id, stack[-1] if stack else None, text)
-            comment.depth = depth
-            stack.append(comment_id)
-            comment.thread_id = stack[0]
-            return comment
-        allowed = _or_list(list(range(base, base + step * (len(stack) + 1), step)))
-        comment = _Comment(number, indent, None, None, text)
-        comment.error = (f"a comment bullet at indent {allowed}", f"indent {indent}")
-        comment.raw = [self.raw_line(number)]
-        return comment
-
     def parse_comments(self) -> None:
+        """Place every line from the first comment bullet on: a comment (a bullet on the
+        indentation grid, then the lines indented past it), a furniture row, the byline,
+        or an unparsed row (a bullet off the grid and its lines, a stray line).
+
+        The open comment lives in local variables (no object per comment) and is written
+        to the column buffers when the next bullet, heading, byline or stray line closes
+        it; this loop runs once per line of the thread, the reader's hottest.
+        """
         lines, policy = self.lines, self.policy
         base, step = _infer_indents(lines.bullet_indents)
         numbers, indents, gaps, bullets = lines.numbers, lines.indents, lines.gaps, lines.bullets
@@ -783,8 +758,20 @@ class _PageBuilder:
         lines.release_before(block)
         page = blocks[block]
         block_end = block_starts[block + 1] if block + 1 < len(block_starts) else len(numbers)
-        stack: list[str] = []  # comment_id of the latest comment at each depth
-        current: _Comment | None = None
+        # only a line that can match furniture allowed inside a comment (Reply, Like ...)
+        # is matched against the furniture rules there
+        comment_furniture_first, regex_in_comments = _in_comment_furniture()
+        write_comment, add_furniture = self.write_comment, self.add_furniture
+        in_block, in_sidebar = self.in_block, self.in_sidebar
+        stack: list[int] = []  # the position of the latest comment at each depth
+        # the open comment: its bullet's indent (-1: none open), position (0: a bullet off
+        # the grid, kept as raw lines for an unparsed row), links, lines and spans
+        c_indent = -1
+        c_raw = c_error = None
+        c_position = c_parent = c_thread = c_depth = c_line = c_last = 0
+        c_parts: list[str] = []
+        c_spans: list[int] = []
+        c_continues = False  # whether the line before belongs to the open comment
         first = lines.comments_start
         columns = zip(*(islice(column, first, None) for column in (numbers, indents, starts, ends, bullets, gaps)))
         for index, (number, indent, start, end, bullet, gap) in enumerate(columns, first):
@@ -793,68 +780,98 @@ class _PageBuilder:
                 lines.release_before(block)
                 page = blocks[block]
                 block_end = block_starts[block + 1] if block + 1 < len(block_starts) else len(numbers)
-            if bullet >= 0 and not self.in_sidebar:
-                self.close(current)
-                self.in_block = False
+            if bullet >= 0 and not in_sidebar:
+                if c_indent >= 0:  # close the open comment
+                    if c_position:
+                        write_comment(c_parent, c_thread, c_depth, c_line, c_last, c_parts, c_spans)
+                    else:
+                        self.write_unplaced(c_line, c_last, c_raw, c_error)
+                in_block = False
                 text = repaired[index][bullet:] if repaired and index in repaired else page[start + bullet:end]
-                current = self.open_comment(number, indent, text, stack, base, step)
-                self.previous = current
+                # open a comment: on the indentation grid, or an unplaced bullet
+                offset = indent - base
+                c_depth = offset // step
+                c_indent, c_line, c_last = indent, number, number
+                c_parts, c_spans, c_continues = [text], [number, number], True
+                if offset >= 0 and offset % step == 0 and c_depth <= len(stack):
+                    del stack[c_depth:]
+                    # the comment before was closed (written) already: this is the next position
+                    c_position = self.n_comments + 1
+                    c_parent = stack[-1] if stack else 0
+                    stack.append(c_position)
+                    c_thread, c_raw = stack[0], None
+                else:
+                    allowed = _or_list(list(range(base, base + step * (len(stack) + 1), step)))
+                    c_position = 0
+                    c_error = (f"a comment bullet at indent {allowed}", f"indent {indent}")
+                    c_raw = [self.raw_line(number)]
                 continue
             text = repaired[index] if repaired and index in repaired else page[start:end]
-            if self.in_sidebar:
-                self.add_furniture(number, text)
+            if in_sidebar:
+                add_furniture(number, text)
                 continue
             # a signature may stand level with its bullet instead of past it
-            if current is not None and not self.in_block and (
-                indent > current.indent
-                or (indent == current.indent and _signature_name(text) is not None)
+            if c_indent >= 0 and not in_block and (
+                indent > c_indent or (indent == c_indent and _signature_name(text) is not None)
             ):
-                if len(text) <= _SHORT_LINE:
+                if (text[:1] in comment_furniture_first or regex_in_comments) and len(text) <= _SHORT_LINE:
                     rule = match_furniture(text)
                     if rule is not None and rule.in_comments:
-                        self.add_furniture(number, text)
+                        add_furniture(number, text)
+                        c_continues = False
                         continue
-                if gap:
-                    current.paragraphs.append([text])
+                c_parts.append("\n\n" if gap else "\n")
+                c_parts.append(text)
+                if c_continues:
+                    c_spans[-1] = number
                 else:
-                    current.paragraphs[-1].append(text)
-                if self.previous is current:
-                    current.spans[-1][1] = number
-                else:
-                    current.spans.append([number, number])
-                current.last_line = number
-                if current.raw is not None:
-                    current.raw.append(self.raw_line(number))
-                self.previous = current
+                    c_spans += (number, number)
+                    c_continues = True
+                c_last = number
+                if not c_position:  # an unplaced bullet keeps its raw lines
+                    c_raw.append(self.raw_line(number))
                 continue
             rule = match_furniture(text)
             name = _byline_name(text)
+            if rule is None and name is None and in_block:
+                add_furniture(number, text)
+                c_continues = False
+                continue
+            if c_indent >= 0:  # close the open comment
+                if c_position:
+                    write_comment(c_parent, c_thread, c_depth, c_line, c_last, c_parts, c_spans)
+                else:
+                    self.write_unplaced(c_line, c_last, c_raw, c_error)
             if rule is not None:
-                self.close(current)
-                current = None
-                self.add_furniture(number, text)
-                self.in_block = rule.block or self.in_block
-                self.in_sidebar = rule.sidebar and self.after_byline
-                continue
-            if name is not None:
-                self.close(current)
-                current = None
+                add_furniture(number, text)
+                in_block = rule.block or in_block
+                in_sidebar = rule.sidebar and self.after_byline
+            elif name is not None:
+                self.in_block = in_block
                 self.add_byline(number, text, name)
-                continue
-            if self.in_block:
-                self.add_furniture(number, text)
-                continue
-            self.close(current)
-            if current is not None:
-                expected = f"a comment bullet, or a line indented past the bullet at indent {current.indent}"
+                in_block = False
             else:
-                expected = "a comment bullet, a byline (By NAME) or page furniture"
-            current = None
-            self.previous = "unparsed"
-            policy.unplaced(number, number, self.raw_line(number), reason="stray_line",
-                            expected=expected, found=f"text at indent {indent}: {_snippet(text)}")
-        self.close(current)
+                if c_indent >= 0:
+                    expected = f"a comment bullet, or a line indented past the bullet at indent {c_indent}"
+                else:
+                    expected = "a comment bullet, a byline (By NAME) or page furniture"
+                self.previous = "unparsed"
+                policy.unplaced(number, number, self.raw_line(number), reason="stray_line",
+                                expected=expected, found=f"text at indent {indent}: {_snippet(text)}")
+            c_indent, c_continues = -1, False
+        if c_indent >= 0:
+            if c_position:
+                write_comment(c_parent, c_thread, c_depth, c_line, c_last, c_parts, c_spans)
+            else:
+                self.write_unplaced(c_line, c_last, c_raw, c_error)
+        self.in_block, self.in_sidebar = in_block, in_sidebar
         self.post["n_comments"] = self.n_comments
+
+    def write_unplaced(self, line_start: int, line_end: int, raw: list[str], error: tuple[str, str]) -> None:
+        """A bullet off the indentation grid and its lines, as one unparsed row."""
+        expected, found = error
+        self.policy.unplaced(line_start, line_end, "\n".join(raw), reason="bullet_indent",
+                             expected=expected, found=found)
 
 
 def _parse_page(text: str, source: str, post_id: str, policy: ErrorPolicy,
@@ -953,7 +970,10 @@ def read_pagedump(path_or_buffer: PathOrBuffer, *, on_error: str = "raise") -> C
     1      1    Ann  A reply.
     """
     check_on_error(on_error)
-    return _build_corpus([_read_one(path_or_buffer, on_error)])
+    page = _read_one(path_or_buffer, on_error)
+    comments = _CommentColumns()
+    comments.add(page)
+    return _build_corpus([page], comments)
 
 
 def read_pagedump_files(paths: Iterable[str | os.PathLike], *, on_error: str = "raise") -> Corpus:
@@ -993,9 +1013,8 @@ def read_pagedump_files(paths: Iterable[str | os.PathLike], *, on_error: str = "
     1       b           0
     """
     check_on_error(on_error)
-    chunks: list[Corpus] = []
     pages: list[dict] = []
-    chunk_chars = 0
+    comments = _CommentColumns()
     seen: set[str] = set()
     for path in paths:
         page = _read_one(path, on_error)
@@ -1003,20 +1022,9 @@ def read_pagedump_files(paths: Iterable[str | os.PathLike], *, on_error: str = "
         if post_id in seen:
             raise ValueError(f"post ids must be unique across sources; repeated: {[post_id]}")
         seen.add(post_id)
+        comments.add(page)  # typed every _FLUSH_COMMENTS comments, across pages
         pages.append(page)
-        chunk_chars += page["chars"]
-        if chunk_chars >= _CHUNK_CHARS:  # bound the plain-Python records held at once
-            chunks.append(_build_corpus(pages))
-            pages, chunk_chars = [], 0
-    if pages or not chunks:
-        chunks.append(_build_corpus(pages))
-    if len(chunks) == 1:
-        return chunks[0]
-    # every chunk is typed already, so a plain concat keeps the dtypes without re-coercing
-    return Corpus(**{
-        name: pd.concat([getattr(chunk, name) for chunk in chunks], ignore_index=True)
-        for name in ("posts", "comments", "unparsed", "furniture")
-    })
+    return _build_corpus(pages, comments)
 
 
 def _read_one(path_or_buffer: PathOrBuffer, on_error: str) -> dict:
@@ -1033,18 +1041,14 @@ def _read_one(path_or_buffer: PathOrBuffer, on_error: str) -> dict:
     return records
 
 
-#: how much page text (characters) read_pagedump_files turns into one set of tables at a time
-_CHUNK_CHARS = 8_000_000
-
 #: the columns each page's comment buffers hold (post_id, position and flags are added
 #: when the pages' buffers are joined into one table)
-_COMMENT_BUFFERS = ("comment_id", "parent_id", "thread_id", "depth", "author", "text",
-                    "line_start", "line_end", "spans")
+_COMMENT_BUFFERS = ("parent", "thread", "depth", "author", "text", "line_start", "line_end", "spans")
 
 
 #: comments a page buffers as Python objects before typing them (see flush_comments)
 _FLUSH_COMMENTS = 20_000
-_INT_BUFFERS = frozenset({"depth", "line_start", "line_end"})
+_INT_BUFFERS = frozenset({"parent", "thread", "depth", "line_start", "line_end"})
 
 
 def _typed_chunk(buffers: dict[str, list]) -> dict:
@@ -1060,27 +1064,73 @@ def _column(pages: list[dict], table: str, name: str) -> list:
     return list(chain.from_iterable(page[table][name] for page in pages))
 
 
-def _comment_column(pages: list[dict], name: str):
-    """One comment column of many pages, in page order: flushed chunks, then the rest."""
-    chunks = []
-    for page in pages:
-        chunks.extend(chunk[name] for chunk in page["comment_chunks"])
-        if page["comments"]["comment_id"]:
-            chunks.append(_typed_chunk({name: page["comments"][name]})[name])
-    if name in _INT_BUFFERS:
-        values = np.concatenate(chunks) if chunks else np.array([], dtype="int64")
-        return pd.array(values, dtype=INT)
-    return pd.arrays.ArrowStringArray(pa.chunked_array(chunks, type=pa.large_string()))
+class _CommentColumns:
+    """The comment columns of many pages, in page order, typed in batches.
+
+    Each page's comments arrive as the typed chunks its parse flushed (a big page) and
+    the plain lists of the rest; the lists of consecutive pages are gathered and typed
+    together every :data:`_FLUSH_COMMENTS` comments, so a folder of small pages makes one
+    Arrow or numpy array per column per batch rather than per page (small arrays cost
+    more to make than to fill), and never holds more than a batch as Python objects.
+    """
+
+    def __init__(self) -> None:
+        self.chunks: list[dict] = []
+        self.pending: dict[str, list] = {name: [] for name in _COMMENT_BUFFERS}
+
+    def add(self, page: dict) -> None:
+        """Take a page's comment buffers (``comment_chunks``, ``comments``) off the page."""
+        if page["comment_chunks"]:
+            self.flush()
+            self.chunks.extend(page["comment_chunks"])
+        pending = self.pending
+        for name, values in page["comments"].items():
+            pending[name] += values
+        del page["comment_chunks"], page["comments"]
+        if len(pending["depth"]) >= _FLUSH_COMMENTS:
+            self.flush()
+
+    def flush(self) -> None:
+        if self.pending["depth"]:
+            self.chunks.append(_typed_chunk(self.pending))
+            self.pending = {name: [] for name in _COMMENT_BUFFERS}
+
+    def ints(self, name: str) -> np.ndarray:
+        """One integer column of every comment added."""
+        self.flush()
+        chunks = [chunk[name] for chunk in self.chunks]
+        return np.concatenate(chunks) if chunks else np.array([], dtype="int64")
+
+    def strings(self, name: str) -> pa.ChunkedArray:
+        """One string column of every comment added (its chunks, not copied)."""
+        self.flush()
+        return pa.chunked_array([chunk[name] for chunk in self.chunks], type=pa.large_string())
 
 
-def _repeat_strings(values: list[str], counts: list[int]) -> pd.api.extensions.ExtensionArray:
-    """``values[i]`` ``counts[i]`` times each, as a string column, built in Arrow (no
-    Python object per row)."""
+def _repeat_strings(values: list[str], counts: list[int]) -> pa.Array:
+    """``values[i]`` ``counts[i]`` times each, built in Arrow (no Python object per row)."""
     indices = pa.array(np.repeat(np.arange(len(values), dtype="int64"), counts))
-    return pd.arrays.ArrowStringArray(pa.chunked_array([pa.array(values, type=pa.large_string()).take(indices)]))
+    return pa.array(values, type=pa.large_string()).take(indices)
 
 
-def _build_corpus(pages: list[dict]) -> Corpus:
+def _string_column(values: pa.Array | pa.ChunkedArray) -> pd.arrays.ArrowStringArray:
+    if isinstance(values, pa.Array):
+        values = pa.chunked_array([values])
+    return pd.arrays.ArrowStringArray(values)
+
+
+def _decimal(values: np.ndarray) -> pa.Array:
+    return pc.cast(pa.array(values), pa.large_string())
+
+
+def _positions(counts: list[int]) -> np.ndarray:
+    """1, 2, ... ``counts[i]`` for each page ``i``, one array, without an array per page."""
+    sizes = np.array(counts, dtype="int64")
+    starts = np.cumsum(sizes) - sizes
+    return np.arange(1, int(sizes.sum()) + 1, dtype="int64") - np.repeat(starts, sizes)
+
+
+def _build_corpus(pages: list[dict], comment_columns: _CommentColumns) -> Corpus:
     """The tables of many pages, built column by column from their buffers.
 
     The reader knows each comment's parent, depth, thread and position already, so the
@@ -1095,21 +1145,33 @@ def _build_corpus(pages: list[dict]) -> Corpus:
     counts = [page["post"]["n_comments"] for page in pages]
     n_comments = sum(counts)
     post_ids = [page["post"]["post_id"] for page in pages]
+    post_id = _repeat_strings(post_ids, counts)
+
+    def ids(positions: np.ndarray) -> pa.Array:  # make_comment_id: "{post_id}.c{position}"
+        return pc.binary_join_element_wise(post_id, _decimal(positions), pa.scalar(".c", pa.large_string()))
+
+    position = _positions(counts)
+    parent = comment_columns.ints("parent")
+    line_start, line_end = comment_columns.ints("line_start"), comment_columns.ints("line_end")
+    # a comment whose lines are one run has the span "line_start-line_end"; the buffers
+    # hold the spans text of the others only
+    spans = pc.coalesce(comment_columns.strings("spans").combine_chunks(),
+                        pc.binary_join_element_wise(_decimal(line_start), _decimal(line_end), pa.scalar("-", pa.large_string())))
     comments = pd.DataFrame({
-        "comment_id": _comment_column(pages, "comment_id"),
-        "post_id": _repeat_strings(post_ids, counts),
-        "parent_id": _comment_column(pages, "parent_id"),
-        "thread_id": _comment_column(pages, "thread_id"),
-        "depth": _comment_column(pages, "depth"),
-        "position": pd.array(np.concatenate([np.arange(1, n + 1, dtype="int64") for n in counts] or
-                                            [np.array([], dtype="int64")]), dtype=INT),
-        "author": _comment_column(pages, "author"),
-        "text": _comment_column(pages, "text"),
-        "line_start": _comment_column(pages, "line_start"),
-        "line_end": _comment_column(pages, "line_end"),
+        "comment_id": _string_column(ids(position)),
+        "post_id": _string_column(post_id),
+        "parent_id": _string_column(pc.if_else(pa.array(parent == 0), pa.scalar(None, pa.large_string()),
+                                               ids(parent))),
+        "thread_id": _string_column(ids(comment_columns.ints("thread"))),
+        "depth": pd.array(comment_columns.ints("depth"), dtype=INT),
+        "position": pd.array(position, dtype=INT),
+        "author": _string_column(comment_columns.strings("author")),
+        "text": _string_column(comment_columns.strings("text")),
+        "line_start": pd.array(line_start, dtype=INT),
+        "line_end": pd.array(line_end, dtype=INT),
         "published": pd.Series(pd.NaT, index=range(n_comments), dtype=DATETIME),
-        "flags": _repeat_strings([""], [n_comments]),
-        "spans": _comment_column(pages, "spans"),
+        "flags": _string_column(_repeat_strings([""], [n_comments])),
+        "spans": _string_column(spans),
     })
     furniture_counts = [len(page["furniture"]["kind"]) for page in pages]
     line_start = _column(pages, "furniture", "line_start")

@@ -509,7 +509,9 @@ def test_read_pagedump_files_equals_concatenated_pages(monkeypatch):
 
     pages = GOLDEN + REAL_PAGES
     one_by_one = Corpus.concat([read_pagedump(p, on_error="collect") for p in pages])
-    monkeypatch.setattr(pagedump, "_CHUNK_CHARS", 1500)  # several chunks, joined without re-coercing
+    # comments typed in many small batches, within pages and across them
+    monkeypatch.setattr(pagedump, "_FLUSH_COMMENTS", 7)
+    assert (one_by_one.posts["n_comments"] > 7).sum() >= 2 and (one_by_one.posts["n_comments"] < 7).sum() >= 2
     at_once = read_pagedump_files(pages, on_error="collect")
     for name in ("posts", "comments", "unparsed", "furniture"):
         pd.testing.assert_frame_equal(getattr(at_once, name), getattr(one_by_one, name))

@@ -3,6 +3,9 @@ the columnar buffers, and the byte-level mojibake pre-check."""
 
 from __future__ import annotations
 
+import io
+
+import pandas as pd
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -13,6 +16,7 @@ from msdiscourse.io.pagedump import (
     _PageBuilder,
     _parse_page,
     _scan_lines,
+    read_pagedump,
 )
 
 PAGE = (
@@ -75,24 +79,37 @@ def test_head_step_fills_title_tags_body_and_furniture():
 def test_comment_step_writes_the_tree_into_columns():
     records = _parse_page(PAGE, "page.txt", "p", ErrorPolicy("page.txt"))
     comments = records["comments"]
-    assert comments["comment_id"] == ["p.c1", "p.c2", "p.c3", "p.c4"]
-    assert comments["parent_id"] == [None, "p.c1", "p.c2", None]
-    assert comments["thread_id"] == ["p.c1", "p.c1", "p.c1", "p.c4"]
+    # links as positions (0: none); ids are made from them with the table
+    assert comments["parent"] == [0, 1, 2, 0]
+    assert comments["thread"] == [1, 1, 1, 4]
     assert comments["depth"] == [0, 1, 2, 0]
     assert comments["author"] == ["Ann Example", None, None, None]
     assert comments["text"][0] == "Top comment.\n\nIts second paragraph."
-    assert comments["spans"] == ["10-13", "14-14", "15-15", "16-16"]  # blank lines do not break a span
+    assert comments["line_start"] == [10, 14, 15, 16] and comments["line_end"] == [13, 14, 15, 16]
+    assert comments["spans"] == [None] * 4  # one run of lines each: line_start-line_end
     assert records["post"]["n_comments"] == 4 and records["post"]["author"] == "Some Author"
     assert records["furniture"]["kind"] == ["furniture", "byline"]
+    table = read_pagedump(io.StringIO(PAGE)).comments
+    assert table["comment_id"].tolist() == [f"{table['post_id'][0]}.c{i}" for i in (1, 2, 3, 4)]
+    assert table["parent_id"].tolist()[:3] == [pd.NA, table["comment_id"][0], table["comment_id"][1]]
+    assert table["thread_id"].tolist() == [table["comment_id"][0]] * 3 + [table["comment_id"][3]]
+    assert table["spans"].tolist() == ["10-13", "14-14", "15-15", "16-16"]  # blank lines do not break a span
+
+
+def test_comment_interrupted_by_furniture_keeps_its_runs_of_lines():
+    page = "T\n\nBody.\n\n  • One.\n    Reply\n    More of one.\n  • Two.\n"
+    records = _parse_page(page, "page.txt", "p", ErrorPolicy("page.txt"))
+    assert records["comments"]["spans"] == ["5-5,7-7", None]
+    assert records["comments"]["text"] == ["One.\nMore of one.", "Two."]
+    assert read_pagedump(io.StringIO(page)).comments["spans"].tolist() == ["5-5,7-7", "8-8"]
 
 
 def test_unplaced_bullet_keeps_the_positions_of_the_others():
     page = "T\n\nBody.\n\n  • One.\n    • Reply.\n       • Off the grid.\n  • Two.\n"
     policy = ErrorPolicy("page.txt", on_error="collect")
     records = _parse_page(page, "page.txt", "p", policy)
-    assert records["comments"]["comment_id"] == ["p.c1", "p.c2", "p.c3"]
     assert records["comments"]["text"] == ["One.", "Reply.", "Two."]
-    assert records["comments"]["parent_id"] == [None, "p.c1", None]
+    assert records["comments"]["parent"] == [0, 1, 0]  # positions 1, 2, 3: none skipped
     assert [(row["line_start"], row["reason"]) for row in policy.rows] == [(7, "bullet_indent")]
 
 
