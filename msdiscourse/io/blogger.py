@@ -23,9 +23,10 @@ Ids are keyed by the file stem, or for a Takeout ``feed.atom`` by its blog's fol
 An entry without ``<id>`` is identified by its link (the ``self``/``edit`` link's last
 segment, a comment permalink's ``#cN``, else the permalink's path) and flagged
 ``id_from_link``; only an entry with neither goes to ``unparsed``.
-Template and settings entries are skipped and counted as ``unparsed`` notes. Comments may
-come before their post (Takeout does that); a comment whose post is not in the file gets a
-placeholder post (``flags`` = ``missing_thread``) and the flag ``orphan_thread``.
+Template and settings entries are skipped and counted as ``unparsed`` notes (their title);
+an entry of an undocumented kind is kept as an ``unparsed`` note with its title and
+content. Comments may come before their post (Takeout does that); a comment whose post is
+not in the file gets a placeholder post (``flags`` = ``missing_thread``) and the flag ``orphan_thread``.
 """
 
 from __future__ import annotations
@@ -64,6 +65,8 @@ _ROOT = 'a <feed xmlns="http://www.w3.org/2005/Atom"> root'
 _ENTRY = f"{{{ATOM_NAMESPACE}}}entry"
 #: kinds read; the rest (template, settings, anything new) are skipped and noted
 _CONTENT_KINDS = ("post", "page", "comment")
+#: documented kinds that hold no one's words: noted by their title only
+_FURNITURE_KINDS = ("template", "settings")
 #: Takeout <blogger:status> -> comment status (classic exports hold only published comments)
 _COMMENT_STATUSES = {"live": "approved", "draft": "pending", "pending": "pending",
                      "spam": "spam", "deleted": "deleted", "soft_trashed": "trash",
@@ -142,7 +145,12 @@ def read_blogger(path_or_buffer, *, on_error: str = "raise") -> Corpus:
         line_start, line_end = element.sourceline, end_line(element)
         kind = entry["kind"]
         if kind not in _CONTENT_KINDS:
-            policy.note(line_start, line_end, entry["title"].strip(),
+            # a template or a setting is blog furniture: its title names it; an entry of a kind
+            # Blogger does not document may be someone's words, so its content is kept too
+            kept = entry["title"].strip()
+            if kind not in _FURNITURE_KINDS and entry["content"].strip():
+                kept = "\n".join(part for part in (kept, entry["content"].strip()) if part)
+            policy.note(line_start, line_end, kept,
                         reason=f"skipped {kind or 'unknown-kind'} entry (not a post, page or comment)")
             continue
         flags: list[str] = []

@@ -174,3 +174,19 @@ def test_repeated_post_and_comment_ids_are_kept_apart():
     assert _rows(corpus.comments, ["comment_id", "post_id", "text", "flags"]) == [
         ["blogger:10.c11", "blogger:10", "One", ""],
         ["blogger:10.c11~2", "blogger:10", "One again", "duplicate_id"]]
+
+
+def test_a_mangled_kind_uri_is_kept_as_a_skipped_entry():
+    # found by the mutation fuzzing: a '>' inside the kind URI leaves a term that still ends in
+    # "#comment" but is not Blogger's comment kind; the entry must be kept, not read as a comment
+    seed = (FIXTURES / "blogger" / "entries-without-id.xml").read_bytes()
+    mangled = seed.replace(b"term='http://schemas.google.com/blogger/2008/kind#comment'/>\n"
+                           b"<content type='html'>Nobody",
+                           b"term='http://schemas.g>oogle.com/blogger/2008/kind#comment'/>\n"
+                           b"<content type='html'>Nobody")
+    assert mangled != seed
+    corpus = read_blogger(io.BytesIO(mangled), on_error="collect")
+    skipped = corpus.unparsed[corpus.unparsed["reason"].str.startswith("skipped http://schemas.g>oogle")]
+    assert len(skipped) == 1
+    assert "Nobody knows where I belong." in skipped["text"].iloc[0]
+    assert "Nobody knows" not in " ".join(corpus.comments["text"])
