@@ -34,11 +34,12 @@ from msdiscourse.corpus import Corpus, make_comment_id, make_post_id
 from msdiscourse.errors import ErrorPolicy, check_on_error
 from msdiscourse.io._dates import read_date
 from msdiscourse.io._html_text import html_to_text
+from msdiscourse.io._source import paused_gc
 from msdiscourse.io._xml import (
+    _LOCAL_NAMES,
     XmlStream,
     cached_local_name,
     end_line,
-    local_name,
     in_display_order,
     rows_to_columns,
     string_columns,
@@ -108,9 +109,16 @@ def read_disqus(path_or_buffer, *, on_error: str = "raise") -> Corpus:
         raise stream.error(root.line, expected=f"{_FORMAT}: {_ROOT}",
                            found=f"the root element <{root.name}>{namespace}")
     policy = ErrorPolicy(stream.name, on_error=on_error)
+    thread_tag, post_tag = f"{{{DISQUS_NAMESPACE}}}thread", f"{{{DISQUS_NAMESPACE}}}post"
+    with paused_gc():  # the rows are plain data, without reference cycles to collect
+        corpus = _read(stream, policy, thread_tag, post_tag)
+    return string_columns(corpus, posts=("url", "status", "flags"), comments=("kind", "status"))
+
+
+def _read(stream: XmlStream, policy: ErrorPolicy, thread_tag: str, post_tag: str) -> Corpus:
+    """The threads and posts of a Disqus export, as a corpus."""
     threads: dict[str, dict] = {}
     comments: list[dict] = []
-    thread_tag, post_tag = f"{{{DISQUS_NAMESPACE}}}thread", f"{{{DISQUS_NAMESPACE}}}post"
     for element in stream.records((thread_tag, post_tag), depth=1):
         line_start, line_end = element.sourceline, end_line(element)
         fields, links, author = _fields(element)
@@ -161,9 +169,8 @@ def read_disqus(path_or_buffer, *, on_error: str = "raise") -> Corpus:
         })
     posts, comment_rows = _assemble(stream, threads, comments)
     comments.clear()  # the raw rows, now copied into comment_rows
-    corpus = Corpus.from_columns(posts=rows_to_columns(posts),
-                                 comments=rows_to_columns(comment_rows), unparsed=policy.rows)
-    return string_columns(corpus, posts=("url", "status", "flags"), comments=("kind", "status"))
+    return Corpus.from_columns(posts=rows_to_columns(posts),
+                               comments=rows_to_columns(comment_rows), unparsed=policy.rows)
 
 
 def _fields(element) -> tuple[dict[str, str], dict[str, str], str]:
@@ -171,8 +178,9 @@ def _fields(element) -> tuple[dict[str, str], dict[str, str], str]:
     fields: dict[str, str] = {}
     links: dict[str, str] = {}
     author = ""
+    known = _LOCAL_NAMES.get
     for child in element:
-        name = cached_local_name(child.tag)
+        name = known(child.tag) or cached_local_name(child.tag)
         if name is None:  # a comment or processing instruction
             continue
         if name in ("thread", "parent"):
@@ -180,7 +188,11 @@ def _fields(element) -> tuple[dict[str, str], dict[str, str], str]:
             if linked:
                 links[name] = linked
         elif name == "author":
-            details = {local_name(c.tag): text_of(c).strip() for c in child if isinstance(c.tag, str)}
+            details = {}
+            for detail in child:
+                key = known(detail.tag) or cached_local_name(detail.tag)
+                if key == "name" or key == "username":  # the last of each, as written
+                    details[key] = text_of(detail).strip()
             author = details.get("name") or details.get("username", "")
         else:
             fields[name] = (child.text or "") if not len(child) else text_of(child)

@@ -57,7 +57,9 @@ from msdiscourse.corpus import Corpus, make_comment_id, make_post_id
 from msdiscourse.errors import ErrorPolicy, check_on_error
 from msdiscourse.io._dates import read_date
 from msdiscourse.io._html_text import html_to_text
+from msdiscourse.io._source import paused_gc
 from msdiscourse.io._xml import (
+    _LOCAL_NAMES,
     XmlStream,
     cached_local_name,
     end_line,
@@ -168,14 +170,15 @@ def read_wxr(path_or_buffer, *, on_error: str = "raise") -> Corpus:
             "read as WXR, as WordPress' importer does", NamespaceWarning, stacklevel=2)
     policy = ErrorPolicy(stream.name, on_error=on_error)
     reader = _WxrReader(stream, policy, wp_namespace)
-    for element in stream.records(("item", "{*}author"), depth=2):
-        if element.tag == "item":
-            reader.item(element)
-        elif reader.is_wp(namespace_of(element.tag)):
-            reader.author(element)
-    corpus = Corpus.from_columns(posts=rows_to_columns(reader.posts),
-                                 comments=rows_to_columns(reader.comments()),
-                                 unparsed=policy.rows)
+    with paused_gc():  # the rows are plain data, without reference cycles to collect
+        for element in stream.records(("item", "{*}author"), depth=2):
+            if element.tag == "item":
+                reader.item(element)
+            elif reader.is_wp(namespace_of(element.tag)):
+                reader.author(element)
+        corpus = Corpus.from_columns(posts=rows_to_columns(reader.posts),
+                                     comments=rows_to_columns(reader.comments()),
+                                     unparsed=policy.rows)
     return string_columns(corpus, posts=("kind", "status", "url", "flags"),
                           comments=("kind", "status"))
 
@@ -441,16 +444,21 @@ def _comment_fields(element, lines: dict[str, int] | None = None) -> dict[str, s
     """A ``wp:comment``'s child texts by local name (``commentmeta`` aside); their lines
     go into ``lines`` when given."""
     fields = {}
+    known = _LOCAL_NAMES.get
     for child in element:
-        name = cached_local_name(child.tag)
+        name = known(child.tag) or cached_local_name(child.tag)
         if name is None:  # a comment or processing instruction
             continue
         if name != "commentmeta":
             # a leaf's text directly (the usual case); text_of joins nested text
             fields[name] = (child.text or "") if not len(child) else text_of(child)
-            if lines is not None:
+            if lines is not None and name in _LINES_KEPT:
                 lines[name] = child.sourceline
     return fields
+
+
+#: the fields whose own line a message names (the others name the comment's line)
+_LINES_KEPT = frozenset({"comment_date_gmt"})
 
 
 #: tag -> local name, filled as tags are met (a file uses a few dozen)
