@@ -205,22 +205,43 @@ def _installed(module: str | None) -> bool:
     return module is None or importlib.util.find_spec(module) is not None
 
 
-def _measure(job: str, run: str, path: Path, repeat: int) -> dict:
-    results = []
+def _run_once(job: str, run: str, path: Path, root: Path) -> dict:
+    """One run in a fresh interpreter that imports msdiscourse from ``root``."""
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join(
+        [str(root), os.environ.get("PYTHONPATH", "")]).rstrip(os.pathsep)}
+    done = subprocess.run([sys.executable, __file__, "--child", job, run, str(path)],
+                          capture_output=True, text=True, env=env)
+    if done.returncode != 0:
+        last = (done.stderr.strip().splitlines() or ["(no message)"])[-1]
+        return {"error": last}
+    return json.loads(done.stdout.strip().splitlines()[-1])
+
+
+def _measure_all(job: str, runs: dict[str, tuple[str, Path]], path: Path, repeat: int) -> dict:
+    """Medians per run; the runs take turns (one of each, ``repeat`` times), so that a
+    change in the machine's load falls on all of them alike."""
+    samples: dict[str, list] = {name: [] for name in runs}
+    errors: dict[str, dict] = {}
     for _ in range(repeat):
-        env = {**os.environ, "PYTHONPATH": os.pathsep.join(
-            [str(HERE.parent), os.environ.get("PYTHONPATH", "")]).rstrip(os.pathsep)}
-        done = subprocess.run([sys.executable, __file__, "--child", job, run, str(path)],
-                              capture_output=True, text=True, env=env)
-        if done.returncode != 0:
-            last = (done.stderr.strip().splitlines() or ["(no message)"])[-1]
-            return {"error": last}
-        results.append(json.loads(done.stdout.strip().splitlines()[-1]))
-    return {"seconds": statistics.median(r["seconds"] for r in results),
-            "cpu": statistics.median(r["cpu"] for r in results),
-            "peak_mb": statistics.median(r["peak_kb"] for r in results) / 1024,
-            "growth_mb": statistics.median(r["growth_kb"] for r in results) / 1024,
-            "rows": results[0]["rows"], "tables_mb": results[0]["tables_mb"]}
+        for name, (run, root) in runs.items():
+            if name in errors:
+                continue
+            result = _run_once(job, run, path, root)
+            if "error" in result:
+                errors[name] = result
+            else:
+                samples[name].append(result)
+    results: dict[str, dict] = dict(errors)
+    for name, rows in samples.items():
+        if name in errors or not rows:
+            continue
+        results[name] = {
+            "seconds": statistics.median(r["seconds"] for r in rows),
+            "cpu": statistics.median(r["cpu"] for r in rows),
+            "peak_mb": statistics.median(r["peak_kb"] for r in rows) / 1024,
+            "growth_mb": statistics.median(r["growth_kb"] for r in rows) / 1024,
+            "rows": rows[0]["rows"], "tables_mb": rows[0]["tables_mb"]}
+    return results
 
 
 def load() -> str:
@@ -261,6 +282,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--quick", action="store_true", help="2 MB exports, 5,000 rows")
     parser.add_argument("--repeat", type=int, default=3, help="runs per measurement (median)")
     parser.add_argument("--jobs", nargs="+", default=list(RUNS), choices=list(RUNS))
+    parser.add_argument("--before", type=Path, metavar="DIR",
+                        help="also run our readers from another checkout of msdiscourse "
+                             "(e.g. `git worktree add DIR v0.1.0`), taking turns with this one")
     parser.add_argument("--child", nargs=3, help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     if args.child:
@@ -277,12 +301,15 @@ def main(argv: list[str] | None = None) -> int:
         size = (sum(f.stat().st_size for f in path.iterdir()) if path.is_dir()
                 else path.stat().st_size) / 1e6
         print(f"--- {job}: {path.name} ({size:.1f} MB); before: {load()}", flush=True)
-        results: dict[str, dict] = {}
+        runs: dict[str, tuple[str, Path]] = {}
         for run, (module, _, _) in RUNS[job].items():
             if not _installed(module):
                 print(f"{job:9} {run:27} skipped: {module} is not installed", flush=True)
                 continue
-            results[run] = _measure(job, run, path, repeat)
+            runs[run] = (run, HERE.parent)
+            if run == "ours" and args.before:
+                runs["ours before"] = ("ours", args.before.resolve())
+        results = _measure_all(job, runs, path, repeat)
         ours = results.get("ours", {})
         for run, result in results.items():
             if "error" in result:
@@ -299,6 +326,14 @@ def main(argv: list[str] | None = None) -> int:
             print(f"{job:9} ours / floor: time x{ours['seconds'] / floor['seconds']:.2f}, "
                   f"cpu x{ours['cpu'] / floor['cpu']:.2f}, "
                   f"peak memory x{ours['peak_mb'] / floor['peak_mb']:.2f}")
+        before = results.get("ours before", {})
+        if "cpu" in before and "cpu" in ours:
+            floor = results.get("floor", {})
+            against = (f"; floor cpu x{before['cpu'] / floor['cpu']:.2f} before, "
+                       f"x{ours['cpu'] / floor['cpu']:.2f} now" if "cpu" in floor else "")
+            print(f"{job:9} before / now: time x{before['seconds'] / ours['seconds']:.2f}, "
+                  f"cpu x{before['cpu'] / ours['cpu']:.2f}, peak memory "
+                  f"x{before['peak_mb'] / ours['peak_mb']:.2f}{against}")
         if ours.get("tables_mb"):
             print(f"{job:9} ours: peak memory growth / output tables "
                   f"x{ours['growth_mb'] / ours['tables_mb']:.2f} ({ours['tables_mb']:.0f} MB)")

@@ -25,6 +25,7 @@ Exports are large and come from elsewhere, so every reader parses them through
 from __future__ import annotations
 
 import io
+import operator
 import os
 import re
 from contextlib import contextmanager
@@ -291,6 +292,18 @@ def rows_to_columns(rows: list[dict]) -> dict[str, list]:
     >>> rows_to_columns(rows), rows
     ({'a': [1, 2], 'b': ['x', None]}, [])
     """
+    if not rows:
+        return {}
+    names = list(rows[0])
+    width = len(names)
+    if width > 1 and all(len(row) == width for row in rows):
+        try:  # every row has the first row's columns (the usual case): one C-level pass
+            values = list(map(operator.itemgetter(*names), rows))
+        except KeyError:
+            pass
+        else:
+            rows.clear()
+            return {name: list(column) for name, column in zip(names, zip(*values))}
     names = dict.fromkeys(name for row in rows for name in row)
     columns = {name: [row.get(name) for row in rows] for name in names}
     rows.clear()
