@@ -191,24 +191,56 @@ def columns_frame(columns: Mapping[str, Sequence], contract: Mapping[str, str]) 
     return pd.DataFrame(data, index=index, copy=False)
 
 
+#: values per Arrow chunk when a text column is converted: a chunk's buffers grow by
+#: doubling, so small chunks keep the spare capacity (and the peak memory) small
+_TEXT_CHUNK = 4096
+
+
 def _arrow_strings(values: list):
     """``values`` (``str`` or ``None`` each) as the ``string`` dtype's array; else ``None``.
 
-    The same array as ``pd.Series(values, dtype=object).astype("string")`` when pandas
-    stores strings in Arrow, built in one call; any other value (a number, NaN) or
-    storage returns ``None``, for the general conversion.
+    The same values as ``pd.Series(values, dtype=object).astype("string")`` when pandas
+    stores strings in Arrow, built chunk by chunk with the system allocator (which hands
+    large freed blocks back at once), so that converting a column costs about its own
+    size in memory; any other value (a number, NaN, bytes) or storage returns ``None``,
+    for the general conversion.
+    """
+    chunks = string_chunks(values)
+    if chunks is None:
+        return None
+    import pyarrow as pa
+
+    return pd.arrays.ArrowStringArray(pa.chunked_array(chunks, type=pa.large_string()))
+
+
+def string_chunks(values: list) -> list | None:
+    """Arrow ``large_string`` chunks holding ``values`` (``str``/``None``); else ``None``.
+
+    ``None`` when pandas does not store strings in Arrow, or a value is anything but a
+    ``str`` or ``None``. Readers use it to turn a text column into Arrow a batch at a
+    time while they read, and to drop the Python strings early.
+
+    >>> [chunk.to_pylist() for chunk in string_chunks(["a", None])]
+    [['a', None]]
     """
     if pd.StringDtype().storage != "pyarrow":
         return None
     try:
         import pyarrow as pa
-
-        array = pa.array(values, from_pandas=False)
-    except (ImportError, TypeError, ValueError):  # ArrowTypeError/ArrowInvalid are these
+    except ImportError:  # pragma: no cover - pandas' Arrow storage needs it
         return None
-    if array.type not in (pa.string(), pa.null()):  # bytes, numbers ...
-        return None
-    return pd.arrays.ArrowStringArray(pa.chunked_array([array.cast(pa.large_string())]))
+    pool = pa.system_memory_pool()
+    chunks = []
+    for start in range(0, len(values), _TEXT_CHUNK):
+        try:
+            chunk = pa.array(values[start:start + _TEXT_CHUNK], from_pandas=False,
+                             memory_pool=pool)
+        except (TypeError, ValueError):  # ArrowTypeError/ArrowInvalid are these
+            return None
+        if chunk.type not in (pa.string(), pa.null()):  # bytes, numbers ...
+            return None
+        chunks.append(chunk.cast(pa.large_string(), memory_pool=pool))
+    return chunks
 
 
 def _integers(values: list):

@@ -60,6 +60,7 @@ from msdiscourse.io._html_text import html_to_text
 from msdiscourse.io._source import paused_gc
 from msdiscourse.io._xml import (
     _LOCAL_NAMES,
+    ColumnBuilder,
     XmlStream,
     cached_local_name,
     end_line,
@@ -177,7 +178,7 @@ def read_wxr(path_or_buffer, *, on_error: str = "raise") -> Corpus:
             elif reader.is_wp(namespace_of(element.tag)):
                 reader.author(element)
         corpus = Corpus.from_columns(posts=rows_to_columns(reader.posts),
-                                     comments=rows_to_columns(reader.comments()),
+                                     comments=reader.comments(),
                                      unparsed=policy.rows)
     return string_columns(corpus, posts=("kind", "status", "url", "flags"),
                           comments=("kind", "status"))
@@ -235,7 +236,7 @@ class _WxrReader:
         self.stream = stream
         self.policy = policy
         self.posts: list[dict] = []
-        self._comments_by_post: list[list[dict]] = []
+        self._comments = ColumnBuilder(("text",))  # in display order, post by post
         self._display_names: dict[str, str] = {}
         self._is_wp: dict[str | None, bool] = {wp_namespace: True, None: False}
         self._post_ids: set[str] = set()
@@ -343,7 +344,9 @@ class _WxrReader:
             row = self._comment(element, post_id, used)
             if row is not None:
                 comments.append(row)
-        self._comments_by_post.append(comments)
+        for row in order_as_displayed(comments, sort_key=_display_key):
+            del row["_order"]
+            self._comments.append(row)
 
     def _post_id(self, local_id: str, link: str, guid: str, flags: list[str]) -> str:
         """The post's id: its wp:post_id, else from its link or position; repeats get ~N."""
@@ -430,14 +433,10 @@ class _WxrReader:
             "_order": (_numeric(local_id),),
         }
 
-    def comments(self) -> list[dict]:
-        """All comments, each post's in display order (threads depth first, by date)."""
-        rows: list[dict] = []
-        for comments in self._comments_by_post:
-            rows.extend(order_as_displayed(comments, sort_key=_display_key))
-        for row in rows:
-            del row["_order"]
-        return rows
+    def comments(self) -> dict[str, list]:
+        """All comments as columns, each post's in display order (threads depth first,
+        by date)."""
+        return self._comments.columns()
 
 
 def _comment_fields(element, lines: dict[str, int] | None = None) -> dict[str, str]:
