@@ -34,7 +34,7 @@ import pandas as pd
 
 from msdiscourse.corpus import Corpus, make_comment_id, make_post_id, string_chunks
 from msdiscourse.errors import ErrorPolicy, check_on_error
-from msdiscourse.io._dates import read_date
+from msdiscourse.io._dates import parse_date_fast, read_date
 from msdiscourse.io._html_text import html_to_text
 from msdiscourse.io._source import paused_gc
 from msdiscourse.io._xml import (
@@ -134,7 +134,8 @@ def _read(stream: XmlStream, policy: ErrorPolicy, thread_tag: str, post_tag: str
             continue
         flags: list[str] = []
         published = read_date(fields.get("createdAt", ""), policy, line=line_start,
-                              what="createdAt", example="2013-10-10T19:20:29Z", flags=flags)
+                              what="createdAt", example="2013-10-10T19:20:29Z", flags=flags,
+                              parse=parse_date_fast)
         if what == "thread":
             key, repeated = unique_id(dsq_id, threads)  # a repeat keeps its own post
             if repeated:

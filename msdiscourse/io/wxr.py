@@ -55,7 +55,7 @@ import warnings
 
 from msdiscourse.corpus import Corpus, make_comment_id, make_post_id
 from msdiscourse.errors import ErrorPolicy, check_on_error
-from msdiscourse.io._dates import read_date
+from msdiscourse.io._dates import parse_date_fast, read_date
 from msdiscourse.io._html_text import html_to_text
 from msdiscourse.io._source import paused_gc
 from msdiscourse.io._xml import (
@@ -258,7 +258,7 @@ class _WxrReader:
 
     def _date(self, raw: str, line: int, what: str, flags: list[str]):
         return read_date(raw, self.policy, line=line, what=what,
-                         example="2013-03-15 23:16:59", flags=flags)
+                         example="2013-03-15 23:16:59", flags=flags, parse=parse_date_fast)
 
     def item(self, item) -> None:
         self._items += 1
