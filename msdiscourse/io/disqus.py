@@ -168,7 +168,7 @@ def _read(stream: XmlStream, policy: ErrorPolicy, thread_tag: str, post_tag: str
             "is_deleted": _true(fields.get("isDeleted")),
             "status": ("spam" if _true(fields.get("isSpam")) else
                        "deleted" if _true(fields.get("isDeleted")) else "approved"),
-            "flags": flags,
+            "flags": flags or None,  # most posts have none: no empty list each
         })
     posts, comment_columns = _assemble(stream, threads, comments.columns())
     return Corpus.from_columns(posts=rows_to_columns(posts), comments=comment_columns,
@@ -235,7 +235,7 @@ def _assemble(stream: XmlStream, threads: dict[str, dict], raw: dict):
     for index in range(n):
         thread, parent = threads[thread_keys[index]], parents[index]
         post_id = thread["post_id"]
-        flags = list(raw["flags"][index])
+        flags = list(raw["flags"][index] or ())
         comment_id, repeated = unique_id(make_comment_id(post_id, dsq_ids[index]), used)
         used.add(comment_id)
         if repeated:
@@ -249,21 +249,26 @@ def _assemble(stream: XmlStream, threads: dict[str, dict], raw: dict):
         parent_ids.append(make_comment_id(post_id, parent) if parent else None)
         flag_texts.append(";".join(flags))
         by_thread[thread_keys[index]].append(index)
+    del dsq_ids, thread_keys, parents, deleted, used
+    for name in ("dsq_id", "thread", "parent", "is_deleted", "flags"):  # read: free them now
+        raw.pop(name, None)
     # siblings by date (undated last), then file order, as Disqus shows them
     published = raw.get("published", [])
-    keys = [(stamp is None, stamp.timestamp() if stamp else 0.0, index)
-            for index, stamp in enumerate(published)]
     order: list[int] = []
     for places in by_thread.values():
         within = display_order([comment_ids[i] for i in places], [parent_ids[i] for i in places],
-                               [keys[i] for i in places])
+                               [(published[i] is None,
+                                 published[i].timestamp() if published[i] else 0.0, i)
+                                for i in places])
         order.extend(places[i] for i in within)
+    del by_thread
+    text = _reordered(raw, order)  # first, while the least else is held
     columns = {
         "comment_id": [comment_ids[i] for i in order],
         "post_id": [post_ids[i] for i in order],
         "parent_id": [parent_ids[i] for i in order],
         "author": [raw["author"][i] for i in order],
-        "text": _reordered(raw, order),
+        "text": text,
         "line_start": [raw["line_start"][i] for i in order],
         "line_end": [raw["line_end"][i] for i in order],
         "published": [published[i] for i in order],
