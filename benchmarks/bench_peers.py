@@ -263,15 +263,15 @@ def load() -> str:
     return f"load {one:.1f}/{five:.1f}/{fifteen:.1f} on {os.cpu_count()} cores"
 
 
-def _inputs(job: str, quick: bool, *, warm_up: bool = False) -> Path:
+def _inputs(job: str, quick: bool) -> Path:
     import export_data
 
-    size_mb = 0.3 if warm_up else 2.0 if quick else 20.0
+    size_mb = 2.0 if quick else 20.0
     if job in export_data.WRITERS:
         return export_data.ensure(job, size_mb, DATA)
     from bench_pages_tables import write_table
 
-    rows = 1_000 if warm_up else 5_000 if quick else 200_000
+    rows = 5_000 if quick else 200_000
     table = DATA / f"peers-table-{rows}.csv"
     if not table.exists():
         write_table(table.with_suffix(".partial"), rows)
@@ -322,7 +322,7 @@ def main(argv: list[str] | None = None) -> int:
                 runs["ours before"] = ("ours", args.before.resolve())
         if "ours" in runs and job != "convokit":
             runs[_WARMED] = (_WARMED, HERE.parent)
-            os.environ["BENCH_PEERS_WARM"] = str(_inputs(job, True, warm_up=True))
+            os.environ["BENCH_PEERS_WARM"] = str(_inputs(job, True))  # the --quick input
         results = _measure_all(job, runs, path, repeat)
         ours = results.get("ours", {})
         for run, result in results.items():

@@ -229,18 +229,12 @@ def string_chunks(values: list) -> list | None:
         import pyarrow as pa
     except ImportError:  # pragma: no cover - pandas' Arrow storage needs it
         return None
+    if not all(type(value) is str or value is None for value in values):
+        return None  # numbers, NaN, bytes (which Arrow would decode) ...
     pool = pa.system_memory_pool()
-    chunks = []
-    for start in range(0, len(values), _TEXT_CHUNK):
-        try:
-            chunk = pa.array(values[start:start + _TEXT_CHUNK], from_pandas=False,
-                             memory_pool=pool)
-        except (TypeError, ValueError):  # ArrowTypeError/ArrowInvalid are these
-            return None
-        if chunk.type not in (pa.string(), pa.null()):  # bytes, numbers ...
-            return None
-        chunks.append(chunk.cast(pa.large_string(), memory_pool=pool))
-    return chunks
+    return [pa.array(values[start:start + _TEXT_CHUNK], type=pa.large_string(),
+                     from_pandas=False, memory_pool=pool)
+            for start in range(0, len(values), _TEXT_CHUNK)]
 
 
 def _integers(values: list):
@@ -326,26 +320,22 @@ def _thread_arrays(ids: list, post_ids: list, parent_ids: list, existing_flags: 
     id_array = np.asarray(ids, dtype=object).reshape(n)
     post_array = np.asarray(post_ids, dtype=object).reshape(n)
     parent_array = np.asarray(parent_ids, dtype=object).reshape(n)
-    if pd.isna(id_array).any() or pd.isna(post_array).any():
-        return None
-    no_parent = pd.isna(parent_array)
     if pd.api.types.infer_dtype(parent_array, skipna=True) not in ("string", "empty"):
-        parent_array = np.array([None if lost else str(p)
-                                 for p, lost in zip(parent_array.tolist(), no_parent.tolist())],
+        parent_array = np.array([None if _missing_id(p) else str(p) for p in parent_array.tolist()],
                                 dtype=object)
-    parent_array[no_parent] = None
-    # one code per distinct id: a parent's code leads to the row of the comment it names
+    # one code per distinct id (-1: missing): a parent's code leads to the row it names
     codes = pd.factorize(np.concatenate([id_array, parent_array]))[0]
     id_codes, parent_codes = codes[:n], codes[n:]
-    if n and np.bincount(id_codes).max() > 1:
-        return None  # a repeated id: which one a reply means is for the slow path to say
+    posts = pd.factorize(post_array)[0]
+    if n and (id_codes.min() < 0 or posts.min() < 0 or np.bincount(id_codes).max() > 1):
+        return None  # a missing or repeated id, a missing post: for the slow path to say
+    no_parent = parent_codes < 0
     row_of = np.full(int(codes.max()) + 1 if n else 0, -1, dtype=np.int64)
     rows = np.arange(n)
     row_of[id_codes] = rows
     has_parent = ~no_parent
     parent_at = np.where(has_parent, row_of[np.where(has_parent, parent_codes, 0)], -1)
     self_reply = has_parent & (parent_at == rows)
-    posts = pd.factorize(post_array)[0]
     found = parent_at >= 0
     missing = has_parent & ~self_reply & (
         ~found | (posts[np.where(found, parent_at, 0)] != posts))

@@ -231,9 +231,13 @@ def _iso_dates(values: list, cells: list) -> pd.Series:
 
     ``cells`` are the values as :func:`_cell` reads them (``None``: no date).
     """
-    texts = pd.Series([value.isoformat() if isinstance(value, pd.Timestamp) else
-                       (None if cell is None else str(value))
-                       for value, cell in zip(values, cells)], dtype="object")
+    if all(type(value) is str for value in values):  # CSV cells: text already
+        texts = pd.Series([None if cell is None else value for value, cell in zip(values, cells)],
+                          dtype="object")
+    else:
+        texts = pd.Series([value.isoformat() if isinstance(value, pd.Timestamp) else
+                           (None if cell is None else str(value))
+                           for value, cell in zip(values, cells)], dtype="object")
     parsed = pd.to_datetime(texts, utc=True, format="ISO8601", errors="coerce")
     # years pandas cannot hold in a table (9999) go to the slow path, which flags them
     return parsed.where((parsed >= EARLIEST) & (parsed <= LATEST))
@@ -426,7 +430,9 @@ def _read_comments_table(path_or_buffer, *, columns, format, posts, first_row_is
     for role in ("id", "post"):
         if mapping[role] is None:
             continue
-        for index in [i for i, value in enumerate(values[role]) if value is None]:
+        found = values[role]
+        for index in ([i for i, value in enumerate(found) if value is None]
+                      if None in found else ()):
             if keep[index]:
                 keep[index] = False
                 problems.append((numbers[index], line_starts[index], line_ends[index],
