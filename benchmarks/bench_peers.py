@@ -132,9 +132,7 @@ frame = pd.DataFrame(cols)
 rows = len(frame)
 """
 
-_OURS = "import msdiscourse\ncorpus = msdiscourse.{reader}(PATH)\nrows = len(corpus.comments)\n" \
-        "tables_mb = sum(t.memory_usage(deep=True).sum() for t in (corpus.posts, corpus.comments," \
-        " corpus.unparsed)) / 2**20\n"
+_OURS = "import msdiscourse\ncorpus = msdiscourse.{reader}(PATH)\nrows = len(corpus.comments)\n"
 
 #: imports only (the reader's module is loaded on first use), as the floor imports lxml
 _IMPORT = "import msdiscourse\nmsdiscourse.{reader}"
@@ -163,9 +161,7 @@ RUNS: dict[str, dict[str, tuple[str | None, str, str]]] = {
     },
     "table": {
         "ours": (None, _IMPORT.format(reader="read_comments_table"),
-                 "corpus = msdiscourse.read_comments_table(PATH)\nrows = len(corpus.comments)\n"
-                 "tables_mb = sum(t.memory_usage(deep=True).sum() for t in (corpus.posts, "
-                 "corpus.comments, corpus.unparsed)) / 2**20"),
+                 "corpus = msdiscourse.read_comments_table(PATH)\nrows = len(corpus.comments)"),
         "floor": ("pandas", "import pandas as pd",
                   "rows = len(pd.read_csv(PATH, dtype=str, keep_default_na=False))"),
         "convokit from_pandas": (
@@ -179,9 +175,7 @@ RUNS: dict[str, dict[str, tuple[str | None, str, str]]] = {
     },
     "convokit": {
         "ours": (None, _IMPORT.format(reader="read_convokit"),
-                 "corpus = msdiscourse.read_convokit(PATH)\nrows = len(corpus.comments)\n"
-                 "tables_mb = sum(t.memory_usage(deep=True).sum() for t in (corpus.posts, "
-                 "corpus.comments, corpus.unparsed)) / 2**20"),
+                 "corpus = msdiscourse.read_convokit(PATH)\nrows = len(corpus.comments)"),
         "convokit Corpus(filename=)": (
             "convokit", "from convokit import Corpus",
             "rows = len(list(Corpus(filename=PATH).iter_utterances()))"),
@@ -189,16 +183,31 @@ RUNS: dict[str, dict[str, tuple[str | None, str, str]]] = {
 }
 
 
+#: our reader once more, after a warm-up read of a small input (``WARM``) in the same
+#: process: its growth leaves out what the libraries allocate once, on first use
+_WARMED = "ours, warmed up"
+_WARM_UP = "\nimport gc\nmsdiscourse.{reader}(WARM)\ngc.collect()\n"
+
+
 def _child(job: str, run: str, path: str) -> None:
     """In the child process: set up, time the run once, print one JSON line."""
-    _, setup, code = RUNS[job][run]
-    scope: dict = {"PATH": path}
+    if run == _WARMED:
+        _, setup, code = RUNS[job]["ours"]
+        reader = "read_comments_table" if job == "table" else f"read_{job}"
+        setup += _WARM_UP.format(reader=reader)
+    else:
+        _, setup, code = RUNS[job][run]
+    scope: dict = {"PATH": path, "WARM": os.environ.get("BENCH_PEERS_WARM", "")}
     exec(setup, scope)  # noqa: S102 - the benchmark's own code
     imported = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
     start, cpu_start = time.perf_counter(), time.process_time()
     exec(code, scope)  # noqa: S102
     seconds, cpu = time.perf_counter() - start, time.process_time() - cpu_start
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    if "corpus" in scope and hasattr(scope["corpus"], "comments"):  # after the clock: sizing
+        corpus = scope["corpus"]  # the tables is measurement, not reading
+        scope["tables_mb"] = sum(t.memory_usage(deep=True).sum() for t in (
+            corpus.posts, corpus.comments, corpus.unparsed)) / 2**20
     print(json.dumps({"seconds": seconds, "cpu": cpu, "peak_kb": peak, "growth_kb": peak - imported,
                       "rows": scope.get("rows"), "tables_mb": scope.get("tables_mb")}))
 
@@ -207,22 +216,43 @@ def _installed(module: str | None) -> bool:
     return module is None or importlib.util.find_spec(module) is not None
 
 
-def _measure(job: str, run: str, path: Path, repeat: int) -> dict:
-    results = []
+def _run_once(job: str, run: str, path: Path, root: Path) -> dict:
+    """One run in a fresh interpreter that imports msdiscourse from ``root``."""
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join(
+        [str(root), os.environ.get("PYTHONPATH", "")]).rstrip(os.pathsep)}
+    done = subprocess.run([sys.executable, __file__, "--child", job, run, str(path)],
+                          capture_output=True, text=True, env=env)
+    if done.returncode != 0:
+        last = (done.stderr.strip().splitlines() or ["(no message)"])[-1]
+        return {"error": last}
+    return json.loads(done.stdout.strip().splitlines()[-1])
+
+
+def _measure_all(job: str, runs: dict[str, tuple[str, Path]], path: Path, repeat: int) -> dict:
+    """Medians per run; the runs take turns (one of each, ``repeat`` times), so that a
+    change in the machine's load falls on all of them alike."""
+    samples: dict[str, list] = {name: [] for name in runs}
+    errors: dict[str, dict] = {}
     for _ in range(repeat):
-        env = {**os.environ, "PYTHONPATH": os.pathsep.join(
-            [str(HERE.parent), os.environ.get("PYTHONPATH", "")]).rstrip(os.pathsep)}
-        done = subprocess.run([sys.executable, __file__, "--child", job, run, str(path)],
-                              capture_output=True, text=True, env=env)
-        if done.returncode != 0:
-            last = (done.stderr.strip().splitlines() or ["(no message)"])[-1]
-            return {"error": last}
-        results.append(json.loads(done.stdout.strip().splitlines()[-1]))
-    return {"seconds": statistics.median(r["seconds"] for r in results),
-            "cpu": statistics.median(r["cpu"] for r in results),
-            "peak_mb": statistics.median(r["peak_kb"] for r in results) / 1024,
-            "growth_mb": statistics.median(r["growth_kb"] for r in results) / 1024,
-            "rows": results[0]["rows"], "tables_mb": results[0]["tables_mb"]}
+        for name, (run, root) in runs.items():
+            if name in errors:
+                continue
+            result = _run_once(job, run, path, root)
+            if "error" in result:
+                errors[name] = result
+            else:
+                samples[name].append(result)
+    results: dict[str, dict] = dict(errors)
+    for name, rows in samples.items():
+        if name in errors or not rows:
+            continue
+        results[name] = {
+            "seconds": statistics.median(r["seconds"] for r in rows),
+            "cpu": statistics.median(r["cpu"] for r in rows),
+            "peak_mb": statistics.median(r["peak_kb"] for r in rows) / 1024,
+            "growth_mb": statistics.median(r["growth_kb"] for r in rows) / 1024,
+            "rows": rows[0]["rows"], "tables_mb": rows[0]["tables_mb"]}
+    return results
 
 
 def load() -> str:
@@ -263,6 +293,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--quick", action="store_true", help="2 MB exports, 5,000 rows")
     parser.add_argument("--repeat", type=int, default=3, help="runs per measurement (median)")
     parser.add_argument("--jobs", nargs="+", default=list(RUNS), choices=list(RUNS))
+    parser.add_argument("--before", type=Path, metavar="DIR",
+                        help="also run our readers from another checkout of msdiscourse "
+                             "(e.g. `git worktree add DIR v0.1.0`), taking turns with this one")
     parser.add_argument("--child", nargs=3, help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     if args.child:
@@ -279,12 +312,18 @@ def main(argv: list[str] | None = None) -> int:
         size = (sum(f.stat().st_size for f in path.iterdir()) if path.is_dir()
                 else path.stat().st_size) / 1e6
         print(f"--- {job}: {path.name} ({size:.1f} MB); before: {load()}", flush=True)
-        results: dict[str, dict] = {}
+        runs: dict[str, tuple[str, Path]] = {}
         for run, (module, _, _) in RUNS[job].items():
             if not _installed(module):
                 print(f"{job:9} {run:27} skipped: {module} is not installed", flush=True)
                 continue
-            results[run] = _measure(job, run, path, repeat)
+            runs[run] = (run, HERE.parent)
+            if run == "ours" and args.before:
+                runs["ours before"] = ("ours", args.before.resolve())
+        if "ours" in runs and job != "convokit":
+            runs[_WARMED] = (_WARMED, HERE.parent)
+            os.environ["BENCH_PEERS_WARM"] = str(_inputs(job, True))  # the --quick input
+        results = _measure_all(job, runs, path, repeat)
         ours = results.get("ours", {})
         for run, result in results.items():
             if "error" in result:
@@ -301,9 +340,21 @@ def main(argv: list[str] | None = None) -> int:
             print(f"{job:9} ours / floor: time x{ours['seconds'] / floor['seconds']:.2f}, "
                   f"cpu x{ours['cpu'] / floor['cpu']:.2f}, "
                   f"peak memory x{ours['peak_mb'] / floor['peak_mb']:.2f}")
+        before = results.get("ours before", {})
+        if "cpu" in before and "cpu" in ours:
+            floor = results.get("floor", {})
+            against = (f"; floor cpu x{before['cpu'] / floor['cpu']:.2f} before, "
+                       f"x{ours['cpu'] / floor['cpu']:.2f} now" if "cpu" in floor else "")
+            print(f"{job:9} before / now: time x{before['seconds'] / ours['seconds']:.2f}, "
+                  f"cpu x{before['cpu'] / ours['cpu']:.2f}, peak memory "
+                  f"x{before['peak_mb'] / ours['peak_mb']:.2f}{against}")
         if ours.get("tables_mb"):
+            warm = results.get(_WARMED, {})
+            warmed = (f", x{warm['growth_mb'] / ours['tables_mb']:.2f} after a warm-up read"
+                      if "growth_mb" in warm else "")
             print(f"{job:9} ours: peak memory growth / output tables "
-                  f"x{ours['growth_mb'] / ours['tables_mb']:.2f} ({ours['tables_mb']:.0f} MB)")
+                  f"x{ours['growth_mb'] / ours['tables_mb']:.2f} ({ours['tables_mb']:.0f} MB)"
+                  f"{warmed}")
         print(f"{'':9} after: {load()}", flush=True)
     return 0
 

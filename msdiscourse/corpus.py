@@ -51,7 +51,7 @@ from msdiscourse.schema import (
     INT,
     LIST,
     POSTS,
-    STRING,  # noqa: F401  (re-exported: msdiscourse.corpus.STRING)
+    STRING,  # also re-exported: msdiscourse.corpus.STRING
     UNPARSED,
     SchemaError,
     validate,
@@ -174,12 +174,100 @@ def columns_frame(columns: Mapping[str, Sequence], contract: Mapping[str, str]) 
     data = {}
     for name, dtype in contract.items():
         values = columns.get(name)
+        if isinstance(values, pd.Series) and _typed_as(values, dtype):
+            # already typed (dates from a vectorised parse): no round trip via objects
+            data[name] = values.astype(dtype).set_axis(index)
+            continue
+        typed = (_arrow_strings(values) if dtype == STRING and isinstance(values, list) else
+                 _integers(values) if dtype == INT and isinstance(values, list) else None)
+        if typed is not None:  # one array from the list, no column of objects first
+            data[name] = pd.Series(typed, index=index, copy=False)
+            continue
         series = pd.Series([None] * n if values is None else values, index=index, dtype="object")
         data[name] = _coerce_column(series, dtype)
     for name, values in columns.items():
         if name not in contract:
             data[name] = pd.Series(values, index=index)  # inferred, as the rows' table does
     return pd.DataFrame(data, index=index, copy=False)
+
+
+#: values per Arrow chunk when a text column is converted: a chunk's buffers grow by
+#: doubling, so small chunks keep the spare capacity (and the peak memory) small
+_TEXT_CHUNK = 4096
+
+
+def _arrow_strings(values: list):
+    """``values`` (``str`` or ``None`` each) as the ``string`` dtype's array; else ``None``.
+
+    The same values as ``pd.Series(values, dtype=object).astype("string")`` when pandas
+    stores strings in Arrow, built chunk by chunk with the system allocator (which hands
+    large freed blocks back at once), so that converting a column costs about its own
+    size in memory; any other value (a number, NaN, bytes) or storage returns ``None``,
+    for the general conversion.
+    """
+    chunks = string_chunks(values)
+    if chunks is None:
+        return None
+    import pyarrow as pa
+
+    return pd.arrays.ArrowStringArray(pa.chunked_array(chunks, type=pa.large_string()))
+
+
+def string_chunks(values: list) -> list | None:
+    """Arrow ``large_string`` chunks holding ``values`` (``str``/``None``); else ``None``.
+
+    ``None`` when pandas does not store strings in Arrow, or a value is anything but a
+    ``str`` or ``None``. Readers use it to turn a text column into Arrow a batch at a
+    time while they read, and to drop the Python strings early.
+
+    >>> [chunk.to_pylist() for chunk in string_chunks(["a", None])]
+    [['a', None]]
+    """
+    if pd.StringDtype().storage != "pyarrow":
+        return None
+    try:
+        import pyarrow as pa
+    except ImportError:  # pragma: no cover - pandas' Arrow storage needs it
+        return None
+    if not all(type(value) is str or value is None for value in values):
+        return None  # numbers, NaN, bytes (which Arrow would decode) ...
+    pool = pa.system_memory_pool()
+    return [pa.array(values[start:start + _TEXT_CHUNK], type=pa.large_string(),
+                     from_pandas=False, memory_pool=pool)
+            for start in range(0, len(values), _TEXT_CHUNK)]
+
+
+def _integers(values: list):
+    """``values`` (all Python ints, none missing) as an ``Int64`` array; else ``None``."""
+    try:
+        array = np.array(values)
+    except (TypeError, ValueError, OverflowError):
+        return None
+    if array.ndim != 1 or array.dtype.kind != "i" or not all(type(v) is int for v in values[:1]):
+        return None
+    return pd.array(array.astype(np.int64, copy=False), dtype=INT)
+
+
+def _typed_as(values: pd.Series, dtype: str) -> bool:
+    """True when ``values`` already hold ``dtype``'s values (UTC dates at any resolution)."""
+    if str(values.dtype) == dtype:
+        return True
+    return (dtype == DATETIME and isinstance(values.dtype, pd.DatetimeTZDtype)
+            and str(values.dtype.tz) == "UTC")
+
+
+def _positions(post_ids: Sequence) -> list[int]:
+    """Each comment's place among its post's comments (1, 2 ...), in the order given."""
+    posts = np.asarray(post_ids, dtype=object).reshape(-1)
+    if len(posts) and not pd.isna(posts).any():
+        codes = pd.factorize(posts)[0]
+        return (pd.Series(codes).groupby(codes, sort=False).cumcount() + 1).tolist()
+    seen: dict = {}
+    position = []
+    for post_id in post_ids:
+        seen[post_id] = seen.get(post_id, 0) + 1
+        position.append(seen[post_id])
+    return position
 
 
 def _thread_structure(comments: pd.DataFrame) -> pd.DataFrame:
@@ -204,7 +292,84 @@ def _thread_structure(comments: pd.DataFrame) -> pd.DataFrame:
 
 
 def _thread_lists(ids: list, post_ids: list, parent_ids: list, existing_flags: list):
-    """The lists behind :func:`_thread_structure`: parent ids, depths, thread ids, flags."""
+    """The lists behind :func:`_thread_structure`: parent ids, depths, thread ids, flags.
+
+    Vectorised (:func:`_thread_arrays`) when the ids are unique and no parent links form
+    a cycle, as in nearly every file; otherwise comment by comment, with the same result.
+    """
+    fast = _thread_arrays(ids, post_ids, parent_ids, existing_flags)
+    if fast is not None:
+        return fast
+    return _thread_lists_by_comment(ids, post_ids, parent_ids, existing_flags)
+
+
+def _missing_id(value) -> bool:
+    return value is None or value is pd.NA or (isinstance(value, float) and np.isnan(value))
+
+
+def _thread_arrays(ids: list, post_ids: list, parent_ids: list, existing_flags: list):
+    """:func:`_thread_lists` with arrays (pointer jumping); ``None`` when it does not apply.
+
+    Each comment's parent is found by an index look-up; its depth and top-level ancestor
+    come from ``log2(depth)`` rounds of jumping to the ancestor's ancestor. ``None`` (use
+    the comment-by-comment path) when an id repeats or a cycle remains.
+    """
+    n = len(ids)
+    if not len(post_ids) == len(parent_ids) == len(existing_flags) == n:
+        return None  # the table's own check names the uneven columns
+    id_array = np.asarray(ids, dtype=object).reshape(n)
+    post_array = np.asarray(post_ids, dtype=object).reshape(n)
+    parent_array = np.asarray(parent_ids, dtype=object).reshape(n)
+    if pd.api.types.infer_dtype(parent_array, skipna=True) not in ("string", "empty"):
+        parent_array = np.array([None if _missing_id(p) else str(p) for p in parent_array.tolist()],
+                                dtype=object)
+    # one code per distinct id (-1: missing): a parent's code leads to the row it names
+    codes = pd.factorize(np.concatenate([id_array, parent_array]))[0]
+    id_codes, parent_codes = codes[:n], codes[n:]
+    posts = pd.factorize(post_array)[0]
+    if n and (id_codes.min() < 0 or posts.min() < 0 or np.bincount(id_codes).max() > 1):
+        return None  # a missing or repeated id, a missing post: for the slow path to say
+    no_parent = parent_codes < 0
+    row_of = np.full(int(codes.max()) + 1 if n else 0, -1, dtype=np.int64)
+    rows = np.arange(n)
+    row_of[id_codes] = rows
+    has_parent = ~no_parent
+    parent_at = np.where(has_parent, row_of[np.where(has_parent, parent_codes, 0)], -1)
+    self_reply = has_parent & (parent_at == rows)
+    found = parent_at >= 0
+    missing = has_parent & ~self_reply & (
+        ~found | (posts[np.where(found, parent_at, 0)] != posts))
+    cut = ~has_parent | self_reply | missing
+    up = np.where(cut, rows, parent_at)  # a top-level comment points to itself
+    depth = (~cut).astype(np.int64)
+    for _ in range(max(1, int(n).bit_length()) + 1):
+        step = up[up]
+        if np.array_equal(step, up):
+            break
+        depth = depth + depth[up]
+        up = step
+    if not np.array_equal(up[up], up) or not cut[up].all():
+        return None  # a cycle: cut comment by comment, at its first comment on the page
+    new_parents = np.where(cut, None, parent_array).tolist()
+    threads = id_array[up].tolist()
+    flags = [flag if type(flag) is str and ";" not in flag else _unique_flags(flag)
+             for flag in existing_flags]
+    for index in np.flatnonzero(self_reply | missing).tolist():
+        added = "self_reply" if self_reply[index] else "missing_parent"
+        flags[index] = _unique_flags(f"{flags[index]};{added}")
+    return new_parents, depth.tolist(), threads, flags
+
+
+def _unique_flags(flags) -> str:
+    """``a;b;a`` -> ``a;b``; anything but text -> ``""``."""
+    if not isinstance(flags, str) or not flags:
+        return ""
+    return ";".join(dict.fromkeys(f for f in flags.split(";") if f))
+
+
+def _thread_lists_by_comment(ids: list, post_ids: list, parent_ids: list,
+                             existing_flags: list):
+    """:func:`_thread_lists` one comment at a time (any ids, any cycles)."""
     post_of = dict(zip(ids, post_ids))
     parents: dict[str, str | None] = {}
     flags: dict[str, list[str]] = {cid: [] for cid in ids}
@@ -381,12 +546,7 @@ class Corpus:
         for column in ("parent_id", "post_id", "comment_id"):
             comment_columns.setdefault(column, [None] * n)
         if derive_threads and n:
-            seen: dict = {}
-            position = []
-            for post_id in comment_columns["post_id"]:
-                seen[post_id] = seen.get(post_id, 0) + 1
-                position.append(seen[post_id])
-            comment_columns["position"] = position
+            comment_columns["position"] = _positions(comment_columns["post_id"])
             (comment_columns["parent_id"], comment_columns["depth"],
              comment_columns["thread_id"], comment_columns["flags"]) = _thread_lists(
                 comment_columns["comment_id"], comment_columns["post_id"],

@@ -87,6 +87,8 @@ def normalise_text(text: str) -> str:
         segment = line + "\n" if index < last else line
         if not segment or (segment.isascii() and not _ASCII_FTFY_CHANGES.search(segment)):
             out.append(segment)
+        elif _ftfy_keeps(segment):
+            out.append(segment)
         else:
             out.append(_fix_short(segment) if len(segment) <= 200
                        else ftfy.fix_text(segment, _FTFY_CONFIG))
@@ -95,6 +97,35 @@ def normalise_text(text: str) -> str:
 
 #: the ASCII characters ftfy changes (control characters, ESC); any other ASCII it keeps
 _ASCII_FTFY_CHANGES = re.compile(r"[\x00-\x08\x0b\x0e-\x1f\x7f]")
+
+
+def _build_ftfy_triggers():
+    """The characters ftfy's fixers other than the mojibake repair act on, as a pattern."""
+    try:
+        from ftfy.badness import is_bad
+        from ftfy.chardata import CONTROL_CHARS
+    except ImportError:  # pragma: no cover - another ftfy layout: always ask ftfy
+        return None, None
+    controls = "".join(re.escape(chr(code)) for code in sorted(CONTROL_CHARS))
+    # C1 controls (fix_c1_controls), surrogates (fix_surrogates), ESC (terminal escapes),
+    # and what remove_control_chars deletes
+    return re.compile(f"[\x80-\x9f\ud800-\udfff\x1b{controls}]"), is_bad
+
+
+_FTFY_TRIGGERS, _IS_BAD = _build_ftfy_triggers()
+
+
+def _ftfy_keeps(segment: str) -> bool:
+    """True when ftfy (our configuration) would return ``segment`` as it is.
+
+    ftfy repairs mojibake only in text its own badness test flags, and its other fixers
+    act only on C1 controls, surrogates, terminal escapes and the control characters it
+    removes; a line with none of these comes back unchanged, so it need not go through
+    the whole pipeline. (A test compares this with ftfy on many lines.)
+    """
+    if _FTFY_TRIGGERS is None:  # pragma: no cover
+        return False
+    return not _FTFY_TRIGGERS.search(segment) and not _IS_BAD(segment)
 
 
 @functools.lru_cache(maxsize=4096)

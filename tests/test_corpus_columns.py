@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import pandas as pd
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from msdiscourse.corpus import Corpus
 from msdiscourse.io._xml import rows_to_columns
@@ -64,3 +66,43 @@ def test_empty_and_uneven_columns():
     _equal(Corpus.from_columns(posts={}, comments={}), Corpus.from_records())
     with pytest.raises(ValueError, match="different lengths"):
         Corpus.from_columns(comments={"comment_id": ["a", "b"], "post_id": ["p"]})
+
+
+@st.composite
+def reply_links(draw):
+    """Comments of two posts whose parents may be missing, themselves, in the other post,
+    absent from the table, or form cycles; flags given, repeated or missing."""
+    n = draw(st.integers(min_value=0, max_value=30))
+    ids = [f"c{i}" for i in range(n)]
+    posts = [draw(st.sampled_from(["p", "q"])) for _ in ids]
+    parents = [draw(st.one_of(st.none(), st.sampled_from(ids + ["gone"]))) for _ in ids]
+    flags = [draw(st.sampled_from(["", "a", "a;a", None, "x;;y"])) for _ in ids]
+    return ids, posts, parents, flags
+
+
+@settings(max_examples=200, deadline=None)
+@given(reply_links())
+def test_vectorised_threads_equal_the_comment_by_comment_walk(links):
+    from msdiscourse.corpus import _thread_arrays, _thread_lists, _thread_lists_by_comment
+
+    want = _thread_lists_by_comment(*links)
+    fast = _thread_arrays(*links)
+    if fast is not None:  # None: a cycle, left to the walk
+        assert [list(part) for part in fast] == [list(part) for part in want]
+    assert [list(part) for part in _thread_lists(*links)] == [list(part) for part in want]
+
+
+def test_a_long_reply_chain_gets_every_depth():
+    n = 5000  # deeper than any pointer-jumping round count could fake
+    ids = [f"c{i}" for i in range(n)]
+    parents = [None] + ids[:-1]
+    got = _thread_arrays_or_fail(ids, ["p"] * n, parents, [""] * n)
+    assert got[1] == list(range(n)) and set(got[2]) == {"c0"}
+
+
+def _thread_arrays_or_fail(*links):
+    from msdiscourse.corpus import _thread_arrays
+
+    result = _thread_arrays(*links)
+    assert result is not None
+    return result

@@ -26,3 +26,17 @@ def test_repairs_only_the_damaged_line():
     assert normalise_text(text) == "Plain first line.\nIt doesn’t work\n\nLast, plain."
     long_line = "Ã©" * 300 + "\nok"  # past the cache's size limit
     assert normalise_text(long_line) == "é" * 300 + "\nok"
+
+
+_LINE_PIECES = list("abc XYZ.,!?'\"\t’‘“”–—…éèëöüçñÃ©â€™ÂÅÄ\xa0\x85\x92\x96\u2028\ufeff\u200b\u206a😀") + [
+    "Ã©", "â€™", "â€œ", "Ã¨", "Ð¿", "Ñ€", "\x1b[31m", "Â ", "\ud83d"]
+
+
+@settings(max_examples=2000, deadline=None)
+@given(st.lists(st.sampled_from(_LINE_PIECES), min_size=1, max_size=30), st.booleans())
+def test_a_line_ftfy_is_said_to_keep_comes_back_unchanged_from_ftfy(pieces, newline):
+    from msdiscourse.text import _ftfy_keeps
+
+    line = "".join(pieces) + ("\n" if newline else "")
+    if _ftfy_keeps(line):
+        assert ftfy.fix_text(line, _FTFY_CONFIG) == line

@@ -26,6 +26,7 @@ __all__ = [
     "LATEST",
     "DateProblem",
     "parse_date",
+    "parse_date_fast",
     "parse_epoch",
     "read_date",
 ]
@@ -128,6 +129,35 @@ def parse_date(value, *, naive_is_utc: bool = True) -> pd.Timestamp | None:
     if parsed.tzinfo is None and not naive_is_utc:
         raise DateProblem("malformed", f"a date-time without a timezone: {text!r}")
     return _in_range(parsed)
+
+
+def parse_date_fast(value) -> datetime | None:
+    """:func:`parse_date` as a ``datetime`` in UTC (not a ``pandas.Timestamp``), for columns.
+
+    The same dates, missing values and problems as :func:`parse_date` (which it calls for
+    anything but a well-formed text date in range); a column of these becomes the same
+    timestamps, without building a ``Timestamp`` per value.
+
+    >>> parse_date_fast("2013-10-10T19:20:29Z")
+    datetime.datetime(2013, 10, 10, 19, 20, 29, tzinfo=datetime.timezone.utc)
+    >>> parse_date_fast("2010-11-27T07:12:00.000-08:00") == parse_date("2010-11-27T07:12:00.000-08:00")
+    True
+    """
+    if type(value) is str:
+        text = value.strip()
+        if text and not text.startswith("0000-00-00"):
+            if text.endswith(("Z", "z")):
+                text = text[:-1] + "+00:00"
+            try:
+                parsed = datetime.fromisoformat(text)
+                parsed = (parsed.replace(tzinfo=timezone.utc) if parsed.tzinfo is None
+                          else parsed.astimezone(timezone.utc))
+            except (ValueError, OverflowError):
+                parsed = None  # parse_date says what is wrong
+            if parsed is not None and _EARLIEST <= parsed <= _LATEST:
+                return parsed
+    stamp = parse_date(value)
+    return None if stamp is None else stamp.to_pydatetime()
 
 
 def parse_epoch(value, *, unit: str = "s") -> pd.Timestamp | None:

@@ -92,6 +92,10 @@ def html_to_text(fragment: str | None, *, keep_newlines: bool = True) -> str:
         return ""
     if not _MARKUP.search(fragment):  # plain text (most comments): no parser, no pieces
         return _plain_text(fragment, keep_newlines)
+    if keep_newlines:
+        text = _flat_text(fragment)
+        if text is not None:  # paragraphs, inline tags, plain entities: text operations
+            return text
     pieces = _simple_pieces(fragment, keep_newlines)
     if pieces is not None:  # paragraphs and inline tags only: the pieces lxml would give
         return _join(pieces)
@@ -178,6 +182,91 @@ def _simple_pieces(fragment: str, keep_newlines: bool) -> list | None:
     if tail and not (after_br and not tail.strip(" \t\n")):
         _add_text(pieces, tail, keep_newlines)
     return pieces
+
+
+#: the inline tags of the fast paths, and ``<p>`` (both checked by the caller first)
+_INLINE_TAG = re.compile(r"</?(?:em|strong|a|b|i|span)(?:[\s/][^<>]*)?>", re.IGNORECASE)
+_P_TAG = re.compile(r"</?p(?:[\s/][^<>]*)?>", re.IGNORECASE)
+#: whitespace other than a space (the wide kinds are refused before)
+_BREAKS = frozenset("\t\n\r\f\v")
+#: whitespace beyond ASCII (NBSP, ideographic space, line separator ...): a paragraph
+#: break swallows it when it follows, so it must not meet a removed tag
+_WIDE_SPACE = re.compile(r"[^\S \t\n\r\f\v]")
+#: the entities of the flat path: the five every export writes, and numeric references
+#: to visible characters (no whitespace, controls, surrogates or non-characters)
+_ENTITY = re.compile(r"&(?:(amp|lt|gt|quot)|#(\d{1,7})|#[xX]([0-9a-fA-F]{1,6}));")
+_NAMED = {"amp": "&", "lt": "<", "gt": ">", "quot": '"'}
+
+
+def _entity(match: re.Match) -> str:
+    name, decimal, hexadecimal = match.groups()
+    if name:
+        return _NAMED[name]
+    code = int(decimal) if decimal else int(hexadecimal, 16)
+    character = chr(code) if code <= 0x10FFFF else ""
+    if not (0x21 <= code <= 0x7E or 0xA1 <= code <= 0xD7FF or 0xE000 <= code <= 0xFDCF
+            or 0xFDF0 <= code <= 0xFFFD) or character.isspace():
+        raise ValueError("not a plain character")
+    return character
+
+
+def _flat_text(fragment: str) -> str | None:
+    """:func:`html_to_text` (newlines kept) with text operations only; ``None`` unless flat.
+
+    Flat: what :func:`_simple_pieces` accepts, without ``<br>``, no whitespace but spaces
+    between an inline tag and the text beside it, no whitespace beyond ASCII, and
+    entities only from
+    :data:`_ENTITY`. Such markup gives the text :func:`_plain_text` gives for the fragment
+    with each ``<p>`` and ``</p>`` replaced by a blank line, inline tags removed and
+    entities decoded (checked against lxml by a property test).
+    """
+    if _PARSER_SENSITIVE.search(fragment) or (
+            not fragment.isascii() and _WIDE_SPACE.search(fragment)):
+        return None
+    count = 0
+    stack: list[str] = []
+    has_p = False
+    for match in _SIMPLE_TAG.finditer(fragment):
+        count += 1
+        closing, name, attributes = match.groups()
+        name = name.lower()
+        if attributes and (attributes.count('"') % 2 or attributes.count("'") % 2):
+            return None
+        if name == "p":
+            has_p = True
+        elif name in _SIMPLE_INLINE:
+            # a break beside an inline tag (across spaces) could span it: not flat
+            before = match.start() - 1
+            while before >= 0 and fragment[before] == " ":
+                before -= 1
+            after = match.end()
+            while after < len(fragment) and fragment[after] == " ":
+                after += 1
+            if ((before >= 0 and fragment[before] in _BREAKS)
+                    or (after < len(fragment) and fragment[after] in _BREAKS)):
+                return None
+        else:
+            return None  # <br> included: its rules need the pieces
+        if closing:
+            if attributes.strip() or not stack or stack[-1] != name:
+                return None
+            stack.pop()
+        else:
+            if attributes.rstrip().endswith("/") or name in stack or (name == "p" and stack):
+                return None
+            stack.append(name)
+    if stack or fragment.count("<") != count:  # a "<" that is not a tag of the simple set
+        return None
+    text = _P_TAG.sub("\n\n", fragment) if has_p else fragment
+    text = _INLINE_TAG.sub("", text)
+    if "&" in text:
+        if text.count("&") != len(_ENTITY.findall(text)):
+            return None  # a bare "&" or another entity: the parser's business
+        try:
+            text = _ENTITY.sub(_entity, text)
+        except ValueError:
+            return None
+    return _plain_text(text, True)
 
 
 def _collapse(text: str) -> str:

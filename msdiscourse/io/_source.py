@@ -1,4 +1,4 @@
-"""The check every reader makes before it treats a ``str`` as a path.
+"""The check every reader makes before it treats a ``str`` as a path; a pause of the GC.
 
 A ``str`` always means a path (as in pandas); a document in memory comes wrapped in
 ``io.StringIO``. A page's text passed by mistake would otherwise surface as an
@@ -7,9 +7,12 @@ A ``str`` always means a path (as in pandas); a document in memory comes wrapped
 
 from __future__ import annotations
 
+import gc
 import os
+from contextlib import contextmanager
+from typing import Iterator
 
-__all__ = ["check_path_string"]
+__all__ = ["check_path_string", "paused_gc"]
 
 #: longer than any real path on the systems we run on (Linux PATH_MAX is 4096)
 _MAX_PATH_CHARS = 4096
@@ -41,3 +44,29 @@ def check_path_string(value, *, reader: str) -> None:
             f"{what}, which is text, not a path (a str always means a path: wrap text in "
             "io.StringIO(text))"
         )
+
+
+@contextmanager
+def paused_gc() -> Iterator[None]:
+    """Pause Python's cyclic garbage collector while a reader builds its rows.
+
+    A reader allocates hundreds of thousands of lists, dicts and tuples that live until it
+    returns; each allocation counts towards the collector's next pass, and every full pass
+    walks all of them again, which costs a large reader up to a quarter of its time. The
+    rows hold no reference cycles, so nothing is left for the collector: it is switched
+    back on (if it was on) when the block ends, however it ends.
+
+    >>> import gc
+    >>> with paused_gc():
+    ...     gc.isenabled()
+    False
+    >>> gc.isenabled()
+    True
+    """
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()

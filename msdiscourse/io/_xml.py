@@ -25,6 +25,7 @@ Exports are large and come from elsewhere, so every reader parses them through
 from __future__ import annotations
 
 import io
+import operator
 import os
 import re
 from contextlib import contextmanager
@@ -40,6 +41,7 @@ from msdiscourse.io._source import check_path_string
 
 __all__ = [
     "SAFE_PARSER_OPTIONS",
+    "ColumnBuilder",
     "RootInfo",
     "XmlStream",
     "end_line",
@@ -47,6 +49,7 @@ __all__ = [
     "namespace_of",
     "text_of",
     "order_as_displayed",
+    "display_order",
     "string_columns",
     "unique_id",
 ]
@@ -259,25 +262,52 @@ def order_as_displayed(
     >>> [r["comment_id"] for r in order_as_displayed(rows, sort_key=lambda r: r["n"])]
     ['a', 'b', 'c']
     """
-    ids = {row["comment_id"] for row in comments}
-    children: dict[str | None, list[dict]] = {}
-    for row in comments:
-        parent = row.get("parent_id")
-        key = parent if parent in ids and parent != row["comment_id"] else None
-        children.setdefault(key, []).append(row)
-    for rows in children.values():
-        rows.sort(key=sort_key)
-    ordered: list[dict] = []
-    seen: set[str] = set()
+    order = display_order([row["comment_id"] for row in comments],
+                          [row.get("parent_id") for row in comments],
+                          [sort_key(row) for row in comments])
+    return [comments[index] for index in order]
+
+
+def display_order(ids: list, parents: list, keys: list) -> list[int]:
+    """:func:`order_as_displayed` on columns: the places of one post's comments, in order.
+
+    Parameters
+    ----------
+    ids, parents
+        Each comment's id and its parent's id (``None`` = top level).
+    keys
+        Each comment's sort key among its siblings.
+
+    Returns
+    -------
+    list of int
+        Every place ``0 .. len(ids) - 1`` once (a repeated id: its first place only, as
+        :func:`order_as_displayed` keeps it), in display order.
+
+    Examples
+    --------
+    >>> display_order(["b", "c", "a"], ["a", None, None], [2, 3, 1])
+    [2, 0, 1]
+    """
+    known = set(ids)
+    children: dict = {}
+    for index, (comment_id, parent) in enumerate(zip(ids, parents)):
+        key = parent if parent in known and parent != comment_id else None
+        children.setdefault(key, []).append(index)
+    for places in children.values():
+        places.sort(key=keys.__getitem__)
+    ordered: list[int] = []
+    seen: set = set()
     stack = list(reversed(children.get(None, [])))
     while stack:
-        row = stack.pop()
-        if row["comment_id"] in seen:
+        index = stack.pop()
+        comment_id = ids[index]
+        if comment_id in seen:
             continue
-        seen.add(row["comment_id"])
-        ordered.append(row)
-        stack.extend(reversed(children.get(row["comment_id"], [])))
-    ordered.extend(row for row in comments if row["comment_id"] not in seen)
+        seen.add(comment_id)
+        ordered.append(index)
+        stack.extend(reversed(children.get(comment_id, [])))
+    ordered.extend(index for index, comment_id in enumerate(ids) if comment_id not in seen)
     return ordered
 
 
@@ -291,10 +321,110 @@ def rows_to_columns(rows: list[dict]) -> dict[str, list]:
     >>> rows_to_columns(rows), rows
     ({'a': [1, 2], 'b': ['x', None]}, [])
     """
+    if not rows:
+        return {}
+    names = list(rows[0])
+    width = len(names)
+    if width > 1 and all(len(row) == width for row in rows):
+        try:  # every row has the first row's columns (the usual case): one C-level pass
+            values = list(map(operator.itemgetter(*names), rows))
+        except KeyError:
+            pass
+        else:
+            rows.clear()
+            return {name: list(column) for name, column in zip(names, zip(*values))}
     names = dict.fromkeys(name for row in rows for name in row)
     columns = {name: [row.get(name) for row in rows] for name in names}
     rows.clear()
     return columns
+
+
+class ColumnBuilder:
+    """A table built a row at a time, held as columns; text columns go to Arrow in batches.
+
+    A reader appends each record as it is read and frees it; the long text of the
+    records moves to Arrow every few thousand rows, so the Python strings do not pile up
+    beside the table that :meth:`Corpus.from_columns` builds from them.
+
+    Parameters
+    ----------
+    text_columns
+        The columns of text (``str`` or ``None``) to move to Arrow as they fill; a value
+        of any other kind keeps that column as a list.
+
+    Examples
+    --------
+    >>> table = ColumnBuilder(("text",))
+    >>> table.append({"comment_id": "c1", "text": "Hi"})
+    >>> table.append({"comment_id": "c2", "text": "Hello", "kind": "pingback"})
+    >>> columns = table.columns()
+    >>> columns["comment_id"], columns["kind"], columns["text"].tolist()
+    (['c1', 'c2'], [None, 'pingback'], ['Hi', 'Hello'])
+    """
+
+    def __init__(self, text_columns: Iterable[str] = ()) -> None:
+        self._columns: dict[str, list] = {}
+        self._chunks: dict[str, list | None] = {name: [] for name in text_columns}
+        self._rows = 0
+
+    def __len__(self) -> int:
+        return self._rows
+
+    def append(self, row: Mapping) -> None:
+        """Add one row (a column it lacks gets ``None``; a new column is filled back)."""
+        columns = self._columns
+        if row.keys() != columns.keys():
+            for name in row:
+                if name not in columns:
+                    columns[name] = [None] * (self._rows - self._in_chunks(name))
+            for name, values in columns.items():
+                if name not in row:
+                    values.append(None)
+        for name, value in row.items():
+            columns[name].append(value)
+        self._rows += 1
+        if self._rows % _TEXT_BATCH == 0:
+            self._flush()
+
+    def _in_chunks(self, name: str) -> int:
+        return sum(len(chunk) for chunk in self._chunks.get(name) or ())
+
+    def _flush(self) -> None:
+        from msdiscourse.corpus import string_chunks
+
+        for name, chunks in self._chunks.items():
+            values = self._columns.get(name)
+            if chunks is None or not values:
+                continue
+            converted = string_chunks(values)
+            if converted is None:  # not all text: this column stays a list
+                self._columns[name] = self._pending(name) + values
+                self._chunks[name] = None
+                continue
+            chunks.extend(converted)
+            values.clear()
+
+    def _pending(self, name: str) -> list:
+        """The values already moved to Arrow, back as a list (rare: see _flush)."""
+        return [value for chunk in self._chunks[name] for value in chunk.to_pylist()]
+
+    def columns(self) -> dict[str, list | pd.Series]:
+        """The columns: lists, and ``string`` Series for the text columns moved to Arrow."""
+        self._flush()
+        out: dict[str, list | pd.Series] = dict(self._columns)
+        for name, chunks in self._chunks.items():
+            if chunks is None or name not in out:
+                continue
+            import pyarrow as pa
+
+            out[name] = pd.Series(pd.arrays.ArrowStringArray(
+                pa.chunked_array(chunks, type=pa.large_string())), copy=False)
+        self._columns, self._chunks = {}, {}
+        return out
+
+
+#: rows between two moves of text to Arrow
+_TEXT_BATCH = 4096
 
 
 def string_columns(corpus, *, posts: Iterable[str] = (), comments: Iterable[str] = ()):

@@ -30,16 +30,20 @@ from __future__ import annotations
 
 import functools
 
-from msdiscourse.corpus import Corpus, make_comment_id, make_post_id
+import pandas as pd
+
+from msdiscourse.corpus import Corpus, make_comment_id, make_post_id, string_chunks
 from msdiscourse.errors import ErrorPolicy, check_on_error
-from msdiscourse.io._dates import read_date
+from msdiscourse.io._dates import parse_date_fast, read_date
 from msdiscourse.io._html_text import html_to_text
+from msdiscourse.io._source import paused_gc
 from msdiscourse.io._xml import (
+    _LOCAL_NAMES,
+    ColumnBuilder,
     XmlStream,
     cached_local_name,
     end_line,
-    local_name,
-    in_display_order,
+    display_order,
     rows_to_columns,
     string_columns,
     text_of,
@@ -108,9 +112,16 @@ def read_disqus(path_or_buffer, *, on_error: str = "raise") -> Corpus:
         raise stream.error(root.line, expected=f"{_FORMAT}: {_ROOT}",
                            found=f"the root element <{root.name}>{namespace}")
     policy = ErrorPolicy(stream.name, on_error=on_error)
-    threads: dict[str, dict] = {}
-    comments: list[dict] = []
     thread_tag, post_tag = f"{{{DISQUS_NAMESPACE}}}thread", f"{{{DISQUS_NAMESPACE}}}post"
+    with paused_gc():  # the rows are plain data, without reference cycles to collect
+        corpus = _read(stream, policy, thread_tag, post_tag)
+    return string_columns(corpus, posts=("url", "status", "flags"), comments=("kind", "status"))
+
+
+def _read(stream: XmlStream, policy: ErrorPolicy, thread_tag: str, post_tag: str) -> Corpus:
+    """The threads and posts of a Disqus export, as a corpus."""
+    threads: dict[str, dict] = {}
+    comments = ColumnBuilder()  # the posts as read
     for element in stream.records((thread_tag, post_tag), depth=1):
         line_start, line_end = element.sourceline, end_line(element)
         fields, links, author = _fields(element)
@@ -123,7 +134,8 @@ def read_disqus(path_or_buffer, *, on_error: str = "raise") -> Corpus:
             continue
         flags: list[str] = []
         published = read_date(fields.get("createdAt", ""), policy, line=line_start,
-                              what="createdAt", example="2013-10-10T19:20:29Z", flags=flags)
+                              what="createdAt", example="2013-10-10T19:20:29Z", flags=flags,
+                              parse=parse_date_fast)
         if what == "thread":
             key, repeated = unique_id(dsq_id, threads)  # a repeat keeps its own post
             if repeated:
@@ -156,14 +168,11 @@ def read_disqus(path_or_buffer, *, on_error: str = "raise") -> Corpus:
             "is_deleted": _true(fields.get("isDeleted")),
             "status": ("spam" if _true(fields.get("isSpam")) else
                        "deleted" if _true(fields.get("isDeleted")) else "approved"),
-            "flags": flags,
-            "order": len(comments),
+            "flags": flags or None,  # most posts have none: no empty list each
         })
-    posts, comment_rows = _assemble(stream, threads, comments)
-    comments.clear()  # the raw rows, now copied into comment_rows
-    corpus = Corpus.from_columns(posts=rows_to_columns(posts),
-                                 comments=rows_to_columns(comment_rows), unparsed=policy.rows)
-    return string_columns(corpus, posts=("url", "status", "flags"), comments=("kind", "status"))
+    posts, comment_columns = _assemble(stream, threads, comments.columns())
+    return Corpus.from_columns(posts=rows_to_columns(posts), comments=comment_columns,
+                               unparsed=policy.rows)
 
 
 def _fields(element) -> tuple[dict[str, str], dict[str, str], str]:
@@ -171,8 +180,9 @@ def _fields(element) -> tuple[dict[str, str], dict[str, str], str]:
     fields: dict[str, str] = {}
     links: dict[str, str] = {}
     author = ""
+    known = _LOCAL_NAMES.get
     for child in element:
-        name = cached_local_name(child.tag)
+        name = known(child.tag) or cached_local_name(child.tag)
         if name is None:  # a comment or processing instruction
             continue
         if name in ("thread", "parent"):
@@ -180,7 +190,11 @@ def _fields(element) -> tuple[dict[str, str], dict[str, str], str]:
             if linked:
                 links[name] = linked
         elif name == "author":
-            details = {local_name(c.tag): text_of(c).strip() for c in child if isinstance(c.tag, str)}
+            details = {}
+            for detail in child:
+                key = known(detail.tag) or cached_local_name(detail.tag)
+                if key == "name" or key == "username":  # the last of each, as written
+                    details[key] = text_of(detail).strip()
             author = details.get("name") or details.get("username", "")
         else:
             fields[name] = (child.text or "") if not len(child) else text_of(child)
@@ -196,48 +210,103 @@ def _name(author: str) -> str | None:
     return _plain(author, inline=True) or None
 
 
-def _assemble(stream: XmlStream, threads: dict[str, dict], comments: list[dict]):
-    """Link comments to threads and parents, whatever order the file gave them in."""
-    deleted = {row["dsq_id"] for row in comments if row["is_deleted"]}
+def _assemble(stream: XmlStream, threads: dict[str, dict], raw: dict):
+    """Link comments to threads and parents, whatever order the file gave them in.
+
+    ``raw`` holds the posts as read, as columns; returns the posts (records) and the
+    comments (columns), each thread's comments in display order, threads in file order.
+    """
+    n = len(raw.get("dsq_id", ()))
+    dsq_ids, thread_keys, parents = raw.get("dsq_id", []), raw.get("thread", []), raw.get("parent", [])
+    deleted = {dsq_id for dsq_id, gone in zip(dsq_ids, raw.get("is_deleted", [])) if gone}
     posts = list(threads.values())
-    for row in comments:
-        if row["thread"] not in threads:  # placeholder: the thread is named but absent
-            threads[row["thread"]] = {
-                "post_id": make_post_id(stream.stem, row["thread"]),
+    for thread in thread_keys:
+        if thread not in threads:  # placeholder: the thread is named but absent
+            threads[thread] = {
+                "post_id": make_post_id(stream.stem, thread),
                 "source": stream.name,
                 "source_format": "disqus",
                 "flags": "missing_thread",
             }
-            posts.append(threads[row["thread"]])
-    by_thread: dict[str, list[dict]] = {key: [] for key in threads}
+            posts.append(threads[thread])
+    by_thread: dict[str, list[int]] = {key: [] for key in threads}
     used: set[str] = set()
-    for row in comments:
-        post_id = threads[row["thread"]]["post_id"]
-        flags = list(row["flags"])
-        comment_id, repeated = unique_id(make_comment_id(post_id, row["dsq_id"]), used)
+    comment_ids, post_ids, parent_ids, flag_texts = [], [], [], []
+    for index in range(n):
+        thread, parent = threads[thread_keys[index]], parents[index]
+        post_id = thread["post_id"]
+        flags = list(raw["flags"][index] or ())
+        comment_id, repeated = unique_id(make_comment_id(post_id, dsq_ids[index]), used)
         used.add(comment_id)
         if repeated:
             flags.append("duplicate_id")
-        if threads[row["thread"]]["flags"] == "missing_thread":
+        if thread["flags"] == "missing_thread":
             flags.append("orphan_thread")
-        if row["parent"] in deleted:
+        if parent in deleted:
             flags.append("parent_deleted")
-        by_thread[row["thread"]].append({
-            "comment_id": comment_id,
-            "post_id": post_id,
-            "parent_id": make_comment_id(post_id, row["parent"]) if row["parent"] else None,
-            "author": row["author"],
-            "text": row["text"],
-            "line_start": row["line_start"],
-            "line_end": row["line_end"],
-            "published": row["published"],
-            "flags": ";".join(flags),
-            "kind": "comment",
-            "status": row["status"],
-            "_order": row["order"],
-        })
-    rows = in_display_order(by_thread)
-    return posts, rows
+        comment_ids.append(comment_id)
+        post_ids.append(post_id)
+        parent_ids.append(make_comment_id(post_id, parent) if parent else None)
+        flag_texts.append(";".join(flags))
+        by_thread[thread_keys[index]].append(index)
+    del dsq_ids, thread_keys, parents, deleted, used
+    for name in ("dsq_id", "thread", "parent", "is_deleted", "flags"):  # read: free them now
+        raw.pop(name, None)
+    # siblings by date (undated last), then file order, as Disqus shows them
+    published = raw.get("published", [])
+    order: list[int] = []
+    for places in by_thread.values():
+        within = display_order([comment_ids[i] for i in places], [parent_ids[i] for i in places],
+                               [(published[i] is None,
+                                 published[i].timestamp() if published[i] else 0.0, i)
+                                for i in places])
+        order.extend(places[i] for i in within)
+    del by_thread
+    text = _reordered(raw, order)  # first, while the least else is held
+    columns = {
+        "comment_id": [comment_ids[i] for i in order],
+        "post_id": [post_ids[i] for i in order],
+        "parent_id": [parent_ids[i] for i in order],
+        "author": [raw["author"][i] for i in order],
+        "text": text,
+        "line_start": [raw["line_start"][i] for i in order],
+        "line_end": [raw["line_end"][i] for i in order],
+        "published": [published[i] for i in order],
+        "flags": [flag_texts[i] for i in order],
+        "kind": ["comment"] * len(order),
+        "status": [raw["status"][i] for i in order],
+    }
+    if not order:
+        columns = {}
+    return posts, columns
+
+
+def _reordered(raw: dict, order: list[int]):
+    """``raw``'s text column, taken out of ``raw``, in ``order``, as a ``string`` Series.
+
+    The texts move to Arrow a batch at a time and each batch's Python strings are freed
+    at once, so that the column is held about once, not twice.
+    """
+    text = raw.pop("text", [])
+    ordered = [text[i] for i in order]
+    del text
+    if not all(type(value) is str for value in ordered):  # pragma: no cover - always text
+        return ordered
+    chunks = []
+    for start in range(0, len(ordered), _TEXT_BATCH):
+        stop = min(start + _TEXT_BATCH, len(ordered))
+        converted = string_chunks(ordered[start:stop])
+        if converted is None:  # pragma: no cover - strings not stored in Arrow
+            return ordered
+        chunks.extend(converted)
+        ordered[start:stop] = [None] * (stop - start)  # the batch's strings are freed
+    import pyarrow as pa
+
+    return pd.Series(pd.arrays.ArrowStringArray(pa.chunked_array(chunks, type=pa.large_string())),
+                     copy=False)
+
+
+_TEXT_BATCH = 4096
 
 
 def _true(value: str | None) -> bool:

@@ -17,12 +17,14 @@ import csv
 import io
 import json
 from pathlib import Path
-from typing import Iterator, Mapping, NamedTuple
+from typing import Mapping, NamedTuple
 
+import numpy as np
 import pandas as pd
 
 from msdiscourse.corpus import COMMENT_COLUMNS, Corpus
 from msdiscourse.io._dates import DATE_FLAGS, EARLIEST, LATEST, parse_date
+from msdiscourse.io._source import paused_gc
 from msdiscourse.errors import ErrorPolicy, ParseError, check_on_error
 from msdiscourse.text import normalise_text
 
@@ -107,9 +109,13 @@ def _decode(source: str, data: bytes) -> str:
                          remedy="save the table as UTF-8") from None
 
 
-def _csv_rows(source: str, text: str,
-              delimiter: str) -> tuple[list[str], Iterator[tuple[int, int, list[str]]]]:
-    """The header, and (first line, last line, cells) for each non-blank row."""
+def _csv_table(source: str, text: str, delimiter: str):
+    """Read a CSV or TSV table: its header, and every non-blank row with its lines.
+
+    Returns ``(header, rows, bad_rows)``: ``rows`` is ``(cells, row numbers, first lines,
+    last lines)`` for the rows with as many cells as the header, ``bad_rows`` is
+    ``(row number, first line, last line, _BadRow)`` for the others.
+    """
     # TSV (IANA text/tab-separated-values) has no quoting: a cell cannot hold a tab or a
     # newline, and a leading '"' is text (a quoted remark), not a quote
     quoting = csv.QUOTE_NONE if delimiter == "\t" else csv.QUOTE_MINIMAL
@@ -120,22 +126,33 @@ def _csv_rows(source: str, text: str,
         raise ParseError(source, 1, expected="a header row naming the columns",
                          found="an empty file", remedy=None) from None
     header = [name.strip() for name in header]
-
-    def rows() -> Iterator[tuple[int, int, list[str]]]:
-        line = reader.line_num + 1  # a row starts on the line after the previous row ended
-        while True:
-            try:
-                cells = next(reader)
-            except StopIteration:
-                return
-            except csv.Error as error:  # a cell over the csv module's size limit, a NUL
-                raise ParseError(source, line, expected="a CSV row", found=str(error),
-                                 remedy=None) from None
-            if any(cell.strip() for cell in cells):
-                yield line, reader.line_num, cells
-            line = reader.line_num + 1
-
-    return header, rows()
+    width = len(header)
+    cell_rows: list[list[str]] = []
+    numbers: list[int] = []
+    starts: list[int] = []
+    ends: list[int] = []
+    bad_rows: list[tuple[int, int, int, _BadRow]] = []
+    line = reader.line_num + 1  # a row starts on the line after the previous row ended
+    number = 0
+    try:
+        for cells in reader:
+            last = reader.line_num
+            if (cells and cells[0].strip()) or any(cell.strip() for cell in cells):
+                number += 1
+                if len(cells) == width:
+                    cell_rows.append(cells)
+                    numbers.append(number)
+                    starts.append(line)
+                    ends.append(last)
+                else:
+                    bad_rows.append((number, line, last, _BadRow(
+                        "bad_row", f"{width} cells, as in the header", f"{len(cells)} cells",
+                        delimiter.join(cells))))
+            line = last + 1
+    except csv.Error as error:  # a cell over the csv module's size limit, a NUL
+        raise ParseError(source, line, expected="a CSV row", found=str(error),
+                         remedy=None) from None
+    return header, (cell_rows, numbers, starts, ends), bad_rows
 
 
 class _BadRow(NamedTuple):
@@ -209,16 +226,21 @@ def _parse_date(value) -> pd.Timestamp | None:
     return parse_date(stamp.to_pydatetime())
 
 
-def _iso_dates(values: list) -> list:
-    """UTC timestamps for the values that are ISO 8601 dates (naive = UTC), else NaT."""
-    if not values:
-        return []
-    texts = pd.Series([v.isoformat() if isinstance(v, pd.Timestamp) else
-                       (str(v) if _cell(v) is not None else None) for v in values], dtype="object")
+def _iso_dates(values: list, cells: list) -> pd.Series:
+    """UTC timestamps for the values that are ISO 8601 dates (naive = UTC), else NaT.
+
+    ``cells`` are the values as :func:`_cell` reads them (``None``: no date).
+    """
+    if all(type(value) is str for value in values):  # CSV cells: text already
+        texts = pd.Series([None if cell is None else value for value, cell in zip(values, cells)],
+                          dtype="object")
+    else:
+        texts = pd.Series([value.isoformat() if isinstance(value, pd.Timestamp) else
+                           (None if cell is None else str(value))
+                           for value, cell in zip(values, cells)], dtype="object")
     parsed = pd.to_datetime(texts, utc=True, format="ISO8601", errors="coerce")
     # years pandas cannot hold in a table (9999) go to the slow path, which flags them
-    parsed = parsed.where((parsed >= EARLIEST) & (parsed <= LATEST))
-    return parsed.tolist()
+    return parsed.where((parsed >= EARLIEST) & (parsed <= LATEST))
 
 
 def _missing_column_error(source: str, role: str, name: str, header: list[str]) -> ParseError:
@@ -323,6 +345,14 @@ def read_comments_table(
       comment_id post_id author          text
     0      t1.c1      t1    Bob  Welcome Ann.
     """
+    with paused_gc():  # the rows are plain data, without reference cycles to collect
+        return _read_comments_table(path_or_buffer, columns=columns, format=format, posts=posts,
+                                    first_row_is_post=first_row_is_post, on_error=on_error)
+
+
+def _read_comments_table(path_or_buffer, *, columns, format, posts, first_row_is_post,
+                         on_error) -> Corpus:
+    """:func:`read_comments_table`, run without the cyclic garbage collector."""
     check_on_error(on_error)
     if first_row_is_post and posts is not None:
         raise ValueError("pass either posts= or first_row_is_post=True, not both: "
@@ -337,8 +367,14 @@ def read_comments_table(
     if format not in TABLE_FORMATS:
         raise ValueError(f"format must be one of {', '.join(TABLE_FORMATS)}; got {format!r}")
 
-    # (first line, last line, row number, record or the reason it could not be read)
-    records: list[tuple[int | None, int | None, int, dict | _BadRow]] = []
+    # the rows that could be read become columns (one list per table column); the rest,
+    # (row number, first line, last line, reason), are reported in row order below
+    bad_rows: list[tuple[int, int | None, int | None, _BadRow]] = []
+    line_starts: list[int | None] = []
+    line_ends: list[int | None] = []
+    numbers: list[int] = []
+    cell_rows: list[list[str]] = []  # CSV/TSV: the cells of each row that was read
+    records: list[dict] = []  # JSON Lines, parquet: one typed record per row
     if format == "parquet":
         try:
             frame = pd.read_parquet(io.BytesIO(data))
@@ -346,8 +382,9 @@ def read_comments_table(
             raise ParseError(source, None, expected="a parquet file",
                              found=f"unreadable data ({error})", remedy=None) from None
         header = [str(c) for c in frame.columns]
-        records = [(None, None, number, record) for number, record in
-                   enumerate(frame.to_dict(orient="records"), start=1)]
+        records = frame.to_dict(orient="records")
+        numbers = list(range(1, len(records) + 1))
+        line_starts = line_ends = [None] * len(records)
     else:
         text = _decode(source, data)
         if not text.strip():
@@ -358,106 +395,138 @@ def read_comments_table(
                 raise ParseError(source, 1, expected="JSON Lines (one JSON object per line)",
                                  found=repr(text.lstrip()[:20]), remedy=None)
             header, json_rows = _jsonl_rows(text)
-            records = [(line, line, number, record) for number, (line, record) in
-                       enumerate(json_rows, start=1)]
-        else:
-            header, csv_rows = _csv_rows(source, text, "\t" if format == "tsv" else ",")
-            for number, (line, last_line, cells) in enumerate(csv_rows, start=1):
-                if len(cells) != len(header):
-                    bad = _BadRow("bad_row", f"{len(header)} cells, as in the header",
-                                  f"{len(cells)} cells",
-                                  ("," if format == "csv" else "\t").join(cells))
-                    records.append((line, last_line, number, bad))
+            for number, (line, record) in enumerate(json_rows, start=1):
+                if isinstance(record, _BadRow):
+                    bad_rows.append((number, line, line, record))
                 else:
-                    records.append((line, last_line, number, dict(zip(header, cells))))
+                    records.append(record)
+                    numbers.append(number)
+                    line_starts.append(line)
+            line_ends = line_starts
+        else:
+            header, (cell_rows, numbers, line_starts, line_ends), bad_rows = _csv_table(
+                source, text, "\t" if format == "tsv" else ",")
 
     for role, name in mapping.items():
         if name is not None and name not in header:
             raise _missing_column_error(source, role, name, header)
 
+    table = _Columns(header, cell_rows, records)
+    del cell_rows, records  # the columns hold the cells now
     used = {name for name in mapping.values() if name is not None}
     # columns the corpus derives itself (depth, thread_id ...) are rebuilt, not copied,
     # so a table exported from a corpus reads back the same; its flags are kept
     extras = [name for name in header if name not in used and name not in COMMENT_COLUMNS]
     old_flags = "flags" if "flags" in header and "flags" not in used else None
-    # dates: one vectorised pass for the common ISO 8601 case; the rest row by row below
+    values = {role: table.cells(name) if name is not None else None
+              for role, name in mapping.items()}
+    n = len(numbers)
+
+    # what is wrong with each row that was read, in row order with the unreadable ones
+    problems: list[tuple[int, int | None, int | None, str, str, str, str]] = [
+        (number, line, last_line, bad.reason, bad.expected, bad.found, bad.raw)
+        for number, line, last_line, bad in bad_rows]
+    keep = [True] * n
+    for role in ("id", "post"):
+        if mapping[role] is None:
+            continue
+        found = values[role]
+        for index in ([i for i, value in enumerate(found) if value is None]
+                      if None in found else ()):
+            if keep[index]:
+                keep[index] = False
+                problems.append((numbers[index], line_starts[index], line_ends[index],
+                                 f"no_{role}",
+                                 f"{_ROLE_MEANING[role]} in column {mapping[role]!r}",
+                                 f"{_where(line_starts[index], numbers[index])}an empty cell",
+                                 table.raw(index)))
+    # dates: one vectorised pass for the common ISO 8601 case; the rest one by one
     date_column = mapping["date"]
-    fast_dates = _iso_dates([record.get(date_column) if date_column is not None and
-                             not isinstance(record, _BadRow) else None
-                             for _, _, _, record in records])
-
-    def raw(record: dict) -> str:  # the row as read, for an unparsed row
-        return json.dumps({k: _cell(v) for k, v in record.items()}, ensure_ascii=False)
-
-    comments: list[dict] = []
-    for (line, last_line, number, record), fast_date in zip(records, fast_dates):
-        if isinstance(record, _BadRow):
-            policy.unplaced(line, last_line, record.raw, reason=record.reason,
-                            expected=record.expected, found=record.found)
-            continue
-        where = "" if line is not None else f"row {number}: "
-        values = {role: (_cell(record.get(name)) if name is not None else None)
-                  for role, name in mapping.items()}
-        missing = [role for role in ("id", "post") if values[role] is None
-                   and mapping[role] is not None]
-        if missing:
-            role = missing[0]
-            policy.unplaced(line, last_line, raw(record), reason=f"no_{role}",
-                            expected=f"{_ROLE_MEANING[role]} in column {mapping[role]!r}",
-                            found=f"{where}an empty cell")
-            continue
-        published = None if fast_date is pd.NaT else fast_date
-        date_flag = None
-        if published is None and values["date"] is not None:
+    published: pd.Series | None = None
+    date_flags: dict[int, str] = {}
+    if date_column is not None:
+        raw_dates = table.column(date_column)
+        published = _iso_dates(raw_dates, values["date"])
+        for index in np.flatnonzero(published.isna().to_numpy()).tolist():
+            if values["date"][index] is None or not keep[index]:
+                continue
             try:
-                published = _parse_date(record.get(date_column))
+                stamp = _parse_date(raw_dates[index])
             except (ValueError, TypeError, OverflowError) as error:
-                date_flag = DATE_FLAGS[getattr(error, "kind", "malformed")]
-                policy.unplaced(line, last_line, raw(record), reason="bad_date",
-                                expected=f"a date in column {date_column!r}",
-                                found=f"{where}{values['date']!r}")
-        text_value = record.get(mapping["text"])
-        text = None if _cell(text_value) is None else str(text_value)
-        comment = {
-            "comment_id": values["id"],
-            "post_id": values["post"],
-            "parent_id": values["parent"],
-            "author": values["author"],
-            # a text cell keeps its own spacing and line breaks: they can be evidence.
-            # Mojibake needs non-ASCII characters, so ASCII text skips the (slow) repair.
-            "text": text if text is None or text.isascii() else normalise_text(text),
-            "published": published,
-            "line_start": line,
-            "line_end": last_line,
-            "flags": ";".join(filter(None, [_cell(record.get(old_flags)) if old_flags else None,
-                                            date_flag])),
-        }
-        for name in extras:
-            value = record.get(name)
-            # typed formats (JSON Lines, parquet) keep their types; CSV cells stay text
-            comment[name] = None if _is_missing(value) else value
-        comments.append(comment)
+                date_flags[index] = DATE_FLAGS[getattr(error, "kind", "malformed")]
+                problems.append((numbers[index], line_starts[index], line_ends[index],
+                                 "bad_date", f"a date in column {date_column!r}",
+                                 f"{_where(line_starts[index], numbers[index])}"
+                                 f"{values['date'][index]!r}", table.raw(index)))
+                continue
+            if stamp is not None:
+                published.iat[index] = stamp
+    for _, line, last_line, reason, expected, found, raw in sorted(problems, key=lambda p: p[0]):
+        policy.unplaced(line, last_line, raw, reason=reason, expected=expected, found=found)
 
-    openers: list[dict] = []
+    texts = table.column(mapping["text"])
+    text_cells = values["text"]
+    # a text cell keeps its own spacing and line breaks: they can be evidence. Mojibake
+    # needs non-ASCII characters, so ASCII text skips the (slow) repair.
+    text_column = [None if cell is None else value if type(value) is str and value.isascii()
+                   else _repaired(str(value)) for value, cell in zip(texts, text_cells)]
+    old = table.cells(old_flags) if old_flags else None
+    flags = [""] * n
+    if old is not None or date_flags:
+        for index in range(n):
+            parts = [old[index] if old is not None else None, date_flags.get(index)]
+            flags[index] = ";".join(filter(None, parts))
+    comments: dict[str, list] = {
+        "comment_id": values["id"] if values["id"] is not None else [None] * n,
+        "post_id": values["post"],
+        "parent_id": values["parent"] if values["parent"] is not None else [None] * n,
+        "author": values["author"] if values["author"] is not None else [None] * n,
+        "text": text_column,
+        "published": published if published is not None else [None] * n,
+        "line_start": line_starts,
+        "line_end": line_ends,
+        "flags": flags,
+    }
+    for name in extras:
+        # typed formats (JSON Lines, parquet) keep their types; CSV cells stay text
+        comments[name] = table.present(name)
+    if not all(keep):
+        comments = {name: _take(column, keep) for name, column in comments.items()}
+    n = len(comments["post_id"])
+
+    opener_rows: dict[str, list] | None = None
     if first_row_is_post:
-        comments, openers = _split_openers(comments)
+        is_opener = (~pd.Series(comments["post_id"], dtype="object").duplicated()).tolist()
+        opener_rows = {name: _take(column, is_opener) for name, column in comments.items()}
+        comments = {name: _take(column, [not o for o in is_opener])
+                    for name, column in comments.items()}
+        n = len(comments["post_id"])
     if mapping["id"] is None:
         numbered: dict[str, int] = {}
-        for comment in comments:
-            numbered[comment["post_id"]] = numbered.get(comment["post_id"], 0) + 1
-            comment["comment_id"] = f"{comment['post_id']}.c{numbered[comment['post_id']]}"
-    comments, duplicate_flags = _unique_ids(comments)
-    post_records = (_opener_posts(source, openers) if first_row_is_post
-                    else _post_records(source, comments, posts))
-    known_posts = {record["post_id"] for record in post_records}
-    for comment in comments:
-        flags = [f for f in (comment["flags"] or "").split(";") if f]
-        flags += duplicate_flags.get(id(comment), [])
-        if comment["post_id"] not in known_posts:
-            flags.append("orphan")
-        comment["flags"] = ";".join(dict.fromkeys(flags))
-    # Corpus.from_records numbers comments per post in the order given: keep table order
-    corpus = Corpus.from_records(posts=post_records, comments=comments, unparsed=policy.rows)
+        ids = []
+        for post_id in comments["post_id"]:
+            numbered[post_id] = numbered.get(post_id, 0) + 1
+            ids.append(f"{post_id}.c{numbered[post_id]}")
+        comments["comment_id"] = ids
+    source_ids, duplicates = _unique_ids(comments["comment_id"])
+    post_columns = (_opener_posts(source, opener_rows) if opener_rows is not None
+                    else _post_columns(source, comments["post_id"], posts))
+    known_posts = set(post_columns["post_id"])
+    flags = comments["flags"]
+    orphans = {i for i, post_id in enumerate(comments["post_id"]) if post_id not in known_posts}
+    several = {i for i, flag in enumerate(flags) if ";" in flag}
+    for index in sorted(duplicates | orphans | several):
+        added = ["duplicate_id"] if index in duplicates else []
+        if index in orphans:
+            added.append("orphan")
+        parts = [f for f in flags[index].split(";") if f] + added
+        flags[index] = ";".join(dict.fromkeys(parts))
+    if duplicates:
+        comments["source_comment_id"] = source_ids
+    if not n:  # no comment: the table has the contract columns only
+        comments = {name: column for name, column in comments.items() if name in COMMENT_COLUMNS}
+    # Corpus.from_columns numbers comments per post in the order given: keep table order
+    corpus = Corpus.from_columns(posts=post_columns, comments=comments, unparsed=policy.rows)
     if extras and len(corpus.comments):
         frame = corpus.comments.copy()
         frame[extras] = frame[extras].convert_dtypes()  # nullable dtypes, like the contract ones
@@ -465,51 +534,104 @@ def read_comments_table(
     return corpus
 
 
-def _unique_ids(comments: list[dict]) -> tuple[list[dict], dict[int, list[str]]]:
-    """Give a repeated comment id a suffix (``-dup2``, ``-dup3``) and flag it ``duplicate_id``.
+def _where(line: int | None, number: int) -> str:
+    """How a message places a row: nothing when it has a line (the error names it)."""
+    return "" if line is not None else f"row {number}: "
+
+
+def _repaired(text: str) -> str:
+    return text if text.isascii() else normalise_text(text)
+
+
+def _take(column, keep: list[bool]):
+    """The values of ``column`` (a list or a Series) where ``keep`` is true."""
+    if isinstance(column, pd.Series):
+        return column[np.asarray(keep, dtype=bool)].reset_index(drop=True)
+    return [value for value, kept in zip(column, keep) if kept]
+
+
+class _Columns:
+    """The table read, column by column: CSV cells (all text) or typed records."""
+
+    def __init__(self, header: list[str], cell_rows: list[list[str]], records: list[dict]):
+        self.header = header
+        self._records = records
+        self._text = not records
+        # a repeated header name: the last such column, as dict(zip(header, cells)) gives
+        self._at = {name: place for place, name in enumerate(header)}
+        self._columns = list(zip(*cell_rows)) if cell_rows else [()] * len(header)
+        self._cache: dict[str, list] = {}
+
+    def column(self, name: str) -> list:
+        """The values of column ``name`` as read (CSV: text)."""
+        if self._text:
+            return list(self._columns[self._at[name]])
+        return [record.get(name) for record in self._records]
+
+    def cells(self, name: str) -> list[str | None]:
+        """Column ``name`` as :func:`_cell` reads it: text, ``None`` for empty or missing."""
+        if name not in self._cache:
+            if self._text:
+                self._cache[name] = [value.strip() or None for value in self._columns[self._at[name]]]
+            else:
+                self._cache[name] = [_cell(value) for value in self.column(name)]
+        return self._cache[name]
+
+    def present(self, name: str) -> list:
+        """Column ``name`` with empty and missing cells as ``None`` (typed values kept)."""
+        if self._text:
+            return [value if value.strip() else None for value in self._columns[self._at[name]]]
+        return [None if _is_missing(value) else value for value in self.column(name)]
+
+    def raw(self, index: int) -> str:
+        """Row ``index`` as read, as JSON, for an unparsed row."""
+        if self._text:
+            record = dict(zip(self.header, (column[index] for column in self._columns)))
+        else:
+            record = self._records[index]
+        return json.dumps({k: _cell(v) for k, v in record.items()}, ensure_ascii=False)
+
+
+def _unique_ids(ids: list[str]) -> tuple[list[str | None], set[int]]:
+    """Give a repeated comment id a suffix (``-dup2``, ``-dup3``), in place.
 
     Threading needs unique ids; the repeat keeps its row, its text and its original id
-    (in ``source_comment_id``) so nothing is lost.
+    (returned, for ``source_comment_id``; missing for the others) so nothing is lost.
+    Returns those original ids and the places of the repeats (flagged ``duplicate_id``).
     """
+    if len(set(ids)) == len(ids):
+        return [], set()
     seen: dict[str, int] = {}
-    flags: dict[int, list[str]] = {}
-    for comment in comments:
-        comment_id = comment["comment_id"]
-        seen[comment_id] = seen.get(comment_id, 0) + 1
-        if seen[comment_id] > 1:
-            comment["source_comment_id"] = comment_id
-            comment["comment_id"] = f"{comment_id}-dup{seen[comment_id]}"
-            flags[id(comment)] = ["duplicate_id"]
-    return comments, flags
-
-
-def _split_openers(comments: list[dict]) -> tuple[list[dict], list[dict]]:
-    """The first row of each post id is the post; the rest are its comments."""
-    seen: set[str] = set()
-    kept, openers = [], []
-    for comment in comments:
-        if comment["post_id"] in seen:
-            kept.append(comment)
+    repeats: set[int] = set()
+    source_ids: list = []
+    for index, comment_id in enumerate(ids):
+        count = seen[comment_id] = seen.get(comment_id, 0) + 1
+        if count > 1:
+            source_ids.append(comment_id)
+            ids[index] = f"{comment_id}-dup{count}"
+            repeats.add(index)
         else:
-            seen.add(comment["post_id"])
-            openers.append(comment)
-    return kept, openers
+            source_ids.append(np.nan)  # as a table of rows without the key gives
+    return source_ids, repeats
 
 
-def _opener_posts(source: str, openers: list[dict]) -> list[dict]:
+def _opener_posts(source: str, openers: dict[str, list]) -> dict[str, list]:
     name = Path(source).name
-    return [{"post_id": row["post_id"], "source": name, "source_format": "table",
-             "title": _cell(row.get("title")), "author": row["author"], "body": row["text"],
-             "published": row["published"], "line_start": row["line_start"],
-             "line_end": row["line_end"]} for row in openers]
+    n = len(openers["post_id"])
+    titles = openers.get("title")
+    return {"post_id": openers["post_id"], "source": [name] * n, "source_format": ["table"] * n,
+            "title": [_cell(t) for t in titles] if titles is not None else [None] * n,
+            "author": openers["author"], "body": openers["text"],
+            "published": openers["published"], "line_start": openers["line_start"],
+            "line_end": openers["line_end"]}
 
 
-def _post_records(source: str, comments: list[dict], posts: pd.DataFrame | None) -> list[dict]:
+def _post_columns(source: str, post_ids: list[str], posts: pd.DataFrame | None) -> dict[str, list]:
     name = Path(source).name
     if posts is None:
-        post_ids = dict.fromkeys(comment["post_id"] for comment in comments)
-        return [{"post_id": post_id, "source": name, "source_format": "table"}
-                for post_id in post_ids]
+        unique = list(dict.fromkeys(post_ids))
+        return {"post_id": unique, "source": [name] * len(unique),
+                "source_format": ["table"] * len(unique)}
     if "post_id" not in posts.columns:  # schema-ok: a user's posts table, in the readers' wording
         raise ValueError(
             "posts: expected a column 'post_id'; found the columns "
@@ -522,4 +644,5 @@ def _post_records(source: str, comments: list[dict], posts: pd.DataFrame | None)
         record.setdefault("source_format", "table")
         if record.get("published") is not None and not pd.isna(record.get("published")):
             record["published"] = _parse_date(record["published"])
-    return records
+    names = dict.fromkeys(key for record in records for key in record)
+    return {key: [record.get(key) for record in records] for key in names}

@@ -55,9 +55,12 @@ import warnings
 
 from msdiscourse.corpus import Corpus, make_comment_id, make_post_id
 from msdiscourse.errors import ErrorPolicy, check_on_error
-from msdiscourse.io._dates import read_date
+from msdiscourse.io._dates import parse_date_fast, read_date
 from msdiscourse.io._html_text import html_to_text
+from msdiscourse.io._source import paused_gc
 from msdiscourse.io._xml import (
+    _LOCAL_NAMES,
+    ColumnBuilder,
     XmlStream,
     cached_local_name,
     end_line,
@@ -168,14 +171,15 @@ def read_wxr(path_or_buffer, *, on_error: str = "raise") -> Corpus:
             "read as WXR, as WordPress' importer does", NamespaceWarning, stacklevel=2)
     policy = ErrorPolicy(stream.name, on_error=on_error)
     reader = _WxrReader(stream, policy, wp_namespace)
-    for element in stream.records(("item", "{*}author"), depth=2):
-        if element.tag == "item":
-            reader.item(element)
-        elif reader.is_wp(namespace_of(element.tag)):
-            reader.author(element)
-    corpus = Corpus.from_columns(posts=rows_to_columns(reader.posts),
-                                 comments=rows_to_columns(reader.comments()),
-                                 unparsed=policy.rows)
+    with paused_gc():  # the rows are plain data, without reference cycles to collect
+        for element in stream.records(("item", "{*}author"), depth=2):
+            if element.tag == "item":
+                reader.item(element)
+            elif reader.is_wp(namespace_of(element.tag)):
+                reader.author(element)
+        corpus = Corpus.from_columns(posts=rows_to_columns(reader.posts),
+                                     comments=reader.comments(),
+                                     unparsed=policy.rows)
     return string_columns(corpus, posts=("kind", "status", "url", "flags"),
                           comments=("kind", "status"))
 
@@ -232,7 +236,7 @@ class _WxrReader:
         self.stream = stream
         self.policy = policy
         self.posts: list[dict] = []
-        self._comments_by_post: list[list[dict]] = []
+        self._comments = ColumnBuilder(("text",))  # in display order, post by post
         self._display_names: dict[str, str] = {}
         self._is_wp: dict[str | None, bool] = {wp_namespace: True, None: False}
         self._post_ids: set[str] = set()
@@ -254,7 +258,7 @@ class _WxrReader:
 
     def _date(self, raw: str, line: int, what: str, flags: list[str]):
         return read_date(raw, self.policy, line=line, what=what,
-                         example="2013-03-15 23:16:59", flags=flags)
+                         example="2013-03-15 23:16:59", flags=flags, parse=parse_date_fast)
 
     def item(self, item) -> None:
         self._items += 1
@@ -340,7 +344,9 @@ class _WxrReader:
             row = self._comment(element, post_id, used)
             if row is not None:
                 comments.append(row)
-        self._comments_by_post.append(comments)
+        for row in order_as_displayed(comments, sort_key=_display_key):
+            del row["_order"]
+            self._comments.append(row)
 
     def _post_id(self, local_id: str, link: str, guid: str, flags: list[str]) -> str:
         """The post's id: its wp:post_id, else from its link or position; repeats get ~N."""
@@ -427,30 +433,31 @@ class _WxrReader:
             "_order": (_numeric(local_id),),
         }
 
-    def comments(self) -> list[dict]:
-        """All comments, each post's in display order (threads depth first, by date)."""
-        rows: list[dict] = []
-        for comments in self._comments_by_post:
-            rows.extend(order_as_displayed(comments, sort_key=_display_key))
-        for row in rows:
-            del row["_order"]
-        return rows
+    def comments(self) -> dict[str, list]:
+        """All comments as columns, each post's in display order (threads depth first,
+        by date)."""
+        return self._comments.columns()
 
 
 def _comment_fields(element, lines: dict[str, int] | None = None) -> dict[str, str]:
     """A ``wp:comment``'s child texts by local name (``commentmeta`` aside); their lines
     go into ``lines`` when given."""
     fields = {}
+    known = _LOCAL_NAMES.get
     for child in element:
-        name = cached_local_name(child.tag)
+        name = known(child.tag) or cached_local_name(child.tag)
         if name is None:  # a comment or processing instruction
             continue
         if name != "commentmeta":
             # a leaf's text directly (the usual case); text_of joins nested text
             fields[name] = (child.text or "") if not len(child) else text_of(child)
-            if lines is not None:
+            if lines is not None and name in _LINES_KEPT:
                 lines[name] = child.sourceline
     return fields
+
+
+#: the fields whose own line a message names (the others name the comment's line)
+_LINES_KEPT = frozenset({"comment_date_gmt"})
 
 
 #: tag -> local name, filled as tags are met (a file uses a few dozen)

@@ -5,14 +5,16 @@ from __future__ import annotations
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from msdiscourse.io._html_text import _lxml_text, _simple_pieces, html_to_text
+from msdiscourse.io._html_text import _flat_text, _lxml_text, _simple_pieces, html_to_text
 
 _TOKENS = ["<p>", "</p>", "<P>", "</P >", "<br>", "<br/>", "<br />", "<BR>", "<em>", "</em>",
            "<strong>", "</strong>", "<b>", "</b>", "<i>", "</i>", "<span class='x'>", "</span>",
            '<a href="https://example.org/a" rel="nofollow">', "</a>", "<a href=x>",
            "<div>", "</div>", "<li>", "<h1>", "<em/>", "</br>", '<a title="x>y">',
            " ", "  ", "\n", "\n\n", " \n ", "\t", "word", "Two words.", "Zoë ’", "😀",
-           "a > b", "&amp;", "x<y", "\r\n", "\x0c"]
+           "a > b", "&amp;", "x<y", "\r\n", "\x0c", "&#8211;", "&gt;", "&lt;em&gt;", "&quot;",
+           "&#160;", "&nbsp;", "&#10;", "&#x41;", "&#128;", "&#0;", "AT&T", "\u2028", "\xa0",
+           "&#12288;"]
 
 
 @settings(max_examples=1000, deadline=None)
@@ -32,3 +34,12 @@ def test_fast_path_taken_for_typical_comments_only():
         assert _simple_pieces(fragment, True) is None, fragment
     assert html_to_text("<p>One <em>really</em> good.</p>\n\n<p>Two.<br />\n<br>Three</p>") == \
         "One really good.\n\nTwo.\n\nThree"
+
+
+def test_flat_path_taken_for_paragraphs_inline_tags_and_plain_entities():
+    fragment = "<p>Fish &amp; chips &#8211; <em>really</em> good.</p>\n<p>5 &gt; 3.</p>"
+    assert _flat_text(fragment) == "Fish & chips \u2013 really good.\n\n5 > 3."
+    assert _flat_text(fragment) == _lxml_text(fragment, True)
+    for fragment in ("a<br>b", "x &nbsp; y", "a\n<em>b</em>", "AT&T <em>x</em>", "<div>x</div>",
+                     "&#10;<em>x</em>"):
+        assert _flat_text(fragment) is None, fragment
