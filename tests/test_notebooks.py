@@ -193,3 +193,20 @@ def test_a_notebook_runs_unchanged_on_the_dask_engine(tmp_path):
     differing = [p.name for p in written
                  if p.read_bytes() != (COMMITTED_FIGURES / p.name).read_bytes()]
     assert not differing, differing
+
+
+@pytest.mark.slow
+def test_notebook_01_stops_with_the_reason_when_no_post_was_read(tmp_path):
+    # a folder whose only file cannot be read used to fail later, in matplotlib, with
+    # "Number of rows must be a positive integer, not 0"
+    data = tmp_path / "forum"
+    data.mkdir()
+    (data / "threads.csv").write_text("thread,user,body\n7,Ann,Hello all.\n", encoding="utf-8")
+    with pytest.raises(RuntimeError) as caught:
+        run_notebooks(data, notebooks=[NOTEBOOKS[0]], figures=tmp_path / "figures",
+                      build=tmp_path / "build", progress=False)
+    message = str(caught.value)
+    assert message.startswith("01-parse-corpus.ipynb failed in cell 4 ")
+    assert f"ValueError: {data}: no post was read (1 unparsed row(s)):\n{data / 'threads.csv'}: " \
+           "expected a column 'comment_id'" in message
+    assert "Number of rows" not in message
