@@ -173,8 +173,8 @@ def _reader(format_name: str):
 #: column mapping, so "map it with columns=..." would point at an option it does not have
 _TABLE_REMEDY = (
     "read_corpus and `msdiscourse parse` read a table only under msdiscourse's column names: "
-    "comment_id, post_id, text (parent_id, author, published when there); rename the columns, "
-    "or read the file with msd.read_comments_table(path, columns={...}), adding "
+    "comment_id, post_id, parent_id, author, text, published (cells may be empty); rename the "
+    "columns, or read the file with msd.read_comments_table(path, columns={...}), adding "
     "first_row_is_post=True when each thread's first row is its post")
 
 

@@ -244,11 +244,18 @@ def test_a_table_with_its_own_column_names_says_how_to_read_it(tmp_path, shared_
                            "comment id); found the columns 'post_id', 'date', 'title', 'body', ")
     assert "columns={'id': NAME})" not in text
     assert ("(read_corpus and `msdiscourse parse` read a table only under msdiscourse's column "
-            "names: comment_id, post_id, text (parent_id, author, published when there); rename "
-            "the columns, or read the file with msd.read_comments_table(path, columns={...}), "
+            "names: comment_id, post_id, parent_id, author, text, published (cells may be empty); "
+            "rename the columns, or read the file with msd.read_comments_table(path, columns={...}), "
             "adding first_row_is_post=True when each thread's first row is its post)") in text
     with pytest.raises(ParseError, match=r"read_comments_table\(path, columns="):
         read_corpus(tmp_path)
     # read directly, the mapping advice stays
     with pytest.raises(ParseError, match=r"map it with columns=\{'id': NAME\}"):
         msd.read_comments_table(tmp_path / "threads.csv")
+    # the advice holds: the six names (parent_id too, empty at top level) read in a folder
+    (tmp_path / "threads.csv").write_text(
+        "comment_id,post_id,parent_id,author,text,published\n"
+        "c1,p1,,Ann,Hello all.,2021-01-02\nc2,p1,c1,Bo,Hi Ann.,\n", encoding="utf-8")
+    corpus = read_corpus(tmp_path)
+    assert corpus.comments["parent_id"].isna().tolist() == [True, False]
+    assert corpus.comments["depth"].tolist() == [0, 1]
