@@ -324,7 +324,7 @@ def plot_thread_tree(
         The ``comment_tone`` table (:func:`msdiscourse.comment_tone`), whose ``tone``
         gives the shape; missing: all drawn as circles.
     title
-        Axes title; default the post id.
+        Axes title; default (also for a missing title, ``None`` or ``<NA>``) the post id.
     ax : matplotlib.axes.Axes, optional
 
     Returns
@@ -355,7 +355,8 @@ def plot_thread_tree(
     if tone is not None:
         validate(tone, "comment_tone", caller="plot_thread_tree(tone=...)")
     ax = _axes(ax)
-    heading = title or str(post_id)
+    # a post read from a comments table has no title: <NA>, whose truth value raises
+    heading = str(post_id) if title is None or pd.isna(title) or title == "" else str(title)
     thread = comments[comments["post_id"] == post_id]
     if thread.empty:
         return _no_data(ax, heading, "no comments on this post")

@@ -193,3 +193,39 @@ def test_a_notebook_runs_unchanged_on_the_dask_engine(tmp_path):
     differing = [p.name for p in written
                  if p.read_bytes() != (COMMITTED_FIGURES / p.name).read_bytes()]
     assert not differing, differing
+
+
+@pytest.mark.slow
+def test_notebook_01_stops_with_the_reason_when_no_post_was_read(tmp_path):
+    # a folder whose only file cannot be read used to fail later, in matplotlib, with
+    # "Number of rows must be a positive integer, not 0"
+    data = tmp_path / "forum"
+    data.mkdir()
+    (data / "threads.csv").write_text("thread,user,body\n7,Ann,Hello all.\n", encoding="utf-8")
+    with pytest.raises(RuntimeError) as caught:
+        run_notebooks(data, notebooks=[NOTEBOOKS[0]], figures=tmp_path / "figures",
+                      build=tmp_path / "build", progress=False)
+    message = str(caught.value)
+    assert message.startswith("01-parse-corpus.ipynb failed in cell 4 ")
+    assert f"ValueError: {data}: no post was read (1 unparsed row(s)):\n{data / 'threads.csv'}: " \
+           "expected a column 'comment_id'" in message
+    assert "Number of rows" not in message
+
+
+@pytest.mark.slow
+def test_notebook_01_draws_the_most_commented_posts_of_a_large_corpus(tmp_path):
+    # one tree per post made a 100,000-pixel-tall figure on a 172-thread forum
+    data = tmp_path / "pages"
+    data.mkdir()
+    for number in range(1, 11):  # post 7 has 3 comments, post 2 has 2, the rest 1 each
+        comments = 3 if number == 7 else 2 if number == 2 else 1
+        bullets = "".join(f"  • Comment {c} on post {number}.\n\n" for c in range(comments))
+        (data / f"post{number:02d}.txt").write_text(
+            f"Post {number}\n\nA body.\n\n{bullets}", encoding="utf-8")
+    run_notebooks(data, notebooks=[NOTEBOOKS[0]], figures=tmp_path / "figures",
+                  build=tmp_path / "build", progress=False,
+                  parameters={"MAX_TREES": 3})
+    svg = (tmp_path / "figures" / "01-thread-trees.svg").read_text(encoding="utf-8")
+    assert "Comment threads of the 3 most-commented of 10 posts" in svg
+    titles = re.findall(r"Post \d+", svg)
+    assert sorted(set(titles)) == ["Post 1", "Post 2", "Post 7"]

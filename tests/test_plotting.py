@@ -11,6 +11,7 @@ from matplotlib.collections import LineCollection, PathCollection
 from matplotlib.container import BarContainer
 from matplotlib.figure import Figure
 
+import msdiscourse as msd
 from msdiscourse import plotting
 from msdiscourse.categories import ROLES
 from msdiscourse.plotting import (
@@ -193,6 +194,21 @@ def test_thread_tree_without_roles_or_tone_draws_every_comment_as_unknown():
     nodes = [c for c in ax.collections if c.get_gid() == "comments"]
     assert [c.get_label() for c in nodes] == ["unknown, no tone"]
     assert ax.get_title() == "q\n1 comments in 1 threads"
+
+
+def test_thread_tree_of_a_post_without_a_title_is_headed_by_its_id(tmp_path):
+    # posts read from a comments table have no title (<NA>), and notebook 01 passes it on
+    table = tmp_path / "threads.csv"
+    table.write_text("comment_id,post_id,parent_id,author,text,published\n"
+                     "m1,t7,,Ann,Hello all.,2021-01-02\nm2,t7,,Bo,Hi Ann.,2021-01-03\n",
+                     encoding="utf-8")
+    corpus = msd.read_corpus(tmp_path)
+    post = next(corpus.posts.itertuples())
+    assert post.title is pd.NA
+    ax = plot_thread_tree(corpus.comments, post_id=post.post_id, title=post.title, ax=new_axes())
+    assert ax.get_title() == "t7\n2 comments in 2 threads"
+    ax = plot_thread_tree(THREAD, post_id="nothing", ax=new_axes(), title=pd.NA)
+    assert ax.get_title() == "nothing"
 
 
 def test_thread_tree_of_a_post_without_comments_says_so():

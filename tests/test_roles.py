@@ -110,6 +110,10 @@ def test_disclosures_are_found_with_the_exact_phrase(text, role, rule, evidence)
         "I have written extensively on FTD.",                         # not a condition of mine
         "I lost my temper with the nurse.",                           # not bereaved
         "My pals came round for tea.",                                # pals, not PALS
+        "I am not scientist, so correct me.",                         # a job denied
+        "I'm no scientist, but rest sounds wise.",                    # a job denied
+        "I was never researcher material.",                           # a job denied
+        "I am hardly neurologist enough to say.",                     # a job denied
     ],
 )
 def test_near_misses_disclose_no_role(text):

@@ -100,6 +100,14 @@ def test_forum_cues_alone_per_author(forum, forum_roles):
     assert scores.loc["all", "n_authors"] == 199
 
 
+def test_forum_no_researcher_from_a_denied_job(forum_roles):
+    # a carer or patient writing "I am not <job>" (article dropped) was called a researcher
+    evidence = forum_roles.loc[forum_roles["rule"] == "profession", "evidence"].astype(str)
+    denied = evidence[evidence.str.contains(r"\b(?:not|no|never|hardly)\b", case=False)]
+    assert denied.empty, denied.tolist()
+    assert (forum_roles["role"] == "researcher").sum() == 0  # no author here declared a job
+
+
 def test_forum_held_out_threads_hold_up(forum):
     import hashlib
 

@@ -163,8 +163,32 @@ def _is_reddit(path: Path) -> bool:
 
 
 def _reader(format_name: str):
+    if format_name == "table":
+        return _read_table
     module_name, function_name = READERS[format_name].split(":")
     return getattr(importlib.import_module(module_name), function_name)
+
+
+#: what a folder read says about a table whose columns are not msdiscourse's: it takes no
+#: column mapping, so "map it with columns=..." would point at an option it does not have
+_TABLE_REMEDY = (
+    "read_corpus and `msdiscourse parse` read a table only under msdiscourse's column names: "
+    "comment_id, post_id, parent_id, author, text, published (cells may be empty); rename the "
+    "columns, or read the file with msd.read_comments_table(path, columns={...}), adding "
+    "first_row_is_post=True when each thread's first row is its post")
+
+
+def _read_table(path, **options) -> Corpus:
+    """``read_comments_table`` with our column names; a missing column says how to go on."""
+    from msdiscourse.io.table import read_comments_table
+
+    try:
+        return read_comments_table(path, **options)
+    except ParseError as error:
+        if not (error.remedy or "").startswith("map it with columns="):
+            raise
+        raise ParseError(error.source, error.line, expected=error.expected, found=error.found,
+                         remedy=_TABLE_REMEDY) from error
 
 
 def read_corpus(

@@ -230,3 +230,32 @@ def test_xml_of_an_unknown_format_is_named_not_read_as_a_page(tmp_path, content,
     corpus = read_corpus(tmp_path, on_error="collect")
     assert corpus.posts["post_id"].tolist() == ["tabs"]
     assert corpus.unparsed[["source", "reason"]].values.tolist() == [[str(path), "file not read"]]
+
+
+def test_a_table_with_its_own_column_names_says_how_to_read_it(tmp_path, shared_corpus):
+    # a folder read cannot take a column mapping: the message must not tell the user to pass
+    # one to read_corpus or `msdiscourse parse` (neither has the option), but say what works
+    forum = shared_corpus / "threads" / "alsforums" / "alsforums-threads.csv"
+    shutil.copy(forum, tmp_path / "threads.csv")
+    corpus = read_corpus(tmp_path, on_error="collect")
+    assert corpus.posts.empty and corpus.unparsed["reason"].tolist() == ["file not read"]
+    text = corpus.unparsed["text"].iloc[0]
+    assert text.startswith(f"{tmp_path / 'threads.csv'}: expected a column 'comment_id' (the "
+                           "comment id); found the columns 'post_id', 'date', 'title', 'body', ")
+    assert "columns={'id': NAME})" not in text
+    assert ("(read_corpus and `msdiscourse parse` read a table only under msdiscourse's column "
+            "names: comment_id, post_id, parent_id, author, text, published (cells may be empty); "
+            "rename the columns, or read the file with msd.read_comments_table(path, columns={...}), "
+            "adding first_row_is_post=True when each thread's first row is its post)") in text
+    with pytest.raises(ParseError, match=r"read_comments_table\(path, columns="):
+        read_corpus(tmp_path)
+    # read directly, the mapping advice stays
+    with pytest.raises(ParseError, match=r"map it with columns=\{'id': NAME\}"):
+        msd.read_comments_table(tmp_path / "threads.csv")
+    # the advice holds: the six names (parent_id too, empty at top level) read in a folder
+    (tmp_path / "threads.csv").write_text(
+        "comment_id,post_id,parent_id,author,text,published\n"
+        "c1,p1,,Ann,Hello all.,2021-01-02\nc2,p1,c1,Bo,Hi Ann.,\n", encoding="utf-8")
+    corpus = read_corpus(tmp_path)
+    assert corpus.comments["parent_id"].isna().tolist() == [True, False]
+    assert corpus.comments["depth"].tolist() == [0, 1]
