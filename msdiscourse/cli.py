@@ -43,8 +43,7 @@ def _cmd_parse_dask(args: argparse.Namespace) -> int:
 
 def _files_read(report) -> int:
     """Files handed to a reader that did not fail on them."""
-    failed = {row["source"] for row in report.not_read}
-    return sum(str(path) not in failed for path in report.read)
+    return sum(path not in report.failed for path in report.read)
 
 
 def _nothing_read(data: Path, formats: list[str] | None, report) -> str:

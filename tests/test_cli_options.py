@@ -171,3 +171,14 @@ def test_formats_with_the_dask_engine_is_refused_not_ignored(tmp_path, capsys):
     assert capsys.readouterr().err.splitlines()[-1] == (
         "msdiscourse: error: --formats only applies with --engine pandas (the Dask engine "
         "reads every format)")
+
+
+def test_a_file_its_reader_refused_is_not_counted_as_read(tmp_path, capsys):
+    data = _pages(tmp_path / "pages", "page.txt")
+    (data / "site.xml").write_text(  # sniffed as WXR, refused by its reader (an entity)
+        '<?xml version="1.0"?>\n<!DOCTYPE rss [<!ENTITY a "aaaa">]>\n'
+        '<rss xmlns:wp="http://wordpress.org/export/1.2/"><channel/></rss>\n', encoding="utf-8")
+    assert main(["parse", str(data), "-o", str(tmp_path / "out")]) == 0
+    out = capsys.readouterr().out.splitlines()
+    assert out[0].startswith(f"parsed 1 file(s) from {data}: 1 posts, 1 comments")
+    assert out[2].startswith(f"  not read: {data / 'site.xml'}, line 2: ")

@@ -252,6 +252,7 @@ class _FolderRead:
         self.read: list[Path] = []  # handed to a reader (it may still have failed: not_read)
         self.left_out: list[Path] = []  # outside ``formats``, or of no format at all
         self.not_read: list[dict] = []  # the FILE_NOT_READ rows, in the order found
+        self.failed: set[Path] = set()  # files of ``read`` whose reader failed
 
 
 def _read_folder(folder: str | Path, *, on_error: str, formats: Iterable[str] | None,
@@ -303,7 +304,7 @@ def _read_folder(folder: str | Path, *, on_error: str, formats: Iterable[str] | 
     corpora = _unique_post_ids(collect.corpora, on_error)
     if collect.rows:
         corpora.append(collect.unread())
-    report.not_read = collect.rows
+    report.not_read, report.failed = collect.rows, collect.failed_paths
     return Corpus.concat(corpora), report
 
 
@@ -314,6 +315,7 @@ class _Collector:
         self.on_error = on_error
         self.corpora: list[Corpus] = []
         self.rows: list[dict] = []
+        self.failed_paths: set[Path] = set()  # Reddit files fail together, as one list
 
     def read(self, path: Path, reader, **options) -> None:
         try:
@@ -338,6 +340,7 @@ class _Collector:
         if self.on_error == "warn":
             warnings.warn(f"{message} (file not read; kept as an unparsed row)", ParseWarning,
                           stacklevel=4)
+        self.failed_paths.update(path if isinstance(path, list) else [path])
         self.rows.append({"source": str(path), "line_start": line, "line_end": line,
                           "reason": FILE_NOT_READ, "text": message})
 
