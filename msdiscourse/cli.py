@@ -41,22 +41,43 @@ def _cmd_parse_dask(args: argparse.Namespace) -> int:
     return 0
 
 
+def _files_read(report) -> int:
+    """Files handed to a reader that did not fail on them."""
+    return sum(path not in report.failed for path in report.read)
+
+
+def _nothing_read(data: Path, formats: list[str] | None, report) -> str:
+    """The one line that says why a folder gave no post and no comment."""
+    read = _files_read(report)
+    why = [f"{read} file(s) read" + (", holding no post or comment" if read else "")]
+    if formats is not None:
+        why.append(f"{len(report.left_out)} left out by --formats {','.join(formats)}")
+    if report.not_read:
+        why.append(f"{len(report.not_read)} not read (the first: {report.not_read[0]['text']})")
+    return f"{data}: no post or comment read, nothing written: {'; '.join(why)}"
+
+
 def _cmd_parse(args: argparse.Namespace) -> int:
     if args.engine == "dask":
         return _cmd_parse_dask(args)
-    from msdiscourse.io.folder import list_corpus_files, read_corpus
+    from msdiscourse.io.folder import _read_folder, list_corpus_files
 
-    corpus = read_corpus(args.data, on_error=args.on_error, formats=args.formats)
+    corpus, report = _read_folder(args.data, on_error=args.on_error, formats=args.formats,
+                                  progress=None)
+    s = corpus.summary()
+    if not s["posts"] and not s["comments"]:  # empty tables would pass down a pipeline unseen
+        raise ValueError(_nothing_read(args.data, args.formats, report))
     if args.pseudonymise:
         from msdiscourse.privacy import pseudonymise, resolve_key
 
         # no key given: MSDISCOURSE_KEY, MSDISCOURSE_KEY_FILE or the project's private key
         corpus = pseudonymise(corpus, key=resolve_key(args.key, key_file=args.key_file))
     out = corpus.save(args.output)
-    files, skipped = list_corpus_files(args.data)
-    s = corpus.summary()
+    _, skipped = list_corpus_files(args.data)
+    left_out = (f" ({len(report.left_out)} left out by --formats {','.join(args.formats)})"
+                if args.formats is not None else "")
     print(
-        f"parsed {len(files)} file(s) from {args.data}: {s['posts']} posts, "
+        f"parsed {_files_read(report)} file(s) from {args.data}{left_out}: {s['posts']} posts, "
         f"{s['comments']} comments, deepest reply at depth {s['max_depth']}, "
         f"{s['unparsed']} unparsed row(s), {s['furniture']} furniture line(s)"
     )
@@ -271,6 +292,9 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     if args.command == "parse" and not args.pseudonymise and (args.key or args.key_file):
         parser.error("--key and --key-file only apply with --pseudonymise")
+    if args.command == "parse" and args.engine == "dask" and args.formats is not None:
+        parser.error("--formats only applies with --engine pandas (the Dask engine reads "
+                     "every format)")
     try:
         return args.func(args)
     except KeyboardInterrupt:

@@ -83,9 +83,12 @@ def test_python_dash_m_bad_input(tmp_path):
     data = tmp_path / "raw"
     data.mkdir()
     (data / "empty.txt").write_bytes(b"")
-    # the default (collect) keeps the unreadable file as an unparsed row and names it
+    shutil.copy(FIXTURES / "pagedump" / "tabs.txt", data)
+    # the default (collect) keeps the unreadable file as an unparsed row and names it; the
+    # page beside it is read (a folder with nothing read is an error, see test_cli_options)
     done = _run_module("parse", str(data), "-o", str(tmp_path / "out"))
     assert done.returncode == 0
+    assert done.stdout.splitlines()[0].startswith(f"parsed 1 file(s) from {data}: 1 posts")
     assert done.stdout.splitlines()[1:3] == [
         "  unparsed: 1 x file not read",
         f"  not read: {data / 'empty.txt'}: expected a non-empty file; found an empty file",

@@ -215,7 +215,10 @@ def read_corpus(
         ids follow). Under ``"raise"`` each of these is a :class:`ParseError` naming the
         file (for a shared post id, both files).
     formats
-        Read only files of these formats (keys of :data:`READERS`); default all.
+        Read only files of these formats (keys of :data:`READERS`); default all. A file
+        of another format is left out, and so is a file whose format cannot be told
+        (empty, binary, XML of no known format): the sniffer that picks the formats
+        finds it none of them (a file the system cannot open is still not read). Without ``formats`` such a file is a file not read (above).
     progress
         Show a progress bar; default: only when there are more than 20 files, in
         Jupyter or on a terminal.
@@ -239,7 +242,24 @@ def read_corpus(
     >>> corpus.summary()["posts"]                 # doctest: +SKIP
     5
     """
+    return _read_folder(folder, on_error=on_error, formats=formats, progress=progress)[0]
+
+
+class _FolderRead:
+    """What a folder read did with each file: read, left out by ``formats``, or not read."""
+
+    def __init__(self) -> None:
+        self.read: list[Path] = []  # handed to a reader (it may still have failed: not_read)
+        self.left_out: list[Path] = []  # outside ``formats``, or of no format at all
+        self.not_read: list[dict] = []  # the FILE_NOT_READ rows, in the order found
+        self.failed: set[Path] = set()  # files of ``read`` whose reader failed
+
+
+def _read_folder(folder: str | Path, *, on_error: str, formats: Iterable[str] | None,
+                 progress: bool | None) -> tuple[Corpus, _FolderRead]:
+    """:func:`read_corpus`, and what it did with each file (for ``msdiscourse parse``)."""
     check_on_error(on_error)
+    report = _FolderRead()
     files, skipped = list_corpus_files(folder)
     for path in skipped:
         log.info("skipped %s (documentation or sidecar file, not corpus data)", path)
@@ -258,10 +278,15 @@ def read_corpus(
         try:
             format_name = sniff_format(path)
         except (ParseError, OSError) as error:
+            if wanted is not None and isinstance(error, ParseError):  # none of the formats
+                report.left_out.append(path)
+                continue
             collect.failed(path, error)
             continue
         if wanted is not None and format_name not in wanted:
+            report.left_out.append(path)
             continue
+        report.read.append(path)
         if format_name == "pagedump":
             pagedumps.append(path)
             continue
@@ -279,7 +304,8 @@ def read_corpus(
     corpora = _unique_post_ids(collect.corpora, on_error)
     if collect.rows:
         corpora.append(collect.unread())
-    return Corpus.concat(corpora)
+    report.not_read, report.failed = collect.rows, collect.failed_paths
+    return Corpus.concat(corpora), report
 
 
 class _Collector:
@@ -289,6 +315,7 @@ class _Collector:
         self.on_error = on_error
         self.corpora: list[Corpus] = []
         self.rows: list[dict] = []
+        self.failed_paths: set[Path] = set()  # Reddit files fail together, as one list
 
     def read(self, path: Path, reader, **options) -> None:
         try:
@@ -313,6 +340,7 @@ class _Collector:
         if self.on_error == "warn":
             warnings.warn(f"{message} (file not read; kept as an unparsed row)", ParseWarning,
                           stacklevel=4)
+        self.failed_paths.update(path if isinstance(path, list) else [path])
         self.rows.append({"source": str(path), "line_start": line, "line_end": line,
                           "reason": FILE_NOT_READ, "text": message})
 

@@ -103,6 +103,17 @@ def test_read_corpus_filters_formats_and_hidden_files(tmp_path):
     assert corpus.posts["post_id"].tolist() == ["tabs"]
 
 
+def test_formats_leave_out_a_file_of_no_known_format(tmp_path):
+    shutil.copy(PAGEDUMP_FIXTURES / "tabs.txt", tmp_path / "tabs.txt")
+    (tmp_path / "notes.txt").write_bytes(b"")
+    # an empty file is none of the formats asked for: it neither stops nor joins the read
+    corpus = read_corpus(tmp_path, formats=["pagedump"], on_error="raise")
+    assert corpus.posts["post_id"].tolist() == ["tabs"] and corpus.unparsed.empty
+    # without formats every file is meant to be read, and this one cannot be
+    with pytest.raises(ParseError, match="notes.txt: expected a non-empty file"):
+        read_corpus(tmp_path, on_error="raise")
+
+
 # -- issue 11: one odd file never stops a folder ----------------------------------------------
 
 WXR_FIXTURES = FIXTURES / "wxr"
