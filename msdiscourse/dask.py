@@ -343,6 +343,13 @@ class DaskCorpus:
         """
         from msdiscourse.exchanges import reply_exchanges
 
+        if not isinstance(roles, pd.DataFrame):
+            # roles are read twice, here (each post author's role) and per partition below:
+            # kept in the workers' memory, the decisions are applied to the comments once
+            import dask
+
+            get_client()
+            (roles,) = dask.persist(roles)
         posts, comments, author_roles = _compute(
             _distinct(self.posts[["author"]], "author"),
             _distinct(self.comments[["author"]], "author"), _distinct(roles, "author"))
