@@ -5,6 +5,8 @@
     python benchmarks/bench_reddit.py --sizes 64,128 --workers 2
     python benchmarks/bench_reddit.py --quick      # 1 MB, a smoke run
     python benchmarks/bench_reddit.py --partition-mb 2   # small partitions: memory stays flat
+    python benchmarks/bench_reddit.py --full --engines pandas --results runs.jsonl  # one engine
+    python benchmarks/bench_reddit.py --full --engines dask --results runs.jsonl    # (in parallel)
 
 The dumps are seeded synthetic ``RS_``/``RC_`` files (msdiscourse._synthetic_reddit: wide and
 deep threads, deleted rows, replies in later months' files), zstandard-compressed, one
@@ -24,6 +26,10 @@ marker_profile, comment_tone, reply_exchanges, exchange_matrix. Each engine runs
 The two exchange matrices are compared (they must be equal). Printed per size: seconds,
 seconds per GB, CPU seconds (Dask: all workers plus the client), peak MB, the Dask/pandas time ratio and the load average (the machine may
 be shared: ratios are from the same run, absolute times are not comparable across runs).
+
+With ``--results FILE`` every engine's result is also appended to FILE as one JSON line
+(size, engine, load average, time of day), so the engines of a large size can run as two
+commands at once; the second to finish compares its matrix with the first's from FILE.
 """
 
 from __future__ import annotations
@@ -156,6 +162,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--partition-mb", type=float, default=None,
                         help="uncompressed MB per Dask partition (default: the library's "
                              "default, 32 MB, at least two per worker)")
+    parser.add_argument("--engines", default="pandas,dask",
+                        help="comma-separated engines to run (default pandas,dask)")
+    parser.add_argument("--results", type=Path, default=None,
+                        help="append each engine's result to this file (one JSON line each); "
+                             "a size's other engine is looked up there when not run here")
     parser.add_argument("--partitions", type=int, default=None, help=argparse.SUPPRESS)
     parser.add_argument("--_child", nargs=2, metavar=("ENGINE", "FOLDER"),
                         help=argparse.SUPPRESS)
@@ -187,27 +198,52 @@ def main(argv: list[str] | None = None) -> int:
           f"1 thread each), {os.cpu_count()} cores")
     print(f"{'size MB':>8} {'engine':>7} {'comments':>9} {'seconds':>8} {'s/GB':>8} "
           f"{'CPU s':>7} {'CPU s/GB':>8} {'peak MB':>8} {'dask/pandas':>11}  load avg")
+    engines = [e.strip() for e in args.engines.split(",") if e.strip()]
+    if not set(engines) <= {"pandas", "dask"}:
+        parser.error(f"--engines: expected pandas and/or dask; found {args.engines!r}")
     for size in sizes:
         folder = dump_folder(size)
-        pandas = _child("pandas", folder, args.workers)
-        load_pandas = os.getloadavg()[0]
         npartitions = (max(args.workers, int(-(-size // args.partition_mb)))
                        if args.partition_mb else None)
-        dask_ = _child("dask", folder, args.workers, npartitions)
-        load_dask = os.getloadavg()[0]
+        results = {}
+        for engine in engines:
+            started = time.strftime("%H:%M:%S")
+            result = _child(engine, folder, args.workers, npartitions)
+            result.update(size_mb=size, engine=engine, load=os.getloadavg()[0], started=started,
+                          finished=time.strftime("%H:%M:%S"), workers=args.workers)
+            results[engine] = result
+            if args.results:
+                with open(args.results, "a", encoding="utf-8") as handle:
+                    handle.write(json.dumps(result) + "\n")
+        for engine in {"pandas", "dask"} - set(results):
+            if args.results and args.results.exists():
+                earlier = [json.loads(line) for line in args.results.read_text().splitlines()
+                           if line.strip()]
+                earlier = [r for r in earlier if r.get("engine") == engine
+                           and r.get("size_mb") == size and r.get("workers") == args.workers]
+                if earlier:
+                    results[engine] = earlier[-1]
         gb = size / 1024
-        for name, result, load in (("pandas", pandas, load_pandas), ("dask", dask_, load_dask)):
-            ratio = f"{dask_['seconds'] / pandas['seconds']:.2f}" if name == "dask" else ""
+        for name in ("pandas", "dask"):
+            result = results.get(name)
+            if result is None:
+                continue
+            ratio = (f"{result['seconds'] / results['pandas']['seconds']:.2f}"
+                     if name == "dask" and "pandas" in results else "")
             print(f"{size:>8g} {name:>7} {result['comments']:>9,} {result['seconds']:>8.1f} "
                   f"{result['seconds'] / gb:>8.0f} {result['cpu']:>7.1f} {result['cpu'] / gb:>8.0f} "
-                  f"{result['peak_mb']:>8.0f} {ratio:>11}  {load:.2f}")
-        same = pandas["matrix"] == dask_["matrix"] and pandas["sentences"] == dask_["sentences"]
-        print(f"{'':>8} dask: {dask_['npartitions']} partitions, parse+save "
-              f"{dask_['parse_seconds']:.1f} s, worker peaks "
-              f"{', '.join(f'{p:.0f}' for p in dask_['worker_peaks_mb'])} MB; "
-              f"same answers as pandas: {'yes' if same else 'NO'}")
-        if not same:
-            return 1
+                  f"{result['peak_mb']:>8.0f} {ratio:>11}  {result['load']:.2f}", flush=True)
+        if "dask" in results:
+            dask_ = results["dask"]
+            print(f"{'':>8} dask: {dask_['npartitions']} partitions, parse+save "
+                  f"{dask_['parse_seconds']:.1f} s, worker peaks "
+                  f"{', '.join(f'{p:.0f}' for p in dask_['worker_peaks_mb'])} MB", flush=True)
+        if len(results) == 2:
+            pandas, dask_ = results["pandas"], results["dask"]
+            same = pandas["matrix"] == dask_["matrix"] and pandas["sentences"] == dask_["sentences"]
+            print(f"{'':>8} same answers as pandas: {'yes' if same else 'NO'}", flush=True)
+            if not same:
+                return 1
     return 0
 
 

@@ -867,16 +867,26 @@ def _clean_stale(folder: Path) -> None:
             shutil.rmtree(backup, ignore_errors=True)
 
 
-def _carry_over(folder: Path, staging: Path) -> None:
-    """Copy files that save does not write (``.gitkeep``, notes) into the new set."""
-    ours = {f"{name}.parquet" for name in _TABLES} | {MANIFEST}
+#: the files :meth:`Corpus.save` writes into its folder (the rest is carried over)
+_OWNED = frozenset({f"{name}.parquet" for name in _TABLES} | {MANIFEST})
+
+
+def _carry_over(folder: Path, staging: Path, *, owned: Iterable[str] = _OWNED,
+                saver: str = "Corpus.save") -> None:
+    """Copy the files a save does not write (``.gitkeep``, notes) into the new set.
+
+    ``owned`` names the entries of ``folder`` the save replaces (``saver`` is named in the
+    error); any other file is copied into ``staging``, and a subfolder is refused, since the
+    swap would drop it.
+    """
+    owned = frozenset(owned)
     for entry in folder.iterdir():
-        if entry.name in ours:
+        if entry.name in owned:
             continue
         if entry.is_dir() and not entry.is_symlink():
             raise ValueError(
                 f"{folder}: expected a folder of processed tables; found the subfolder "
-                f"{entry.name!r} (Corpus.save replaces the whole folder: choose a new or "
+                f"{entry.name!r} ({saver} replaces the whole folder: choose a new or "
                 f"empty folder, or move it out)"
             )
         shutil.copy2(entry, staging / entry.name, follow_symlinks=False)

@@ -37,6 +37,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from msdiscourse.corpus import _OWNED as _CORPUS_OWNED
 from msdiscourse.corpus import (
     COMMENT_COLUMNS,
     SCHEMA_VERSION,
@@ -346,6 +347,13 @@ class DaskCorpus:
         """
         from msdiscourse.exchanges import reply_exchanges
 
+        if not isinstance(roles, pd.DataFrame):
+            # roles are read twice, here (each post author's role) and per partition below:
+            # kept in the workers' memory, the decisions are applied to the comments once
+            import dask
+
+            get_client()
+            (roles,) = dask.persist(roles)
         posts, comments, author_roles = _compute(
             _distinct(self.posts[["author"]], "author"),
             _distinct(self.comments[["author"]], "author"), _distinct(roles, "author"))
@@ -467,7 +475,8 @@ class DaskCorpus:
                                             "bytes": len(data),
                                             "sha256": hashlib.sha256(data).hexdigest()}
             if folder.is_dir():
-                _carry_over(folder, staging)
+                corpus_module._carry_over(folder, staging, owned=_OWNED,
+                                          saver="DaskCorpus.save")
             corpus_module._write_durably(staging / "manifest.json",
                                          (json.dumps(manifest, indent=1) + "\n").encode("utf-8"))
             for sub in ("posts", "comments", "."):
@@ -1093,23 +1102,9 @@ def _write_part(frame: pd.DataFrame, root: Path, file: str) -> dict:
             "columns": [str(c) for c in frame.columns]}
 
 
-_OURS = {"posts", "comments", "unparsed.parquet", "furniture.parquet", "manifest.json",
-         "posts.parquet", "comments.parquet"}
-
-
-def _carry_over(folder: Path, staging: Path) -> None:
-    """Copy files a save does not write (``.gitkeep``, notes) into the new dataset."""
-    import shutil
-
-    for entry in folder.iterdir():
-        if entry.name in _OURS:
-            continue
-        if entry.is_dir() and not entry.is_symlink():
-            raise ValueError(
-                f"{folder}: expected a folder of processed tables; found the subfolder "
-                f"{entry.name!r} (DaskCorpus.save replaces the whole folder: choose a new or "
-                f"empty folder, or move it out)")
-        shutil.copy2(entry, staging / entry.name, follow_symlinks=False)
+#: what :meth:`DaskCorpus.save` replaces in its folder: its partition folders and small tables,
+#: and the single files of :meth:`msdiscourse.Corpus.save` (a dataset saved by pandas before)
+_OWNED = _CORPUS_OWNED | {"posts", "comments"}
 
 
 _REMEDY = "re-run `msdiscourse parse DATA -o {folder} --engine dask`, or pass verify=False"

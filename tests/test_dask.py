@@ -299,3 +299,23 @@ def test_save_is_atomic_and_load_verifies_every_partition(demo, demo_dask, tmp_p
     (folder / "comments" / "part.00007.parquet").write_bytes(part.read_bytes())
     with pytest.raises(ParseError, match=r"files from another save: comments/part\.00007"):
         msd.load_processed(folder)
+
+
+def test_save_replaces_a_pandas_saved_set_and_refuses_other_subfolders(demo, demo_dask, tmp_path):
+    # both saves share one carry-over rule: files the saver owns are replaced, any other
+    # file is carried over, a subfolder is refused (the swap would drop it)
+    folder = demo.save(tmp_path / "processed")
+    (folder / ".gitkeep").write_text("")
+    demo_dask.save(folder)
+    assert sorted(p.name for p in folder.iterdir()) == [
+        ".gitkeep", "comments", "furniture.parquet", "manifest.json", "posts", "unparsed.parquet"]
+    assert_same_corpus(demo, msd.load_processed(folder))
+    (tmp_path / "project" / "src").mkdir(parents=True)
+    with pytest.raises(ValueError) as caught:
+        demo_dask.save(tmp_path / "project")
+    assert str(caught.value) == (
+        f"{tmp_path / 'project'}: expected a folder of processed tables; found the subfolder "
+        f"'src' (DaskCorpus.save replaces the whole folder: choose a new or empty folder, or "
+        f"move it out)")
+    assert sorted(p.name for p in (tmp_path / "project").iterdir()) == ["src"]
+    assert not list(tmp_path.glob(".project.tmp-*"))
