@@ -867,8 +867,10 @@ def _clean_stale(folder: Path) -> None:
             shutil.rmtree(backup, ignore_errors=True)
 
 
-#: the files :meth:`Corpus.save` writes into its folder (the rest is carried over)
-_OWNED = frozenset({f"{name}.parquet" for name in _TABLES} | {MANIFEST})
+#: what :meth:`Corpus.save` replaces in its folder (the rest is carried over): its files, and
+#: the partition folders of a set :meth:`msdiscourse.dask.DaskCorpus.save` wrote before, so an
+#: analyst can switch engines on one processed folder
+_OWNED = frozenset({f"{name}.parquet" for name in _TABLES} | {MANIFEST, "posts", "comments"})
 
 
 def _carry_over(folder: Path, staging: Path, *, owned: Iterable[str] = _OWNED,

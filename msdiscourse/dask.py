@@ -1102,9 +1102,9 @@ def _write_part(frame: pd.DataFrame, root: Path, file: str) -> dict:
             "columns": [str(c) for c in frame.columns]}
 
 
-#: what :meth:`DaskCorpus.save` replaces in its folder: its partition folders and small tables,
-#: and the single files of :meth:`msdiscourse.Corpus.save` (a dataset saved by pandas before)
-_OWNED = _CORPUS_OWNED | {"posts", "comments"}
+#: what :meth:`DaskCorpus.save` replaces in its folder: the same as :meth:`msdiscourse.Corpus.save`
+#: (its partition folders and small tables, or the single files of a set pandas saved before)
+_OWNED = _CORPUS_OWNED
 
 
 _REMEDY = "re-run `msdiscourse parse DATA -o {folder} --engine dask`, or pass verify=False"

@@ -319,3 +319,14 @@ def test_save_replaces_a_pandas_saved_set_and_refuses_other_subfolders(demo, dem
         f"move it out)")
     assert sorted(p.name for p in (tmp_path / "project").iterdir()) == ["src"]
     assert not list(tmp_path.glob(".project.tmp-*"))
+
+
+def test_a_pandas_save_replaces_a_dask_saved_set(demo, demo_dask, tmp_path):
+    # an analyst switching engines on one processed folder: the partition folders go
+    folder = demo_dask.save(tmp_path / "processed")
+    (folder / ".gitkeep").write_text("")
+    demo.save(folder)
+    assert sorted(p.name for p in folder.iterdir()) == [
+        ".gitkeep", "comments.parquet", "furniture.parquet", "manifest.json", "posts.parquet",
+        "unparsed.parquet"]
+    assert_same_corpus(demo, msd.load_processed(folder))
