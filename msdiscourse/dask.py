@@ -297,10 +297,12 @@ class DaskCorpus:
                      infer: bool = False):
         """:func:`msdiscourse.assign_roles`: cues per partition, then one decision per author.
 
-        Only the texts that carry a cue (comments, and on a forum post bodies), the comments
-        with a flair when ``flair_roles`` is given and one post per byline author travel to
-        :func:`~msdiscourse.role_evidence`; its evidence table (one row per cue) then goes
-        to every partition, where :func:`~msdiscourse.decide_roles` gives each comment its
+        Each partition finds its comments' cues (:func:`~msdiscourse.role_evidence`, one
+        scan, on the workers); only these evidence rows, the comments with a flair when
+        ``flair_roles`` is given, the post bodies that carry a cue (on a forum) and one post
+        per byline author travel to this process, where they make the evidence table of the
+        whole corpus. It then goes to every partition, where
+        :func:`~msdiscourse.decide_roles` gives each comment its
         author's decision as :func:`~msdiscourse.assign_roles` gives it (the same cue
         table and conflict policy).
         ``infer=True`` is refused: the classifier learns from every text of every author,
@@ -314,20 +316,40 @@ class DaskCorpus:
                 "classifier on every author's whole text; run msd.assign_roles(corpus.compute(), "
                 "infer=True) on a corpus that fits in memory, or infer=False")
         read_posts = not blog_is_research
-        keep_flair = bool(flair_roles)
-        cued = self.comments.map_partitions(_cue_bearing, column="text", keep_flair=keep_flair,
-                                            flair_column=flair_column,
-                                            meta=self.comments._meta)
+        # the comments' cues are found where the comments are, once: each partition returns
+        # its evidence rows with their corpus-order keys; only the (few) flair-bearing
+        # comments and the posts the decision needs travel to this process
+        comment_evidence = self.comments.map_partitions(
+            _comment_evidence, meta=_comment_evidence(self.comments._meta))
+        flaired = (self.comments.map_partitions(_with_flair, flair_column=flair_column,
+                                                meta=self.comments._meta)
+                   if flair_roles else None)
         if read_posts:
             posts = self.posts.map_partitions(_cue_bearing, column="body", meta=self.posts._meta)
         else:
             posts = self.posts.map_partitions(_first_per_author, meta=self.posts._meta)
-        cued, posts = _compute(cued, posts)
+        comment_evidence, flaired, posts = _compute(comment_evidence, flaired, posts)
         if not read_posts:
             posts = _sorted(posts).drop_duplicates("author").assign(body=None, title=None)
-        reduced = Corpus(posts=_clean(posts, POST_COLUMNS), comments=_clean(cued, COMMENT_COLUMNS))
-        evidence = role_module.role_evidence(reduced, blog_is_research=blog_is_research,
-                                             flair_roles=flair_roles, flair_column=flair_column)
+        # corpus order, as role_evidence gives it on the whole corpus: comment cues (in
+        # comment order, each comment's in its own order), post bodies, flairs, bylines
+        comment_evidence = _sorted(comment_evidence).drop(columns=list(_ORDER))
+        no_comments = _clean(self.comments._meta, COMMENT_COLUMNS)
+        post_evidence = role_module.role_evidence(
+            Corpus(posts=_clean(posts, POST_COLUMNS), comments=no_comments),
+            blog_is_research=blog_is_research)
+        parts = [comment_evidence]
+        if read_posts:
+            parts.append(post_evidence)
+        if flair_roles:
+            flair_evidence = role_module.role_evidence(
+                Corpus(posts=_clean(self.posts._meta, POST_COLUMNS),
+                       comments=_clean(flaired, COMMENT_COLUMNS)),
+                flair_roles=flair_roles, flair_column=flair_column)
+            parts.append(flair_evidence[flair_evidence["cue_type"] == "flair"])
+        if not read_posts:
+            parts.append(post_evidence)
+        evidence = pd.concat(parts, ignore_index=True)
         # on the empty comments: the roles table's shape, and known= or a codebook is
         # checked here, before any partition runs
         meta = _indexed(role_module.decide_roles(evidence, _strip(self.comments._meta),
@@ -764,18 +786,40 @@ def _pseudonymise_part(frame: pd.DataFrame, *, name: str, mapping, parts, keep) 
 
 
 # -- roles: cues per partition, decision per author -----------------------------------------------
-def _cue_bearing(frame: pd.DataFrame, *, column: str, keep_flair: bool = False,
-                 flair_column: str = "author_flair_text") -> pd.DataFrame:
-    """The rows whose ``column`` carries a role cue (or, with ``keep_flair``, a flair)."""
+def _cue_bearing(frame: pd.DataFrame, *, column: str) -> pd.DataFrame:
+    """The rows whose ``column`` carries a role cue."""
     from msdiscourse.roles import find_role_cues
 
     if not len(frame):
         return frame
     texts = pd.Series(frame[column].tolist(), index=range(len(frame)))
-    keep = set(find_role_cues(texts)["text_index"].tolist())
-    if keep_flair and flair_column in frame.columns:  # schema-ok: a Reddit reader's extra
-        keep |= set(np.flatnonzero(frame[flair_column].notna().to_numpy()))
-    return frame.iloc[sorted(keep)]
+    return frame.iloc[sorted(set(find_role_cues(texts)["text_index"].tolist()))]
+
+
+def _comment_evidence(comments: pd.DataFrame) -> pd.DataFrame:
+    """The role cues of one partition's comments, with each row's corpus-order keys."""
+    from msdiscourse.roles import role_evidence
+
+    part = comments.reset_index(drop=True)
+    if len(part):
+        part = part.sort_values(list(_ORDER), kind="stable")
+    no_posts = coerce_frame(pd.DataFrame(columns=list(POST_COLUMNS)), POST_COLUMNS)
+    corpus = Corpus(posts=no_posts, comments=coerce_frame(_strip(part), COMMENT_COLUMNS))
+    # blog_is_research=False with no posts: the comments' cues only (no byline, no post body)
+    evidence = role_evidence(corpus, blog_is_research=False)
+    order = {comment_id: position for position, comment_id in
+             enumerate(part["comment_id"].tolist())}
+    positions = np.array([order[comment_id] for comment_id in evidence["comment_id"].tolist()],
+                         dtype="int64")
+    for column in _ORDER:
+        evidence[column] = part[column].iloc[positions].to_numpy()
+    return evidence.astype(part[list(_ORDER)].dtypes.to_dict())
+
+
+def _with_flair(frame: pd.DataFrame, *, flair_column: str) -> pd.DataFrame:
+    if flair_column not in frame.columns:  # schema-ok: a Reddit reader's extra column
+        return frame.iloc[:0]
+    return frame[frame[flair_column].notna()]
 
 
 def _first_per_author(frame: pd.DataFrame) -> pd.DataFrame:

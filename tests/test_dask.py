@@ -177,6 +177,18 @@ def test_synthetic_reddit_dump_gives_the_pandas_answers(client, reddit_dump):
     assert (results["roles"]["source"].astype(str) == "same_author").sum() > 20
 
 
+def test_flair_roles_give_the_pandas_roles(client, reddit_dump):
+    # flairs are found from the flair-bearing comments only; the text cues per partition
+    flairs = {"Neurologist (verified)": "researcher", "Caregiver": "relative", "PPMS": "patient"}
+    expected = msd.assign_roles(msd.read_reddit(reddit_dump), blog_is_research=False,
+                                flair_roles=flairs)
+    found = mdd.read_reddit(reddit_dump, npartitions=3).assign_roles(
+        blog_is_research=False, flair_roles=flairs).compute()
+    assert (expected["evidence"].astype(str).str.contains("flair")).sum() > 10
+    key = ["comment_id"]
+    pd.testing.assert_frame_equal(_sorted(expected, key), _sorted(found.reset_index(drop=True), key))
+
+
 def test_subreddit_filter_is_the_same_on_both_engines(client, reddit_dump):
     expected = msd.read_reddit(reddit_dump, subreddits=["multiplesclerosis"])
     found = mdd.read_reddit(reddit_dump, subreddits=["multiplesclerosis"], npartitions=2).compute()
