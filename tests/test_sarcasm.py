@@ -51,8 +51,9 @@ def test_pattern_table_covers_every_category_and_only_those():
 
 
 #: rules with a condition beyond their pattern: their counter-examples may match the
-#: pattern and fail the condition ("I hate having a relapse": no positive wording)
-CONDITIONAL_RULES = {"rhetorical_question", "sentiment_contrast"}
+#: pattern and fail the condition ("I hate having a relapse": no positive wording; "Well
+#: done, brilliant result": stacked praise with nothing negative is plain praise)
+CONDITIONAL_RULES = {"rhetorical_question", "sentiment_contrast", "hyperbole", "mock_politeness"}
 
 
 @pytest.mark.parametrize("row", list(PATTERNS.itertuples()), ids=lambda r: f"{r.line}-{r.rule}")
