@@ -206,6 +206,22 @@ def test_contrast_needs_positive_wording_around_a_negative_situation():
     assert "sentiment_contrast" not in rules_found("What a wonderful day! Then the relapse came.")
 
 
+def test_sincere_praise_and_shouting_in_capitals_are_no_markers():
+    # praise stacked on praise with nothing negative in the clause is enthusiasm
+    assert rules_found("well done, brilliant result") == set()
+    assert rules_found("love this, fantastic photo!") == {"exclamation"}
+    # a sports chant in capitals, with fire emoji, is shouting, not emphasis
+    assert rules_found("COME ON UNITED!!! WHAT A GOAL 🔥🔥") == {"punctuation_run", "exclamative"}
+    # the ironic uses stay: one praise word, praise around a bad situation, one emphatic word
+    assert {"mock_politeness"} <= rules_found("Well done, you broke it again.")
+    assert {"hyperbole", "sentiment_contrast"} <= rules_found("Great, I love waiting in the rain.")
+    assert "hyperbole" in rules_found("Brilliant. Another delay.")
+    assert "all_caps" in rules_found("Oh sure, that will REALLY help.")
+    praise, irony = msd.sarcasm_score(["Well done, brilliant result, so proud of the team!",
+                                   "Well done, you broke it again. Brilliant."])
+    assert irony > praise
+
+
 # -- the real blog pages -------------------------------------------------------------------
 
 
