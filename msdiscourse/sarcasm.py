@@ -515,8 +515,8 @@ def sarcasm_score(texts, *, model=DEFAULT_MODEL) -> pd.Series:
     texts
         Series (its index is kept) or list of texts.
     model
-        ``"markers"`` (marker counts per category and VADER's positive and negative
-        shares), ``"ngrams"`` (word 1-2-grams and character 2-4-grams, logistic
+        ``"markers"`` (marker counts per category, whose weights are never negative, and
+        VADER's positive and negative shares), ``"ngrams"`` (word 1-2-grams and character 2-4-grams, logistic
         regression), ``"combined"`` (both in one regression), or a coefficient table from
         :func:`msdiscourse.sarcasm_eval.train_sarcasm_model`. The default,
         :data:`DEFAULT_MODEL`, travelled best between the two labelled domains.

@@ -46,6 +46,7 @@ __all__ = [
     "evaluation_table",
     "MarkerEvaluation",
     "NGRAM_MIN_DF",
+    "NONNEGATIVE_MARKERS",
 ]
 
 #: an n-gram enters a model only if at least this many training texts contain it: short,
@@ -354,6 +355,9 @@ def train_sarcasm_model(texts, labels, *, model: str = "markers", seed: int = 0,
         1/0 (or True/False) per text, same length.
     model
         ``"markers"``, ``"ngrams"`` or ``"combined"`` (see :func:`msdiscourse.sarcasm_score`).
+        For the models in :data:`NONNEGATIVE_MARKERS` (``markers``) a marker category whose
+        weight comes out negative is left out (weight 0) and the rest refitted: a marker
+        counts for irony or not at all.
     seed
         Random state handed to the solver, recorded in the table.
     trained_on
