@@ -204,6 +204,9 @@ def _text_markers(hits: pd.DataFrame, index: pd.Index) -> pd.DataFrame:
 
 #: rules whose positive words are praise: stacked without any negative word they are sincere
 _PRAISE_RULES = ("hyperbole", "mock_politeness")
+#: markers that may stand beside sincere praise ("What a goal, brilliant!!"); intensifiers
+#: and extreme-case words (hyperbole that VADER does not rate positive) may too
+_ENTHUSIASM_RULES = ("exclamation", "punctuation_run", "exclamative")
 
 
 def _clause_start(masked: str, start: int) -> int:
@@ -212,26 +215,28 @@ def _clause_start(masked: str, start: int) -> int:
 
 def _sincere_praise(masked: list[str], positions: np.ndarray, starts: np.ndarray, ends: np.ndarray,
                     rules: np.ndarray, keep: np.ndarray) -> np.ndarray:
-    """Praise hits that are plain praise: two or more in one clause, and nothing negative.
+    """Praise hits that are plain praise: two or more in one clause, and nothing else ironic.
 
     "Well done, brilliant result" or "love this, fantastic photo!" stack positive words
-    with no negative word (VADER) and no contrast marker in the clause: enthusiasm, not
-    irony. A single praise word ("What a brilliant plan.") and praise around a negative
-    situation ("Great, I love waiting in the rain.") stay markers.
+    with no negative word (VADER) and no other marker in the clause than exclamations:
+    enthusiasm, not irony. A single praise word ("What a brilliant plan."), praise around
+    a negative situation ("Great, I love waiting in the rain.") and praise beside another
+    marker ("Oh great, yet another miracle cure.") stay markers.
     """
     drop = np.zeros(len(positions), dtype=bool)
     praise: dict[tuple[int, int], list[int]] = {}
-    contrast: set[tuple[int, int]] = set()
+    other: set[tuple[int, int]] = set()
     for hit in np.flatnonzero(keep):
         rule, position, start = rules[hit], int(positions[hit]), int(starts[hit])
-        if rule in _PRAISE_RULES or rule in ("sentiment_contrast", "situation_contrast"):
-            key = (position, _clause_start(masked[position], start))
-            if rule in ("sentiment_contrast", "situation_contrast"):
-                contrast.add(key)
-            elif _polarity(masked[position][start : int(ends[hit])].strip())[0] > 0:
-                praise.setdefault(key, []).append(hit)
+        if rule in _ENTHUSIASM_RULES:
+            continue
+        key = (position, _clause_start(masked[position], start))
+        if rule not in _PRAISE_RULES:
+            other.add(key)
+        elif _polarity(masked[position][start : int(ends[hit])].strip())[0] > 0:
+            praise.setdefault(key, []).append(hit)
     for key, hits in praise.items():
-        if len(hits) < 2 or key in contrast:
+        if len(hits) < 2 or key in other:
             continue
         position, start = key
         if _polarity(_clause(masked[position], start, start))[2] == 0:
