@@ -76,7 +76,7 @@ def test_markers_model_beats_length_and_measures_irony_at_every_length(forum_rep
 def test_the_markers_model_travels_in_both_directions(forum, tweets):
     forum_to_tweets = sarcasm_eval.cross_domain(forum, tweets, models=("markers",))
     tweets_to_forum = sarcasm_eval.cross_domain(tweets, forum, models=("markers",))
-    for table, expected in ((forum_to_tweets, 0.595), (tweets_to_forum, 0.625)):
+    for table, expected in ((forum_to_tweets, 0.594), (tweets_to_forum, 0.625)):
         markers = model_row(table, "markers")
         assert markers["roc_auc"] == pytest.approx(expected, abs=0.005)
         assert markers["roc_auc_same_length"] > model_row(table, "length_only")["roc_auc_same_length"] + 0.05
