@@ -1,6 +1,7 @@
 """Evaluate every sarcasm model on the shared labelled sets: one table, in and across domains.
 
     python benchmarks/bench_sarcasm.py              # forum and tweets, 5-fold CV, both directions
+    python benchmarks/bench_sarcasm.py --quick      # the markers model only (under a minute)
 
 For each model (``markers``, ``ngrams``, ``combined``) and baseline (``length_only``,
 ``all_positive``): in-domain 5-fold cross-validated ROC-AUC and F1 (every fold learns its
@@ -11,6 +12,7 @@ emoji group's lift. Timings and the load average are printed beside the table.
 
 from __future__ import annotations
 
+import argparse
 import os
 import sys
 import time
@@ -23,6 +25,7 @@ import numpy as np  # noqa: E402
 import pandas as pd  # noqa: E402
 
 from msdiscourse.paths import SHARED_CORPUS  # noqa: E402
+from msdiscourse.sarcasm import MODELS  # noqa: E402
 from msdiscourse.sarcasm_eval import evaluation_table, load_labelled  # noqa: E402
 
 FORUM = SHARED_CORPUS / "labelled" / "sarcasm_v2_gen" / "GEN-sarc-notsarc.csv"
@@ -49,11 +52,15 @@ def emoji_lifts(sets: dict) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
-def main() -> int:
+def main(argv=None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--quick", action="store_true",
+                        help="evaluate the markers model only (no n-gram fitting): for iterating")
+    args = parser.parse_args(argv)
     sets = {"forum": load_labelled(FORUM), "tweets": load_labelled(TWEETS)}
     print(f"forum {len(sets['forum'][0])} texts, tweets {len(sets['tweets'][0])} texts; {load_note()}")
     start, cpu = time.perf_counter(), time.process_time()
-    table = evaluation_table(sets)
+    table = evaluation_table(sets, models=("markers",) if args.quick else MODELS)
     print(table.to_string(index=False, float_format=lambda x: f"{x:.3f}"))
     print(f"\nevaluation: {time.perf_counter() - start:.0f} s wall, {time.process_time() - cpu:.0f} s CPU; {load_note()}")
     print("\nEmoji groups (texts with any emoji of the group):")

@@ -202,6 +202,48 @@ def _text_markers(hits: pd.DataFrame, index: pd.Index) -> pd.DataFrame:
     return pd.DataFrame(columns)
 
 
+#: rules whose positive words are praise: stacked without any negative word they are sincere
+_PRAISE_RULES = ("hyperbole", "mock_politeness")
+#: markers that may stand beside sincere praise ("What a goal, brilliant!!"); intensifiers
+#: and extreme-case words (hyperbole that VADER does not rate positive) may too
+_ENTHUSIASM_RULES = ("exclamation", "punctuation_run", "exclamative")
+
+
+def _clause_start(masked: str, start: int) -> int:
+    return max(masked.rfind(char, 0, start) for char in ".!?…\n") + 1
+
+
+def _sincere_praise(masked: list[str], positions: np.ndarray, starts: np.ndarray, ends: np.ndarray,
+                    rules: np.ndarray, keep: np.ndarray) -> np.ndarray:
+    """Praise hits that are plain praise: two or more in one clause, and nothing else ironic.
+
+    "Well done, brilliant result" or "love this, fantastic photo!" stack positive words
+    with no negative word (VADER) and no other marker in the clause than exclamations:
+    enthusiasm, not irony. A single praise word ("What a brilliant plan."), praise around
+    a negative situation ("Great, I love waiting in the rain.") and praise beside another
+    marker ("Oh great, yet another miracle cure.") stay markers.
+    """
+    drop = np.zeros(len(positions), dtype=bool)
+    praise: dict[tuple[int, int], list[int]] = {}
+    other: set[tuple[int, int]] = set()
+    for hit in np.flatnonzero(keep):
+        rule, position, start = rules[hit], int(positions[hit]), int(starts[hit])
+        if rule in _ENTHUSIASM_RULES:
+            continue
+        key = (position, _clause_start(masked[position], start))
+        if rule not in _PRAISE_RULES:
+            other.add(key)
+        elif _polarity(masked[position][start : int(ends[hit])].strip())[0] > 0:
+            praise.setdefault(key, []).append(hit)
+    for key, hits in praise.items():
+        if len(hits) < 2 or key in other:
+            continue
+        position, start = key
+        if _polarity(_clause(masked[position], start, start))[2] == 0:
+            drop[hits] = True
+    return drop
+
+
 def _find(originals: list[str], *, quoted: np.ndarray | None, later: np.ndarray | None,
           situations: re.Pattern | None = None) -> pd.DataFrame:
     """Hits in ``originals`` with ``position`` (the text's position) and ``pattern_row``.
@@ -224,6 +266,7 @@ def _find(originals: list[str], *, quoted: np.ndarray | None, later: np.ndarray 
     for hit in np.flatnonzero(rules == "sentiment_contrast"):
         clause = _clause(masked[positions[hit]], int(starts[hit]), int(ends[hit]))
         keep[hit] = compound_of(clause) >= _markers.CONTRAST_THRESHOLD
+    keep &= ~_sincere_praise(masked, positions, starts, ends, rules, keep)
     if situations is not None:
         keep &= rules != "situation_contrast"
     positions, starts, ends, rows = positions[keep], starts[keep], ends[keep], rows[keep]
@@ -477,8 +520,8 @@ def sarcasm_score(texts, *, model=DEFAULT_MODEL) -> pd.Series:
     texts
         Series (its index is kept) or list of texts.
     model
-        ``"markers"`` (marker counts per category and VADER's positive and negative
-        shares), ``"ngrams"`` (word 1-2-grams and character 2-4-grams, logistic
+        ``"markers"`` (marker counts per category, whose weights are never negative, and
+        VADER's positive and negative shares), ``"ngrams"`` (word 1-2-grams and character 2-4-grams, logistic
         regression), ``"combined"`` (both in one regression), or a coefficient table from
         :func:`msdiscourse.sarcasm_eval.train_sarcasm_model`. The default,
         :data:`DEFAULT_MODEL`, travelled best between the two labelled domains.

@@ -51,8 +51,9 @@ def test_pattern_table_covers_every_category_and_only_those():
 
 
 #: rules with a condition beyond their pattern: their counter-examples may match the
-#: pattern and fail the condition ("I hate having a relapse": no positive wording)
-CONDITIONAL_RULES = {"rhetorical_question", "sentiment_contrast"}
+#: pattern and fail the condition ("I hate having a relapse": no positive wording; "Well
+#: done, brilliant result": stacked praise with nothing negative is plain praise)
+CONDITIONAL_RULES = {"rhetorical_question", "sentiment_contrast", "hyperbole", "mock_politeness"}
 
 
 @pytest.mark.parametrize("row", list(PATTERNS.itertuples()), ids=lambda r: f"{r.line}-{r.rule}")
@@ -203,6 +204,22 @@ def test_contrast_needs_positive_wording_around_a_negative_situation():
     assert "sentiment_contrast" not in rules_found("I hate having a relapse.")
     # the sentiment is the sentence's, not the whole text's
     assert "sentiment_contrast" not in rules_found("What a wonderful day! Then the relapse came.")
+
+
+def test_sincere_praise_and_shouting_in_capitals_are_no_markers():
+    # praise stacked on praise with nothing negative in the clause is enthusiasm
+    assert rules_found("well done, brilliant result") == set()
+    assert rules_found("love this, fantastic photo!") == {"exclamation"}
+    # a sports chant in capitals, with fire emoji, is shouting, not emphasis
+    assert rules_found("COME ON UNITED!!! WHAT A GOAL 🔥🔥") == {"punctuation_run", "exclamative"}
+    # the ironic uses stay: one praise word, praise around a bad situation, one emphatic word
+    assert {"mock_politeness"} <= rules_found("Well done, you broke it again.")
+    assert {"hyperbole", "sentiment_contrast"} <= rules_found("Great, I love waiting in the rain.")
+    assert "hyperbole" in rules_found("Brilliant. Another delay.")
+    assert "all_caps" in rules_found("Oh sure, that will REALLY help.")
+    praise, irony = msd.sarcasm_score(["Well done, brilliant result, so proud of the team!",
+                                   "Well done, you broke it again. Brilliant."])
+    assert irony > praise
 
 
 # -- the real blog pages -------------------------------------------------------------------
