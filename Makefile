@@ -6,6 +6,8 @@ VENV   ?= .venv
 BIN    := $(VENV)/bin
 DATA   ?= data/raw
 OUT    ?= data/processed
+# how table files are read, e.g. TABLE="--table-columns id=,post=thread,text=body --first-row-is-post"
+TABLE  ?=
 STAMP  := $(VENV)/.installed-stamp
 
 .DEFAULT_GOAL := help
@@ -29,11 +31,11 @@ all: setup parse figures
 
 ## parse: parse DATA (default data/raw) into OUT (default data/processed)
 parse: setup
-	$(BIN)/msdiscourse parse $(DATA) -o $(OUT)
+	$(BIN)/msdiscourse parse $(DATA) -o $(OUT) $(TABLE)
 
 ## figures: run every notebook headless on DATA; figures/ for data/raw, else build/<name>/figures
 figures: setup
-	$(BIN)/msdiscourse figures --data $(DATA)
+	$(BIN)/msdiscourse figures --data $(DATA) $(TABLE)
 
 ## test: set up if needed and run every test (notebooks and the JupyterLab browser test included)
 test: setup

@@ -63,7 +63,7 @@ def _cmd_parse(args: argparse.Namespace) -> int:
     from msdiscourse.io.folder import _read_folder, list_corpus_files
 
     corpus, report = _read_folder(args.data, on_error=args.on_error, formats=args.formats,
-                                  progress=None)
+                                  progress=None, table_options=_table_options(args))
     s = corpus.summary()
     if not s["posts"] and not s["comments"]:  # empty tables would pass down a pipeline unseen
         raise ValueError(_nothing_read(args.data, args.formats, report))
@@ -165,6 +165,7 @@ def _cmd_figures(args: argparse.Namespace) -> int:
             notebooks=args.notebooks,
             build=build,
             pseudonymise=not args.no_pseudonymise,
+            parameters=({"TABLE_OPTIONS": _table_options(args)} if _table_options(args) else None),
         )
     print(f"{len(written)} figure file(s) written:")
     for path in written:
@@ -187,6 +188,47 @@ def _formats(value: str) -> list[str]:
             f"list of: {', '.join(READERS)}"
         )
     return names
+def _table_columns(value: str) -> dict[str, str | None]:
+    """``id=,post=post_id,text=body`` -> ``{"id": None, "post": "post_id", "text": "body"}``."""
+    from msdiscourse.io.table import DEFAULT_COLUMNS
+
+    columns: dict[str, str | None] = {}
+    for item in filter(None, (part.strip() for part in value.split(","))):
+        role, equals, name = (piece.strip() for piece in item.partition("="))
+        if not equals or role not in DEFAULT_COLUMNS:
+            raise argparse.ArgumentTypeError(
+                f"expected ROLE=COLUMN pairs, comma-separated, ROLE one of "
+                f"{', '.join(DEFAULT_COLUMNS)} (an empty COLUMN: the table has none); got {item!r}")
+        columns[role] = name or None
+    if not columns:
+        raise argparse.ArgumentTypeError(f"expected ROLE=COLUMN pairs; got {value!r}")
+    return columns
+
+
+def _table_options(args: argparse.Namespace) -> dict | None:
+    """What ``--table-columns`` and ``--first-row-is-post`` ask of every table file, or None."""
+    options: dict = {}
+    if args.table_columns is not None:
+        options["columns"] = args.table_columns
+    if args.first_row_is_post:
+        options["first_row_is_post"] = True
+    return options or None
+
+
+def _add_table_options(command: argparse.ArgumentParser) -> None:
+    tables = command.add_argument_group("table files (CSV, TSV, JSON Lines, parquet)")
+    tables.add_argument("--table-columns", type=_table_columns, default=None,
+                        metavar="ROLE=COLUMN,...",
+                        help="which column plays each role: roles id, parent, post, author, "
+                             "text, date; an empty COLUMN when the table has none "
+                             "(id=,parent=,post=thread,author=user,text=body,date=date); "
+                             "default: the columns comment_id, parent_id, post_id, author, "
+                             "text, published")
+    tables.add_argument("--first-row-is-post", action="store_true",
+                        help="a forum export, one row per message: the first row of each "
+                             "post id is the thread's opening post, the others its comments")
+
+
 def _add_key_options(command: argparse.ArgumentParser, what: str) -> None:
     keys = command.add_mutually_exclusive_group()
     keys.add_argument("--key-file", type=Path, default=None,
@@ -231,6 +273,7 @@ def build_parser() -> argparse.ArgumentParser:
                        help="read only files of these formats, comma-separated "
                             "(pagedump, wxr, blogger, disqus, html, table, convokit, reddit; "
                             "default: every format found)")
+    _add_table_options(parse)
     parse.add_argument("--pseudonymise", action="store_true",
                        help="replace author names by keyed pseudonyms before writing")
     _add_key_options(parse, "--pseudonymise")
@@ -275,6 +318,7 @@ def build_parser() -> argparse.ArgumentParser:
                               "(default: build/<data>/notebooks)")
     figures.add_argument("--no-pseudonymise", action="store_true",
                          help="show real names in figures (never commit such figures)")
+    _add_table_options(figures)
     _add_key_options(figures, "pseudonyms")
     figures.set_defaults(func=_cmd_figures)
     return parser
@@ -295,6 +339,8 @@ def main(argv: list[str] | None = None) -> int:
     if args.command == "parse" and args.engine == "dask" and args.formats is not None:
         parser.error("--formats only applies with --engine pandas (the Dask engine reads "
                      "every format)")
+    if args.command == "parse" and args.engine == "dask" and _table_options(args):
+        parser.error("--table-columns and --first-row-is-post apply with --engine pandas only")
     try:
         return args.func(args)
     except KeyboardInterrupt:

@@ -158,3 +158,61 @@ def test_figures_never_write_over_committed_figures_for_other_data(tmp_path, mon
     # the default run, from anywhere, is the demo corpus and refreshes figures/
     assert main(["figures"]) == 0
     assert fake_runs[-1]["data"] == DATA_RAW and fake_runs[-1]["figures"] == FIGURES_DIR
+
+
+# -- how table files are read: --table-columns, --first-row-is-post ---------------------------
+FORUM_CSV = ("thread,who,body,when\n"
+             "t1,Ann,I was diagnosed last May.,2024-05-01 10:00\n"
+             "t1,Bob,Welcome Ann.,2024-05-01 11:00\n"
+             "t2,Cy,Which stick works?,2024-05-02 09:00\n")
+FORUM_FLAGS = ["--table-columns", "id=, parent=,post=thread,author=who,text=body,date=when",
+               "--first-row-is-post"]
+
+
+def test_parse_reads_a_forum_table_with_its_columns_and_first_rows(tmp_path, capsys):
+    (tmp_path / "forum").mkdir()
+    (tmp_path / "forum" / "forum.csv").write_text(FORUM_CSV, encoding="utf-8")
+    out = tmp_path / "out"
+    assert main(["parse", str(tmp_path / "forum"), "-o", str(out), *FORUM_FLAGS]) == 0
+    assert capsys.readouterr().out.splitlines()[0] == (
+        f"parsed 1 file(s) from {tmp_path / 'forum'}: 2 posts, 1 comments, deepest reply at "
+        "depth 0, 0 unparsed row(s), 0 furniture line(s)")
+    corpus = load_processed(out)
+    assert corpus.posts["post_id"].tolist() == ["t1", "t2"]
+    assert corpus.posts["body"].tolist() == ["I was diagnosed last May.", "Which stick works?"]
+    assert corpus.comments[["comment_id", "author", "text"]].values.tolist() == [
+        ["t1.c1", "Bob", "Welcome Ann."]]
+    # without the flags the table is not read (its columns are not ours): nothing read is
+    # an error that names the way out, and nothing is written
+    assert main(["parse", str(tmp_path / "forum"), "-o", str(tmp_path / "plain")]) == 2
+    error = capsys.readouterr().err
+    assert "no post or comment read, nothing written" in error
+    assert "--table-columns" in error
+    assert not (tmp_path / "plain").exists()
+
+
+def test_table_columns_names_a_bad_role_and_the_allowed_ones(tmp_path, capsys):
+    with pytest.raises(SystemExit) as stop:
+        main(["parse", str(tmp_path), "--table-columns", "thread=t1"])
+    assert stop.value.code == 2
+    assert ("argument --table-columns: expected ROLE=COLUMN pairs, comma-separated, ROLE one of "
+            "id, parent, post, author, text, date (an empty COLUMN: the table has none); got "
+            "'thread=t1'") in capsys.readouterr().err
+    with pytest.raises(SystemExit):
+        main(["parse", str(tmp_path), "--table-columns", "post"])
+    assert "got 'post'" in capsys.readouterr().err
+    with pytest.raises(SystemExit):
+        main(["parse", str(tmp_path), "--first-row-is-post", "--engine", "dask"])
+    assert "apply with --engine pandas only" in capsys.readouterr().err
+
+
+def test_figures_pass_the_table_options_to_the_notebooks(tmp_path, monkeypatch, fake_runs):
+    (tmp_path / "forum").mkdir()
+    monkeypatch.chdir(tmp_path)
+    assert main(["figures", "--data", "forum", *FORUM_FLAGS]) == 0
+    assert main(["figures", "--data", "forum"]) == 0
+    with_options, without = fake_runs
+    assert with_options["parameters"] == {"TABLE_OPTIONS": {
+        "columns": {"id": None, "parent": None, "post": "thread", "author": "who",
+                    "text": "body", "date": "when"}, "first_row_is_post": True}}
+    assert without["parameters"] is None

@@ -14,7 +14,7 @@ import logging
 import re
 import warnings
 from pathlib import Path
-from typing import Iterable
+from typing import Iterable, Mapping
 
 import pandas as pd
 
@@ -169,13 +169,32 @@ def _reader(format_name: str):
     return getattr(importlib.import_module(module_name), function_name)
 
 
-#: what a folder read says about a table whose columns are not msdiscourse's: it takes no
-#: column mapping, so "map it with columns=..." would point at an option it does not have
+#: what a folder read says about a table whose columns are not msdiscourse's when no
+#: mapping was given: "map it with columns=..." names read_comments_table's own option
 _TABLE_REMEDY = (
-    "read_corpus and `msdiscourse parse` read a table only under msdiscourse's column names: "
+    "read_corpus and `msdiscourse parse` read a table under msdiscourse's column names: "
     "comment_id, post_id, parent_id, author, text, published (cells may be empty); rename the "
-    "columns, or read the file with msd.read_comments_table(path, columns={...}), adding "
-    "first_row_is_post=True when each thread's first row is its post")
+    "columns, or map them: read_corpus(folder, table_options={'columns': {...}}) or "
+    "`msdiscourse parse --table-columns id=,post=NAME,...`, adding first_row_is_post (or "
+    "--first-row-is-post) when each thread's first row is its post")
+
+
+#: the options of :func:`read_comments_table` a folder read passes to every table file
+_TABLE_OPTION_KEYS = ("columns", "first_row_is_post")
+
+
+def _check_table_options(table_options: Mapping | None) -> dict:
+    """``table_options`` as a dict, or a ``ValueError`` naming the unknown key and the allowed ones."""
+    if table_options is None:
+        return {}
+    if not isinstance(table_options, Mapping):
+        raise TypeError(f"table_options: expected a mapping with some of the keys "
+                        f"{', '.join(map(repr, _TABLE_OPTION_KEYS))}; got {type(table_options).__name__}")
+    unknown = [key for key in table_options if key not in _TABLE_OPTION_KEYS]
+    if unknown:
+        raise ValueError(f"table_options: unknown key {unknown[0]!r}; expected some of "
+                         f"{', '.join(map(repr, _TABLE_OPTION_KEYS))} (options of read_comments_table)")
+    return dict(table_options)
 
 
 def _read_table(path, **options) -> Corpus:
@@ -185,7 +204,7 @@ def _read_table(path, **options) -> Corpus:
     try:
         return read_comments_table(path, **options)
     except ParseError as error:
-        if not (error.remedy or "").startswith("map it with columns="):
+        if not (error.remedy or "").startswith("map it with columns=") or options.get("columns"):
             raise
         raise ParseError(error.source, error.line, expected=error.expected, found=error.found,
                          remedy=_TABLE_REMEDY) from error
@@ -197,6 +216,7 @@ def read_corpus(
     on_error: str = "raise",
     formats: Iterable[str] | None = None,
     progress: bool | None = None,
+    table_options: Mapping | None = None,
 ) -> Corpus:
     """Read every page or export below ``folder`` into one corpus.
 
@@ -222,6 +242,12 @@ def read_corpus(
     progress
         Show a progress bar; default: only when there are more than 20 files, in
         Jupyter or on a terminal.
+    table_options
+        How every table file (CSV, TSV, JSON Lines, parquet) is read: options of
+        :func:`~msdiscourse.read_comments_table`, some of ``"columns"`` (the column of
+        each role; ``None`` for a column the table lacks) and ``"first_row_is_post"`` (a
+        forum export whose first row of each thread is its opening post). Default: our
+        own column names, one row per comment.
 
     Returns
     -------
@@ -235,14 +261,31 @@ def read_corpus(
         that cannot be read; for a post id that two files share.
     FileNotFoundError
         When the folder does not exist or holds no readable file.
+    ValueError
+        When ``table_options`` has a key other than ``"columns"`` and
+        ``"first_row_is_post"`` (naming it).
 
     Examples
     --------
     >>> corpus = read_corpus("data/raw")          # doctest: +SKIP
     >>> corpus.summary()["posts"]                 # doctest: +SKIP
     5
+
+    A folder holding a forum export, one row per message, each thread's opening post first:
+
+    >>> import tempfile
+    >>> forum = Path(tempfile.mkdtemp())
+    >>> _ = (forum / "forum.csv").write_text(
+    ...     "thread,who,body\\nt1,Ann,I was diagnosed last May.\\nt1,Bob,Welcome Ann.\\n",
+    ...     encoding="utf-8")
+    >>> corpus = read_corpus(forum, table_options={"first_row_is_post": True, "columns": {
+    ...     "id": None, "parent": None, "post": "thread", "author": "who", "text": "body",
+    ...     "date": None}})
+    >>> corpus.posts["body"].tolist(), corpus.comments["text"].tolist()
+    (['I was diagnosed last May.'], ['Welcome Ann.'])
     """
-    return _read_folder(folder, on_error=on_error, formats=formats, progress=progress)[0]
+    return _read_folder(folder, on_error=on_error, formats=formats, progress=progress,
+                        table_options=table_options)[0]
 
 
 class _FolderRead:
@@ -256,10 +299,12 @@ class _FolderRead:
 
 
 def _read_folder(folder: str | Path, *, on_error: str, formats: Iterable[str] | None,
-                 progress: bool | None) -> tuple[Corpus, _FolderRead]:
+                 progress: bool | None, table_options: Mapping | None = None,
+                 ) -> tuple[Corpus, _FolderRead]:
     """:func:`read_corpus`, and what it did with each file (for ``msdiscourse parse``)."""
     check_on_error(on_error)
     report = _FolderRead()
+    table_options = _check_table_options(table_options)
     files, skipped = list_corpus_files(folder)
     for path in skipped:
         log.info("skipped %s (documentation or sidecar file, not corpus data)", path)
@@ -296,7 +341,8 @@ def _read_folder(folder: str | Path, *, on_error: str, formats: Iterable[str] | 
         if pagedumps:
             _read_pagedumps(pagedumps, collect)
             pagedumps = []
-        collect.read(path, _reader(format_name), on_error=on_error)
+        options = table_options if format_name == "table" else {}
+        collect.read(path, _reader(format_name), on_error=on_error, **options)
     if pagedumps:
         _read_pagedumps(pagedumps, collect)
     if reddit:
@@ -436,7 +482,7 @@ def _rename_posts(corpus: Corpus, renamed: dict[int, str]) -> Corpus:
 
 
 def load_corpus(data: str | Path, *, processed: str | Path | None = None,
-                on_error: str = "collect") -> Corpus:
+                on_error: str = "collect", table_options: Mapping | None = None) -> Corpus:
     """Start from what ``make parse`` wrote, or parse ``data`` when that is missing or stale.
 
     The notebooks open with this. ``processed`` is the folder ``msdiscourse parse DATA -o
@@ -444,7 +490,9 @@ def load_corpus(data: str | Path, *, processed: str | Path | None = None,
     ``make parse`` writes) and none for any other data, since nothing ties another folder's
     tables to ``data``. The processed set is used when its ``manifest.json`` is newer than
     every corpus file in ``data`` (and verified by :func:`msdiscourse.load_processed`);
-    otherwise ``data`` is parsed with :func:`read_corpus`.
+    otherwise ``data`` is parsed with :func:`read_corpus`. With ``table_options`` the
+    data is always parsed: nothing records which options wrote a processed set, so it
+    could hold the tables read another way.
 
     Parameters
     ----------
@@ -455,6 +503,9 @@ def load_corpus(data: str | Path, *, processed: str | Path | None = None,
     on_error
         Passed to :func:`read_corpus` when parsing (default ``"collect"``: a notebook
         shows unparsed rows instead of stopping).
+    table_options
+        Passed to :func:`read_corpus`: how table files are read (``"columns"``,
+        ``"first_row_is_post"``).
 
     Returns
     -------
@@ -477,7 +528,10 @@ def load_corpus(data: str | Path, *, processed: str | Path | None = None,
     from msdiscourse.corpus import MANIFEST, load_processed
     from msdiscourse.paths import DATA_RAW, project_path
 
+    table_options = _check_table_options(table_options)
     data = project_path(data)
+    if table_options:  # a processed set does not say how its tables were read: parse again
+        return read_corpus(data, on_error=on_error, table_options=table_options)
     if processed is None and data.resolve() == DATA_RAW.resolve():
         processed = DATA_RAW.parent / "processed"
     if processed is not None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 import shutil
 
+import pandas as pd
 import pytest
 
 import msdiscourse as msd
@@ -244,8 +245,7 @@ def test_xml_of_an_unknown_format_is_named_not_read_as_a_page(tmp_path, content,
 
 
 def test_a_table_with_its_own_column_names_says_how_to_read_it(tmp_path, shared_corpus):
-    # a folder read cannot take a column mapping: the message must not tell the user to pass
-    # one to read_corpus or `msdiscourse parse` (neither has the option), but say what works
+    # without a mapping the message names the folder read's own options, not columns=
     forum = shared_corpus / "threads" / "alsforums" / "alsforums-threads.csv"
     shutil.copy(forum, tmp_path / "threads.csv")
     corpus = read_corpus(tmp_path, on_error="collect")
@@ -254,11 +254,13 @@ def test_a_table_with_its_own_column_names_says_how_to_read_it(tmp_path, shared_
     assert text.startswith(f"{tmp_path / 'threads.csv'}: expected a column 'comment_id' (the "
                            "comment id); found the columns 'post_id', 'date', 'title', 'body', ")
     assert "columns={'id': NAME})" not in text
-    assert ("(read_corpus and `msdiscourse parse` read a table only under msdiscourse's column "
+    assert ("(read_corpus and `msdiscourse parse` read a table under msdiscourse's column "
             "names: comment_id, post_id, parent_id, author, text, published (cells may be empty); "
-            "rename the columns, or read the file with msd.read_comments_table(path, columns={...}), "
-            "adding first_row_is_post=True when each thread's first row is its post)") in text
-    with pytest.raises(ParseError, match=r"read_comments_table\(path, columns="):
+            "rename the columns, or map them: read_corpus(folder, table_options={'columns': "
+            "{...}}) or `msdiscourse parse --table-columns id=,post=NAME,...`, adding "
+            "first_row_is_post (or --first-row-is-post) when each thread's first row is its "
+            "post)") in text
+    with pytest.raises(ParseError, match=r"table_options=\{'columns'"):
         read_corpus(tmp_path)
     # read directly, the mapping advice stays
     with pytest.raises(ParseError, match=r"map it with columns=\{'id': NAME\}"):
@@ -270,3 +272,75 @@ def test_a_table_with_its_own_column_names_says_how_to_read_it(tmp_path, shared_
     corpus = read_corpus(tmp_path)
     assert corpus.comments["parent_id"].isna().tolist() == [True, False]
     assert corpus.comments["depth"].tolist() == [0, 1]
+
+
+FORUM_OPTIONS = {"columns": {"id": None, "parent": None, "post": "thread", "author": "who",
+                             "text": "body", "date": "when"}, "first_row_is_post": True}
+
+
+def _write_forum(folder):
+    folder.mkdir(exist_ok=True)
+    path = folder / "forum.csv"
+    path.write_text("thread,title,who,body,when\n"
+                    "t1,Tired,Ann,I was diagnosed last May.,2024-05-01 10:00\n"
+                    "t1,Tired,Bob,Welcome Ann.,2024-05-01 11:00\n"
+                    "t2,Walking,Cy,Which stick works?,2024-05-02 09:00\n"
+                    "t1,Tired,Dee,Same here.,2024-05-03 08:00\n"
+                    "t2,Walking,Ann,A folding one.,2024-05-02 10:00\n", encoding="utf-8")
+    return path
+
+
+def test_table_options_read_a_folder_as_read_comments_table_reads_its_file(tmp_path):
+    path = _write_forum(tmp_path / "forum")
+    (tmp_path / "forum" / "p1.txt").write_text("A title\n\nIt worked in mice.\n", encoding="utf-8")
+    corpus = read_corpus(tmp_path / "forum", table_options=FORUM_OPTIONS, formats=["table"])
+    alone = msd.read_comments_table(path, **FORUM_OPTIONS)
+    for name in ("posts", "comments", "unparsed", "furniture"):
+        pd.testing.assert_frame_equal(getattr(corpus, name).reset_index(drop=True),
+                                      getattr(alone, name).reset_index(drop=True))
+    assert corpus.posts["post_id"].tolist() == ["t1", "t2"]
+    assert corpus.posts["body"].tolist() == ["I was diagnosed last May.", "Which stick works?"]
+    assert corpus.comments["comment_id"].tolist() == ["t1.c1", "t1.c2", "t2.c1"]
+    # the page dump beside the table is read as before: the options only touch tables
+    both = read_corpus(tmp_path / "forum", table_options=FORUM_OPTIONS)
+    assert sorted(both.posts["title"].dropna().tolist()) == ["A title", "Tired", "Walking"]
+    # without the options each row is a comment of its own post id, the opener included
+    with pytest.raises(ParseError, match="comment_id"):
+        read_corpus(tmp_path / "forum", formats=["table"])
+
+
+def test_table_options_with_an_unknown_key_name_it_and_the_allowed_ones(tmp_path):
+    _write_forum(tmp_path)
+    with pytest.raises(ValueError, match=r"table_options: unknown key 'first_row'; expected some "
+                                         r"of 'columns', 'first_row_is_post'"):
+        read_corpus(tmp_path, table_options={"first_row": True})
+    with pytest.raises(ValueError, match="unknown key 'format'"):
+        msd.load_corpus(tmp_path, table_options={"format": "csv"})
+
+
+def test_load_corpus_with_table_options_never_reuses_a_processed_set(tmp_path):
+    _write_forum(tmp_path / "raw")
+    # a processed set written after the data (here from another table), so not stale by date
+    other = tmp_path / "other.csv"
+    other.write_text("comment_id,post_id,parent_id,author,text,published\nc1,old,,Ann,Hi,\n",
+                     encoding="utf-8")
+    msd.read_comments_table(other).save(tmp_path / "processed")
+    stale = msd.load_corpus(tmp_path / "raw", processed=tmp_path / "processed")
+    assert stale.posts["post_id"].tolist() == ["old"]  # used when no options are given
+    fresh = msd.load_corpus(tmp_path / "raw", processed=tmp_path / "processed",
+                            table_options=FORUM_OPTIONS)
+    assert fresh.posts["post_id"].tolist() == ["t1", "t2"]
+    assert len(fresh.comments) == 3
+
+
+def test_the_forum_read_through_its_folder_has_its_threads_as_posts(tmp_path, shared_corpus):
+    forum = shared_corpus / "threads" / "alsforums" / "alsforums-threads.csv"
+    shutil.copy(forum, tmp_path / "threads.csv")
+    options = {"columns": {"id": None, "parent": None, "post": "post_id", "author": "user_name",
+                           "text": "body", "date": "date"}, "first_row_is_post": True}
+    corpus = read_corpus(tmp_path, table_options=options)
+    assert len(corpus.posts) == 172 and corpus.posts["post_id"].is_unique
+    assert len(corpus.posts) + len(corpus.comments) == 2447
+    assert corpus.unparsed.empty
+    assert corpus.comments["post_id"].isin(corpus.posts["post_id"]).all()
+    assert (corpus.comments["depth"] == 0).all()  # replies answer the thread, flat
