@@ -35,6 +35,7 @@ def test_the_demo_run_uses_the_documented_demo_key_whatever_the_environment(monk
 def test_other_data_never_gets_the_demo_key(monkeypatch, tmp_path):
     private = tmp_path / "team.key"
     private.write_text("a-team-secret\n", encoding="utf-8")
+    private.chmod(0o600)  # as the docs ask: a key readable by all would (rightly) warn
     monkeypatch.delenv(KEY_ENV, raising=False)
     monkeypatch.setenv(KEY_FILE_ENV, str(private))
     key, key_file = _key_seen(_args(tmp_path / "pages"))
