@@ -1200,14 +1200,14 @@ class _CommentColumns:
 _BIG_TEXT = 1 << 20
 
 
-def _text_array(values: list) -> pa.Array | None:
+def _text_array(values: list) -> pa.Array:
     """``values`` (``str`` or ``None``) as a ``large_string`` array, each long text
     encoded on its own and let go at once (its slot in ``values`` is set to ``None``).
 
     ``pa.array`` of a text that is not ASCII keeps a UTF-8 copy cached on the ``str``
     beside its own buffer; encoding first and wrapping the bytes costs the UTF-8 once,
-    and the ``str`` can go as soon as it is encoded. ``None`` (``values`` untouched)
-    when a text cannot be encoded (a lone surrogate): the caller converts as before.
+    and the ``str`` can go as soon as it is encoded. A text that cannot be UTF-8 (a lone
+    surrogate, from a text buffer) raises ``UnicodeEncodeError``, as ``pa.array`` does.
     """
     pool = pa.system_memory_pool()
     pieces: list[pa.Array] = []
@@ -1215,10 +1215,7 @@ def _text_array(values: list) -> pa.Array | None:
     for index, value in enumerate(values):
         if value is None or len(value) <= _BIG_TEXT:
             continue
-        try:
-            data = value.encode("utf-8")
-        except UnicodeEncodeError:
-            return None
+        data = value.encode("utf-8")
         if start < index:
             pieces.append(pa.array(values[start:index], type=pa.large_string(), memory_pool=pool))
         values[index] = value = None  # the text now lives in ``data`` only
@@ -1267,17 +1264,13 @@ def _build_corpus(pages: list[dict], comment_columns: _CommentColumns) -> Corpus
     for page in pages:
         page["post"]["body"] = None
     body = _text_array(bodies)
-    if body is None:  # a text Arrow will refuse: converted (and refused) as before
-        for page, text in zip(pages, bodies):
-            page["post"]["body"] = text
     del bodies
     posts = Corpus.from_records(
         posts=[page["post"] for page in pages],
         unparsed=[row for page in pages for row in page["unparsed"]],
         derive_threads=False,
     )
-    if body is not None:
-        posts.posts["body"] = _string_column(body)
+    posts.posts["body"] = _string_column(body)
     counts = [page["post"]["n_comments"] for page in pages]
     n_comments = sum(counts)
     post_ids = [page["post"]["post_id"] for page in pages]
