@@ -467,10 +467,25 @@ def _iter_line_lists(text: str) -> Iterator[list[str]]:
         end = text.find("\n", start + _BLOCK_CHARS, limit) if start + _BLOCK_CHARS < limit else -1
         if end < 0:
             end = limit
-        yield text[start:end].split("\n")
+        if end - start <= 2 * _BLOCK_CHARS:
+            yield text[start:end].split("\n")
+        else:  # a very long line: sliced out by itself (a piece would copy it once more)
+            yield _split_in_place(text, start, end)
         if end >= limit:
             return
         start = end + 1
+
+
+def _split_in_place(text: str, start: int, end: int) -> list[str]:
+    """``text[start:end].split("\\n")``, each line sliced from ``text`` itself."""
+    lines = []
+    while True:
+        newline = text.find("\n", start, end)
+        if newline < 0:
+            lines.append(text[start:end])
+            return lines
+        lines.append(text[start:newline])
+        start = newline + 1
 
 
 def _split_lines(text: str) -> list[str]:

@@ -223,3 +223,7 @@ def test_long_lines_among_others_keep_their_places_and_raw_text(tmp_path, monkey
     assert corpus.unparsed["text"].tolist() == [stray + "  "]
     assert corpus.unparsed["line_start"].tolist() == [12]
     assert corpus.equals(_read_as_before(page, path, monkeypatch))
+    from msdiscourse.io import pagedump
+
+    monkeypatch.setattr(pagedump, "_BLOCK_CHARS", 4096)  # every long line split out in place
+    assert read_pagedump(path, on_error="collect").equals(corpus)
