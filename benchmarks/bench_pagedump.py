@@ -10,7 +10,9 @@ process so peak memory is the measurement's own:
 and prints MB/s for both, the ratio, and each one's peak memory relative to the input
 size (the growth of ``ru_maxrss``, the process's peak resident memory). Then the same
 for one big page (``--single-mb``, default 50 MB: a single post with about 350,000
-comments), where the reader's peak memory for one file shows, and a last run of it under
+comments), where the reader's peak memory for one file shows, the same page with its
+newlines replaced by spaces (one 50 MB line: a reader that copies a line shows it), and
+a last run of the big page under
 ``tracemalloc`` that splits that peak into Python's heap and Arrow's memory pool
 (``--no-trace`` skips it). Aims: the reader within 8x of the baseline, peak memory
 under 5x the input. The load average of the (shared) machine is printed beside every
@@ -149,6 +151,17 @@ def _load() -> str:
         return "load average unavailable"
 
 
+def generate_one_line(page: Path, path: Path) -> Path:
+    """``page`` with its newlines replaced by spaces: one line (a dump whose newlines were
+    lost), where a reader that copies a line shows it at once."""
+    if path.exists() and path.stat().st_size == page.stat().st_size:
+        return path
+    partial = path.with_suffix(".partial")
+    partial.write_bytes(page.read_bytes().replace(b"\n", b" "))
+    partial.replace(path)
+    return path
+
+
 def _measure(kind: str, folder: str) -> dict:
     """Run one measurement in this (fresh) process; return seconds and peak RSS growth."""
     import psutil
@@ -251,6 +264,9 @@ def main(argv: list[str] | None = None) -> int:
         print(f"\ninput: one page, {size / 1e6:.1f} MB in {page} "
               f"(ready in {time.perf_counter() - started:.1f} s)")
         report("read_pagedump (one file)", page, size)
+        line = generate_one_line(page, args.data_dir / f"oneline-page-{single_mb:g}MB.txt")
+        print(f"\ninput: the same page as one line, {size / 1e6:.1f} MB in {line}")
+        report("read_pagedump (one line)", line, size)
         if not args.no_trace:  # a slow run (tracemalloc), apart from the timed ones
             traced = run("traced", page)
             print(f"read_pagedump (one file), traced: Python heap peak {traced['python_peak'] / size:.2f}x input "

@@ -39,12 +39,14 @@ of the page, bulleted list items included.
 
 from __future__ import annotations
 
+import codecs
 import csv
 import functools
 import hashlib
 import io
 import os
 import re
+import sys
 from array import array
 from bisect import bisect_left, bisect_right
 from collections import Counter
@@ -90,6 +92,10 @@ _TAB_SIZE = 4
 _EDGE_SPACE = " \t\u00a0\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008\u2009\u200a\u202f\u205f\u3000\ufeff"
 #: the longest line that can be a heading, byline or signature (longer lines are prose)
 _SHORT_LINE = 100
+#: lines longer than this (in characters) are measured in place, never stripped into a
+#: copy: a page that is one 50 MB line would otherwise hold it twice (see _edge_bounds)
+_LONG_LINE = 1 << 16
+_NOT_EDGE_RE = re.compile(f"[^{_EDGE_SPACE}]")
 
 _BULLET_RE = re.compile(r"(?:([•*\-+◦▪‣·])(?:[ \t\u00a0]+|$)|(o)[ \t\u00a0]+(?=\S))")
 _TAGS_RE = re.compile(r"#(?=[^\s#])")
@@ -111,8 +117,10 @@ _MOJIBAKE_PAIR = re.compile(
 _C1_CONTROL = re.compile("[\u0080-\u009f]")
 
 
-def _may_be_mojibake(text: str) -> bool:
-    return _MOJIBAKE_PAIR.search(text) is not None or _C1_CONTROL.search(text) is not None
+def _may_be_mojibake(text: str, start: int = 0, end: int = sys.maxsize) -> bool:
+    """Whether ``text[start:end]`` may hold mojibake (searched in place, not sliced)."""
+    return (_MOJIBAKE_PAIR.search(text, start, end) is not None
+            or _C1_CONTROL.search(text, start, end) is not None)
 
 
 # -- page furniture, as data ------------------------------------------------------------
@@ -311,21 +319,50 @@ def _latin1_range(data: bytes) -> bool:
 _DECODE_BYTES = 1 << 20
 
 
+#: the ASCII white space a page's last block gives up as a block of its own
+_TRAILING_SPACE = b" \t\r\n"
+
+
+def _trailing_space(data: bytes, start: int) -> int:
+    """Where the ASCII white space that ends ``data[start:]`` begins (``len(data)``: none),
+    found without copying ``data``: its end is stripped in windows that grow fourfold."""
+    size, window = len(data), 256
+    while True:
+        tail = max(start, size - window)
+        kept = len(data[tail:].rstrip(_TRAILING_SPACE))
+        if kept or tail == start:
+            return tail + kept
+        window *= 4
+
+
 def _decode_blocks(data: bytes, source: str) -> list[str]:
     """Decode a page's bytes as blocks of whole lines (about 1 MB each, cut after a
     ``\\n``), so the bytes and the text never both stand whole beside a copy, and the
-    parser can let each block go once it has passed it. ``"".join`` of the blocks is
-    :func:`_decode` of the bytes; errors are :func:`_decode`'s (same line, same byte)."""
+    parser can let each block go once it has passed it.
+
+    The white space that ends the page (the last line's trailing spaces, the final
+    newlines) is decoded as a block of its own: a page that is one long line then
+    decodes to that line exactly, which the parser takes as it is, never stripped into
+    a copy (the white-space block holds only blank lines and the end of the line before
+    it, found there by :meth:`_PageBuilder.raw_line`). ``"".join`` of the blocks is
+    :func:`_decode` of the bytes; errors are :func:`_decode`'s (same line, same byte).
+    """
     if data.startswith((b"\xff\xfe", b"\xfe\xff")) or b"\x00" in data:
         return [_decode(data, source)]  # UTF-16 (rare) whole; a NUL byte raises there
     blocks: list[str] = []
-    start, size = 0, len(data)
+    start, size = (3 if data.startswith(codecs.BOM_UTF8) else 0), len(data)
     try:
-        while start < size:
-            end = data.find(b"\n", start + _DECODE_BYTES) + 1 if start + _DECODE_BYTES < size else 0
-            end = end or size
-            blocks.append(data[start:end].decode("utf-8-sig" if not start else "utf-8"))
-            start = end
+        with memoryview(data) as view:  # decoded from slices of the bytes, never copies
+            while start < size:
+                end = data.find(b"\n", start + _DECODE_BYTES) + 1 if start + _DECODE_BYTES < size else 0
+                end = end or size
+                if end == size:
+                    cut = _trailing_space(data, start)
+                    if start < cut < size:
+                        blocks.append(str(view[start:cut], "utf-8"))
+                        start = cut
+                blocks.append(str(view[start:end], "utf-8"))
+                start = end
     except UnicodeDecodeError:
         return [_decode(data, source)]  # raises, naming the line and the byte
     return blocks
@@ -392,6 +429,22 @@ def _signature_name(text: str) -> str | None:
     return name
 
 
+def _edge_bounds(line: str) -> tuple[int, int]:
+    """``(lead, end)`` such that ``line[lead:end] == line.strip(_EDGE_SPACE)``, found
+    without copying the line: only its edges are looked at (a run of trailing space is
+    stripped in windows that grow fourfold, so even a line of spaces costs its length)."""
+    found = _NOT_EDGE_RE.search(line)
+    if found is None:
+        return 0, 0
+    size, window = len(line), 256
+    while True:
+        tail = line[max(0, size - window):]
+        kept = len(tail.rstrip(_EDGE_SPACE))
+        if kept or window >= size:
+            return found.start(), size - len(tail) + kept
+        window *= 4
+
+
 #: characters of page text split into lines at a time by :func:`_iter_line_lists`
 _BLOCK_CHARS = 1 << 20
 
@@ -414,10 +467,25 @@ def _iter_line_lists(text: str) -> Iterator[list[str]]:
         end = text.find("\n", start + _BLOCK_CHARS, limit) if start + _BLOCK_CHARS < limit else -1
         if end < 0:
             end = limit
-        yield text[start:end].split("\n")
+        if end - start <= 2 * _BLOCK_CHARS:
+            yield text[start:end].split("\n")
+        else:  # a very long line: sliced out by itself (a piece would copy it once more)
+            yield _split_in_place(text, start, end)
         if end >= limit:
             return
         start = end + 1
+
+
+def _split_in_place(text: str, start: int, end: int) -> list[str]:
+    """``text[start:end].split("\\n")``, each line sliced from ``text`` itself."""
+    lines = []
+    while True:
+        newline = text.find("\n", start, end)
+        if newline < 0:
+            lines.append(text[start:end])
+            return lines
+        lines.append(text[start:newline])
+        start = newline + 1
 
 
 def _split_lines(text: str) -> list[str]:
@@ -531,7 +599,23 @@ def _scan_lines(page: str | list[str], may_be_mojibake: bool) -> _Lines:
             at = offset
             size = len(line)
             offset += size + 1
-            if line and line[0] in edge:
+            if size > _LONG_LINE:  # found by offsets: stripping would copy the whole line
+                lead, end = _edge_bounds(line)
+                if lead == end:
+                    gap = True
+                    continue
+                indent = len(line[:lead].expandtabs(_TAB_SIZE))
+                at += lead
+                starts.append(at)
+                ends.append(at + end - lead)
+                if may_be_mojibake and _may_be_mojibake(line, lead, end):
+                    stripped = line[lead:end]
+                    fixed = normalise_text(stripped)
+                    if fixed != stripped:
+                        repaired[len(numbers)] = line = fixed
+                        lead, end = 0, len(fixed)
+                    del stripped, fixed
+            elif line and line[0] in edge:
                 stripped = line.lstrip(edge)
                 lead = size - len(stripped)
                 stripped = stripped.rstrip(edge)
@@ -550,17 +634,19 @@ def _scan_lines(page: str | list[str], may_be_mojibake: bool) -> _Lines:
                     gap = True
                     continue
                 indent = 0
-            starts.append(at)
-            ends.append(at + len(stripped))
-            if may_be_mojibake and _may_be_mojibake(stripped):
-                fixed = normalise_text(stripped)
-                if fixed != stripped:
-                    repaired[len(numbers)] = stripped = fixed
+            if size <= _LONG_LINE:
+                starts.append(at)
+                ends.append(at + len(stripped))
+                if may_be_mojibake and _may_be_mojibake(stripped):
+                    fixed = normalise_text(stripped)
+                    if fixed != stripped:
+                        repaired[len(numbers)] = stripped = fixed
+                line, lead, end = stripped, 0, len(stripped)
             bullet = -1
-            if stripped[0] in bullet_first:
-                found = bullet_match(stripped)
+            if line[lead] in bullet_first:
+                found = bullet_match(line, lead, end)
                 if found is not None:
-                    bullet = found.end()
+                    bullet = found.end() - lead
                     if comments_start < 0 and (indent > 0 or (found.group(1) or found.group(2)) in strong):
                         comments_start = len(numbers)
                     if comments_start >= 0:
@@ -614,9 +700,16 @@ class _PageBuilder:
         unparsed row: found through its offset, so no list of lines is ever made."""
         lines = self.lines
         index = bisect_left(lines.numbers, number)
-        page, at = lines.blocks[lines.block_of(index)], lines.starts[index]
+        block = lines.block_of(index)
+        page, at = lines.blocks[block], lines.starts[index]
         end = page.find("\n", at)
-        return page[page.rfind("\n", 0, at) + 1:end if end >= 0 else len(page)]
+        if end >= 0:
+            return page[page.rfind("\n", 0, at) + 1:end]
+        line = page[page.rfind("\n", 0, at) + 1:]
+        if block + 1 < len(lines.blocks):  # the page's last line: its trailing space is
+            rest = lines.blocks[block + 1]  # the next block's start (see _decode_blocks)
+            line += rest[:rest.find("\n")] if "\n" in rest else rest
+        return line
 
     def _new_comment_buffers(self) -> None:
         self.comments = {name: [] for name in _COMMENT_BUFFERS}
@@ -674,7 +767,17 @@ class _PageBuilder:
     def parse_head(self) -> None:
         lines, post = self.lines, self.post
         expecting = "title"
+        # the blocks wholly before the first comment are let go as the head passes them
+        # (the comment step starts at the first comment's block): a page that is one long
+        # line then holds its text once, as the body, not also as the block it came from
+        last = len(lines.blocks)
+        keep = lines.block_of(lines.comments_start) if lines.comments_start < len(lines) else last
+        block_starts, block_end = lines.block_starts, 0
         for index in range(lines.comments_start):
+            if index >= block_end:
+                block = lines.block_of(index)
+                lines.release_before(min(block, keep))
+                block_end = block_starts[block + 1] if block + 1 < last else len(lines)
             number, indent, text = lines.numbers[index], lines.indents[index], lines.text(index)
             rule = match_furniture(text)
             if rule is not None:
@@ -700,6 +803,7 @@ class _PageBuilder:
                 self.add_furniture(number, text)
             else:
                 self.add_body_line(number, text, lines.gaps[index])
+        lines.release_before(keep)
         if self.body_paragraphs:
             post["body"] = _join_paragraphs(self.body_paragraphs)
             post["body_line_start"] = self.body_spans[0][0]
@@ -1107,6 +1211,38 @@ class _CommentColumns:
         return pa.chunked_array([chunk[name] for chunk in self.chunks], type=pa.large_string())
 
 
+#: a text longer than this (in characters) goes to Arrow on its own: see _text_array
+_BIG_TEXT = 1 << 20
+
+
+def _text_array(values: list) -> pa.Array:
+    """``values`` (``str`` or ``None``) as a ``large_string`` array, each long text
+    encoded on its own and let go at once (its slot in ``values`` is set to ``None``).
+
+    ``pa.array`` of a text that is not ASCII keeps a UTF-8 copy cached on the ``str``
+    beside its own buffer; encoding first and wrapping the bytes costs the UTF-8 once,
+    and the ``str`` can go as soon as it is encoded. A text that cannot be UTF-8 (a lone
+    surrogate, from a text buffer) raises ``UnicodeEncodeError``, as ``pa.array`` does.
+    """
+    pool = pa.system_memory_pool()
+    pieces: list[pa.Array] = []
+    start = 0
+    for index, value in enumerate(values):
+        if value is None or len(value) <= _BIG_TEXT:
+            continue
+        data = value.encode("utf-8")
+        if start < index:
+            pieces.append(pa.array(values[start:index], type=pa.large_string(), memory_pool=pool))
+        values[index] = value = None  # the text now lives in ``data`` only
+        offsets = np.array([0, len(data)], dtype="int64")
+        pieces.append(pa.LargeStringArray.from_buffers(1, pa.py_buffer(offsets), pa.py_buffer(data)))
+        del data
+        start = index + 1
+    if start < len(values) or not pieces:
+        pieces.append(pa.array(values[start:], type=pa.large_string(), memory_pool=pool))
+    return pieces[0] if len(pieces) == 1 else pa.concat_arrays(pieces, memory_pool=pool)
+
+
 def _repeat_strings(values: list[str], counts: list[int]) -> pa.Array:
     """``values[i]`` ``counts[i]`` times each, built in Arrow (no Python object per row)."""
     indices = pa.array(np.repeat(np.arange(len(values), dtype="int64"), counts))
@@ -1137,11 +1273,19 @@ def _build_corpus(pages: list[dict], comment_columns: _CommentColumns) -> Corpus
     comment table is typed straight from the buffers (no row dicts, no second pass over
     the tree); posts and unparsed rows, a handful per page, go through ``from_records``.
     """
+    # the bodies go to Arrow straight from the pages (a page can be one 50 MB line): the
+    # records' path would hold each body as Python text and Arrow twice over
+    bodies = [page["post"]["body"] for page in pages]
+    for page in pages:
+        page["post"]["body"] = None
+    body = _text_array(bodies)
+    del bodies
     posts = Corpus.from_records(
         posts=[page["post"] for page in pages],
         unparsed=[row for page in pages for row in page["unparsed"]],
         derive_threads=False,
     )
+    posts.posts["body"] = _string_column(body)
     counts = [page["post"]["n_comments"] for page in pages]
     n_comments = sum(counts)
     post_ids = [page["post"]["post_id"] for page in pages]

@@ -137,7 +137,9 @@ def test_page_read_in_small_blocks_gives_the_same_corpus(tmp_path, monkeypatch):
     whole = read_pagedump(path, on_error="collect")
     monkeypatch.setattr(pagedump, "_DECODE_BYTES", 16)
     blocks = _decode_blocks(path.read_bytes(), str(path))
-    assert len(blocks) > 5 and "".join(blocks) == page and all(b.endswith("\n") for b in blocks)
+    # blocks of whole lines, but the page's closing white space comes as a block of its own
+    assert len(blocks) > 5 and "".join(blocks) == page and blocks[-1] == "\r\n"
+    assert blocks[-2].endswith("By Some Author") and all(b.endswith("\n") for b in blocks[:-2])
     small = read_pagedump(path, on_error="collect")
     for name in ("posts", "comments", "unparsed", "furniture"):
         pd.testing.assert_frame_equal(getattr(small, name), getattr(whole, name))
@@ -156,3 +158,72 @@ def test_undecodable_byte_in_a_later_block_names_its_line(tmp_path, monkeypatch)
     path.write_bytes(PAGE.encode("utf-8").replace(b"A reply.", b"A r\xffply."))
     with pytest.raises(ParseError, match=r"line 14\b.*0xff"):
         pagedump.read_pagedump(path)
+
+
+#: an invented paragraph, over a million characters once repeated (past the lengths at
+#: which the reader measures a line in place and sends a text to Arrow on its own), with
+#: characters that make Python hold it at two bytes a character
+LONG = "A made-up sentence on fatigue, naïve “trials” and café visits – twice. " * 15_000
+
+
+def _read_as_before(text: str, path, monkeypatch):
+    """The same page read the short-line way: from a text buffer (one block, no split-off
+    closing space), every line stripped into a copy, every body through the records."""
+    from msdiscourse.io import pagedump
+
+    monkeypatch.setattr(pagedump, "_LONG_LINE", 10**9)
+    monkeypatch.setattr(pagedump, "_BIG_TEXT", 10**9)
+    buffer = io.StringIO(text)
+    buffer.name = str(path)
+    corpus = read_pagedump(buffer, on_error="collect")
+    monkeypatch.undo()
+    return corpus
+
+
+def test_one_long_line_reads_as_the_same_tables(tmp_path, monkeypatch):
+    """A page that is one long line (a dump with its newlines lost) is a body and nothing
+    else, whatever white space surrounds it, and reads to the tables the short-line way
+    gives: the in-place measuring, the split-off closing space and the body's own Arrow
+    conversion change no value."""
+    from msdiscourse.io import pagedump
+
+    assert len(LONG) > max(pagedump._LONG_LINE, pagedump._BIG_TEXT)
+    cases = [("", " "), ("", "  \u00a0 \r\n"), ("\t ", " \n\n"), ("", "\n"), ("", ""),
+             ("\ufeff", "\t\r\n \n")]
+    for number, (lead, trail) in enumerate(cases):
+        text = lead + LONG + trail
+        path = tmp_path / f"one-line-{number}.txt"
+        path.write_bytes(text.encode("utf-8"))
+        corpus = read_pagedump(path, on_error="collect")
+        post = corpus.posts.iloc[0]
+        assert post["body"] == LONG.strip(), (lead, trail)
+        assert pd.isna(post["title"]) and post["n_comments"] == 0 and post["body_spans"] == "1-1"
+        assert len(corpus.comments) == len(corpus.unparsed) == len(corpus.furniture) == 0
+        before = _read_as_before(text.removeprefix("\ufeff"), path, monkeypatch)
+        assert corpus.equals(before), (lead, trail)
+
+
+def test_long_lines_among_others_keep_their_places_and_raw_text(tmp_path, monkeypatch):
+    """Long lines as a body paragraph, a comment, a repaired line and the page's last,
+    stray line: the same tables as the short-line way, the stray line's unparsed row
+    quoting it raw (indent and trailing space included) though its trailing space was
+    decoded as a block of its own."""
+    stray = " " + LONG[:200_000] + " \u00a0 "  # left of the bullets: not a comment line
+    page = ("A made-up title\n\n#trials\n\n" + LONG + " \n\nA second paragraph.\n\n"
+            "  • " + LONG + "\n    – Ann Example\n  • it\u00e2\u20ac\u2122s " + LONG + "\n"
+            + stray + "  \r\n\r\n")
+    path = tmp_path / "long-lines.txt"
+    path.write_bytes(page.encode("utf-8"))
+    corpus = read_pagedump(path, on_error="collect")
+    post = corpus.posts.iloc[0]
+    assert post["title"] == "A made-up title" and list(post["tags"]) == ["trials"]
+    assert post["body"] == LONG.strip() + "\n\nA second paragraph."
+    assert corpus.comments["text"].tolist() == [LONG.strip(), "it’s " + LONG.strip()]
+    assert corpus.comments["author"].tolist()[0] == "Ann Example"
+    assert corpus.unparsed["text"].tolist() == [stray + "  "]
+    assert corpus.unparsed["line_start"].tolist() == [12]
+    assert corpus.equals(_read_as_before(page, path, monkeypatch))
+    from msdiscourse.io import pagedump
+
+    monkeypatch.setattr(pagedump, "_BLOCK_CHARS", 4096)  # every long line split out in place
+    assert read_pagedump(path, on_error="collect").equals(corpus)
