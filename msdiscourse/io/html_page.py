@@ -41,9 +41,7 @@ is page chrome and is not kept, line by line or otherwise.
 
 from __future__ import annotations
 
-import contextlib
 import functools
-import gc
 import html
 import re
 from pathlib import Path
@@ -58,7 +56,7 @@ from msdiscourse.corpus import Corpus, make_comment_id, make_post_id
 from msdiscourse.errors import ErrorPolicy, ParseError, check_on_error
 from msdiscourse.io._dates import DATE_FLAGS, DateProblem, parse_date, parse_epoch
 from msdiscourse.io._html_text import html_to_text
-from msdiscourse.io._source import check_path_string
+from msdiscourse.io._source import check_path_string, paused_gc
 from msdiscourse.text import normalise_text
 
 __all__ = ["read_html_page"]
@@ -617,27 +615,11 @@ def read_html_page(path_or_buffer, *, on_error: str = "raise") -> Corpus:
     policy = ErrorPolicy(source, on_error=on_error)
     text = _read_text(path_or_buffer, source)
     _check_is_html(text, source)
-    with _collector_paused():
+    # the tree (a few objects per element, all alive until the read ends) holds no garbage,
+    # yet each full collection traverses all of it: on a page of 32k comments that was a
+    # fifth of the time; the tree is freed by the next collection after the read
+    with paused_gc():
         return _read_page(text, source, policy)
-
-
-@contextlib.contextmanager
-def _collector_paused():
-    """Python's cyclic garbage collector paused while a page's tree is built and read.
-
-    The tree (a few objects per element, all alive until the read ends) holds no garbage,
-    yet each full collection traverses all of it: on a page of 32k comments that was a
-    fifth of the time, and the share grew with the page. The collector's state is
-    restored on the way out (left off if it was off); the tree is freed by the next
-    collection after the read.
-    """
-    was_enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was_enabled:
-            gc.enable()
 
 
 _REJECTED_AT = re.compile(r"at '(.{1,40}?)'?$", re.S)
