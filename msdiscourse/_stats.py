@@ -111,6 +111,16 @@ def enough_for_interval(n: int, n_clusters: int, *, min_n: int = MIN_N) -> bool:
     return int(n) >= min_n and int(n_clusters) >= min_n
 
 
+def counted(n: int, singular: str, plural: str | None = None) -> str:
+    """A count with its noun in the right number, for titles, labels and verdicts.
+
+    >>> counted(1, "reply", "replies"), counted(3, "reply", "replies"), counted(1200, "comment")
+    ('1 reply', '3 replies', '1,200 comments')
+    """
+    n = int(n)
+    return f"{n:,} {singular if n == 1 else (plural or singular + 's')}"
+
+
 def too_few_message(what: str, n: int, n_clusters: int, *, cluster: str = "author",
                     min_n: int = MIN_N) -> str:
     """The words every summary and figure uses when the minimum-n rule is not met.
@@ -118,9 +128,8 @@ def too_few_message(what: str, n: int, n_clusters: int, *, cluster: str = "autho
     >>> too_few_message("researcher->patient replies", 12, 3)
     'too few for an interval: 12 researcher->patient replies from 3 authors (need >= 10 from >= 10 authors)'
     """
-    plural = f"{cluster}s"
-    return (f"too few for an interval: {n} {what} from {n_clusters} {plural} "
-            f"(need >= {min_n} from >= {min_n} {plural})")
+    return (f"too few for an interval: {n} {what} from {counted(n_clusters, cluster)} "
+            f"(need >= {min_n} from >= {min_n} {cluster}s)")
 
 
 def cluster_codes(labels) -> np.ndarray:
@@ -399,5 +408,5 @@ def too_few_verdict(a: str, b: str, *, n_a: int, n_b: int, clusters_a: int, clus
     "too few researchers' comments or patients' comments for a claim: 12 from 2 authors and 30 from 11 authors (need >= 10 from >= 10 authors on each side)"
     """
     return (f"too few {describe_group(a)} or {describe_group(b)} for a claim: {n_a} from "
-            f"{clusters_a} {cluster}s and {n_b} from {clusters_b} {cluster}s (need >= {min_n} "
+            f"{counted(clusters_a, cluster)} and {n_b} from {counted(clusters_b, cluster)} (need >= {min_n} "
             f"from >= {min_n} {cluster}s on each side)")

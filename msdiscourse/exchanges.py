@@ -503,7 +503,7 @@ def exchange_summary(exchanges: pd.DataFrame, *, cluster: str = "author", n_boot
     >>> edges = reply_exchanges(corpus, roles=assign_roles(corpus), tone=comment_tone(corpus))
     >>> summary = exchange_summary(edges)
     >>> summary.loc[0, "verdict"]
-    "too few researchers' replies to patients or patients' replies to researchers for a claim: 1 from 1 authors and 1 from 1 authors (need >= 10 from >= 10 authors on each side)"
+    "too few researchers' replies to patients or patients' replies to researchers for a claim: 1 from 1 author and 1 from 1 author (need >= 10 from >= 10 authors on each side)"
     >>> summary.loc[1, "verdict"]
     'no irony markers per 100 words in the exchanges: pass markers to reply_exchanges'
     """

@@ -24,7 +24,7 @@ Examples
 >>> with theme():
 ...     ax = plot_tone_by_role(tone, ax=Figure().subplots())
 >>> [label.get_text() for label in ax.get_xticklabels()]
-['researcher\\n(n=1,\\n1 authors)', 'patient\\n(n=2,\\n1 authors)']
+['researcher\\n(n=1,\\n1 author)', 'patient\\n(n=2,\\n1 author)']
 """
 
 from __future__ import annotations
@@ -47,6 +47,7 @@ from msdiscourse._stats import (
     MIN_N,
     cluster_codes,
     clustered_interval,
+    counted,
     enough_for_interval,
 )
 from msdiscourse.categories import MARKER_CATEGORIES, ROLES, TONES
@@ -416,7 +417,7 @@ def plot_thread_tree(
     ax.set_xlabel("Position on the page (comment order)")
     ax.set_ylabel("Reply depth")
     n_threads = int((nodes["y"] == 0).sum())
-    ax.set_title(f"{heading}\n{len(ids)} comments in {n_threads} threads")
+    ax.set_title(f"{heading}\n{counted(len(ids), 'comment')} in {counted(n_threads, 'thread')}")
     handles = [Patch(facecolor=ROLE_COLOURS[r], edgecolor="black", label=r)
                for r in _present_roles(nodes["role"])]
     handles += [Line2D([], [], marker=TONE_SHAPES[t], linestyle="", color="white",
@@ -475,7 +476,7 @@ def plot_role_counts(roles: pd.DataFrame, *, ax: Axes | None = None) -> Axes:
     validate(roles, "roles", caller="plot_role_counts")
     ax = _axes(ax)
     data = roles[["role", "source"]].dropna(subset=["role"]).astype({"role": "object", "source": "object"})
-    title = f"Who is who: comments by role (n = {len(data)} comments)"
+    title = f"Who is who: comments by role (n = {counted(len(data), 'comment')})"
     if data.empty:
         return _no_data(ax, title)
     present = _present_roles(data["role"])
@@ -561,7 +562,7 @@ def plot_tone_by_role(
     ...                      "author": ["A"]})
     >>> ax = plot_tone_by_role(tone, ax=Figure().subplots())
     >>> ax.get_title()
-    'Tone of comments by role (n = 1 comments)'
+    'Tone of comments by role (n = 1 comment)'
     >>> [t.get_text() for t in ax.texts if t.get_gid() == "too-few"]
     ['too few for an interval\\n(need >= 10 comments\\nfrom >= 10 authors):\\nunknown']
     """
@@ -572,7 +573,7 @@ def plot_tone_by_role(
                          what="cluster= (annotate(table, roles=roles) adds author)")
     ax = _axes(ax)
     data = comment_tone.dropna(subset=["role", value])
-    title = f"Tone of comments by role (n = {len(data)} comments)"
+    title = f"Tone of comments by role (n = {counted(len(data), 'comment')})"
     if data.empty:
         return _no_data(ax, title)
     present = _present_roles(data["role"].astype(str))
@@ -596,8 +597,9 @@ def plot_tone_by_role(
         for index, (role, part, values) in enumerate(zip(present, parts, groups)):
             clusters = _clusters(part, cluster)
             n_clusters = len(set(cluster_codes(clusters)))
-            word = "authors" if cluster == "author" else cluster.replace("_id", "") + "s"
-            labels[index] = f"{role}\n(n={len(values)},\n{n_clusters} {word})"
+            word_one = "author" if cluster == "author" else cluster.replace("_id", "")
+            word = word_one + "s"
+            labels[index] = f"{role}\n(n={len(values)},\n{counted(n_clusters, word_one, word)})"
             mean = float(values.mean())
             if enough_for_interval(len(values), n_clusters, min_n=min_n):
                 low, high = clustered_interval(values, clusters, n_boot=n_boot, rng=generator)
@@ -641,8 +643,9 @@ def plot_thread_trajectory(
     Returns
     -------
     matplotlib.axes.Axes
-        Thin grey lines (gid ``thread``) for each thread with more than one comment and a
-        thick line (gid ``mean``) for the mean at each step.
+        Thin grey lines (gid ``thread``) for each thread with more than one comment, grey
+        points (gid ``single``) for the threads of one comment (a comment nobody answered),
+        and a thick line (gid ``mean``) for the mean at each step, over all of them.
 
     Raises
     ------
@@ -655,24 +658,31 @@ def plot_thread_trajectory(
     >>> trajectory = pd.DataFrame({"comment_id": ["c1", "c2"], "thread_id": ["t", "t"],
     ...     "post_id": ["p", "p"], "position": [1, 2], "thread_position": [1, 2],
     ...     "depth": [0, 1], "compound": [0.5, -0.5]})
+    >>> trajectory = pd.concat([trajectory, pd.DataFrame({"comment_id": ["c3"], "thread_id": ["u"],
+    ...     "post_id": ["p"], "position": [3], "thread_position": [1], "depth": [0],
+    ...     "compound": [0.1]})], ignore_index=True)
     >>> [line.get_gid() for line in plot_thread_trajectory(trajectory, ax=Figure().subplots()).lines]
-    ['thread', 'mean', 'zero']
+    ['thread', 'single', 'mean', 'zero']
     """
     validate(trajectory, "trajectory", caller="plot_thread_trajectory")
     ax = _axes(ax)
     step, tone = "thread_position", "compound"
     data = trajectory[["thread_id", step, tone]].dropna()
     n_threads = data["thread_id"].nunique()
-    title = f"Tone along threads (n = {n_threads} threads, {len(data)} comments)"
+    title = f"Tone along threads (n = {counted(n_threads, 'thread')}, {counted(len(data), 'comment')})"
     if data.empty:
         return _no_data(ax, title)
     data = data.assign(**{step: data[step].astype("float64"), tone: data[tone].astype("float64")})
-    for _, thread in data.groupby("thread_id", sort=True):
-        if len(thread) < 2:
-            continue
+    sizes = data.groupby("thread_id", sort=True)[step].transform("size")
+    for _, thread in data[sizes > 1].groupby("thread_id", sort=True):
         thread = thread.sort_values(step)
         ax.plot(thread[step], thread[tone], color="#AAAAAA", linewidth=0.9, alpha=0.8,
                 marker="o", markersize=3, gid="thread")
+    # a comment nobody answered is a thread of one: a point, not a missing line
+    single = data[sizes == 1]
+    if len(single):
+        ax.plot(single[step], single[tone], linestyle="none", color="#AAAAAA", alpha=0.8,
+                marker="o", markersize=3, gid="single")
     means = data.groupby(step)[tone].agg(["mean", "size"]).sort_index()
     ax.plot(means.index, means["mean"], color=OKABE_ITO["blue"], linewidth=2.5, marker="o",
             gid="mean", label="mean over threads")
@@ -685,7 +695,8 @@ def plot_thread_trajectory(
     ax.set_xlabel("Reply order in the thread (1 = top-level comment)")
     ax.set_ylabel("Comment tone\n(VADER compound, −1 to +1)")
     ax.set_title(title)
-    ax.legend(handles=[Line2D([], [], color="#AAAAAA", marker="o", markersize=3, label="one thread"),
+    ax.legend(handles=[Line2D([], [], color="#AAAAAA", marker="o", markersize=3,
+                              label="one thread\n(a point: no replies)"),
                        Line2D([], [], color=OKABE_ITO["blue"], linewidth=2.5, marker="o",
                               label="mean at each step")],
               loc="upper left", bbox_to_anchor=(1.01, 1.0), borderaxespad=0)
@@ -763,7 +774,7 @@ def plot_marker_rates_by_role(
                   if len(too_few) < len(roles) else "Markers per 100 words")
     ax.set_ylim(bottom=0)
     n_comments = int(rates.drop_duplicates("role")["n_comments"].sum())
-    ax.set_title(f"{title} (n = {n_comments} comments)")
+    ax.set_title(f"{title} (n = {counted(int(n_comments), 'comment')})")
     ax.legend(title="Role", loc="upper left", bbox_to_anchor=(1.01, 1.0), borderaxespad=0)
     return ax
 
@@ -910,7 +921,7 @@ def plot_exchange_heatmap(
     if title is None:
         title = "Who replies to whom"
         if is_counts:
-            title += f" (n = {int(np.nansum(values))} replies)"
+            title += f" (n = {counted(int(np.nansum(values)), 'reply', 'replies')})"
     if not matrix.size or np.isnan(values).all():
         return _no_data(ax, title)
     if centre is not None:
@@ -1011,7 +1022,7 @@ def plot_tone_shift(
     ...     "replier_marker_rate": [0.0, 0.0]})
     >>> ax = plot_tone_shift(exchanges, ax=Figure().subplots())
     >>> [t.get_text() for t in ax.get_xticklabels()]
-    ['researcher → patient\\n(n=1, 1 repliers)', 'patient → researcher\\n(n=1, 1 repliers)']
+    ['researcher → patient\\n(n=1, 1 replier)', 'patient → researcher\\n(n=1, 1 replier)']
     """
     validate(exchanges, "exchanges", caller="plot_tone_shift")
     validate_columns(exchanges, [cluster], caller="plot_tone_shift", what="cluster=")
@@ -1022,10 +1033,11 @@ def plot_tone_shift(
     clusters = [_clusters(part, cluster) for part in parts]
     n_clusters = [len(set(cluster_codes(c))) for c in clusters]
     total = sum(len(g) for g in groups)
-    title = f"Tone shift from parent to reply (n = {total} replies)"
+    title = f"Tone shift from parent to reply (n = {counted(total, 'reply', 'replies')})"
     if total == 0:
         return _no_data(ax, title, "no replies between these roles")
-    word = "repliers" if cluster == "replier" else cluster.replace("_id", "") + "s"
+    word_one = "replier" if cluster == "replier" else cluster.replace("_id", "")
+    word = word_one + "s"
     too_few = []
     generator = np.random.default_rng(seed)
     for index, (pair, values, groups_clusters, k) in enumerate(zip(pairs, groups, clusters, n_clusters)):
@@ -1048,7 +1060,7 @@ def plot_tone_shift(
                             color="black", markersize=6, capsize=4, zorder=3)
         drawn.lines[0].set_gid(f"mean-{pair}")
     ax.axhline(0, color="#555555", linewidth=0.8, linestyle=":")
-    labels = [f"{p.replace('->', ' → ')}\n(n={len(g)}, {k} {word})"
+    labels = [f"{p.replace('->', ' → ')}\n(n={len(g)}, {counted(k, word_one, word)})"
               for p, g, k in zip(pairs, groups, n_clusters)]
     ax.set_xticks(range(len(pairs)), labels)
     ax.set_xlim(-0.6, len(pairs) - 0.4)

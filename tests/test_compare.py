@@ -65,7 +65,7 @@ def test_a_prolific_author_is_one_author_not_many():
     row = compare_roles(frame).set_index(["group_a", "group_b"]).loc[("researcher", "patient")]
     assert np.isnan(row["ci_low"]) and np.isnan(row["p_holm"])
     assert row["verdict"] == (
-        "too few researchers' comments or patients' comments for a claim: 40 from 1 authors "
+        "too few researchers' comments or patients' comments for a claim: 40 from 1 author "
         "and 60 from 15 authors (need >= 10 from >= 10 authors on each side)")
 
 

@@ -237,7 +237,7 @@ def test_one_prolific_replier_is_one_author_not_twelve():
     assert summary.loc[0, "n_authors_researcher_to_patient"] == 1
     assert summary.loc[0, "verdict"].startswith(
         "too few researchers' replies to patients or patients' replies to researchers for a "
-        "claim: 12 from 1 authors and 12 from 12 authors")
+        "claim: 12 from 1 author and 12 from 12 authors")
     assert np.isnan(summary.loc[0, "ci_low"])
 
 

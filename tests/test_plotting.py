@@ -193,7 +193,7 @@ def test_thread_tree_without_roles_or_tone_draws_every_comment_as_unknown():
     ax = plot_thread_tree(THREAD, post_id="q", ax=new_axes())
     nodes = [c for c in ax.collections if c.get_gid() == "comments"]
     assert [c.get_label() for c in nodes] == ["unknown, no tone"]
-    assert ax.get_title() == "q\n1 comments in 1 threads"
+    assert ax.get_title() == "q\n1 comment in 1 thread"
 
 
 def test_thread_tree_of_a_post_without_a_title_is_headed_by_its_id(tmp_path):
@@ -275,7 +275,7 @@ COMMENT_TONE = pd.DataFrame(
 def test_tone_by_role_orders_roles_and_states_n_per_role():
     ax = plot_tone_by_role(COMMENT_TONE, ax=new_axes())
     assert tick_texts(ax.xaxis) == ["researcher\n(n=2,\n2 authors)", "patient\n(n=3,\n2 authors)",
-                                    "unknown\n(n=1,\n1 authors)"]
+                                    "unknown\n(n=1,\n1 author)"]
     assert ax.get_title() == "Tone of comments by role (n = 6 comments)"
     medians = [line for line in ax.lines if (line.get_gid() or "").startswith("median-")]
     assert [float(m.get_ydata()[0]) for m in medians] == pytest.approx([0.4, 0.1, -0.1])
@@ -344,7 +344,11 @@ def test_thread_trajectory_draws_each_thread_and_the_mean_at_each_step():
     )
     ax = plot_thread_trajectory(trajectory, ax=new_axes())
     threads = [line for line in ax.lines if line.get_gid() == "thread"]
-    assert len(threads) == 2  # the single-comment thread c is only in the mean
+    assert len(threads) == 2
+    # the single-comment thread c is a point of its own, not only a part of the mean
+    single = [line for line in ax.lines if line.get_gid() == "single"]
+    assert [list(line.get_xdata()) for line in single] == [[1.0]]
+    assert [list(line.get_ydata()) for line in single] == [[0.4]]
     mean = next(line for line in ax.lines if line.get_gid() == "mean")
     assert list(mean.get_xdata()) == [1, 2, 3]
     assert list(mean.get_ydata()) == pytest.approx([0.2, 0.1, 0.2])
@@ -513,8 +517,8 @@ EXCHANGES = pd.DataFrame(
 
 def test_tone_shift_shows_each_pair_with_its_mean_and_n():
     ax = plot_tone_shift(EXCHANGES, ax=new_axes())
-    assert tick_texts(ax.xaxis) == ["researcher → patient\n(n=2, 1 repliers)",
-                                    "patient → researcher\n(n=1, 1 repliers)"]
+    assert tick_texts(ax.xaxis) == ["researcher → patient\n(n=2, 1 replier)",
+                                    "patient → researcher\n(n=1, 1 replier)"]
     note = [t for t in ax.texts if t.get_gid() == "too-few"]
     assert [t.get_text() for t in note] == [
         "too few for an interval\n(need >= 10 replies\nfrom >= 10 repliers):\n"
@@ -531,3 +535,11 @@ def test_tone_shift_labels_a_pair_without_replies():
     assert "no replies" in [t.get_text() for t in ax.texts]
     ax = plot_tone_shift(EXCHANGES.iloc[0:0], ax=new_axes())
     assert no_data_note(ax) == "no replies between these roles"
+
+
+def test_counts_in_titles_agree_in_number():
+    one = EXCHANGES[EXCHANGES["pair"] == "patient->researcher"]
+    ax = plot_tone_shift(one, pairs=["patient->researcher"], ax=new_axes())
+    assert ax.get_title() == "Tone shift from parent to reply (n = 1 reply)"
+    assert tick_texts(ax.xaxis) == ["patient → researcher\n(n=1, 1 replier)"]
+
