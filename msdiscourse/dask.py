@@ -259,12 +259,15 @@ class DaskCorpus:
         return self._map_frames(score_tone, sentences, **options)
 
     @_keep_objects
-    def comment_tone(self, **options):
-        """:func:`msdiscourse.comment_tone` per partition (a comment's quotes are in its post)."""
+    def comment_tone(self, sentences=None, **options):
+        """:func:`msdiscourse.comment_tone` per partition (a comment's quotes are in its post);
+        with ``sentences`` (this corpus's :meth:`split_sentences`) comments are not split again."""
         from msdiscourse.tone import comment_tone
 
         options = {"n_jobs": 1, "progress": False, **options}
-        return self._map(comment_tone, **options)
+        if sentences is None:
+            return self._map(comment_tone, **options)
+        return self._map(_comment_tone_of_sentences, sentences, **options)
 
     @_keep_objects
     def find_markers(self, sentences, **options):
@@ -618,11 +621,14 @@ class Analyses:
         return self._run("split_sentences", lambda **o: split_sentences(self.corpus, **o),
                          {}, options)
 
-    def comment_tone(self, **options) -> pd.DataFrame:
-        """:func:`msdiscourse.comment_tone` on the corpus."""
+    def comment_tone(self, sentences: pd.DataFrame | None = None, **options) -> pd.DataFrame:
+        """:func:`msdiscourse.comment_tone` on the corpus (``sentences``: a table
+        :meth:`split_sentences` returned, so that comments are not split again)."""
         from msdiscourse.tone import comment_tone
 
-        return self._run("comment_tone", lambda **o: comment_tone(self.corpus, **o), {}, options)
+        tables = {} if sentences is None else {"sentences": sentences}
+        return self._run("comment_tone", lambda **o: comment_tone(self.corpus, **o), tables,
+                         options)
 
     def score_tone(self, sentences: pd.DataFrame, **options) -> pd.DataFrame:
         """:func:`msdiscourse.score_tone` on a sentence table."""
@@ -720,6 +726,12 @@ def analyses(corpus: Corpus, engine: str = "pandas", *, scheduler=None,
 
 def _meta_of(frame):
     return frame._meta if hasattr(frame, "_meta") else frame
+
+
+def _comment_tone_of_sentences(corpus, sentences, **options):
+    from msdiscourse.tone import comment_tone
+
+    return comment_tone(corpus, sentences=sentences, **options)
 
 
 def _call(function: Callable, **bound) -> Callable:

@@ -538,6 +538,16 @@ def score_texts(
     values = texts.tolist() if isinstance(texts, pd.Series) else list(texts)
     if index is None:
         index = pd.RangeIndex(len(values))
+    return _score_whole_texts(values, index, None, positive=positive, negative=negative,
+                              overrides=overrides, long_text_words=long_text_words,
+                              n_jobs=n_jobs, progress=progress, engine=engine)
+
+
+def _score_whole_texts(values: list, index, sentences_of: list | None, *, positive: float,
+                       negative: float, overrides: bool, long_text_words: int,
+                       n_jobs: int | None, progress: bool | None, engine: str) -> pd.DataFrame:
+    """:func:`score_texts` on a list; ``sentences_of`` gives each text's sentences (a list
+    of strings per text) when they are known already, else each text is split here."""
     _check_thresholds(positive, negative)
     _check_engine(engine)
 
@@ -555,11 +565,14 @@ def score_texts(
     for i, (value, ok) in enumerate(zip(values, scorable)):
         if not ok:
             continue
-        spans = sentence_spans(value)
-        n_sentences[i] = len(spans)
+        if sentences_of is None:
+            own = [value[start:end] for start, end in sentence_spans(value)]
+        else:
+            own = sentences_of[i]
+        n_sentences[i] = len(own)
         if n_words[i] > long_text_words:
-            sentence_texts.extend(value[start:end] for start, end in spans)
-            owner.extend([i] * len(spans))
+            sentence_texts.extend(own)
+            owner.extend([i] * len(own))
     if long_rows:
         sentence_scores = _score_values(
             sentence_texts, overrides=overrides, n_jobs=n_jobs, progress=progress, engine=engine
@@ -706,6 +719,7 @@ def aggregate_tone(
 def comment_tone(
     corpus,
     *,
+    sentences: pd.DataFrame | None = None,
     exclude_quotes: bool = True,
     overrides: bool = False,
     n_jobs: int | None = None,
@@ -723,6 +737,11 @@ def comment_tone(
     ----------
     corpus
         A :class:`msdiscourse.Corpus`.
+    sentences
+        The ``sentences`` table of this corpus (:func:`msdiscourse.split_sentences`, units
+        ``"all"`` or ``"comments"``), when the analysis has it already: the comments are
+        then not split a second time (splitting is most of the cost), and a comment's
+        sentences are the very rows every other analysis uses. Default: split here.
     exclude_quotes
         Drop the sentences :func:`msdiscourse.split_sentences` flags ``is_quote``.
     overrides, n_jobs, progress
@@ -739,6 +758,12 @@ def comment_tone(
     ------
     TypeError
         When ``corpus`` is not a :class:`msdiscourse.Corpus`.
+    msdiscourse.schema.SchemaError
+        When ``sentences`` is not the sentences table.
+    ValueError
+        When ``sentences`` lacks a comment with text (split with ``units="posts"``) or
+        was split from other text than the corpus's (another corpus, or the corpus
+        before :func:`msdiscourse.pseudonymise`).
 
     Examples
     --------
@@ -752,16 +777,27 @@ def comment_tone(
     0      p1.c1    0.6369  positive
     >>> float(comment_tone(corpus, exclude_quotes=False).loc[0, "compound"])
     -0.296
+    >>> sentences = split_sentences(corpus)   # made once, shared by the analyses
+    >>> float(comment_tone(corpus, sentences=sentences).loc[0, "compound"])
+    0.6369
     """
     check_corpus(corpus, caller="comment_tone")
-    sentences = split_sentences(corpus, units="comments")
+    if sentences is None:
+        sentences = split_sentences(corpus, units="comments")
+    else:
+        sentences = _comment_sentences(sentences, corpus.comments)
     if exclude_quotes:
         sentences = sentences[~sentences["is_quote"].fillna(False).astype(bool)]
-    own_text = sentences.groupby("comment_id", sort=False)["text"].agg("\n".join)
+    grouped = sentences.groupby("comment_id", sort=False)["text"]
+    own_text, own_sentences = grouped.agg("\n".join), grouped.agg(list)
     ids = corpus.comments.loc[corpus.comments["text"].notna(), "comment_id"]
-    texts = pd.Series(ids.map(own_text).tolist(), index=ids.tolist(), dtype="object")
-    texts = texts.where(texts.notna(), None)
-    scores = score_texts(texts, overrides=overrides, n_jobs=n_jobs, progress=progress)
+    # a comment with no sentence of its own (all quotation) has nothing to score
+    texts = [t if isinstance(t, str) else None for t in ids.map(own_text).tolist()]
+    sentences_of = [s if isinstance(s, list) else [] for s in ids.map(own_sentences).tolist()]
+    scores = _score_whole_texts(texts, pd.Index(ids.tolist()), sentences_of, positive=0.05,
+                                negative=-0.05, overrides=overrides,
+                                long_text_words=LONG_TEXT_WORDS, n_jobs=n_jobs,
+                                progress=progress, engine="fast")
     scores.index.name = "comment_id"
     result = scores.reset_index()
     result["comment_id"] = result["comment_id"].astype("string")
@@ -816,6 +852,30 @@ def thread_trajectory(comment_scores: pd.DataFrame, comments: pd.DataFrame) -> p
     result = result[["comment_id", "thread_id", "post_id", "position", "thread_position", "depth"]]
     result["compound"] = result["comment_id"].map(compound).astype("float64")
     return result
+
+
+def _comment_sentences(sentences: pd.DataFrame, comments: pd.DataFrame) -> pd.DataFrame:
+    """The comment rows of a sentences table, checked against the comments they came from."""
+    validate(sentences, "sentences", caller="comment_tone")
+    rows = sentences[sentences["comment_id"].notna()]
+    text_of = dict(zip(comments["comment_id"].tolist(), comments["text"].tolist()))
+    split = set(rows["comment_id"].tolist())
+    unsplit = [cid for cid, text in text_of.items()
+               if isinstance(text, str) and text.strip() and cid not in split]
+    if unsplit:
+        raise ValueError(
+            f"comment_tone: sentences= has no sentence of {len(unsplit)} comment(s) with text "
+            f"(first: {', '.join(map(str, unsplit[:3]))}); expected split_sentences(corpus) "
+            "or split_sentences(corpus, units='comments') of this corpus")
+    for cid, start, end, text in zip(rows["comment_id"].tolist(), rows["start"].tolist(),
+                                     rows["end"].tolist(), rows["text"].tolist()):
+        source = text_of.get(cid)
+        if not isinstance(source, str) or source[start:end] != text:
+            raise ValueError(
+                f"comment_tone: sentence {text!r} of comment {cid} is not in that comment's "
+                "text; expected the sentences of this very corpus (split after pseudonymise, "
+                "not before)")
+    return rows
 
 
 def comment_compound(comment_scores: pd.DataFrame) -> pd.Series:

@@ -71,7 +71,8 @@ def _dask_results(corpus, **role_options) -> dict[str, pd.DataFrame]:
     tone = corpus.score_tone(sentences)
     markers = corpus.find_markers(sentences)
     roles = corpus.assign_roles(**role_options)
-    comment_tone = corpus.comment_tone()
+    # the sentences already split, not split again: the same as pandas' own split
+    comment_tone = corpus.comment_tone(sentences)
     profile = corpus.marker_profile(markers, sentences)
     lazy = {
         "sentences": sentences, "tone": tone, "markers": markers, "profile": profile,

@@ -445,3 +445,32 @@ def test_empty_inputs_give_empty_tables_with_the_columns():
     assert list(aggregate_tone(empty).columns) == ["comment_id", "n_sentences", "n_comments", "n_authors", "mean_compound",
                                                    "median_compound", "share_negative", "share_positive"]
     assert aggregate_tone(empty).empty and score_texts(pd.Series([], dtype="string")).empty
+
+
+def test_comment_tone_takes_the_sentences_already_split(real_corpus, comment_scores):
+    sentences = split_sentences(real_corpus)
+    shared = comment_tone(real_corpus, sentences=sentences)
+    pd.testing.assert_frame_equal(shared, comment_scores)
+    own = comment_tone(real_corpus, sentences=split_sentences(real_corpus, units="comments"),
+                       exclude_quotes=False)
+    pd.testing.assert_frame_equal(own, comment_tone(real_corpus, exclude_quotes=False))
+    # each comment's sentences are its own rows of the table (quotations left out)
+    own_rows = sentences[sentences["comment_id"].notna() & ~sentences["is_quote"]]
+    counts = own_rows.groupby("comment_id").size()
+    assert shared.set_index("comment_id")["n_sentences"].to_dict() == counts.to_dict()
+    assert counts.max() > 1
+
+
+def test_comment_tone_refuses_sentences_of_another_text(real_corpus):
+    posts_only = split_sentences(real_corpus, units="posts")
+    with pytest.raises(ValueError, match=r"^comment_tone: sentences= has no sentence of 17 comment\(s\) "
+                                         r"with text \(first: "):
+        comment_tone(real_corpus, sentences=posts_only)
+    sentences = split_sentences(real_corpus)
+    renamed = real_corpus.replace(comments=real_corpus.comments.assign(
+        text=real_corpus.comments["text"].str.replace("the", "teh", regex=False)))
+    with pytest.raises(ValueError, match="is not in that comment's text; expected the sentences "
+                                         "of this very corpus"):
+        comment_tone(renamed, sentences=sentences)
+    with pytest.raises(SchemaError, match="^comment_tone expects the sentences table"):
+        comment_tone(real_corpus, sentences=real_corpus.comments)
