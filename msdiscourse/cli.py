@@ -26,7 +26,8 @@ def _cmd_parse_dask(args: argparse.Namespace) -> int:
     import msdiscourse.dask as mdd
 
     client = mdd.get_client(args.scheduler, workers=args.workers)
-    corpus = mdd.read_corpus(args.data, on_error=args.on_error, npartitions=args.partitions)
+    corpus = mdd.read_corpus(args.data, on_error=args.on_error, npartitions=args.partitions,
+                             table_options=_table_options(args))
     if args.pseudonymise:
         from msdiscourse.privacy import resolve_key
 
@@ -339,8 +340,6 @@ def main(argv: list[str] | None = None) -> int:
     if args.command == "parse" and args.engine == "dask" and args.formats is not None:
         parser.error("--formats only applies with --engine pandas (the Dask engine reads "
                      "every format)")
-    if args.command == "parse" and args.engine == "dask" and _table_options(args):
-        parser.error("--table-columns and --first-row-is-post apply with --engine pandas only")
     try:
         return args.func(args)
     except KeyboardInterrupt:

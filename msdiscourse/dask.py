@@ -1017,10 +1017,10 @@ def _reddit_partitions(sources) -> int:
     return max(_default_partitions(None), -(-total // PARTITION_BYTES))
 
 
-def _read_one(path: str, index: int, on_error: str) -> Corpus:
+def _read_one(path: str, index: int, on_error: str, table_options: dict | None = None) -> Corpus:
     from msdiscourse.io.folder import read_corpus as read_pandas
 
-    corpus = read_pandas(path, on_error=on_error, progress=False)
+    corpus = read_pandas(path, on_error=on_error, progress=False, table_options=table_options)
     order = f"{index:09d}"
     return corpus.replace(
         posts=corpus.posts.assign(_o1=order, _o2=np.arange(len(corpus.posts), dtype="int64")),
@@ -1030,19 +1030,22 @@ def _read_one(path: str, index: int, on_error: str) -> Corpus:
 
 @_keep_objects
 def read_corpus(folder: str | Path, *, on_error: str = "raise",
-                npartitions: int | None = None) -> DaskCorpus:
+                npartitions: int | None = None, table_options=None) -> DaskCorpus:
     """:func:`msdiscourse.read_corpus` on the cluster: one task per file, one shuffle by post.
 
     Reddit dumps below ``folder`` are read together by :func:`read_reddit` (their replies
-    cross files); every other file is read by its own task.
+    cross files); every other file is read by its own task. ``table_options`` is passed to
+    every table file's reader as in :func:`msdiscourse.read_corpus` (``"columns"``,
+    ``"first_row_is_post"``), so a folder of forum tables reads thread by thread here too.
     """
     from dask import delayed
 
     from msdiscourse.errors import check_on_error
-    from msdiscourse.io.folder import list_corpus_files
+    from msdiscourse.io.folder import _check_table_options, list_corpus_files
     from msdiscourse.io.reddit import is_reddit_file
 
     check_on_error(on_error)
+    table_options = _check_table_options(table_options) or None
     dd = _dd()
     files, _ = list_corpus_files(folder)
     if not files:
@@ -1056,7 +1059,7 @@ def read_corpus(folder: str | Path, *, on_error: str = "raise",
         # task per file), then give every table the union of its columns, as Corpus.concat does
         client = get_client()
         corpora = client.map(_read_one, [str(f) for f in others], range(len(others)),
-                             on_error=on_error, pure=True)
+                             on_error=on_error, table_options=table_options, pure=True)
         heads = client.gather(client.map(_empty_tables, corpora))
         tables = {}
         for name in ("posts", "comments", "unparsed", "furniture"):

@@ -201,9 +201,6 @@ def test_table_columns_names_a_bad_role_and_the_allowed_ones(tmp_path, capsys):
     with pytest.raises(SystemExit):
         main(["parse", str(tmp_path), "--table-columns", "post"])
     assert "got 'post'" in capsys.readouterr().err
-    with pytest.raises(SystemExit):
-        main(["parse", str(tmp_path), "--first-row-is-post", "--engine", "dask"])
-    assert "apply with --engine pandas only" in capsys.readouterr().err
 
 
 def test_figures_pass_the_table_options_to_the_notebooks(tmp_path, monkeypatch, fake_runs):

@@ -166,6 +166,25 @@ def reddit_dump(tmp_path_factory):
     return folder
 
 
+def test_a_folder_of_forum_tables_reads_thread_by_thread(client, tmp_path):
+    frame = pd.read_csv(require(FORUM), dtype=str, keep_default_na=False)
+    frame = frame.drop(columns=["user_reason_joined"])  # ground truth, never an input
+    folder = tmp_path / "forum"
+    folder.mkdir()
+    first, second = frame["post_id"].unique()[:40], frame["post_id"].unique()[40:80]
+    frame[frame["post_id"].isin(first)].to_csv(folder / "a.csv", index=False)
+    frame[frame["post_id"].isin(second)].to_csv(folder / "b.csv", index=False)
+    options = {"columns": {"id": None, "parent": None, "post": "post_id",
+                           "author": "user_name", "text": "body", "date": "date"},
+               "first_row_is_post": True}
+    expected = msd.read_corpus(folder, table_options=options)
+    found = mdd.read_corpus(folder, table_options=options, npartitions=3).compute()
+    assert len(expected.posts) == 80 and len(expected.comments) > 500  # threads, not messages
+    assert_same_corpus(expected, found)
+    with pytest.raises(ValueError, match="^table_options: unknown key 'sep'"):
+        mdd.read_corpus(folder, table_options={"sep": ";"})
+
+
 def test_synthetic_reddit_dump_gives_the_pandas_answers(client, reddit_dump):
     expected = msd.read_reddit(reddit_dump)
     corpus = mdd.read_reddit(reddit_dump, npartitions=3)
