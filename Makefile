@@ -8,6 +8,8 @@ DATA   ?= data/raw
 OUT    ?= data/processed
 # how table files are read, e.g. TABLE="--table-columns id=,post=thread,text=body --first-row-is-post"
 TABLE  ?=
+# FORUM=1: DATA is a patient forum, not a research blog (no post author is a researcher by byline)
+FORUM  ?=
 STAMP  := $(VENV)/.installed-stamp
 
 .DEFAULT_GOAL := help
@@ -35,7 +37,7 @@ parse: setup
 
 ## figures: run every notebook headless on DATA; figures/ for data/raw, else build/<name>/figures
 figures: setup
-	$(BIN)/msdiscourse figures --data $(DATA) $(TABLE)
+	$(BIN)/msdiscourse figures --data $(DATA) $(TABLE) $(if $(FORUM),--forum)
 
 ## test: set up if needed and run every test (notebooks and the JupyterLab browser test included)
 test: setup

@@ -166,7 +166,7 @@ def _cmd_figures(args: argparse.Namespace) -> int:
             notebooks=args.notebooks,
             build=build,
             pseudonymise=not args.no_pseudonymise,
-            parameters=({"TABLE_OPTIONS": _table_options(args)} if _table_options(args) else None),
+            parameters=_notebook_parameters(args),
         )
     print(f"{len(written)} figure file(s) written:")
     for path in written:
@@ -176,6 +176,16 @@ def _cmd_figures(args: argparse.Namespace) -> int:
             pass  # outside the working directory: show it whole
         print(f"  {path}")
     return 0
+
+
+def _notebook_parameters(args: argparse.Namespace) -> dict | None:
+    """The notebook parameters that ``figures``' flags set (None: the notebooks' defaults)."""
+    parameters: dict = {}
+    if _table_options(args):
+        parameters["TABLE_OPTIONS"] = _table_options(args)
+    if args.forum:
+        parameters["BLOG_IS_RESEARCH"] = False
+    return parameters or None
 
 
 def _formats(value: str) -> list[str]:
@@ -319,6 +329,10 @@ def build_parser() -> argparse.ArgumentParser:
                               "(default: build/<data>/notebooks)")
     figures.add_argument("--no-pseudonymise", action="store_true",
                          help="show real names in figures (never commit such figures)")
+    figures.add_argument("--forum", action="store_true",
+                         help="DATA is a patient forum, not a research group's blog: opening "
+                              "posts are read as participants' text and no post author is a "
+                              "researcher for writing the post (notebooks: BLOG_IS_RESEARCH = False)")
     _add_table_options(figures)
     _add_key_options(figures, "pseudonyms")
     figures.set_defaults(func=_cmd_figures)

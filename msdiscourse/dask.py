@@ -665,13 +665,24 @@ class Analyses:
             return assign_roles(self.corpus, **options)
         return self._run("assign_roles", lambda **o: assign_roles(self.corpus, **o), {}, options)
 
+    def post_roles(self, **options) -> pd.DataFrame:
+        """:func:`msdiscourse.post_roles` on the corpus: one row per post, a small table,
+        decided with pandas on either engine (the corpus is in this process)."""
+        from msdiscourse.roles import post_roles
+
+        return post_roles(self.corpus, **options)
+
     def reply_exchanges(self, roles: pd.DataFrame, tone: pd.DataFrame | None = None,
-                        markers: pd.DataFrame | None = None, **options) -> pd.DataFrame:
-        """:func:`msdiscourse.reply_exchanges` on the corpus."""
+                        markers: pd.DataFrame | None = None,
+                        post_roles: pd.DataFrame | None = None, **options) -> pd.DataFrame:
+        """:func:`msdiscourse.reply_exchanges` on the corpus; ``post_roles`` (from
+        :meth:`post_roles`) is sent whole to every partition."""
         from msdiscourse.exchanges import reply_exchanges
 
         tables = {"roles": roles, "tone": tone, "markers": markers}
         tables = {key: value for key, value in tables.items() if value is not None}
+        if post_roles is not None:
+            options = {**options, "post_roles": post_roles}
         return self._run("reply_exchanges",
                          lambda **o: reply_exchanges(self.corpus, **o), tables, options)
 

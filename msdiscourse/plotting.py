@@ -692,7 +692,7 @@ def plot_thread_trajectory(
         ax.set_xticks(means.index, [f"{s:g}\n(n={n})" for s, n in zip(means.index, means["size"])])
     else:
         ax.xaxis.set_major_locator(MaxNLocator(integer=True))
-    ax.set_xlabel("Reply order in the thread (1 = top-level comment)")
+    ax.set_xlabel("Position in the thread (1 = its first comment)")
     ax.set_ylabel("Comment tone\n(VADER compound, −1 to +1)")
     ax.set_title(title)
     ax.legend(handles=[Line2D([], [], color="#AAAAAA", marker="o", markersize=3,

@@ -805,7 +805,8 @@ def comment_tone(
 
 
 # -- along threads -------------------------------------------------------------------
-def thread_trajectory(comment_scores: pd.DataFrame, comments: pd.DataFrame) -> pd.DataFrame:
+def thread_trajectory(comment_scores: pd.DataFrame, comments: pd.DataFrame, *,
+                      along: Literal["thread", "post"] = "thread") -> pd.DataFrame:
     """Lay out comment tone along each thread: page position and depth against compound.
 
     Parameters
@@ -815,14 +816,20 @@ def thread_trajectory(comment_scores: pd.DataFrame, comments: pd.DataFrame) -> p
         quotations and does not saturate on long comments.
     comments
         The corpus's comments table (``corpus.comments``).
+    along
+        ``"thread"`` (default): a thread is a top-level comment and its replies.
+        ``"post"``: all of a post's comments are one thread, in page order: for a flat
+        forum, whose messages carry no reply links (each comment is then top level and a
+        thread of its own), or to follow a whole discussion.
 
     Returns
     -------
     pandas.DataFrame
         The ``trajectory`` table: one row per comment, in page order: ``comment_id,
-        thread_id, post_id, position`` (page order within the post),
-        ``thread_position`` (1 for the top-level comment, then page order within the
-        thread), ``depth`` and ``compound`` (NaN when the comment has no score).
+        thread_id`` (the post's id with ``along="post"``), ``post_id, position`` (page
+        order within the post), ``thread_position`` (1 for the thread's first comment,
+        then page order within the thread), ``depth`` and ``compound`` (NaN when the
+        comment has no score).
 
     Raises
     ------
@@ -830,7 +837,7 @@ def thread_trajectory(comment_scores: pd.DataFrame, comments: pd.DataFrame) -> p
         When ``comment_scores`` is not the ``comment_tone`` table (sentence scores, say)
         or ``comments`` not the comments table.
     ValueError
-        When a comment has more than one score.
+        When a comment has more than one score, or ``along`` is neither name.
 
     Examples
     --------
@@ -845,9 +852,13 @@ def thread_trajectory(comment_scores: pd.DataFrame, comments: pd.DataFrame) -> p
     """
     validate(comment_scores, "comment_tone", caller="thread_trajectory")
     validate(comments, "comments", caller="thread_trajectory")
+    if along not in ("thread", "post"):
+        raise ValueError(f'thread_trajectory: along must be "thread" or "post"; got {along!r}')
     compound = comment_compound(comment_scores)
     columns = ["comment_id", "thread_id", "post_id", "position", "depth"]
     result = comments[columns].copy().reset_index(drop=True)
+    if along == "post":
+        result["thread_id"] = result["post_id"]
     result["thread_position"] = (result.groupby("thread_id", sort=False).cumcount() + 1).astype("Int64")
     result = result[["comment_id", "thread_id", "post_id", "position", "thread_position", "depth"]]
     result["compound"] = result["comment_id"].map(compound).astype("float64")

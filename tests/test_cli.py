@@ -213,3 +213,13 @@ def test_figures_pass_the_table_options_to_the_notebooks(tmp_path, monkeypatch, 
         "columns": {"id": None, "parent": None, "post": "thread", "author": "who",
                     "text": "body", "date": "when"}, "first_row_is_post": True}}
     assert without["parameters"] is None
+
+
+def test_figures_on_a_forum_run_the_notebooks_without_researcher_bylines(tmp_path, monkeypatch,
+                                                                         fake_runs):
+    (tmp_path / "forum").mkdir()
+    monkeypatch.chdir(tmp_path)
+    assert main(["figures", "--data", "forum", "--forum", *FORUM_FLAGS]) == 0
+    (run,) = fake_runs
+    assert run["parameters"]["BLOG_IS_RESEARCH"] is False
+    assert run["parameters"]["TABLE_OPTIONS"]["first_row_is_post"] is True

@@ -474,3 +474,25 @@ def test_comment_tone_refuses_sentences_of_another_text(real_corpus):
         comment_tone(renamed, sentences=sentences)
     with pytest.raises(SchemaError, match="^comment_tone expects the sentences table"):
         comment_tone(real_corpus, sentences=real_corpus.comments)
+
+
+def test_tone_along_each_post_on_a_flat_forum(tmp_path):
+    frame = pd.read_csv(require(SHARED_CORPUS / "threads" / "alsforums" / "alsforums-threads.csv"),
+                        dtype=str, keep_default_na=False).drop(columns=["user_reason_joined"])
+    frame = frame[frame["post_id"].isin(frame["post_id"].unique()[:12])]
+    path = tmp_path / "forum.csv"
+    frame.to_csv(path, index=False)
+    forum = msd.read_comments_table(path, first_row_is_post=True, columns={
+        "id": None, "parent": None, "post": "post_id", "author": "user_name", "text": "body",
+        "date": "date"})
+    assert forum.comments["parent_id"].isna().all()  # no reply links: every comment top level
+    tone = comment_tone(forum)
+    by_thread = thread_trajectory(tone, forum.comments)
+    assert by_thread["thread_position"].eq(1).all()  # each comment a thread of one
+    by_post = thread_trajectory(tone, forum.comments, along="post")
+    assert by_post["thread_id"].tolist() == forum.comments["post_id"].tolist()
+    sizes = forum.comments.groupby("post_id", sort=False).size()
+    assert by_post.groupby("thread_id", sort=False)["thread_position"].max().to_dict() == sizes.to_dict()
+    assert by_post["compound"].tolist() == by_thread["compound"].tolist()
+    with pytest.raises(ValueError, match='^thread_trajectory: along must be "thread" or "post"; got \'reply\''):
+        thread_trajectory(tone, forum.comments, along="reply")
