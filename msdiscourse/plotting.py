@@ -629,6 +629,7 @@ def plot_tone_by_role(
 def plot_thread_trajectory(
     trajectory: pd.DataFrame,
     *,
+    min_n: int = MIN_N,
     ax: Axes | None = None,
 ) -> Axes:
     """Draw tone along threads: one line per thread, comment by comment, and their mean.
@@ -638,6 +639,9 @@ def plot_thread_trajectory(
     trajectory : pandas.DataFrame
         The ``trajectory`` table (:func:`msdiscourse.thread_trajectory`): each thread's
         comments by ``thread_position`` against ``compound``.
+    min_n
+        Steps that fewer than ``min_n`` threads reach have their mean drawn hollow (gid
+        ``mean-few``): a mean of one or two comments is not a trend.
     ax : matplotlib.axes.Axes, optional
 
     Returns
@@ -662,7 +666,7 @@ def plot_thread_trajectory(
     ...     "post_id": ["p"], "position": [3], "thread_position": [1], "depth": [0],
     ...     "compound": [0.1]})], ignore_index=True)
     >>> [line.get_gid() for line in plot_thread_trajectory(trajectory, ax=Figure().subplots()).lines]
-    ['thread', 'single', 'mean', 'zero']
+    ['thread', 'single', 'mean', 'mean-few', 'zero']
     """
     validate(trajectory, "trajectory", caller="plot_thread_trajectory")
     ax = _axes(ax)
@@ -686,6 +690,10 @@ def plot_thread_trajectory(
     means = data.groupby(step)[tone].agg(["mean", "size"]).sort_index()
     ax.plot(means.index, means["mean"], color=OKABE_ITO["blue"], linewidth=2.5, marker="o",
             gid="mean", label="mean over threads")
+    few = means[means["size"] < min_n]
+    if len(few):  # one or two deep threads make a zigzag that is no trend
+        ax.plot(few.index, few["mean"], linestyle="none", marker="o", markersize=6.5,
+                markerfacecolor="white", markeredgecolor=OKABE_ITO["blue"], gid="mean-few")
     ax.axhline(0, color="#555555", linewidth=0.8, linestyle=":", gid="zero")
     ax.set_ylim(-1.05, 1.05)
     if len(means) <= 15:  # few steps: say how many comments each mean rests on
@@ -698,7 +706,10 @@ def plot_thread_trajectory(
     ax.legend(handles=[Line2D([], [], color="#AAAAAA", marker="o", markersize=3,
                               label="one thread\n(a point: no replies)"),
                        Line2D([], [], color=OKABE_ITO["blue"], linewidth=2.5, marker="o",
-                              label="mean at each step")],
+                              label="mean at each step"),
+                       *([Line2D([], [], linestyle="none", marker="o", markersize=6.5,
+                                 markerfacecolor="white", markeredgecolor=OKABE_ITO["blue"],
+                                 label=f"hollow: fewer than\n{min_n} threads")] if len(few) else [])],
               loc="upper left", bbox_to_anchor=(1.01, 1.0), borderaxespad=0)
     return ax
 

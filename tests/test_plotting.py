@@ -353,6 +353,13 @@ def test_thread_trajectory_draws_each_thread_and_the_mean_at_each_step():
     assert list(mean.get_xdata()) == [1, 2, 3]
     assert list(mean.get_ydata()) == pytest.approx([0.2, 0.1, 0.2])
     assert ax.get_title() == "Tone along threads (n = 3 threads, 6 comments)"
+    # every step rests on fewer than 10 threads: all hollow, and the legend says why
+    few = next(line for line in ax.lines if line.get_gid() == "mean-few")
+    assert list(few.get_xdata()) == [1, 2, 3]
+    assert ax.get_legend().get_texts()[-1].get_text() == "hollow: fewer than\n10 threads"
+    ax = plot_thread_trajectory(trajectory, min_n=2, ax=new_axes())
+    few = next(line for line in ax.lines if line.get_gid() == "mean-few")
+    assert list(few.get_xdata()) == [3]
     assert tick_texts(ax.xaxis) == ["1\n(n=3)", "2\n(n=2)", "3\n(n=1)"]
 
 
