@@ -100,6 +100,25 @@ def test_forum_cues_alone_per_author(forum, forum_roles):
     assert scores.loc["all", "n_authors"] == 199
 
 
+#: the fourth pass's general first-person patient cues
+_FOURTH_PASS = ("self_course", "symptom_in_my_body", "own_trouble", "my_function", "voice_banking",
+                "burden_self", "own_prognosis", "helps_me", "communicate_by",
+                "age_with_condition", "the_patient", "disease_took_my")
+
+
+def test_forum_fourth_pass_cues_fire_on_declared_patients(forum):
+    # on the real forum the fourth pass's cues are written by few authors, and nearly all
+    # of them declared themselves patients (one declared carer, already taken for a
+    # patient by an older cue, also writes one of them)
+    corpus, gold = forum
+    evidence = msd.role_evidence(corpus, blog_is_research=False)
+    authors = set(evidence.loc[evidence["rule"].isin(_FOURTH_PASS), "author"])
+    declared = gold.groupby("author")["role"].agg(set)
+    patients = {a for a in authors if "patient" in declared.get(a, set())}
+    assert len(authors) == 5
+    assert len(patients) == 4
+
+
 def test_forum_no_researcher_from_a_denied_job(forum_roles):
     # a carer or patient writing "I am not <job>" (article dropped) was called a researcher
     evidence = forum_roles.loc[forum_roles["rule"] == "profession", "evidence"].astype(str)
@@ -234,6 +253,39 @@ _BODY_CUES = [
     ("one_of_us", "As someone with lupus, I pace myself.", "As someone with a lupus nurse, I ask."),
     ("one_of_us", "People like me with MS need ramps.", "People like me need a break."),
     ("one_of_us", "I'm an MND patient at the same clinic.", "I'm an MND nurse at the same clinic."),
+    # the fourth pass: own symptoms, function, course, prognosis and care, against carer talk
+    ("symptom_in_my_body", "Twitching in my calves keeps me awake.",
+     "Twitching in his calves keeps him awake."),
+    ("symptom_in_my_body", "I've been having fasciculations for a month.",
+     "I've been noticing fasciculations in his arms."),
+    ("symptom_in_my_body", "Cramps in my hands wake me at night.",
+     "Stiffness in my back from lifting him wakes me at night."),
+    ("own_trouble", "I have trouble swallowing pills now.", "I have trouble sleeping since he got ill."),
+    ("own_trouble", "I'm having more difficulty with my speech.",
+     "I'm having difficulty with his speech on the phone."),
+    ("my_function", "My grip has gone in the right hand.",
+     "My husband's grip has gone in the right hand."),
+    ("self_course", "I am bulbar onset, diagnosed last year.", "He is bulbar onset, diagnosed last year."),
+    ("self_course", "I'm three years post dx and still walking.",
+     "We are three years post dx and still walking."),
+    ("self_course", "I have no bulbar involvement yet.", "He has no bulbar involvement yet."),
+    ("voice_banking", "My voice banking is done.", "His voice banking is done."),
+    ("burden_self", "I feel like a burden on my family.", "I don't want him to feel like a burden."),
+    ("own_prognosis", "My prognosis is two to five years.", "His prognosis is two to five years."),
+    ("own_prognosis", "I want to enjoy the time I have left.",
+     "I want to enjoy the time I have left with him."),
+    ("helps_me", "My husband helps me shower.", "My son helps me shower him."),
+    ("communicate_by", "I type with my eyes now.", "I talk with him using a letter board."),
+    ("age_with_condition", "I'm a 61 year old woman with MND.",
+     "I'm a 61 year old woman with a husband with MND."),
+    ("the_patient", "I am the one with ALS, not my wife.", "I am the one with the car, not my wife."),
+    ("disease_took_my", "The disease took my speech first.",
+     "The disease took my husband's speech first."),
+    ("my_symptom", "My secretions are thick in the morning.",
+     "My PALS secretions are thick in the morning."),
+    ("my_symptom", "My EMG showed denervation.", "My husband's EMG showed denervation."),
+    ("take_drug", "I take mexiletine for the cramps.", "He takes mexiletine for the cramps."),
+    ("carer_self", "I am a newish cALS.", "I am a newish PALS."),
 ]
 
 
