@@ -26,6 +26,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from msdiscourse._regex import guard_first_character
 from msdiscourse.categories import ROLES
 from msdiscourse.paths import RESOURCES_DIR
 
@@ -288,6 +289,8 @@ def load_role_cues(path: str | Path = ROLE_CUES_PATH) -> tuple[RoleCue, ...]:
             raise ValueError(
                 f"{where}: expected a regular expression in 'pattern'; found {row['pattern']!r} ({error})"
             ) from None
+        # the same matches, found about 1.5x faster over a corpus (see msdiscourse._regex)
+        regex = re.compile(guard_first_character(expanded, re.IGNORECASE), re.IGNORECASE)
         cues.append(RoleCue(row["role"], row["rule"], row["cue_type"], group, row["pattern"],
                             regex, weight, row["example"], row.get("counter_example") or "",
                             line))
