@@ -145,7 +145,9 @@ def _text_cues() -> tuple[RoleCue, ...]:
     return tuple(c for c in load_role_cues() if c.cue_type in ("phrase", "self_term", "team_term"))
 
 
+@functools.cache
 def _cue(cue_type: str) -> RoleCue:
+    # cached: author_key asks for the placeholder cue once per comment
     return next(c for c in load_role_cues() if c.cue_type == cue_type)
 
 
@@ -165,7 +167,13 @@ def author_key(name) -> str | None:
     """
     if name is None or name is pd.NA or (isinstance(name, float) and name != name):
         return None
-    key = _SPACE.sub(" ", str(name)).strip().casefold()
+    return _key_of_name(str(name))
+
+
+@functools.lru_cache(maxsize=1 << 16)
+def _key_of_name(name: str) -> str | None:
+    # a corpus repeats each name in every comment of its author: normalise each once
+    key = _SPACE.sub(" ", name).strip().casefold()
     if not key or is_placeholder_author(key):
         return None
     return key
