@@ -229,3 +229,31 @@ def test_notebook_01_draws_the_most_commented_posts_of_a_large_corpus(tmp_path):
     assert "Comment threads of the 3 most-commented of 10 posts" in svg
     titles = re.findall(r"Post \d+", svg)
     assert sorted(set(titles)) == ["Post 1", "Post 2", "Post 7"]
+
+
+@pytest.mark.slow
+def test_notebooks_on_a_forum_call_no_thread_opener_a_researcher(tmp_path):
+    # left as a research blog, the real forum's every thread opener was a researcher by
+    # byline, and its flat threads (no reply links) drew as thousands of one-comment threads
+    import pandas as pd
+
+    frame = pd.read_csv(require(SHARED_CORPUS / "threads" / "alsforums" / "alsforums-threads.csv"),
+                        dtype=str, keep_default_na=False)
+    frame = frame.drop(columns=["user_reason_joined"])  # the declared role: never an input
+    data = tmp_path / "forum"
+    data.mkdir()
+    frame[frame["post_id"].isin(frame["post_id"].unique()[:25])].to_csv(data / "threads.csv",
+                                                                        index=False)
+    options = {"columns": {"id": None, "parent": None, "post": "post_id", "author": "user_name",
+                           "text": "body", "date": "date"}, "first_row_is_post": True}
+    chosen = [p for p in NOTEBOOKS if p.name.startswith(("02-", "04-"))]
+    run_notebooks(data, notebooks=chosen, figures=tmp_path / "figures", build=tmp_path / "build",
+                  progress=False, parameters={"TABLE_OPTIONS": options, "BLOG_IS_RESEARCH": False})
+    roles_svg = (tmp_path / "figures" / "04-roles.svg").read_text(encoding="utf-8")
+    assert "relative" in roles_svg and "researcher" not in roles_svg
+    assert "byline" not in roles_svg
+    printed = "".join("".join(out.get("text", "")) for out in _outputs(tmp_path / "build" / "02-tone.ipynb")
+                      if out["output_type"] == "stream")
+    assert "tone along each post's comments" in printed
+    along = (tmp_path / "figures" / "02-tone-along-threads.svg").read_text(encoding="utf-8")
+    assert re.search(r"Tone along threads \(n = 25 threads, [\d,]+ comments\)", along)
