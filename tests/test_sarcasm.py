@@ -424,3 +424,12 @@ def test_shipped_models_carry_no_user_names_and_only_short_ngrams():
     assert not words.str.contains("@").any()
     chars = table.loc[table["feature"].str.startswith("char:"), "feature"].str[5:]
     assert chars.str.len().max() <= 4
+
+
+def test_a_run_of_ellipses_is_one_marker():
+    # "……" (two ellipsis characters) and "…." counted as two markers each
+    texts = pd.Series(["Well…… that went well.", "Fine…. Really.", "Sure...... ok", "Oh. Ok."])
+    found = find_markers(texts)
+    ellipses = found[found["rule"] == "ellipsis"]
+    assert ellipses.groupby("text_index").size().to_dict() == {0: 1, 1: 1, 2: 1}
+    assert ellipses["match"].tolist() == ["……", "….", "......"]
