@@ -528,7 +528,9 @@ def sarcasm_score(texts, *, model=DEFAULT_MODEL) -> pd.Series:
         ``"markers"`` (marker counts per category, whose weights are never negative,
         VADER's positive and negative shares, and whether the text shares a link, which
         counts against irony), ``"ngrams"`` (word 1-2-grams and character 2-4-grams,
-        logistic regression), ``"combined"`` (both in one regression), or a coefficient table from
+        logistic regression), ``"combined"`` (the ``ngrams`` model plus
+        :data:`~msdiscourse.sarcasm_eval.COMBINED_MARKERS_WEIGHT` times the ``markers``
+        model, one table), or a coefficient table from
         :func:`msdiscourse.sarcasm_eval.train_sarcasm_model`. The default,
         :data:`DEFAULT_MODEL`, travelled best between the two labelled domains.
 
