@@ -380,6 +380,9 @@ def marker_profile(markers: pd.DataFrame, sentences: pd.DataFrame, *, by: str = 
 #   intercept                    1
 #   marker:<category>            log(1 + markers of that category in the text)
 #   tone:pos, tone:neg           VADER's positive and negative shares of the text
+#   link:url                     1 if the text shares a link (a URL), else 0: texts that
+#                                point at a page report more often than they mock (markers
+#                                model only; the n-grams see links as the token "url")
 #   word:<n-gram>, char:<n-gram> tf-idf weight (idf shipped in the table), l2-normalised,
 #                                times n / (n + SHRINK_WORDS) for a text of n words: a
 #                                two-word text's few n-grams would otherwise weigh as much
@@ -390,6 +393,7 @@ def marker_profile(markers: pd.DataFrame, sentences: pd.DataFrame, *, by: str = 
 _LENGTH_TERMS = ("length:1", "length:log_words", "length:log_words^2")
 _TONE_TERMS = ("tone:pos", "tone:neg")
 _MARKER_TERMS = tuple(f"marker:{category}" for category in MARKER_CATEGORIES)
+_LINK_TERMS = ("link:url",)
 #: how texts are normalised before n-grams: addresses and user names are not the writer's
 #: style (and user names must never ship in a coefficient table), numbers are one token
 _URL_RE = re.compile(r"https?://\S+|www\.\S+")
@@ -427,7 +431,7 @@ class TextFeatures:
     """What the models read from a batch of texts (positions 0..n-1)."""
 
     n_words: np.ndarray
-    dense: pd.DataFrame  # marker:<category>, tone:pos, tone:neg, length:<term>
+    dense: pd.DataFrame  # marker:<category>, tone:pos, tone:neg, link:url, length:<term>
     hits: pd.DataFrame  # _find output
     normalised: list[str]
 
@@ -444,6 +448,7 @@ def text_features(texts: list[str], *, situations: re.Pattern | None = None) -> 
     log_words = np.log1p(n_words)
     dense = pd.DataFrame(np.log1p(counts), columns=list(_MARKER_TERMS))
     dense[list(_TONE_TERMS)] = tone
+    dense["link:url"] = [1.0 if _URL_RE.search(text) else 0.0 for text in texts]
     dense[list(_LENGTH_TERMS)] = np.column_stack([np.ones(len(texts)), log_words, log_words**2])
     return TextFeatures(n_words, dense, hits, [normalise_for_ngrams(text) for text in texts])
 
@@ -520,9 +525,12 @@ def sarcasm_score(texts, *, model=DEFAULT_MODEL) -> pd.Series:
     texts
         Series (its index is kept) or list of texts.
     model
-        ``"markers"`` (marker counts per category, whose weights are never negative, and
-        VADER's positive and negative shares), ``"ngrams"`` (word 1-2-grams and character 2-4-grams, logistic
-        regression), ``"combined"`` (both in one regression), or a coefficient table from
+        ``"markers"`` (marker counts per category, whose weights are never negative,
+        VADER's positive and negative shares, and whether the text shares a link, which
+        counts against irony), ``"ngrams"`` (word 1-2-grams and character 2-4-grams,
+        logistic regression), ``"combined"`` (the ``ngrams`` model plus
+        :data:`~msdiscourse.sarcasm_eval.COMBINED_MARKERS_WEIGHT` times the ``markers``
+        model, one table), or a coefficient table from
         :func:`msdiscourse.sarcasm_eval.train_sarcasm_model`. The default,
         :data:`DEFAULT_MODEL`, travelled best between the two labelled domains.
 
@@ -574,12 +582,12 @@ def explain_sarcasm(text: str, *, model: str = "combined", top: int = 10) -> pd.
     -------
     DataFrame
         One row per term with a non-zero contribution, largest first: ``feature``
-        (``marker:<category>``, ``tone:pos``, ``word:<n-gram>``, ``char:<n-gram>``,
+        (``marker:<category>``, ``tone:pos``, ``link:url``, ``word:<n-gram>``, ``char:<n-gram>``,
         ``length`` for the length adjustment, ``intercept``), ``value`` (the feature's
         value in this text), ``weight`` (the model's coefficient), ``contribution``
         (value x weight, on the logit scale: they sum to the logit), ``evidence`` (for
-        markers: each hit as ``rule 'match'``). The table's ``attrs`` hold ``score`` (the
-        probability) and ``logit``.
+        markers: each hit as ``rule 'match'``; for a link: ``link 'URL'``). The table's
+        ``attrs`` hold ``score`` (the probability) and ``logit``.
 
     Examples
     --------
@@ -612,6 +620,8 @@ def explain_sarcasm(text: str, *, model: str = "combined", top: int = 10) -> pd.
             category = name.split(":", 1)[1]
             evidence = "; ".join(f"{rule} '{match}'" for rule, match in
                                  hits.loc[hits["category"] == category, ["rule", "match"]].itertuples(index=False))
+        elif name == "link:url":
+            evidence = "; ".join(f"link '{match}'" for match in _URL_RE.findall(text))
         rows.append({"feature": name, "value": float(features.dense[name].iloc[0]),
                      "weight": float(weights[name]), "contribution": float(dense[name].iloc[0]),
                      "evidence": evidence})

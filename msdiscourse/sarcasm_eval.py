@@ -25,6 +25,7 @@ from msdiscourse.categories import MARKER_DTYPE
 from msdiscourse.errors import ParseError
 from msdiscourse.sarcasm import (
     _LENGTH_TERMS,
+    _LINK_TERMS,
     _MARKER_TERMS,
     _TONE_TERMS,
     MODELS,
@@ -47,6 +48,7 @@ __all__ = [
     "MarkerEvaluation",
     "NGRAM_MIN_DF",
     "NONNEGATIVE_MARKERS",
+    "COMBINED_MARKERS_WEIGHT",
 ]
 
 #: an n-gram enters a model only if at least this many training texts contain it: short,
@@ -55,8 +57,13 @@ NGRAM_MIN_DF = 5
 #: n-grams whose weight is smaller than this are dropped from a trained table (compact
 #: resource); cross-validation drops them the same way
 MIN_WEIGHT = 0.05
-#: models whose marker terms may only count for irony (weight >= 0)
-NONNEGATIVE_MARKERS: tuple[str, ...] = ("markers",)
+#: models whose marker terms may only count for irony (weight >= 0); ``combined`` takes its
+#: marker terms from the ``markers`` model
+NONNEGATIVE_MARKERS: tuple[str, ...] = ("markers", "combined")
+#: the ``combined`` model is the ``ngrams`` model plus this times the ``markers`` model (a
+#: weight chosen by cross-validation inside the training folds of both labelled sets: see
+#: docs/sarcasm-models.md)
+COMBINED_MARKERS_WEIGHT = 0.375
 
 _FORUM_HEADER = ["class", "id", "text"]
 _FORUM_LABELS = {"sarc": 1, "notsarc": 0}
@@ -272,14 +279,16 @@ _MODEL_COLUMNS = ("model", "feature", "idf", "coefficient", "trained_on", "n_tex
 
 
 def _design(model: str, features: TextFeatures, vectorizers):
-    """The design matrix of ``model``: dense terms, n-grams, then the two length covariates.
+    """The design matrix of ``model`` (``markers`` or ``ngrams``): its terms, then the two length covariates.
 
     Returns the matrix, the names of its non-length columns, their idf (NaN for dense
     terms) and how many dense terms come first.
     """
     from scipy import sparse
 
-    dense_names = list(_MARKER_TERMS + _TONE_TERMS) if model != "ngrams" else []
+    # the markers model reads whether a text shares a link; the n-gram model sees a link as
+    # the token "url"
+    dense_names = list(_MARKER_TERMS + _TONE_TERMS + _LINK_TERMS) if model == "markers" else []
     blocks = [sparse.csr_matrix(features.dense[dense_names].to_numpy().reshape(len(features.n_words), -1))]
     names = list(dense_names)
     idf: list[float] = [np.nan] * len(names)
@@ -302,11 +311,20 @@ def _fit_vectorizers(model: str, features: TextFeatures):
     return word, char
 
 
-def _fit(model: str, features: TextFeatures, target: np.ndarray, seed: int) -> pd.DataFrame:
-    """Fit ``model`` and return its coefficient table (model, feature, idf, coefficient)."""
+def _fit(model: str, features: TextFeatures, target: np.ndarray, seed: int, *, vectorizers=None) -> pd.DataFrame:
+    """Fit ``model`` and return its coefficient table (model, feature, idf, coefficient).
+
+    ``combined`` is the ``ngrams`` model plus :data:`COMBINED_MARKERS_WEIGHT` times the
+    ``markers`` model, both fitted on the same texts (``vectorizers``: fitted n-gram
+    vectorizers to reuse, else fitted here).
+    """
     from sklearn.linear_model import LogisticRegression
 
-    vectorizers = _fit_vectorizers(model, features)
+    if vectorizers is None:
+        vectorizers = _fit_vectorizers(model, features)
+    if model == "combined":
+        return _blend(_fit("ngrams", features, target, seed, vectorizers=vectorizers),
+                      _fit("markers", features, target, seed), COMBINED_MARKERS_WEIGHT)
     matrix, names, idf, n_dense = _design(model, features, vectorizers)
     # a marker is evidence for irony or nothing, never evidence against it: a marker term
     # that comes out negative (a quirk of one set, or overlap with another term) is left
@@ -343,6 +361,26 @@ def _fit(model: str, features: TextFeatures, target: np.ndarray, seed: int) -> p
     return table
 
 
+def _blend(ngrams: pd.DataFrame, markers: pd.DataFrame, weight: float) -> pd.DataFrame:
+    """One table whose logit is the n-gram model's plus ``weight`` times the markers model's.
+
+    Both logits are linear in their features, so their weighted sum is one linear model:
+    the intercept is the n-gram model's (both are the training base rate's log-odds), the
+    length adjustments add up, the markers model's terms are scaled by ``weight``.
+    """
+    markers = markers.set_index("feature")["coefficient"] * weight
+    rows = ngrams.set_index("feature")[["idf", "coefficient"]].copy()
+    length = list(_LENGTH_TERMS)
+    rows.loc[length, "coefficient"] += markers[length]
+    dense = markers.drop(["intercept", *length])
+    head = rows.loc[["intercept", *length]]
+    table = pd.concat([head, pd.DataFrame({"idf": np.nan, "coefficient": dense}),
+                       rows.drop(["intercept", *length])])
+    table = table.rename_axis("feature").reset_index()
+    table.insert(0, "model", "combined")
+    return table
+
+
 def train_sarcasm_model(texts, labels, *, model: str = "markers", seed: int = 0,
                         trained_on: str = "") -> pd.DataFrame:
     """Fit one of the sarcasm models and return its coefficients (the shipped format).
@@ -355,9 +393,10 @@ def train_sarcasm_model(texts, labels, *, model: str = "markers", seed: int = 0,
         1/0 (or True/False) per text, same length.
     model
         ``"markers"``, ``"ngrams"`` or ``"combined"`` (see :func:`msdiscourse.sarcasm_score`).
-        For the models in :data:`NONNEGATIVE_MARKERS` (``markers``) a marker category whose
-        weight comes out negative is left out (weight 0) and the rest refitted: a marker
-        counts for irony or not at all.
+        In the ``markers`` model a marker category whose weight comes out negative is left
+        out (weight 0) and the rest refitted: a marker counts for irony or not at all.
+        ``combined`` is the ``ngrams`` model plus :data:`COMBINED_MARKERS_WEIGHT` times the
+        ``markers`` model, both fitted on these texts.
     seed
         Random state handed to the solver, recorded in the table.
     trained_on
@@ -367,7 +406,7 @@ def train_sarcasm_model(texts, labels, *, model: str = "markers", seed: int = 0,
     -------
     DataFrame
         ``model``, ``feature`` (``intercept``, ``length:*``, ``marker:*``, ``tone:*``,
-        ``word:*``, ``char:*``), ``idf`` (n-grams only), ``coefficient`` (rounded to 6
+        ``link:url``, ``word:*``, ``char:*``), ``idf`` (n-grams only), ``coefficient`` (rounded to 6
         decimals so the same data give a byte-identical file), ``trained_on``, ``n_texts``,
         ``seed``. Pass it as ``sarcasm_score(texts, model=table)``.
 

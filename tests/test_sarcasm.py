@@ -15,6 +15,7 @@ from msdiscourse.categories import MARKER_CATEGORIES, MARKER_DTYPE
 from msdiscourse.errors import ParseError
 from msdiscourse.schema import SchemaError
 from msdiscourse.sarcasm import find_markers, load_marker_patterns, marker_profile
+from msdiscourse.sarcasm_eval import COMBINED_MARKERS_WEIGHT
 
 PATTERNS = load_marker_patterns()
 
@@ -410,6 +411,23 @@ def test_explain_lists_markers_and_ngrams_that_sum_to_the_logit():
     assert "marker:formula" in features and any(f.startswith("word:") for f in features)
     with pytest.raises(TypeError, match="expects one str"):
         msd.explain_sarcasm(["a", "b"])
+
+
+def test_a_shared_link_counts_against_irony_in_the_markers_model_and_is_explained():
+    plain, linked = "What a result for the new trial.", "What a result for the new trial. https://example.org/trial"
+    scores = msd.sarcasm_score([plain, linked], model="markers")
+    assert scores.iloc[1] < scores.iloc[0]
+    why = msd.explain_sarcasm(linked, model="markers")
+    row = why[why["feature"] == "link:url"].iloc[0]
+    assert row["value"] == 1.0 and row["weight"] < 0 and row["contribution"] == row["weight"]
+    assert row["evidence"] == "link 'https://example.org/trial'"
+    assert why["contribution"].sum() == pytest.approx(why.attrs["logit"])
+    # the n-gram model reads a link as the token "url" and carries no link term; the
+    # combined model takes the markers model's terms, scaled by COMBINED_MARKERS_WEIGHT
+    assert "link:url" not in msd.explain_sarcasm(linked, model="ngrams")["feature"].tolist()
+    combined = msd.explain_sarcasm(linked, model="combined").set_index("feature")
+    assert combined.loc["link:url", "weight"] == pytest.approx(
+        COMBINED_MARKERS_WEIGHT * row["weight"], abs=1e-5)
     with pytest.raises(ValueError, match="model must be one of markers, ngrams, combined"):
         msd.sarcasm_score(["x"], model="bert")
 
