@@ -10,9 +10,11 @@ is read with the library's own :func:`msdiscourse.read_comments_table`
 The declared role (``user_reason_joined``) is the gold label: it is read separately from
 the raw file and dropped from the corpus before :func:`assign_roles` sees it.
 
-The threads are split in two halves by a hash of the thread id: cues were developed
-looking at the ``dev`` half only; the ``held-out`` half is reported beside it. Each half is
-judged as a corpus of its own (an author's evidence from the other half is not used).
+The threads are split in two halves by a hash of the thread id. The first four passes of
+cues were developed looking at the ``dev`` half ("half A") only; the fifth pass was written
+reading the ``held-out`` half ("half B"), so half A is where its cues are judged out of
+sample, and no half is untouched any more. Each half is judged as a corpus of its own (an
+author's evidence from the other half is not used).
 
 The real blog pages are judged against the roles read there by hand (the comment ids and
 roles below; no page text is kept here).
