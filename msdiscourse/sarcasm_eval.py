@@ -11,6 +11,7 @@ length quintiles, and the length-only baseline. Every cross-validated figure is 
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import re
 from collections import Counter
@@ -318,7 +319,7 @@ def _fit(model: str, features: TextFeatures, target: np.ndarray, seed: int, *, v
     ``markers`` model, both fitted on the same texts (``vectorizers``: fitted n-gram
     vectorizers to reuse, else fitted here).
     """
-    from sklearn.linear_model import LogisticRegression
+    from threadpoolctl import threadpool_limits  # installed with scikit-learn
 
     if vectorizers is None:
         vectorizers = _fit_vectorizers(model, features)
@@ -334,14 +335,12 @@ def _fit(model: str, features: TextFeatures, target: np.ndarray, seed: int, *, v
     if model in NONNEGATIVE_MARKERS:
         constrained[: len(names)] = [name.startswith("marker:") for name in names]
     active = np.ones(matrix.shape[1], dtype=bool)
-    while True:
-        fitted = LogisticRegression(C=1.0, max_iter=5000, random_state=seed).fit(matrix[:, active], target)
-        weights = np.zeros(matrix.shape[1])
-        weights[active] = fitted.coef_[0]
-        negative = constrained & (weights < 0)
-        if not negative.any():
-            break
-        active &= ~negative
+    # a dozen dense columns: BLAS threads only fight over the cores (on a busy 2-core
+    # machine the markers fits took twice the CPU); the n-gram fits keep their threads,
+    # with which the shipped n-gram coefficients were made
+    threads = threadpool_limits(limits=1) if model == "markers" else contextlib.nullcontext()
+    with threads:
+        weights = _fit_signed(matrix, target, seed, constrained, active)
     # the length covariates (the last two columns) are dropped from the score; what the
     # remaining terms still say about length is measured and taken out (length adjustment)
     content = weights[:-2]
@@ -359,6 +358,23 @@ def _fit(model: str, features: TextFeatures, target: np.ndarray, seed: int, *, v
     table = pd.DataFrame(rows, columns=["feature", "idf", "coefficient"])
     table.insert(0, "model", model)
     return table
+
+
+def _fit_signed(matrix, target: np.ndarray, seed: int, constrained: np.ndarray,
+                active: np.ndarray) -> np.ndarray:
+    """Logistic-regression weights with every ``constrained`` term >= 0 (refitted without
+    the terms that come out negative until none does); inactive terms weigh 0."""
+    from sklearn.linear_model import LogisticRegression
+
+    active = active.copy()
+    while True:
+        fitted = LogisticRegression(C=1.0, max_iter=5000, random_state=seed).fit(matrix[:, active], target)
+        weights = np.zeros(matrix.shape[1])
+        weights[active] = fitted.coef_[0]
+        negative = constrained & (weights < 0)
+        if not negative.any():
+            return weights
+        active &= ~negative
 
 
 def _blend(ngrams: pd.DataFrame, markers: pd.DataFrame, weight: float) -> pd.DataFrame:
@@ -564,8 +580,11 @@ def _length_only(train_words, train_target, test_words, seed) -> np.ndarray:
         log_words = np.log1p(words)
         return np.column_stack([log_words, log_words**2])
 
-    fitted = LogisticRegression(max_iter=2000, random_state=seed).fit(design(train_words), train_target)
-    return fitted.predict_proba(design(test_words))[:, 1]
+    from threadpoolctl import threadpool_limits
+
+    with threadpool_limits(limits=1):  # two columns: threads would only contend
+        fitted = LogisticRegression(max_iter=2000, random_state=seed).fit(design(train_words), train_target)
+        return fitted.predict_proba(design(test_words))[:, 1]
 
 
 def _train_and_predict(train_texts: list[str], train_target: np.ndarray, test_texts: list[str],
