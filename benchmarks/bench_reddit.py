@@ -45,6 +45,7 @@ from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
 SAVE = "--save" in sys.argv
+FRESH = "--analyse-saved" in sys.argv  # analyse the saved dataset on new worker processes
 sys.path.insert(0, str(HERE.parent))
 
 DATA_DIR = HERE / "_data"
@@ -111,27 +112,46 @@ def run_dask(folder: Path, workers: int, scratch: Path, npartitions: int | None)
         cpu_start = sum(client.run(_cpu_seconds).values()) + _cpu_seconds()
         start = time.perf_counter()
         corpus = mdd.read_reddit(folder, npartitions=npartitions)
+        parse_peaks = None
         if SAVE:  # the parse as `parse --engine dask` runs it: written, then read back
             corpus.save(scratch)
+            if FRESH:  # a later session: the parse's workers end, new ones analyse
+                parse_peaks = sorted(client.run(_peak_mb).values())
+                parse_cpu = sum(client.run(_cpu_seconds).values())
+                client.close()
+                cluster.close()
+                cluster = LocalCluster(n_workers=workers, threads_per_worker=1, processes=True,
+                                       dashboard_address=None)
+                client = Client(cluster)
+                client.run(lambda: __import__("msdiscourse.sentences"))
+                cpu_start += sum(client.run(_cpu_seconds).values()) - parse_cpu
             corpus = mdd.read_processed(scratch)
         else:  # read and shuffled once, kept in the workers' memory for the analyses
             corpus = corpus.persist()
             wait([corpus.posts, corpus.comments])
         parsed = time.perf_counter() - start
+        # the largest worker's peak after each eager step (ru_maxrss only grows): read and
+        # save; roles (evidence gathered, decided); exchanges' context gathered; the rest
+        stages = {"read": max(client.run(_peak_mb).values())}
         sentences = corpus.split_sentences()
         tone = corpus.score_tone(sentences)
         markers = corpus.find_markers(sentences)
         roles = corpus.assign_roles(blog_is_research=False)
+        stages["roles"] = max(client.run(_peak_mb).values())
         profile = corpus.marker_profile(markers, sentences)
         exchanges = corpus.reply_exchanges(roles=roles, tone=corpus.comment_tone(),
                                            markers=profile)
+        stages["exchange_context"] = max(client.run(_peak_mb).values())
         exchanges, n_sentences, n_comments, _ = dask.compute(
             exchanges, sentences.shape[0], corpus.comments.shape[0], tone.shape[0])
         matrix = mdd.DaskCorpus.exchange_matrix(exchanges)
         seconds = time.perf_counter() - start
         peaks = client.run(_peak_mb)
         cpu = sum(client.run(_cpu_seconds).values()) + _cpu_seconds() - cpu_start
+        stages["all"] = max(peaks.values())
         return {"seconds": seconds, "cpu": cpu, "parse_seconds": parsed, "peak_mb": max(peaks.values()),
+                "stage_peaks_mb": stages, "client_peak_mb": _peak_mb(),
+                "parse_worker_peaks_mb": parse_peaks,
                 "worker_peaks_mb": sorted(peaks.values()), "comments": int(n_comments),
                 "sentences": int(n_sentences), "npartitions": corpus.npartitions,
                 "matrix": matrix.to_numpy().tolist()}
@@ -143,7 +163,7 @@ def run_dask(folder: Path, workers: int, scratch: Path, npartitions: int | None)
 def _child(engine: str, folder: Path, workers: int, npartitions: int | None = None) -> dict:
     command = [sys.executable, __file__, "--_child", engine, str(folder), "--workers",
                str(workers)] + (["--partitions", str(npartitions)] if npartitions else []) + (
-                   ["--save"] if SAVE else [])
+                   ["--save"] if SAVE else []) + (["--analyse-saved"] if FRESH else [])
     done = subprocess.run(command, capture_output=True, text=True, check=False)
     if done.returncode != 0:
         raise RuntimeError(f"{engine} run failed:\n{done.stderr[-3000:]}")
@@ -159,6 +179,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--save", action="store_true",
                         help="Dask: write the partitioned dataset and read it back")
+    parser.add_argument("--analyse-saved", action="store_true",
+                        help="with --save: analyse the saved dataset on new worker processes, "
+                             "so the analysis's peak memory is apart from the parse's")
     parser.add_argument("--partition-mb", type=float, default=None,
                         help="uncompressed MB per Dask partition (default: the library's "
                              "default, 32 MB, at least two per worker)")
@@ -238,6 +261,14 @@ def main(argv: list[str] | None = None) -> int:
             print(f"{'':>8} dask: {dask_['npartitions']} partitions, parse+save "
                   f"{dask_['parse_seconds']:.1f} s, worker peaks "
                   f"{', '.join(f'{p:.0f}' for p in dask_['worker_peaks_mb'])} MB", flush=True)
+            if dask_.get("parse_worker_peaks_mb"):
+                print(f"{'':>8} dask: parse and save on other workers, their peaks "
+                      f"{', '.join(f'{p:.0f}' for p in dask_['parse_worker_peaks_mb'])} MB; the "
+                      f"peaks above are the analysis's", flush=True)
+            if "stage_peaks_mb" in dask_:
+                print(f"{'':>8} dask: largest worker's peak after "
+                      + ", ".join(f"{k} {v:.0f}" for k, v in dask_["stage_peaks_mb"].items())
+                      + f" MB; client {dask_['client_peak_mb']:.0f} MB", flush=True)
         if len(results) == 2:
             pandas, dask_ = results["pandas"], results["dask"]
             same = pandas["matrix"] == dask_["matrix"] and pandas["sentences"] == dask_["sentences"]

@@ -331,7 +331,10 @@ class DaskCorpus:
             posts = self.posts.map_partitions(_cue_bearing, column="body", meta=self.posts._meta)
         else:
             posts = self.posts.map_partitions(_first_per_author, meta=self.posts._meta)
-        comment_evidence, flaired, posts = _compute(comment_evidence, flaired, posts)
+        groups = self.comments.map_partitions(_comment_groups, meta=_comment_groups(
+            self.comments._meta))
+        comment_evidence, flaired, posts, groups = _compute(comment_evidence, flaired, posts,
+                                                            groups)
         if not read_posts:
             posts = _sorted(posts).drop_duplicates("author").assign(body=None, title=None)
         # corpus order, as role_evidence gives it on the whole corpus: comment cues (in
@@ -357,8 +360,16 @@ class DaskCorpus:
         # checked here, before any partition runs
         meta = _indexed(role_module.decide_roles(evidence, _strip(self.comments._meta),
                                                  known=known, codebook=codebook), 0)
-        return self.comments.map_partitions(_apply_decisions, evidence=evidence, known=known,
-                                            codebook=codebook, meta=meta)
+        # one decision per author, taken here once; each partition then receives the
+        # decisions of its own authors (and anonymous comments) only, not the whole table
+        decisions = role_module._decide_evidence(evidence, known, codebook)
+        per_part = _split_by_part(groups, self.npartitions)
+        decided = _per_partition(
+            [_decisions_frame({g: decisions[g] for g in zip(part["kind"], part["key"])
+                               if g in decisions}) for part in per_part],
+            meta=_decisions_frame({}), like=self.comments)
+        return self.comments.map_partitions(_apply_decisions, decided, meta=meta,
+                                            align_dataframes=False)
 
     @_keep_objects
     def reply_exchanges(self, *, roles, tone=None, markers=None, post_roles=None):
@@ -366,31 +377,44 @@ class DaskCorpus:
 
         ``roles`` from :meth:`assign_roles`, ``tone`` from :meth:`comment_tone`, ``markers``
         from :meth:`marker_profile` (by comment), each a Dask frame aligned with the corpus
-        (or a pandas table, sent whole to every partition). Two things it needs from the
-        whole corpus travel to every partition: every author's name (a reply that names
-        someone who wrote elsewhere) and each post author's role.
+        (or a pandas table, sent whole to every partition). Two things a partition needs
+        from the rest of the corpus are joined to it, sized by the partition: the author
+        names its comments spell in a vocative ("Bernard, ...") that an author elsewhere
+        carries, and the roles of its posts' authors. Each partition reports its vocatives,
+        its authors' names and its posts' authors; this process intersects them and sends
+        each partition its own rows.
         """
-        from msdiscourse.exchanges import reply_exchanges
+        from msdiscourse.exchanges import _author_roles
 
-        if not isinstance(roles, pd.DataFrame):
-            # roles are read twice, here (each post author's role) and per partition below:
-            # kept in the workers' memory, the decisions are applied to the comments once
-            import dask
-
-            get_client()
-            (roles,) = dask.persist(roles)
-        posts, comments, author_roles = _compute(
-            _distinct(self.posts[["author"]], "author"),
-            _distinct(self.comments[["author"]], "author"), _distinct(roles, "author"))
-        names = sorted(set(posts["author"]) | set(comments["author"]))
-        author_roles = author_roles.drop_duplicates("author").reset_index(drop=True)
+        # each partition says which names its comments' vocatives spell, which names its
+        # own authors carry and which authors wrote its posts; each gets back only the
+        # names it spells that some author elsewhere carries, and its posts' authors' roles
+        needs = _dd().map_partitions(_exchange_needs, self.posts, self.comments,
+                                     meta=_exchange_needs(self.posts._meta, self.comments._meta),
+                                     align_dataframes=False)
+        if isinstance(roles, pd.DataFrame):
+            (needs,) = _compute(needs)
+            role_of = _author_roles(roles)
+        else:
+            role_keys = roles.map_partitions(_first_role_per_author,
+                                             meta=_first_role_per_author(roles._meta))
+            needs, role_keys = _compute(needs, role_keys)
+            role_keys = role_keys.reset_index(drop=True).drop_duplicates("key")
+            role_of = dict(zip(role_keys["key"], role_keys["role"]))
+        names = set(needs.loc[needs["kind"] == "name", "value"])
+        contexts = []
+        for part in _split_by_part(needs, self.npartitions):
+            spelt = part.loc[part["kind"] == "vocative", "value"]
+            post_keys = part.loc[part["kind"] == "post_author", "value"]
+            contexts.append(_context_frame(
+                sorted(set(spelt) & names),
+                {key: role_of[key] for key in post_keys if key in role_of}))
+        context = _per_partition(contexts, meta=_context_frame([], {}), like=self.comments)
         frames = [roles, tone, markers, post_roles]
         present = [f for f in frames if f is not None and not isinstance(f, pd.DataFrame)]
         layout = [None if f is None else ("dask" if not isinstance(f, pd.DataFrame) else f)
                   for f in frames]
-        function = _call(_exchanges_with_context, reply_exchanges=reply_exchanges,
-                         names=names, author_roles=author_roles, layout=layout)
-        return self._map(function, *present)
+        return self._map(_call(_exchanges_with_context, layout=layout), context, *present)
 
     @staticmethod
     def exchange_matrix(exchanges, *, value: str = "n") -> pd.DataFrame:
@@ -763,12 +787,6 @@ def _compute(*collections):
     return dask.compute(*collections)
 
 
-def _distinct(frame, column: str):
-    """The first row of each non-missing ``column`` value in each partition (no shuffle)."""
-    return frame.map_partitions(
-        lambda part: part[part[column].notna()].drop_duplicates(column), meta=frame._meta)
-
-
 def _sorted(frame: pd.DataFrame) -> pd.DataFrame:
     return frame.reset_index(drop=True).sort_values(list(_ORDER), kind="stable")
 
@@ -850,39 +868,111 @@ def _first_per_author(frame: pd.DataFrame) -> pd.DataFrame:
     return _sorted(frame).drop_duplicates("author") if len(frame) else frame
 
 
-def _apply_decisions(comments: pd.DataFrame, *, evidence: pd.DataFrame, known,
-                      codebook) -> pd.DataFrame:
-    """Each comment's row of the roles table, decided on the evidence of the whole corpus."""
-    from msdiscourse.roles import decide_roles
+def _comment_groups(comments: pd.DataFrame, partition_info=None) -> pd.DataFrame:
+    """The decision groups of one partition's comments: author keys, anonymous comment ids."""
+    from msdiscourse.roles import _group_of, author_key
+
+    number = partition_info["number"] if partition_info else 0
+    groups = dict.fromkeys(_group_of(("comment", c), author_key(a)) for c, a in
+                           zip(comments["comment_id"].tolist(), comments["author"].tolist()))
+    frame = pd.DataFrame({"kind": pd.Series([g[0] for g in groups], dtype=object),
+                          "key": pd.Series([g[1] for g in groups], dtype=object)})
+    return _indexed(frame, number)
+
+
+def _split_by_part(frame: pd.DataFrame, npartitions: int) -> list[pd.DataFrame]:
+    """The rows of a gathered per-partition table, one frame per partition number."""
+    numbers = frame.index.to_numpy()
+    frame = frame.reset_index(drop=True)
+    return [frame[numbers == i] for i in range(npartitions)]
+
+
+def _per_partition(frames: list[pd.DataFrame], *, meta: pd.DataFrame, like):
+    """A Dask frame whose partition ``i`` is ``frames[i]``, aligned with ``like``.
+
+    Each frame becomes its own task's data, so a partition's task receives its own rows
+    only, never the whole list.
+    """
+    from dask import delayed
+
+    divisions = like.divisions if like.known_divisions else None
+    return _dd().from_delayed([delayed(frame, pure=True) for frame in frames], meta=meta,
+                              divisions=divisions, verify_meta=False)
+
+
+def _decisions_frame(decisions: dict) -> pd.DataFrame:
+    """Decisions per group as a table (``kind``, ``key``, ``decision``), to travel as a partition."""
+    return pd.DataFrame({"kind": pd.Series([g[0] for g in decisions], dtype=object),
+                         "key": pd.Series([g[1] for g in decisions], dtype=object),
+                         "decision": pd.Series(list(decisions.values()), dtype=object)})
+
+
+def _apply_decisions(comments: pd.DataFrame, decided: pd.DataFrame) -> pd.DataFrame:
+    """Each comment's row of the roles table, from the decisions of its own authors."""
+    from msdiscourse.roles import _roles_table
 
     index = comments.index
-    frame = decide_roles(evidence, _strip(comments), known=known, codebook=codebook)
+    decisions = dict(zip(zip(decided["kind"], decided["key"]), decided["decision"]))
+    part = _strip(comments)
+    frame = _roles_table(decisions, part["comment_id"].tolist(), part["post_id"].tolist(),
+                         part["author"].tolist())
     frame.index = pd.Index(np.full(len(frame), index[0] if len(index) else 0, dtype="int64"),
                            name=_PART)
     return frame
 
 
-# -- exchanges: the partition plus what it needs from the whole corpus ----------------------------
-def _exchanges_with_context(corpus: Corpus, *frames, reply_exchanges, names, author_roles,
-                            layout):
+# -- exchanges: the partition plus what it needs from the rest of the corpus ---------------------
+def _exchange_needs(posts: pd.DataFrame, comments: pd.DataFrame,
+                    partition_info=None) -> pd.DataFrame:
+    """What one partition offers (its authors' names) and needs (names spelt, posts' authors).
+
+    Rows of ``kind`` ``"name"`` (each name and name part its authors carry), ``"vocative"``
+    (each name its comments spell in a vocative that its own authors do not carry) and
+    ``"post_author"`` (each key of its posts' authors), index = partition number.
+    """
+    from msdiscourse.exchanges import _known_names, _vocatives
+    from msdiscourse.roles import author_key
+
+    number = partition_info["number"] if partition_info else 0
+    own = _known_names(comments["author"].tolist() + posts["author"].tolist())
+    spelt = _vocatives(comments["text"].tolist()) - own
+    post_keys = {key for key in map(author_key, posts["author"].tolist()) if key}
+    rows = ([("name", n) for n in sorted(own)] + [("vocative", n) for n in sorted(spelt)]
+            + [("post_author", k) for k in sorted(post_keys)])
+    frame = pd.DataFrame({"kind": pd.Series([r[0] for r in rows], dtype=object),
+                          "value": pd.Series([r[1] for r in rows], dtype=object)})
+    return _indexed(frame, number)
+
+
+def _first_role_per_author(roles: pd.DataFrame) -> pd.DataFrame:
+    """Each author key's first role in one partition of a roles table."""
+    from msdiscourse.exchanges import _author_roles
+
+    role_of = _author_roles(roles.reset_index(drop=True))
+    return pd.DataFrame({"key": pd.Series(list(role_of), dtype=object),
+                         "role": pd.Series(list(role_of.values()), dtype=object)})
+
+
+def _context_frame(names: list[str], roles: dict[str, str]) -> pd.DataFrame:
+    """A partition's share of the rest of the corpus: names its vocatives spell, posts' roles."""
+    return pd.DataFrame({"name": pd.Series(list(names) + [None] * len(roles), dtype=object),
+                         "key": pd.Series([None] * len(names) + list(roles), dtype=object),
+                         "role": pd.Series([None] * len(names) + list(roles.values()),
+                                           dtype=object)})
+
+
+def _exchanges_with_context(corpus: Corpus, context: pd.DataFrame, *frames, layout):
+    from msdiscourse.exchanges import _reply_exchanges
+
     given = iter(frames)
     roles, tone, markers, post_roles = [
         None if kind is None else (next(given) if isinstance(kind, str) else kind)
         for kind in layout]
-    # every author's name, so a reply naming someone from another post is recognised: the
-    # names ride along as extra posts without body or comments (they add no rows)
-    present = set(corpus.posts["author"].dropna()) | set(corpus.comments["author"].dropna())
-    extra = [n for n in names if n not in present]
-    posts = corpus.posts
-    if extra:
-        ghosts = pd.DataFrame({"post_id": [f"\x00author:{i}" for i in range(len(extra))],
-                               "author": extra})
-        posts = coerce_frame(pd.concat([posts, ghosts], ignore_index=True), POST_COLUMNS)
-    # each post author's role, decided on comments that may sit in another partition
-    wanted = author_roles[author_roles["author"].isin(set(corpus.posts["author"].dropna()))]
-    roles = pd.concat([wanted, roles], ignore_index=True) if len(wanted) else roles
-    return reply_exchanges(corpus.replace(posts=posts), roles=roles, tone=tone,
-                           markers=markers, post_roles=post_roles)
+    names = frozenset(context["name"].dropna())
+    keyed = context[context["key"].notna()]
+    return _reply_exchanges(corpus, roles=roles, tone=tone, markers=markers,
+                            post_roles=post_roles, other_names=names,
+                            other_roles=dict(zip(keyed["key"], keyed["role"])))
 
 
 def _attach_unit(markers: pd.DataFrame, units: pd.DataFrame, *, by: str) -> pd.DataFrame:

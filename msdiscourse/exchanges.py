@@ -277,6 +277,23 @@ def reply_exchanges(corpus: Corpus, *, roles: pd.DataFrame, tone: pd.DataFrame |
       addressee                 pair  quotes_parent  quotes_post
     0    LabRat  unknown->researcher           True         True
     """
+    return _reply_exchanges(corpus, roles=roles, tone=tone, markers=markers,
+                            post_roles=post_roles)
+
+
+def _reply_exchanges(corpus: Corpus, *, roles: pd.DataFrame, tone: pd.DataFrame | None = None,
+                     markers: pd.DataFrame | None = None,
+                     post_roles: pd.DataFrame | None = None,
+                     other_names: frozenset[str] = frozenset(),
+                     other_roles: dict[str, str] | None = None) -> pd.DataFrame:
+    """:func:`reply_exchanges` on part of a corpus, given what it needs from the rest.
+
+    ``other_names``: author names and name parts (as :func:`_known_names` gives them) of
+    authors outside ``corpus`` that its comments may address; ``other_roles``: the role of
+    each author key (as ``roles`` of the whole corpus gives it) that is consulted before
+    ``roles`` for the posts' authors. The Dask engine passes, per partition, only the
+    names its comments' vocatives spell and the keys of its posts' authors.
+    """
     check_corpus(corpus, caller="reply_exchanges")
     validate(roles, "roles", caller="reply_exchanges(roles=...)")
     if post_roles is not None:
@@ -285,10 +302,10 @@ def reply_exchanges(corpus: Corpus, *, roles: pd.DataFrame, tone: pd.DataFrame |
     role_of = dict(zip(roles["comment_id"], roles["role"].astype("string")))
     author_of = dict(zip(comments["comment_id"], comments["author"]))
     text_of = dict(zip(comments["comment_id"], comments["text"]))
-    post_role_of = _post_role_table(corpus, roles, post_roles)
+    post_role_of = _post_role_table(corpus, roles, post_roles, other_roles)
     compound, post_compound = _tone_tables(tone, corpus)
     n_markers, marker_rate = _marker_tables(markers)
-    known = _known_names(list(comments["author"]) + list(corpus.posts["author"]))
+    known = _known_names(list(comments["author"]) + list(corpus.posts["author"])) | other_names
     quoting = _Quoting()
     bodies = dict(zip(corpus.posts["post_id"].tolist(), corpus.posts["body"].tolist()))
     post_authors = dict(zip(corpus.posts["post_id"].tolist(), corpus.posts["author"].tolist()))
@@ -349,6 +366,40 @@ def reply_exchanges(corpus: Corpus, *, roles: pd.DataFrame, tone: pd.DataFrame |
     return frame[list(EXCHANGE_COLUMNS)]
 
 
+def _byline_role() -> str:
+    from msdiscourse.roles import load_role_cues
+
+    return next(c.role for c in load_role_cues() if c.cue_type == "byline")
+
+
+def _author_roles(roles: pd.DataFrame) -> dict[str, str]:
+    """Author key -> the first role ``roles`` gives that author (what posts' authors get)."""
+    by_author: dict[str, str] = {}
+    for author, role in zip(roles["author"], roles["role"].astype("string")):
+        key = author_key(author)
+        if key is not None and role is not pd.NA:
+            by_author.setdefault(key, role)
+    return by_author
+
+
+def _vocatives(texts) -> set[str]:
+    """The case-folded names that :func:`names_addressed` looks up in ``known_names``.
+
+    A name the texts only spell in a vocative ("Bernard, ..." or "..., Wendy.") counts when
+    it is a known author name; every other form of address counts without the lookup. So
+    the known names that matter to some texts are these strings intersected with the names
+    of all authors: the Dask engine sends each partition only that intersection.
+    """
+    found: set[str] = set()
+    for text in texts:
+        if not isinstance(text, str):
+            continue
+        for match in (_LEADING_VOCATIVE.match(text), *_TRAILING_VOCATIVE.finditer(text)):
+            if match:
+                found.add(match.group(1).casefold())
+    return found
+
+
 def _name_forms(author) -> set[str]:
     key = author_key(author)
     if key is None:
@@ -356,19 +407,16 @@ def _name_forms(author) -> set[str]:
     return {key, *(part for part in key.split(" ") if len(part) >= 3)}
 
 
-def _post_role_table(corpus: Corpus, roles: pd.DataFrame, given: pd.DataFrame | None) -> dict:
+def _post_role_table(corpus: Corpus, roles: pd.DataFrame, given: pd.DataFrame | None,
+                     other_roles: dict[str, str] | None = None) -> dict:
     """Post id -> the role of its byline author."""
     if given is not None:
         return dict(zip(given["post_id"], given["role"].astype("string")))
-    from msdiscourse.roles import load_role_cues
-
-    byline_role = next(c.role for c in load_role_cues() if c.cue_type == "byline")
+    byline_role = _byline_role()
     # the byline author's own comments carry the role settled for them (with known=...)
-    by_author: dict[str, str] = {}
-    for author, role in zip(roles["author"], roles["role"].astype("string")):
-        key = author_key(author)
-        if key is not None and role is not pd.NA:
-            by_author.setdefault(key, role)
+    by_author = dict(other_roles or {})
+    for key, role in _author_roles(roles).items():
+        by_author.setdefault(key, role)
     table = {}
     for post_id, author in zip(corpus.posts["post_id"], corpus.posts["author"]):
         key = author_key(author)

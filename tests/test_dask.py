@@ -159,6 +159,38 @@ def test_forum_threads_give_the_pandas_answers(client, forum):
     assert results["exchanges"]["names_addressed"].notna().sum() > 0
 
 
+def test_exchanges_get_names_and_post_roles_from_other_partitions(client):
+    """A partition receives only what it needs from the others, and that is enough.
+
+    Bernard's role is decided on his comment in one partition; his post, in another,
+    takes that role for the reply to it; a comment in a third names him in a vocative
+    that counts only because he is an author elsewhere.
+    """
+    corpus = msd.Corpus.from_records(
+        posts=[{"post_id": "post-a", "author": "LabRat", "body": "Our trial results."},
+               {"post_id": "post-b", "author": "Bernard", "body": "My week with fatigue."},
+               {"post_id": "post-e", "author": "LabRat", "body": "Another update."}],
+        comments=[{"comment_id": "post-a.c1", "post_id": "post-a", "author": "Bernard",
+                   "text": "I was diagnosed with MS in 2019. Is this for me?"},
+                  {"comment_id": "post-b.c1", "post_id": "post-b", "author": "Wendy",
+                   "text": "Sorry to hear that. Rest helps me."},
+                  {"comment_id": "post-e.c1", "post_id": "post-e", "author": "Wendy",
+                   "text": "Ask your neuro, Bernard."}])
+    parts = mdd._part_of(corpus.posts["post_id"], 3)
+    assert len(set(parts)) == 3  # one post per partition
+    dcorpus = mdd.from_corpus(corpus, npartitions=3)
+    roles = dcorpus.assign_roles(blog_is_research=False)
+    found = dcorpus.reply_exchanges(roles=roles).compute().reset_index(drop=True)
+    pandas_roles = msd.assign_roles(corpus, blog_is_research=False)
+    expected = msd.reply_exchanges(corpus, roles=pandas_roles)
+    key = ["comment_id"]
+    pd.testing.assert_frame_equal(_sorted(expected, key), _sorted(found, key))
+    row = _sorted(found, key).set_index("comment_id")
+    assert row.loc["post-b.c1", ["addressee", "addressee_role"]].astype(str).tolist() == [
+        "Bernard", "patient"]
+    assert row.loc["post-e.c1", "names_addressed"] == "Bernard"
+
+
 @pytest.fixture(scope="module")
 def reddit_dump(tmp_path_factory):
     folder = tmp_path_factory.mktemp("reddit")

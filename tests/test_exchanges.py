@@ -282,3 +282,27 @@ def test_summary_without_tone_or_markers_asks_for_them(real):
     assert summary["verdict"].tolist() == [
         "no tone (mean VADER compound) in the exchanges: pass tone to reply_exchanges",
         "no irony markers per 100 words in the exchanges: pass markers to reply_exchanges"]
+
+
+def test_only_vocatives_are_looked_up_among_known_names(real, shared_corpus):
+    """Known names matter only where a vocative spells them: the Dask engine's join.
+
+    On every comment of the real blog pages, a real forum and the demo corpus, the names
+    addressed with every author's name known equal those with only the known names the
+    comment's own vocatives spell (``_vocatives``), so a partition needs no more than that
+    intersection.
+    """
+    from msdiscourse.exchanges import _known_names, _vocatives
+
+    forum = pd.read_csv(require(shared_corpus / "threads" / "alsforums" / "alsforums-threads.csv"),
+                        dtype=str, keep_default_na=False)
+    corpora = [real[0], msd.read_corpus(DATA_RAW)]
+    texts = [t for c in corpora for t in c.comments["text"]] + forum["body"].tolist()
+    known = _known_names([a for c in corpora for a in c.comments["author"]]
+                         + [a for c in corpora for a in c.posts["author"]]
+                         + forum["user_name"].tolist())
+    spelt = {text: _vocatives([text]) for text in texts}
+    assert sum(bool(known & found) for found in spelt.values()) >= 4  # vocatives do match
+    for text in texts:
+        assert names_addressed(text, known_names=known) == names_addressed(
+            text, known_names=known & spelt[text]), text
