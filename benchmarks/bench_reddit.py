@@ -88,7 +88,7 @@ def run_pandas(folder: Path) -> dict:
     markers = msd.find_markers(sentences)
     roles = msd.assign_roles(corpus, blog_is_research=False)
     profile = msd.marker_profile(markers, sentences)
-    comment_tone = msd.comment_tone(corpus, n_jobs=1)
+    comment_tone = msd.comment_tone(corpus, sentences=sentences, n_jobs=1)
     del tone
     exchanges = msd.reply_exchanges(corpus, roles=roles, tone=comment_tone, markers=profile)
     matrix = msd.exchange_matrix(exchanges)
@@ -139,7 +139,7 @@ def run_dask(folder: Path, workers: int, scratch: Path, npartitions: int | None)
         roles = corpus.assign_roles(blog_is_research=False)
         stages["roles"] = max(client.run(_peak_mb).values())
         profile = corpus.marker_profile(markers, sentences)
-        exchanges = corpus.reply_exchanges(roles=roles, tone=corpus.comment_tone(),
+        exchanges = corpus.reply_exchanges(roles=roles, tone=corpus.comment_tone(sentences),
                                            markers=profile)
         stages["exchange_context"] = max(client.run(_peak_mb).values())
         exchanges, n_sentences, n_comments, _ = dask.compute(
