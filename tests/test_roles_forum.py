@@ -323,7 +323,7 @@ _BODY_CUES = [
     # end-of-life decisions, care received, one's course, against carer talk
     ("paralysed_self", "I'm now completely paralyzed and use a head mouse.",
      "I was paralysed by indecision about his care."),
-    ("speech_for_me", "My wife understands most of what I am trying to say.",
+    ("speech_for_me", "Only my daughter understands some of what I am saying now.",
      "I can understand most of what he is trying to say."),
     ("speech_for_me", "My tablet speaks for me at the clinic.", "The tablet speaks for him at the clinic."),
     ("speech_for_me", "Friends understand little of what I am saying now.",
