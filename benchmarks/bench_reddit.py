@@ -99,7 +99,6 @@ def run_pandas(folder: Path) -> dict:
 
 
 def run_dask(folder: Path, workers: int, scratch: Path, npartitions: int | None) -> dict:
-    import dask
     from distributed import Client, LocalCluster, wait
 
     import msdiscourse.dask as mdd
@@ -131,18 +130,20 @@ def run_dask(folder: Path, workers: int, scratch: Path, npartitions: int | None)
             wait([corpus.posts, corpus.comments])
         parsed = time.perf_counter() - start
         # the largest worker's peak after each eager step (ru_maxrss only grows): read and
-        # save; roles (evidence gathered, decided); exchanges' context gathered; the rest
+        # save; the names the exchanges need gathered; the rest (roles are decided by a
+        # group-by in the final computation, with everything else)
         stages = {"read": max(client.run(_peak_mb).values())}
         sentences = corpus.split_sentences()
         tone = corpus.score_tone(sentences)
         markers = corpus.find_markers(sentences)
         roles = corpus.assign_roles(blog_is_research=False)
-        stages["roles"] = max(client.run(_peak_mb).values())
         profile = corpus.marker_profile(markers, sentences)
         exchanges = corpus.reply_exchanges(roles=roles, tone=corpus.comment_tone(sentences),
                                            markers=profile)
         stages["exchange_context"] = max(client.run(_peak_mb).values())
-        exchanges, n_sentences, n_comments, _ = dask.compute(
+        # each partition's result sent here as it is ready (dask.compute would first gather
+        # the whole exchanges table on one worker)
+        exchanges, n_sentences, n_comments, _ = mdd.compute(
             exchanges, sentences.shape[0], corpus.comments.shape[0], tone.shape[0])
         matrix = mdd.DaskCorpus.exchange_matrix(exchanges)
         seconds = time.perf_counter() - start

@@ -55,6 +55,7 @@ __all__ = [
     "Analyses",
     "DaskCorpus",
     "analyses",
+    "compute",
     "from_corpus",
     "get_client",
     "is_partitioned",
@@ -318,58 +319,35 @@ class DaskCorpus:
                 "assign_roles(infer=True) on the Dask engine: the inference step trains one "
                 "classifier on every author's whole text; run msd.assign_roles(corpus.compute(), "
                 "infer=True) on a corpus that fits in memory, or infer=False")
-        read_posts = not blog_is_research
-        # the comments' cues are found where the comments are, once: each partition returns
-        # its evidence rows with their corpus-order keys; only the (few) flair-bearing
-        # comments and the posts the decision needs travel to this process
-        comment_evidence = self.comments.map_partitions(
-            _comment_evidence, meta=_comment_evidence(self.comments._meta))
-        flaired = (self.comments.map_partitions(_with_flair, flair_column=flair_column,
-                                                meta=self.comments._meta)
-                   if flair_roles else None)
-        if read_posts:
-            posts = self.posts.map_partitions(_cue_bearing, column="body", meta=self.posts._meta)
-        else:
-            posts = self.posts.map_partitions(_first_per_author, meta=self.posts._meta)
+        options = {"blog_is_research": blog_is_research, "flair_roles": flair_roles,
+                   "flair_column": flair_column}
+        # on the empty tables: the roles table's shape, and the options, known= and a
+        # codebook checked here, before any partition runs
+        no_evidence = role_module.role_evidence(
+            _partition_corpus(self.posts._meta, self.comments._meta), **options)
+        meta = _indexed(role_module.decide_roles(no_evidence, _strip(self.comments._meta),
+                                                 known=known, codebook=codebook), 0)
+        overrides = role_module._overrides(known, codebook)  # the user's: small, sent whole
+        n = self.npartitions
+        # 1. each partition finds the cues of its own comments, post bodies, flairs and
+        #    bylines, each row keyed by its decision group and its place in corpus order
+        evidence = _dd().map_partitions(
+            _evidence_of_part, self.posts, self.comments, **options, align_dataframes=False,
+            meta=_evidence_of_part(self.posts._meta, self.comments._meta, **options))
+        # 2. a group-by: every row of one author (or anonymous comment) meets in the
+        #    partition its group hashes to, where that group is decided, in corpus order
+        decisions = _by_part(evidence, _GROUP, n).map_partitions(
+            _decide_part, meta=_decide_part(evidence._meta))
+        # 3. each comment partition's groups go to the same hashed partitions, pick up their
+        #    decisions there and come back to the comment partition they came from
         groups = self.comments.map_partitions(_comment_groups, meta=_comment_groups(
             self.comments._meta))
-        comment_evidence, flaired, posts, groups = _compute(comment_evidence, flaired, posts,
-                                                            groups)
-        if not read_posts:
-            posts = _sorted(posts).drop_duplicates("author").assign(body=None, title=None)
-        # corpus order, as role_evidence gives it on the whole corpus: comment cues (in
-        # comment order, each comment's in its own order), post bodies, flairs, bylines
-        comment_evidence = _sorted(comment_evidence).drop(columns=list(_ORDER))
-        no_comments = _clean(self.comments._meta, COMMENT_COLUMNS)
-        post_evidence = role_module.role_evidence(
-            Corpus(posts=_clean(posts, POST_COLUMNS), comments=no_comments),
-            blog_is_research=blog_is_research)
-        parts = [comment_evidence]
-        if read_posts:
-            parts.append(post_evidence)
-        if flair_roles:
-            flair_evidence = role_module.role_evidence(
-                Corpus(posts=_clean(self.posts._meta, POST_COLUMNS),
-                       comments=_clean(flaired, COMMENT_COLUMNS)),
-                flair_roles=flair_roles, flair_column=flair_column)
-            parts.append(flair_evidence[flair_evidence["cue_type"] == "flair"])
-        if not read_posts:
-            parts.append(post_evidence)
-        evidence = pd.concat(parts, ignore_index=True)
-        # on the empty comments: the roles table's shape, and known= or a codebook is
-        # checked here, before any partition runs
-        meta = _indexed(role_module.decide_roles(evidence, _strip(self.comments._meta),
-                                                 known=known, codebook=codebook), 0)
-        # one decision per author, taken here once; each partition then receives the
-        # decisions of its own authors (and anonymous comments) only, not the whole table
-        decisions = role_module._decide_evidence(evidence, known, codebook)
-        per_part = _split_by_part(groups, self.npartitions)
-        decided = _per_partition(
-            [_decisions_frame({g: decisions[g] for g in zip(part["kind"], part["key"])
-                               if g in decisions}) for part in per_part],
-            meta=_decisions_frame({}), like=self.comments)
-        return self.comments.map_partitions(_apply_decisions, decided, meta=meta,
-                                            align_dataframes=False)
+        joined = _dd().map_partitions(_join_decisions, _by_part(groups, _GROUP, n), decisions,
+                                      align_dataframes=False,
+                                      meta=_join_decisions(groups._meta, decisions._meta))
+        delivered = _to_part(joined, _HOME, n)
+        return self.comments.map_partitions(_apply_decisions, delivered, overrides=overrides,
+                                            meta=meta, align_dataframes=False)
 
     @_keep_objects
     def reply_exchanges(self, *, roles, tone=None, markers=None, post_roles=None):
@@ -380,41 +358,49 @@ class DaskCorpus:
         (or a pandas table, sent whole to every partition). Two things a partition needs
         from the rest of the corpus are joined to it, sized by the partition: the author
         names its comments spell in a vocative ("Bernard, ...") that an author elsewhere
-        carries, and the roles of its posts' authors. Each partition reports its vocatives,
-        its authors' names and its posts' authors; this process intersects them and sends
-        each partition its own rows.
+        carries (each partition reports its vocatives and its authors' names; this process
+        intersects them and sends each partition its own), and the roles of its posts'
+        authors, who may have written only in other posts (a join on the author key across
+        partitions, computed with the exchanges, so the roles are computed once).
         """
         from msdiscourse.exchanges import _author_roles
 
-        # each partition says which names its comments' vocatives spell, which names its
-        # own authors carry and which authors wrote its posts; each gets back only the
-        # names it spells that some author elsewhere carries, and its posts' authors' roles
+        n = self.npartitions
+        # each partition says which names its comments' vocatives spell and which names its
+        # own authors carry; each gets back only the names it spells that some author
+        # elsewhere carries
         needs = _dd().map_partitions(_exchange_needs, self.posts, self.comments,
                                      meta=_exchange_needs(self.posts._meta, self.comments._meta),
                                      align_dataframes=False)
+        (needs,) = _compute(needs)
+        names = set(needs.loc[needs["kind"] == "name", "value"])
+        spelt = [sorted(set(part["value"]) & names) for part in _split_by_part(
+            needs[needs["kind"] == "vocative"], n)]
+        context = _per_partition([_context_frame(wanted) for wanted in spelt],
+                                 meta=_context_frame([]), like=self.comments)
+        # and the roles of its posts' authors, who may have written only elsewhere
+        post_keys = self.posts.map_partitions(_post_author_keys,
+                                              meta=_post_author_keys(self.posts._meta))
         if isinstance(roles, pd.DataFrame):
-            (needs,) = _compute(needs)
             role_of = _author_roles(roles)
-        else:
+            (keys,) = _compute(post_keys)
+            homes = keys["_home"].to_numpy()
+            author_roles = _per_partition(
+                [_roles_frame({k: role_of[k] for k in keys["key"][homes == i] if k in role_of})
+                 for i in range(n)], meta=_roles_frame({}), like=self.comments)
+        else:  # a group-by on the author key, computed with the exchanges themselves
             role_keys = roles.map_partitions(_first_role_per_author,
                                              meta=_first_role_per_author(roles._meta))
-            needs, role_keys = _compute(needs, role_keys)
-            role_keys = role_keys.reset_index(drop=True).drop_duplicates("key")
-            role_of = dict(zip(role_keys["key"], role_keys["role"]))
-        names = set(needs.loc[needs["kind"] == "name", "value"])
-        contexts = []
-        for part in _split_by_part(needs, self.npartitions):
-            spelt = part.loc[part["kind"] == "vocative", "value"]
-            post_keys = part.loc[part["kind"] == "post_author", "value"]
-            contexts.append(_context_frame(
-                sorted(set(spelt) & names),
-                {key: role_of[key] for key in post_keys if key in role_of}))
-        context = _per_partition(contexts, meta=_context_frame([], {}), like=self.comments)
+            joined = _dd().map_partitions(
+                _join_roles, _by_part(post_keys, "key", n), _by_part(role_keys, "key", n),
+                align_dataframes=False, meta=_join_roles(post_keys._meta, role_keys._meta))
+            author_roles = _to_part(joined, _HOME, n)
         frames = [roles, tone, markers, post_roles]
         present = [f for f in frames if f is not None and not isinstance(f, pd.DataFrame)]
         layout = [None if f is None else ("dask" if not isinstance(f, pd.DataFrame) else f)
                   for f in frames]
-        return self._map(_call(_exchanges_with_context, layout=layout), context, *present)
+        return self._map(_call(_exchanges_with_context, layout=layout), context, author_roles,
+                         *present)
 
     @staticmethod
     def exchange_matrix(exchanges, *, value: str = "n") -> pd.DataFrame:
@@ -780,11 +766,94 @@ def _call(function: Callable, **bound) -> Callable:
     return call
 
 
-def _compute(*collections):
+def compute(*collections):
+    """Compute Dask results into pandas objects, as ``dask.compute`` does, a partition at a time.
+
+    ``dask.compute`` on a Dask frame concatenates every partition in one task on one
+    worker before sending the whole table here, so that worker holds the whole result
+    (twice, while it is sent): its memory grows with the input. Here the results are
+    computed together (steps they share run once), and each partition travels to this
+    process as soon as it is ready and is released on its worker, so a worker holds only
+    the partitions not yet sent. Only this process holds the whole result, as it must.
+
+    Parameters
+    ----------
+    *collections
+        Dask frames, series, scalars or delayed values (a list or tuple of them is
+        computed element by element); anything else is returned as it is.
+
+    Returns
+    -------
+    tuple
+        One pandas object (or value) per argument, as ``dask.compute`` gives it.
+
+    Examples
+    --------
+    >>> exchanges, n_sentences = mdd.compute(exchanges, sentences.shape[0])  # doctest: +SKIP
+    """
     import dask
+    from distributed import as_completed
 
     get_client()
-    return dask.compute(*collections)
+    flat: list = []
+    shape: list = []
+    for item in collections:
+        if isinstance(item, (list, tuple)):
+            shape.append(("list", len(item), type(item)))
+            flat.extend(item)
+        else:
+            shape.append(("one", 1, None))
+            flat.append(item)
+    lazy = [i for i, item in enumerate(flat) if dask.is_dask_collection(item)]
+    persisted = list(dask.persist(*[flat[i] for i in lazy]))  # one graph: shared steps once
+    finishers, parts, slots, pending = {}, {}, {}, {}
+    for i in lazy:
+        item = persisted.pop(0)
+        graph = dict(item.__dask_graph__())
+        keys = _flat_keys(item.__dask_keys__())
+        finishers[i] = item.__dask_postcompute__()
+        parts[i] = [None] * len(keys)
+        future = None
+        for slot, key in enumerate(keys):
+            future = _future_of(graph, key)
+            slots.setdefault(future.key, []).append((i, slot))
+            pending[future.key] = future
+        del item, graph, future
+    # only the iterator holds the futures now: each is released on its worker once taken
+    arriving = as_completed(list(pending.values()))
+    pending.clear()
+    for future in arriving:
+        value = future.result()
+        for i, slot in slots[future.key]:
+            parts[i][slot] = value
+        del future, value
+    for i, (finish, args) in finishers.items():
+        flat[i] = finish(parts.pop(i), *args)
+    results, start = [], 0
+    for kind, size, container in shape:
+        results.append(flat[start] if kind == "one" else container(flat[start:start + size]))
+        start += size
+    return tuple(results)
+
+
+def _flat_keys(keys) -> list:
+    if isinstance(keys, list):
+        return [k for sub in keys for k in _flat_keys(sub)]
+    return [keys]
+
+
+def _future_of(graph: dict, key):
+    """The future a persisted collection's key stands for (following aliases)."""
+    from distributed import Future
+
+    node = graph[key]
+    while not isinstance(node, Future):
+        target = node.target
+        node = graph[getattr(target, "key", target)]
+    return node
+
+
+_compute = compute
 
 
 def _sorted(frame: pd.DataFrame) -> pd.DataFrame:
@@ -827,57 +896,101 @@ def _pseudonymise_part(frame: pd.DataFrame, *, name: str, mapping, parts, keep) 
 
 
 # -- roles: cues per partition, decision per author -----------------------------------------------
-def _cue_bearing(frame: pd.DataFrame, *, column: str) -> pd.DataFrame:
-    """The rows whose ``column`` carries a role cue."""
-    from msdiscourse.roles import find_role_cues
-
-    if not len(frame):
-        return frame
-    texts = pd.Series(frame[column].tolist(), index=range(len(frame)))
-    return frame.iloc[sorted(set(find_role_cues(texts)["text_index"].tolist()))]
+_GROUP = "_group"  # an evidence row's decision group as one hashable string
+_HOME = "_home"  # the comment partition a group's decision goes back to
+_EVIDENCE_ORDER = ("_rank", *_ORDER, "_seq")  # corpus order across partitions
 
 
-def _comment_evidence(comments: pd.DataFrame) -> pd.DataFrame:
-    """The role cues of one partition's comments, with each row's corpus-order keys."""
-    from msdiscourse.roles import role_evidence
-
-    part = comments.reset_index(drop=True)
-    if len(part):
-        part = part.sort_values(list(_ORDER), kind="stable")
-    no_posts = coerce_frame(pd.DataFrame(columns=list(POST_COLUMNS)), POST_COLUMNS)
-    corpus = Corpus(posts=no_posts, comments=coerce_frame(_strip(part), COMMENT_COLUMNS))
-    # blog_is_research=False with no posts: the comments' cues only (no byline, no post body)
-    evidence = role_evidence(corpus, blog_is_research=False)
-    order = {comment_id: position for position, comment_id in
-             enumerate(part["comment_id"].tolist())}
-    positions = np.array([order[comment_id] for comment_id in evidence["comment_id"].tolist()],
-                         dtype="int64")
-    for column in _ORDER:
-        evidence[column] = part[column].iloc[positions].to_numpy()
-    return evidence.astype(part[list(_ORDER)].dtypes.to_dict())
+def _group_string(kind: str, key: str) -> str:
+    return f"{kind}\x1f{key}"
 
 
-def _with_flair(frame: pd.DataFrame, *, flair_column: str) -> pd.DataFrame:
-    if flair_column not in frame.columns:  # schema-ok: a Reddit reader's extra column
-        return frame.iloc[:0]
-    return frame[frame[flair_column].notna()]
+def _evidence_of_part(posts: pd.DataFrame, comments: pd.DataFrame, *, blog_is_research: bool,
+                      flair_roles, flair_column: str) -> pd.DataFrame:
+    """One partition's ``role_evidence`` rows, each with its decision group and corpus order.
+
+    ``role_evidence`` gives, for the whole corpus, comment cues (in comment order), post
+    bodies, flairs, then bylines; ``_rank`` (0 to 3), the unit's corpus-order keys and
+    ``_seq`` (the row's place in this partition's table) restore that order wherever
+    the rows of one author meet.
+    """
+    from msdiscourse.roles import _evidence_group, role_evidence
+
+    evidence = role_evidence(_partition_corpus(posts, comments), blog_is_research=blog_is_research,
+                             flair_roles=flair_roles, flair_column=flair_column)
+    comment_at = {c: i for i, c in enumerate(comments["comment_id"].tolist())}
+    post_at = {p: i for i, p in enumerate(posts["post_id"].tolist())}
+    order = {name: (comments[name].tolist(), posts[name].tolist()) for name in _ORDER}
+    ranks, groups, first, second = [], [], [], []
+    columns = [evidence[c].tolist() for c in ("comment_id", "post_id", "author", "cue_type")]
+    for comment_id, post_id, author, cue_type in zip(*columns):
+        on_comment = comment_id is not pd.NA and comment_id is not None
+        ranks.append({"byline": 3, "flair": 2}.get(cue_type, 0 if on_comment else 1))
+        table, at = (0, comment_at[comment_id]) if on_comment else (1, post_at[post_id])
+        first.append(order[_ORDER[0]][table][at])
+        second.append(order[_ORDER[1]][table][at])
+        groups.append(_group_string(*_evidence_group(comment_id, post_id, author)))
+    return evidence.assign(**{
+        _GROUP: pd.Series(groups, dtype=object, index=evidence.index),
+        "_rank": np.asarray(ranks, dtype="int64"),
+        _ORDER[0]: pd.Series(first, dtype=object, index=evidence.index),
+        _ORDER[1]: np.asarray(second, dtype="int64"),
+        "_seq": np.arange(len(evidence), dtype="int64")})
 
 
-def _first_per_author(frame: pd.DataFrame) -> pd.DataFrame:
-    frame = frame[frame["author"].notna()]
-    return _sorted(frame).drop_duplicates("author") if len(frame) else frame
+def _decide_part(evidence: pd.DataFrame) -> pd.DataFrame:
+    """The decision of every group whose evidence rows are all in this partition.
+
+    The rows are put back in corpus order; a flair counts once per group and role, and a
+    byline once per author (the first post's), as ``role_evidence`` counts them on the
+    whole corpus; then the pandas decision (:func:`msdiscourse.roles._decide_evidence`).
+    """
+    from msdiscourse.roles import EVIDENCE_COLUMNS, _decide_evidence
+
+    rows = evidence.reset_index(drop=True).sort_values(list(_EVIDENCE_ORDER), kind="stable")
+    flair, byline = (rows["cue_type"] == "flair").to_numpy(), (rows["cue_type"] == "byline").to_numpy()
+    repeated = np.zeros(len(rows), dtype=bool)
+    repeated[flair] = rows[flair].duplicated([_GROUP, "role"]).to_numpy()
+    repeated[byline] = rows[byline].duplicated([_GROUP]).to_numpy()
+    rows = rows[~repeated]
+    decisions = _decide_evidence(rows[list(EVIDENCE_COLUMNS)], None, None)
+    frame = _decisions_frame(decisions)
+    return frame.assign(**{_GROUP: pd.Series([_group_string(k, g) for k, g in
+                                              zip(frame["kind"], frame["key"])], dtype=object)})
 
 
 def _comment_groups(comments: pd.DataFrame, partition_info=None) -> pd.DataFrame:
-    """The decision groups of one partition's comments: author keys, anonymous comment ids."""
+    """The decision groups of one partition's comments (author keys, anonymous comment ids).
+
+    ``_home`` is the partition's number, where the groups' decisions must go back to.
+    """
     from msdiscourse.roles import _group_of, author_key
 
     number = partition_info["number"] if partition_info else 0
     groups = dict.fromkeys(_group_of(("comment", c), author_key(a)) for c, a in
                            zip(comments["comment_id"].tolist(), comments["author"].tolist()))
-    frame = pd.DataFrame({"kind": pd.Series([g[0] for g in groups], dtype=object),
-                          "key": pd.Series([g[1] for g in groups], dtype=object)})
-    return _indexed(frame, number)
+    return pd.DataFrame({"kind": pd.Series([g[0] for g in groups], dtype=object),
+                         "key": pd.Series([g[1] for g in groups], dtype=object),
+                         _GROUP: pd.Series([_group_string(*g) for g in groups], dtype=object),
+                         _HOME: np.full(len(groups), number, dtype="int64")})
+
+
+def _join_decisions(groups: pd.DataFrame, decisions: pd.DataFrame) -> pd.DataFrame:
+    """Each (comment partition, group) pair with the group's decision, where there is one."""
+    decided = dict(zip(decisions[_GROUP].tolist(), decisions["decision"].tolist()))
+    groups = groups.reset_index(drop=True)
+    found = groups[_GROUP].isin(decided).to_numpy()
+    groups = groups[found]
+    return pd.DataFrame({"kind": groups["kind"], "key": groups["key"],
+                         "decision": pd.Series([decided[g] for g in groups[_GROUP].tolist()],
+                                               dtype=object, index=groups.index),
+                         _HOME: groups[_HOME]}).reset_index(drop=True)
+
+
+def _to_part(frame, column: str, npartitions: int):
+    """Shuffle ``frame`` so that partition ``i`` holds the rows whose ``column`` is ``i``."""
+    divisions = list(range(npartitions)) + [npartitions - 1]
+    return frame.set_index(column, divisions=divisions, shuffle_method="tasks")
 
 
 def _split_by_part(frame: pd.DataFrame, npartitions: int) -> list[pd.DataFrame]:
@@ -907,12 +1020,18 @@ def _decisions_frame(decisions: dict) -> pd.DataFrame:
                          "decision": pd.Series(list(decisions.values()), dtype=object)})
 
 
-def _apply_decisions(comments: pd.DataFrame, decided: pd.DataFrame) -> pd.DataFrame:
-    """Each comment's row of the roles table, from the decisions of its own authors."""
-    from msdiscourse.roles import _roles_table
+def _apply_decisions(comments: pd.DataFrame, decided: pd.DataFrame, *,
+                     overrides: dict) -> pd.DataFrame:
+    """Each comment's row of the roles table, from the decisions of its own authors.
+
+    ``overrides`` (``known``, a codebook) win over the decisions from the text, as in
+    :func:`msdiscourse.roles._decide_evidence`.
+    """
+    from msdiscourse.roles import _roles_table, _with_overrides
 
     index = comments.index
     decisions = dict(zip(zip(decided["kind"], decided["key"]), decided["decision"]))
+    decisions = _with_overrides(decisions, overrides)
     part = _strip(comments)
     frame = _roles_table(decisions, part["comment_id"].tolist(), part["post_id"].tolist(),
                          part["author"].tolist())
@@ -924,55 +1043,77 @@ def _apply_decisions(comments: pd.DataFrame, decided: pd.DataFrame) -> pd.DataFr
 # -- exchanges: the partition plus what it needs from the rest of the corpus ---------------------
 def _exchange_needs(posts: pd.DataFrame, comments: pd.DataFrame,
                     partition_info=None) -> pd.DataFrame:
-    """What one partition offers (its authors' names) and needs (names spelt, posts' authors).
+    """The names one partition offers (its authors') and needs (those its vocatives spell).
 
-    Rows of ``kind`` ``"name"`` (each name and name part its authors carry), ``"vocative"``
-    (each name its comments spell in a vocative that its own authors do not carry) and
-    ``"post_author"`` (each key of its posts' authors), index = partition number.
+    Rows of ``kind`` ``"name"`` (each name and name part its authors carry) and
+    ``"vocative"`` (each name its comments spell in a vocative that its own authors do not
+    carry), index = partition number.
     """
     from msdiscourse.exchanges import _known_names, _vocatives
-    from msdiscourse.roles import author_key
 
     number = partition_info["number"] if partition_info else 0
     own = _known_names(comments["author"].tolist() + posts["author"].tolist())
     spelt = _vocatives(comments["text"].tolist()) - own
-    post_keys = {key for key in map(author_key, posts["author"].tolist()) if key}
-    rows = ([("name", n) for n in sorted(own)] + [("vocative", n) for n in sorted(spelt)]
-            + [("post_author", k) for k in sorted(post_keys)])
+    rows = [("name", n) for n in sorted(own)] + [("vocative", n) for n in sorted(spelt)]
     frame = pd.DataFrame({"kind": pd.Series([r[0] for r in rows], dtype=object),
                           "value": pd.Series([r[1] for r in rows], dtype=object)})
     return _indexed(frame, number)
+
+
+def _post_author_keys(posts: pd.DataFrame, partition_info=None) -> pd.DataFrame:
+    """The author keys of one partition's posts, with the partition's number (``_home``)."""
+    from msdiscourse.roles import author_key
+
+    number = partition_info["number"] if partition_info else 0
+    keys = sorted({key for key in map(author_key, posts["author"].tolist()) if key})
+    return pd.DataFrame({"key": pd.Series(keys, dtype=object),
+                         _HOME: np.full(len(keys), number, dtype="int64")})
 
 
 def _first_role_per_author(roles: pd.DataFrame) -> pd.DataFrame:
     """Each author key's first role in one partition of a roles table."""
     from msdiscourse.exchanges import _author_roles
 
-    role_of = _author_roles(roles.reset_index(drop=True))
-    return pd.DataFrame({"key": pd.Series(list(role_of), dtype=object),
-                         "role": pd.Series(list(role_of.values()), dtype=object)})
+    return _roles_frame(_author_roles(roles.reset_index(drop=True)))
 
 
-def _context_frame(names: list[str], roles: dict[str, str]) -> pd.DataFrame:
-    """A partition's share of the rest of the corpus: names its vocatives spell, posts' roles."""
-    return pd.DataFrame({"name": pd.Series(list(names) + [None] * len(roles), dtype=object),
-                         "key": pd.Series([None] * len(names) + list(roles), dtype=object),
-                         "role": pd.Series([None] * len(names) + list(roles.values()),
-                                           dtype=object)})
+def _join_roles(post_keys: pd.DataFrame, role_keys: pd.DataFrame) -> pd.DataFrame:
+    """Each (partition, post author) pair with the author's role, where the roles give one.
+
+    Every comment of one author has the role of that author's one decision, so the first
+    row of a key is as good as any.
+    """
+    role_of = dict(zip(role_keys["key"].tolist()[::-1], role_keys["role"].tolist()[::-1]))
+    post_keys = post_keys.reset_index(drop=True)
+    post_keys = post_keys[post_keys["key"].isin(role_of).to_numpy()]
+    return pd.DataFrame({"key": post_keys["key"].to_numpy(dtype=object),
+                         "role": pd.Series([role_of[k] for k in post_keys["key"].tolist()],
+                                           dtype=object).to_numpy(),
+                         _HOME: post_keys[_HOME].to_numpy(dtype="int64")})
 
 
-def _exchanges_with_context(corpus: Corpus, context: pd.DataFrame, *frames, layout):
+def _roles_frame(roles: dict[str, str]) -> pd.DataFrame:
+    """Author key -> role as a table, to travel as a partition."""
+    return pd.DataFrame({"key": pd.Series(list(roles), dtype=object),
+                         "role": pd.Series(list(roles.values()), dtype=object)})
+
+
+def _context_frame(names: list[str]) -> pd.DataFrame:
+    """A partition's share of the rest of the corpus: the names its vocatives spell."""
+    return pd.DataFrame({"name": pd.Series(list(names), dtype=object)})
+
+
+def _exchanges_with_context(corpus: Corpus, context: pd.DataFrame, author_roles: pd.DataFrame,
+                            *frames, layout):
     from msdiscourse.exchanges import _reply_exchanges
 
     given = iter(frames)
     roles, tone, markers, post_roles = [
         None if kind is None else (next(given) if isinstance(kind, str) else kind)
         for kind in layout]
-    names = frozenset(context["name"].dropna())
-    keyed = context[context["key"].notna()]
     return _reply_exchanges(corpus, roles=roles, tone=tone, markers=markers,
-                            post_roles=post_roles, other_names=names,
-                            other_roles=dict(zip(keyed["key"], keyed["role"])))
+                            post_roles=post_roles, other_names=frozenset(context["name"]),
+                            other_roles=dict(zip(author_roles["key"], author_roles["role"])))
 
 
 def _attach_unit(markers: pd.DataFrame, units: pd.DataFrame, *, by: str) -> pd.DataFrame:

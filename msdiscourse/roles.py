@@ -645,7 +645,16 @@ def _decide_evidence(evidence: pd.DataFrame, known, codebook, groups: set | None
             str(role), rule, "" if _missing(group) else group, float(weight), phrase,
             None if _missing(detail) else detail, comment_id, post_id))
     decisions = {group: _decide(group_hits) for group, group_hits in by_group.items()}
-    for key, decision in _overrides(known, codebook).items():
+    return _with_overrides(decisions, _overrides(known, codebook))
+
+
+def _with_overrides(decisions: dict, overrides: dict[str, dict]) -> dict:
+    """The decisions from the text, with the user's own (``known``, codebook) winning.
+
+    A text-based role that the user's overrides contradict is kept as ``competing``.
+    Changes and returns ``decisions``.
+    """
+    for key, decision in overrides.items():
         text_based = decisions.get(("author", key))
         if text_based and text_based["role"] != decision["role"] and text_based["role"] != "unknown":
             where = (f" ({text_based['evidence_comment_id']})"

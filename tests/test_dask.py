@@ -191,6 +191,80 @@ def test_exchanges_get_names_and_post_roles_from_other_partitions(client):
     assert row.loc["post-e.c1", "names_addressed"] == "Bernard"
 
 
+def test_roles_are_decided_per_author_across_partitions(client):
+    """The decision is a group-by: an author's cues from every partition meet in one place.
+
+    Wendy's cues sit in three posts in three partitions (a relative cue first in corpus
+    order, a patient diagnosis later, which outweighs it); LabRat is a byline author of two
+    posts in two partitions (one byline counts); Sam's role comes from ``known=`` only and
+    overrides a cue, which is kept as competing; an anonymous comment is decided alone.
+    """
+    corpus = msd.Corpus.from_records(
+        posts=[{"post_id": "post-a", "author": "LabRat", "body": "Our trial results."},
+               {"post_id": "post-b", "author": "Guest Writer", "body": "My week."},
+               {"post_id": "post-e", "author": "LabRat", "body": "Another update."}],
+        comments=[{"comment_id": "post-a.c1", "post_id": "post-a", "author": "Wendy",
+                   "text": "My husband has MS and tires easily."},
+                  {"comment_id": "post-b.c1", "post_id": "post-b", "author": "Wendy",
+                   "text": "I was diagnosed with MS in 2019."},
+                  {"comment_id": "post-e.c1", "post_id": "post-e", "author": "Wendy",
+                   "text": "Thanks for the update."},
+                  {"comment_id": "post-e.c2", "post_id": "post-e", "author": "Sam",
+                   "text": "I have MS too."},
+                  {"comment_id": "post-b.c2", "post_id": "post-b", "author": None,
+                   "text": "My neuro said the same."}])
+    assert len(set(mdd._part_of(corpus.posts["post_id"], 3))) == 3  # one post per partition
+    dcorpus = mdd.from_corpus(corpus, npartitions=3)
+    options = {"known": {"Sam": "other"}}
+    found = dcorpus.assign_roles(**options).compute().reset_index(drop=True)
+    expected = msd.assign_roles(corpus, **options)
+    key = ["comment_id"]
+    pd.testing.assert_frame_equal(_sorted(expected, key), _sorted(found, key))
+    row = _sorted(found, key).set_index("comment_id")
+    assert row.loc["post-e.c1", ["role", "source", "evidence_comment_id"]].astype(str).tolist() == [
+        "patient", "same_author", "post-b.c1"]
+    assert row.loc["post-e.c2", "role"] == "other" and "patient" in row.loc["post-e.c2", "competing"]
+    assert row.loc["post-b.c2", "role"] == "patient"
+    # the same author decided the same way whatever the number of partitions
+    for npartitions in (1, 2, 5):
+        again = mdd.from_corpus(corpus, npartitions=npartitions).assign_roles(**options)
+        pd.testing.assert_frame_equal(_sorted(expected, key),
+                                      _sorted(again.compute().reset_index(drop=True), key))
+
+
+def test_compute_gives_what_dask_compute_gives(client, demo_dask):
+    sentences = demo_dask.split_sentences()
+    tone = demo_dask.score_tone(sentences)
+    lazy = (sentences, tone["compound"], sentences.shape[0], [tone.shape[0], sentences.shape[0]],
+            "not lazy")
+    found = mdd.compute(*lazy)
+    expected = dask.compute(*lazy)
+    pd.testing.assert_frame_equal(found[0], expected[0])
+    pd.testing.assert_series_equal(found[1], expected[1])
+    assert found[2] == expected[2] > 200
+    assert found[3] == list(expected[3]) and found[4] == "not lazy"
+
+
+def test_compute_never_gathers_a_whole_table_on_one_worker(client, reddit_dump):
+    """``dask.compute`` concatenates every partition on one worker; ``mdd.compute`` does not."""
+    from dask.sizeof import sizeof
+
+    sentences = mdd.read_reddit(reddit_dump, npartitions=4).persist().split_sentences()
+    whole = sizeof(sentences.compute())
+    largest_part = max(sizeof(part) for part in dask.compute(*sentences.to_delayed()))
+    assert largest_part < whole / 2  # four partitions: none holds most of the table
+
+    def largest_result(run) -> int:
+        with distributed.get_task_stream(client) as stream:
+            run()
+        return max(task.get("nbytes", 0) for task in stream.data)  # each result's size
+
+    sizes = {"dask": largest_result(lambda: dask.compute(sentences)),
+             "mdd": largest_result(lambda: mdd.compute(sentences))}
+    assert sizes["dask"] >= whole * 0.9  # the check sees the whole table when it is there
+    assert sizes["mdd"] <= largest_part * 1.1
+
+
 @pytest.fixture(scope="module")
 def reddit_dump(tmp_path_factory):
     folder = tmp_path_factory.mktemp("reddit")
