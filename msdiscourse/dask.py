@@ -345,7 +345,11 @@ class DaskCorpus:
         joined = _dd().map_partitions(_join_decisions, _by_part(groups, _GROUP, n), decisions,
                                       align_dataframes=False,
                                       meta=_join_decisions(groups._meta, decisions._meta))
-        delivered = _to_part(joined, _HOME, n)
+        # computed now and kept on the workers (a partition's decisions, sized by its
+        # authors): left lazy, this shuffle would be a barrier inside every later
+        # computation, which would have to hold every partition's other results until the
+        # last evidence row had been shuffled
+        delivered = _persisted(_to_part(joined, _HOME, n))
         return self.comments.map_partitions(_apply_decisions, delivered, overrides=overrides,
                                             meta=meta, align_dataframes=False)
 
@@ -361,7 +365,7 @@ class DaskCorpus:
         carries (each partition reports its vocatives and its authors' names; this process
         intersects them and sends each partition its own), and the roles of its posts'
         authors, who may have written only in other posts (a join on the author key across
-        partitions, computed with the exchanges, so the roles are computed once).
+        partitions, computed here and kept on the workers).
         """
         from msdiscourse.exchanges import _author_roles
 
@@ -388,13 +392,13 @@ class DaskCorpus:
             author_roles = _per_partition(
                 [_roles_frame({k: role_of[k] for k in keys["key"][homes == i] if k in role_of})
                  for i in range(n)], meta=_roles_frame({}), like=self.comments)
-        else:  # a group-by on the author key, computed with the exchanges themselves
+        else:  # a join on the author key across partitions, computed now
             role_keys = roles.map_partitions(_first_role_per_author,
                                              meta=_first_role_per_author(roles._meta))
             joined = _dd().map_partitions(
                 _join_roles, _by_part(post_keys, "key", n), _by_part(role_keys, "key", n),
                 align_dataframes=False, meta=_join_roles(post_keys._meta, role_keys._meta))
-            author_roles = _to_part(joined, _HOME, n)
+            author_roles = _persisted(_to_part(joined, _HOME, n))  # no barrier later
         frames = [roles, tone, markers, post_roles]
         present = [f for f in frames if f is not None and not isinstance(f, pd.DataFrame)]
         layout = [None if f is None else ("dask" if not isinstance(f, pd.DataFrame) else f)
@@ -834,6 +838,16 @@ def compute(*collections):
         results.append(flat[start] if kind == "one" else container(flat[start:start + size]))
         start += size
     return tuple(results)
+
+
+def _persisted(frame):
+    """``frame`` computed and kept in the workers' memory (waits until it is)."""
+    from distributed import wait
+
+    get_client()
+    frame = frame.persist()
+    wait(frame)
+    return frame
 
 
 def _flat_keys(keys) -> list:
