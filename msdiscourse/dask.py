@@ -991,14 +991,8 @@ def _comment_groups(comments: pd.DataFrame, partition_info=None) -> pd.DataFrame
 
 def _join_decisions(groups: pd.DataFrame, decisions: pd.DataFrame) -> pd.DataFrame:
     """Each (comment partition, group) pair with the group's decision, where there is one."""
-    decided = dict(zip(decisions[_GROUP].tolist(), decisions["decision"].tolist()))
-    groups = groups.reset_index(drop=True)
-    found = groups[_GROUP].isin(decided).to_numpy()
-    groups = groups[found]
-    return pd.DataFrame({"kind": groups["kind"], "key": groups["key"],
-                         "decision": pd.Series([decided[g] for g in groups[_GROUP].tolist()],
-                                               dtype=object, index=groups.index),
-                         _HOME: groups[_HOME]}).reset_index(drop=True)
+    groups = groups.reset_index(drop=True)[[_GROUP, _HOME]]
+    return groups.merge(decisions.reset_index(drop=True), on=_GROUP, how="inner", sort=False)
 
 
 def _to_part(frame, column: str, npartitions: int):
@@ -1028,10 +1022,19 @@ def _per_partition(frames: list[pd.DataFrame], *, meta: pd.DataFrame, like):
 
 
 def _decisions_frame(decisions: dict) -> pd.DataFrame:
-    """Decisions per group as a table (``kind``, ``key``, ``decision``), to travel as a partition."""
-    return pd.DataFrame({"kind": pd.Series([g[0] for g in decisions], dtype=object),
-                         "key": pd.Series([g[1] for g in decisions], dtype=object),
-                         "decision": pd.Series(list(decisions.values()), dtype=object)})
+    """Decisions per group as columns (``kind``, ``key``, then the decision's fields).
+
+    Columns, not a column of dicts: the decisions stay on the workers until the roles
+    are computed, and a dict per author takes several times the memory of its row.
+    """
+    from msdiscourse.roles import _DECISION_COLUMNS
+
+    rows = list(decisions.values())
+    frame = pd.DataFrame({"kind": [g[0] for g in decisions], "key": [g[1] for g in decisions],
+                          **{c: [row[c] for row in rows] for c in _DECISION_COLUMNS}})
+    floats = ("confidence", "probability")
+    return frame.astype({c: "float64" if c in floats else "string[pyarrow]"
+                         for c in frame.columns})
 
 
 def _apply_decisions(comments: pd.DataFrame, decided: pd.DataFrame, *,
@@ -1043,8 +1046,11 @@ def _apply_decisions(comments: pd.DataFrame, decided: pd.DataFrame, *,
     """
     from msdiscourse.roles import _roles_table, _with_overrides
 
+    from msdiscourse.roles import _DECISION_COLUMNS
+
     index = comments.index
-    decisions = dict(zip(zip(decided["kind"], decided["key"]), decided["decision"]))
+    decisions = dict(zip(zip(decided["kind"].tolist(), decided["key"].tolist()),
+                         decided[_DECISION_COLUMNS].to_dict("records")))
     decisions = _with_overrides(decisions, overrides)
     part = _strip(comments)
     frame = _roles_table(decisions, part["comment_id"].tolist(), part["post_id"].tolist(),
