@@ -141,10 +141,12 @@ def run_dask(folder: Path, workers: int, scratch: Path, npartitions: int | None)
         exchanges = corpus.reply_exchanges(roles=roles, tone=corpus.comment_tone(sentences),
                                            markers=profile)
         stages["exchange_context"] = max(client.run(_peak_mb).values())
-        # each partition's result sent here as it is ready (dask.compute would first gather
-        # the whole exchanges table on one worker)
+        # a few partitions at a time, each sent here as it is ready (dask.compute would
+        # gather the whole exchanges table on one worker); the counts as tables, so that
+        # they are computed with the exchanges, partition by partition
         exchanges, n_sentences, n_comments, _ = mdd.compute(
-            exchanges, sentences.shape[0], corpus.comments.shape[0], tone.shape[0])
+            exchanges, _rows(sentences), _rows(corpus.comments), _rows(tone))
+        n_sentences, n_comments = n_sentences.sum(), n_comments.sum()
         matrix = mdd.DaskCorpus.exchange_matrix(exchanges)
         seconds = time.perf_counter() - start
         peaks = client.run(_peak_mb)
@@ -159,6 +161,14 @@ def run_dask(folder: Path, workers: int, scratch: Path, npartitions: int | None)
     finally:
         client.close()
         cluster.close()
+
+
+def _rows(frame):
+    """The number of rows of each partition of a Dask frame, as a Dask series."""
+    import pandas as pd
+
+    return frame.map_partitions(lambda part: pd.Series([len(part)], dtype="int64"),
+                                meta=pd.Series(dtype="int64"))
 
 
 def _child(engine: str, folder: Path, workers: int, npartitions: int | None = None) -> dict:

@@ -29,6 +29,7 @@ Examples
 
 from __future__ import annotations
 
+import itertools
 import json
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
@@ -770,21 +771,28 @@ def _call(function: Callable, **bound) -> Callable:
     return call
 
 
-def compute(*collections):
-    """Compute Dask results into pandas objects, as ``dask.compute`` does, a partition at a time.
+def compute(*collections, window: int | None = None):
+    """Compute Dask results into pandas objects, as ``dask.compute`` does, a few partitions at a time.
 
     ``dask.compute`` on a Dask frame concatenates every partition in one task on one
-    worker before sending the whole table here, so that worker holds the whole result
-    (twice, while it is sent): its memory grows with the input. Here the results are
-    computed together (steps they share run once), and each partition travels to this
-    process as soon as it is ready and is released on its worker, so a worker holds only
-    the partitions not yet sent. Only this process holds the whole result, as it must.
+    worker, so that worker holds the whole result; and it hands the whole graph to the
+    scheduler, which runs the cheap first steps of every partition (reading, applying
+    the role decisions) long before the expensive ones can use them, so their results
+    wait in the workers' memory. Here the frames (and series) are computed ``window``
+    partitions at a time, every frame's partition ``i`` together (steps they share run
+    once), each partition taken into this process as soon as it is ready; a worker then
+    holds only the partitions in flight, whatever the size of the input. Only this process
+    holds the whole result, as it must. Other results (scalars such as ``frame.shape[0]``,
+    delayed values) are computed together afterwards; steps they share with the frames
+    run again, so pass tables where the work is large.
 
     Parameters
     ----------
     *collections
         Dask frames, series, scalars or delayed values (a list or tuple of them is
         computed element by element); anything else is returned as it is.
+    window
+        Partitions in flight at once; by default twice the cluster's threads.
 
     Returns
     -------
@@ -793,12 +801,11 @@ def compute(*collections):
 
     Examples
     --------
-    >>> exchanges, n_sentences = mdd.compute(exchanges, sentences.shape[0])  # doctest: +SKIP
+    >>> exchanges, tone = mdd.compute(exchanges, tone)                   # doctest: +SKIP
     """
     import dask
-    from distributed import as_completed
 
-    get_client()
+    client = get_client()
     flat: list = []
     shape: list = []
     for item in collections:
@@ -809,18 +816,83 @@ def compute(*collections):
             shape.append(("one", 1, None))
             flat.append(item)
     lazy = [i for i, item in enumerate(flat) if dask.is_dask_collection(item)]
-    persisted = list(dask.persist(*[flat[i] for i in lazy]))  # one graph: shared steps once
-    finishers, parts, slots, pending = {}, {}, {}, {}
-    for i in lazy:
+    dd = _dd()
+    tables = [i for i in lazy if isinstance(flat[i], (dd.DataFrame, dd.Series))]
+    rest = [i for i in lazy if i not in tables]
+    if window is None:
+        window = 2 * max(1, sum(client.nthreads().values()))
+    if tables:
+        for i, value in zip(tables, _compute_windowed([flat[i] for i in tables], client, window)):
+            flat[i] = value
+    if rest:
+        for i, value in zip(rest, _compute_streamed([flat[i] for i in rest])):
+            flat[i] = value
+    results, start = [], 0
+    for kind, size, container in shape:
+        results.append(flat[start] if kind == "one" else container(flat[start:start + size]))
+        start += size
+    return tuple(results)
+
+
+def _compute_windowed(frames: list, client, window: int) -> list:
+    """Frames computed ``window`` partition numbers at a time (see :func:`compute`)."""
+    from dask.base import collections_to_expr
+    from distributed import as_completed
+
+    finishers = [frame.__dask_postcompute__() for frame in frames]
+    expr = collections_to_expr(frames, optimize_graph=True).optimize()
+    keys = [_flat_keys(k) for k in expr.__dask_keys__()]
+    parts = [[None] * len(k) for k in keys]
+    by_number: dict[int, dict] = {}  # partition number -> key -> the frames that want it
+    for j, frame_keys in enumerate(keys):
+        for number, key in enumerate(frame_keys):
+            by_number.setdefault(number, {}).setdefault(key, []).append(j)
+    numbers = iter(sorted(by_number))
+    wanted: dict = {}  # key -> (partition number, frames)
+    left: dict[int, int] = {}  # partition number -> keys not yet taken
+
+    def submit(number: int):
+        wanted_here = by_number.pop(number)
+        left[number] = len(wanted_here)
+        for key, frame_numbers in wanted_here.items():
+            wanted[key] = (number, frame_numbers)
+        return client.get(expr, list(wanted_here), sync=False)
+
+    arriving = as_completed()
+    for number in list(itertools.islice(numbers, window)):
+        arriving.update(submit(number))
+    for future in arriving:
+        number, frame_numbers = wanted.pop(future.key)
+        value = future.result()
+        for j in frame_numbers:
+            parts[j][number] = value
+        del future, value  # released on its worker once nothing here holds it
+        left[number] -= 1
+        if not left[number]:
+            del left[number]
+            following = next(numbers, None)
+            if following is not None:
+                arriving.update(submit(following))
+    return [finish(part, *args) for (finish, args), part in zip(finishers, parts)]
+
+
+def _compute_streamed(collections: list) -> list:
+    """Collections computed together, each partition taken as soon as it is ready."""
+    import dask
+    from distributed import as_completed
+
+    persisted = list(dask.persist(*collections))  # one graph: shared steps run once
+    finishers, parts, slots, pending = [], [], {}, {}
+    for index in range(len(collections)):
         item = persisted.pop(0)
         graph = dict(item.__dask_graph__())
         keys = _flat_keys(item.__dask_keys__())
-        finishers[i] = item.__dask_postcompute__()
-        parts[i] = [None] * len(keys)
+        finishers.append(item.__dask_postcompute__())
+        parts.append([None] * len(keys))
         future = None
         for slot, key in enumerate(keys):
             future = _future_of(graph, key)
-            slots.setdefault(future.key, []).append((i, slot))
+            slots.setdefault(future.key, []).append((index, slot))
             pending[future.key] = future
         del item, graph, future
     # only the iterator holds the futures now: each is released on its worker once taken
@@ -828,16 +900,10 @@ def compute(*collections):
     pending.clear()
     for future in arriving:
         value = future.result()
-        for i, slot in slots[future.key]:
-            parts[i][slot] = value
+        for index, slot in slots[future.key]:
+            parts[index][slot] = value
         del future, value
-    for i, (finish, args) in finishers.items():
-        flat[i] = finish(parts.pop(i), *args)
-    results, start = [], 0
-    for kind, size, container in shape:
-        results.append(flat[start] if kind == "one" else container(flat[start:start + size]))
-        start += size
-    return tuple(results)
+    return [finish(part, *args) for (finish, args), part in zip(finishers, parts)]
 
 
 def _persisted(frame):
