@@ -265,6 +265,29 @@ def test_compute_never_gathers_a_whole_table_on_one_worker(client, reddit_dump):
     assert sizes["mdd"] <= largest_part * 1.1
 
 
+def test_compute_takes_a_window_of_partitions_at_a_time(client, reddit_dump):
+    """With ``window=1`` one partition is computed at a time, even on two workers."""
+    corpus = mdd.read_reddit(reddit_dump, npartitions=4).persist()
+    distributed.wait([corpus.posts, corpus.comments])  # read and shuffled before we look
+    sentences = corpus.split_sentences()
+    tone = corpus.score_tone(sentences)
+
+    def spans(run):
+        with distributed.get_task_stream(client) as stream:
+            found = run()
+        return found, sorted((start["start"], start["stop"]) for task in stream.data
+                             for start in task["startstops"] if start["action"] == "compute")
+
+    (found_sentences, found_tone), one_at_a_time = spans(
+        lambda: mdd.compute(sentences, tone, window=1))
+    expected = dask.compute(sentences, tone)
+    pd.testing.assert_frame_equal(found_sentences, expected[0])
+    pd.testing.assert_frame_equal(found_tone, expected[1])
+    assert len(one_at_a_time) >= 8  # split and score, four partitions
+    # no task started before the one before it had finished
+    assert all(later[0] >= earlier[1] for earlier, later in zip(one_at_a_time, one_at_a_time[1:]))
+
+
 @pytest.fixture(scope="module")
 def reddit_dump(tmp_path_factory):
     folder = tmp_path_factory.mktemp("reddit")
