@@ -792,7 +792,12 @@ def compute(*collections, window: int | None = None):
         Dask frames, series, scalars or delayed values (a list or tuple of them is
         computed element by element); anything else is returned as it is.
     window
-        Partitions in flight at once; by default twice the cluster's threads.
+        Partitions in flight at once (at least 1); by default twice the cluster's threads.
+
+    Raises
+    ------
+    ValueError
+        When ``window`` is not a whole number of at least 1.
 
     Returns
     -------
@@ -821,6 +826,9 @@ def compute(*collections, window: int | None = None):
     rest = [i for i in lazy if i not in tables]
     if window is None:
         window = 2 * max(1, sum(client.nthreads().values()))
+    elif not isinstance(window, int) or isinstance(window, bool) or window < 1:
+        raise ValueError(f"compute: window must be a whole number of partitions, at least 1; "
+                         f"got {window!r}")
     if tables:
         for i, value in zip(tables, _compute_windowed([flat[i] for i in tables], client, window)):
             flat[i] = value

@@ -286,6 +286,9 @@ def test_compute_takes_a_window_of_partitions_at_a_time(client, reddit_dump):
     assert len(one_at_a_time) >= 8  # split and score, four partitions
     # no task started before the one before it had finished
     assert all(later[0] >= earlier[1] for earlier, later in zip(one_at_a_time, one_at_a_time[1:]))
+    for bad in (0, -2, 1.5):
+        with pytest.raises(ValueError, match="^compute: window must be a whole number"):
+            mdd.compute(sentences, window=bad)
 
 
 @pytest.fixture(scope="module")
