@@ -139,13 +139,18 @@ def _part_of(keys: pd.Series, npartitions: int) -> np.ndarray:
     return (hashed.to_numpy() % np.uint64(npartitions)).astype("int64")
 
 
-def _by_part(frame, column: str, npartitions: int):
-    """Shuffle ``frame`` so that partition ``i`` holds the rows whose ``column`` hashes to ``i``."""
+def _by_part(frame, column: str, npartitions: int, method: str = "tasks"):
+    """Shuffle ``frame`` so that partition ``i`` holds the rows whose ``column`` hashes to ``i``.
+
+    ``method="p2p"`` (Dask's disk-backed shuffle) moves the rows through the workers'
+    disks as Arrow tables, so a worker's memory does not hold its share of the whole table
+    while it moves; for tables of strings and numbers (not lists, such as spans).
+    """
     with_part = frame.map_partitions(
         lambda part: part.assign(**{_PART: _part_of(part[column], npartitions)}),
         meta=frame._meta.assign(**{_PART: np.int64(0)}))
     divisions = list(range(npartitions)) + [npartitions - 1]
-    return with_part.set_index(_PART, divisions=divisions, shuffle_method="tasks")
+    return with_part.set_index(_PART, divisions=divisions, shuffle_method=method)
 
 
 def _clean(part: pd.DataFrame, columns) -> pd.DataFrame:
@@ -337,13 +342,14 @@ class DaskCorpus:
             meta=_evidence_of_part(self.posts._meta, self.comments._meta, **options))
         # 2. a group-by: every row of one author (or anonymous comment) meets in the
         #    partition its group hashes to, where that group is decided, in corpus order
-        decisions = _by_part(evidence, _GROUP, n).map_partitions(
+        decisions = _by_part(evidence, _GROUP, n, "p2p").map_partitions(
             _decide_part, meta=_decide_part(evidence._meta))
         # 3. each comment partition's groups go to the same hashed partitions, pick up their
         #    decisions there and come back to the comment partition they came from
         groups = self.comments.map_partitions(_comment_groups, meta=_comment_groups(
             self.comments._meta))
-        joined = _dd().map_partitions(_join_decisions, _by_part(groups, _GROUP, n), decisions,
+        joined = _dd().map_partitions(_join_decisions, _by_part(groups, _GROUP, n, "p2p"),
+                                      decisions,
                                       align_dataframes=False,
                                       meta=_join_decisions(groups._meta, decisions._meta))
         # computed now and kept on the workers (a partition's decisions, sized by its
@@ -363,26 +369,24 @@ class DaskCorpus:
         (or a pandas table, sent whole to every partition). Two things a partition needs
         from the rest of the corpus are joined to it, sized by the partition: the author
         names its comments spell in a vocative ("Bernard, ...") that an author elsewhere
-        carries (each partition reports its vocatives and its authors' names; this process
-        intersects them and sends each partition its own), and the roles of its posts'
-        authors, who may have written only in other posts (a join on the author key across
-        partitions, computed here and kept on the workers).
+        carries (a join on the name across partitions: each partition's vocatives meet every
+        partition's authors' names), and the roles of its posts' authors, who may have
+        written only in other posts (a join on the author key across partitions). Both
+        joins are computed when this is called and kept on the workers; nothing of them
+        passes through this process.
         """
         from msdiscourse.exchanges import _author_roles
 
         n = self.npartitions
         # each partition says which names its comments' vocatives spell and which names its
-        # own authors carry; each gets back only the names it spells that some author
-        # elsewhere carries
+        # own authors carry; a join on the name across partitions gives each partition back
+        # only the names it spells that some author elsewhere carries
         needs = _dd().map_partitions(_exchange_needs, self.posts, self.comments,
                                      meta=_exchange_needs(self.posts._meta, self.comments._meta),
                                      align_dataframes=False)
-        (needs,) = _compute(needs)
-        names = set(needs.loc[needs["kind"] == "name", "value"])
-        spelt = [sorted(set(part["value"]) & names) for part in _split_by_part(
-            needs[needs["kind"] == "vocative"], n)]
-        context = _per_partition([_context_frame(wanted) for wanted in spelt],
-                                 meta=_context_frame([]), like=self.comments)
+        found = _by_part(needs, "value", n, "p2p").map_partitions(
+            _names_found, meta=_names_found(needs._meta))
+        context = _persisted(_to_part(found, _HOME, n))  # no barrier later
         # and the roles of its posts' authors, who may have written only elsewhere
         post_keys = self.posts.map_partitions(_post_author_keys,
                                               meta=_post_author_keys(self.posts._meta))
@@ -397,7 +401,8 @@ class DaskCorpus:
             role_keys = roles.map_partitions(_first_role_per_author,
                                              meta=_first_role_per_author(roles._meta))
             joined = _dd().map_partitions(
-                _join_roles, _by_part(post_keys, "key", n), _by_part(role_keys, "key", n),
+                _join_roles, _by_part(post_keys, "key", n, "p2p"),
+                _by_part(role_keys, "key", n, "p2p"),
                 align_dataframes=False, meta=_join_roles(post_keys._meta, role_keys._meta))
             author_roles = _persisted(_to_part(joined, _HOME, n))  # no barrier later
         frames = [roles, tone, markers, post_roles]
@@ -843,13 +848,24 @@ def compute(*collections, window: int | None = None):
 
 
 def _compute_windowed(frames: list, client, window: int) -> list:
-    """Frames computed ``window`` partition numbers at a time (see :func:`compute`)."""
+    """Frames computed ``window`` partition numbers at a time (see :func:`compute`).
+
+    The graph is built once here; each submission sends only the tasks its partitions
+    need (the scheduler shares those already in flight), so the cost of sending grows
+    with the partitions, not with their square. The window is refilled half a window at
+    a time, one submission per refill.
+    """
+    from dask._task_spec import convert_legacy_graph
     from dask.base import collections_to_expr
     from distributed import as_completed
 
     finishers = [frame.__dask_postcompute__() for frame in frames]
     expr = collections_to_expr(frames, optimize_graph=True).optimize()
     keys = [_flat_keys(k) for k in expr.__dask_keys__()]
+    # as the scheduler reads it (old-style tuple tasks made Task objects, which name
+    # their dependencies)
+    graph = convert_legacy_graph(dict(expr.__dask_graph__()))
+    del expr
     parts = [[None] * len(k) for k in keys]
     by_number: dict[int, dict] = {}  # partition number -> key -> the frames that want it
     for j, frame_keys in enumerate(keys):
@@ -858,17 +874,21 @@ def _compute_windowed(frames: list, client, window: int) -> list:
     numbers = iter(sorted(by_number))
     wanted: dict = {}  # key -> (partition number, frames)
     left: dict[int, int] = {}  # partition number -> keys not yet taken
+    refill = max(1, window // 2)
 
-    def submit(number: int):
-        wanted_here = by_number.pop(number)
-        left[number] = len(wanted_here)
-        for key, frame_numbers in wanted_here.items():
-            wanted[key] = (number, frame_numbers)
-        return client.get(expr, list(wanted_here), sync=False)
+    def submit(count: int):
+        batch: dict = {}
+        for number in itertools.islice(numbers, count):
+            wanted_here = by_number.pop(number)
+            left[number] = len(wanted_here)
+            for key, frame_numbers in wanted_here.items():
+                wanted[key] = (number, frame_numbers)
+            batch.update(wanted_here)
+        if not batch:
+            return []
+        return client.get(_culled(graph, batch), list(batch), sync=False)
 
-    arriving = as_completed()
-    for number in list(itertools.islice(numbers, window)):
-        arriving.update(submit(number))
+    arriving = as_completed(list(submit(window)))
     for future in arriving:
         number, frame_numbers = wanted.pop(future.key)
         value = future.result()
@@ -878,10 +898,22 @@ def _compute_windowed(frames: list, client, window: int) -> list:
         left[number] -= 1
         if not left[number]:
             del left[number]
-            following = next(numbers, None)
-            if following is not None:
-                arriving.update(submit(following))
+            if len(left) <= window - refill:
+                arriving.update(submit(window - len(left)))
     return [finish(part, *args) for (finish, args), part in zip(finishers, parts)]
+
+
+def _culled(graph: dict, keys) -> dict:
+    """The tasks of ``graph`` that ``keys`` need (each task's ``dependencies``, followed)."""
+    needed: dict = {}
+    work = list(keys)
+    while work:
+        key = work.pop()
+        if key in needed or key not in graph:
+            continue
+        needed[key] = node = graph[key]
+        work.extend(getattr(node, "dependencies", ()))
+    return needed
 
 
 def _compute_streamed(collections: list) -> list:
@@ -1072,14 +1104,7 @@ def _join_decisions(groups: pd.DataFrame, decisions: pd.DataFrame) -> pd.DataFra
 def _to_part(frame, column: str, npartitions: int):
     """Shuffle ``frame`` so that partition ``i`` holds the rows whose ``column`` is ``i``."""
     divisions = list(range(npartitions)) + [npartitions - 1]
-    return frame.set_index(column, divisions=divisions, shuffle_method="tasks")
-
-
-def _split_by_part(frame: pd.DataFrame, npartitions: int) -> list[pd.DataFrame]:
-    """The rows of a gathered per-partition table, one frame per partition number."""
-    numbers = frame.index.to_numpy()
-    frame = frame.reset_index(drop=True)
-    return [frame[numbers == i] for i in range(npartitions)]
+    return frame.set_index(column, divisions=divisions, shuffle_method="p2p")
 
 
 def _per_partition(frames: list[pd.DataFrame], *, meta: pd.DataFrame, like):
@@ -1141,17 +1166,28 @@ def _exchange_needs(posts: pd.DataFrame, comments: pd.DataFrame,
 
     Rows of ``kind`` ``"name"`` (each name and name part its authors carry) and
     ``"vocative"`` (each name its comments spell in a vocative that its own authors do not
-    carry), index = partition number.
+    carry), with the partition's number (``_home``).
     """
     from msdiscourse.exchanges import _known_names, _vocatives
 
     number = partition_info["number"] if partition_info else 0
-    own = _known_names(comments["author"].tolist() + posts["author"].tolist())
-    spelt = _vocatives(comments["text"].tolist()) - own
-    rows = [("name", n) for n in sorted(own)] + [("vocative", n) for n in sorted(spelt)]
-    frame = pd.DataFrame({"kind": pd.Series([r[0] for r in rows], dtype=object),
-                          "value": pd.Series([r[1] for r in rows], dtype=object)})
-    return _indexed(frame, number)
+    own = sorted(_known_names(comments["author"].tolist() + posts["author"].tolist()))
+    spelt = sorted(_vocatives(comments["text"].tolist()) - set(own))
+    return pd.DataFrame({"kind": pd.Series(["name"] * len(own) + ["vocative"] * len(spelt),
+                                           dtype=object),
+                         "value": pd.Series(own + spelt, dtype=object),
+                         _HOME: np.full(len(own) + len(spelt), number, dtype="int64")})
+
+
+def _names_found(needs: pd.DataFrame) -> pd.DataFrame:
+    """The vocatives among ``needs`` (one hashed share of every partition's) that some author
+    carries, as (``name``, ``_home``) rows: the name, and the partition that spelt it."""
+    needs = needs.reset_index(drop=True)
+    vocative = (needs["kind"] == "vocative").to_numpy()
+    carried = set(needs.loc[~vocative, "value"].tolist())
+    wanted = needs[vocative & needs["value"].isin(carried).to_numpy()]
+    return pd.DataFrame({"name": wanted["value"].to_numpy(dtype=object),
+                         _HOME: wanted[_HOME].to_numpy(dtype="int64")})
 
 
 def _post_author_keys(posts: pd.DataFrame, partition_info=None) -> pd.DataFrame:
@@ -1190,11 +1226,6 @@ def _roles_frame(roles: dict[str, str]) -> pd.DataFrame:
     """Author key -> role as a table, to travel as a partition."""
     return pd.DataFrame({"key": pd.Series(list(roles), dtype=object),
                          "role": pd.Series(list(roles.values()), dtype=object)})
-
-
-def _context_frame(names: list[str]) -> pd.DataFrame:
-    """A partition's share of the rest of the corpus: the names its vocatives spell."""
-    return pd.DataFrame({"name": pd.Series(list(names), dtype=object)})
 
 
 def _exchanges_with_context(corpus: Corpus, context: pd.DataFrame, author_roles: pd.DataFrame,
