@@ -291,6 +291,33 @@ def test_compute_takes_a_window_of_partitions_at_a_time(client, reddit_dump):
             mdd.compute(sentences, window=bad)
 
 
+def test_compute_sends_each_partition_only_the_tasks_it_needs(client, reddit_dump, monkeypatch):
+    """Each submission carries its own partitions' tasks, not the whole graph again (sent
+    once per partition, the whole graph cost the client and scheduler time that grew
+    with the square of the partitions)."""
+    from dask.base import collections_to_expr
+
+    corpus = mdd.read_reddit(reddit_dump, npartitions=4).persist()
+    distributed.wait([corpus.posts, corpus.comments])
+    sentences = corpus.split_sentences()
+    tone = corpus.score_tone(sentences)
+    whole = len(collections_to_expr([sentences, tone]).optimize().__dask_graph__())
+    sent = []
+    get = client.get
+
+    def recording_get(graph, keys, **options):
+        sent.append(len(graph))
+        return get(graph, keys, **options)
+
+    monkeypatch.setattr(client, "get", recording_get)
+    found_sentences, found_tone = mdd.compute(sentences, tone, window=1)
+    monkeypatch.undo()
+    pd.testing.assert_frame_equal(found_tone, dask.compute(tone)[0])
+    assert len(sent) == 4  # window=1: one submission per partition
+    assert whole >= 8 and all(size <= whole / 2 for size in sent)
+    assert sum(sent) <= whole * 1.25  # each task sent about once
+
+
 @pytest.fixture(scope="module")
 def reddit_dump(tmp_path_factory):
     folder = tmp_path_factory.mktemp("reddit")
