@@ -108,7 +108,8 @@ def run_dask(folder: Path, workers: int, scratch: Path, npartitions: int | None)
     client = Client(cluster)
     try:
         client.run(lambda: __import__("msdiscourse.sentences"))  # warm: imports, not work
-        cpu_start = sum(client.run(_cpu_seconds).values()) + _cpu_seconds()
+        client_cpu_start = _cpu_seconds()
+        cpu_start = sum(client.run(_cpu_seconds).values()) + client_cpu_start
         start = time.perf_counter()
         corpus = mdd.read_reddit(folder, npartitions=npartitions)
         parse_peaks = None
@@ -150,10 +151,12 @@ def run_dask(folder: Path, workers: int, scratch: Path, npartitions: int | None)
         matrix = mdd.DaskCorpus.exchange_matrix(exchanges)
         seconds = time.perf_counter() - start
         peaks = client.run(_peak_mb)
+        client_cpu = _cpu_seconds() - client_cpu_start  # this process: client and scheduler
         cpu = sum(client.run(_cpu_seconds).values()) + _cpu_seconds() - cpu_start
         stages["all"] = max(peaks.values())
         return {"seconds": seconds, "cpu": cpu, "parse_seconds": parsed, "peak_mb": max(peaks.values()),
                 "stage_peaks_mb": stages, "client_peak_mb": _peak_mb(),
+                "client_cpu": client_cpu,
                 "parse_worker_peaks_mb": parse_peaks,
                 "worker_peaks_mb": sorted(peaks.values()), "comments": int(n_comments),
                 "sentences": int(n_sentences), "npartitions": corpus.npartitions,
@@ -279,7 +282,9 @@ def main(argv: list[str] | None = None) -> int:
             if "stage_peaks_mb" in dask_:
                 print(f"{'':>8} dask: largest worker's peak after "
                       + ", ".join(f"{k} {v:.0f}" for k, v in dask_["stage_peaks_mb"].items())
-                      + f" MB; client {dask_['client_peak_mb']:.0f} MB", flush=True)
+                      + f" MB; client {dask_['client_peak_mb']:.0f} MB, "
+                      + f"{dask_.get('client_cpu', float('nan')):.1f} CPU s (with the scheduler)",
+                      flush=True)
         if len(results) == 2:
             pandas, dask_ = results["pandas"], results["dask"]
             same = pandas["matrix"] == dask_["matrix"] and pandas["sentences"] == dask_["sentences"]
