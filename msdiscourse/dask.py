@@ -1050,12 +1050,46 @@ def _evidence_of_part(posts: pd.DataFrame, comments: pd.DataFrame, *, blog_is_re
         first.append(order[_ORDER[0]][table][at])
         second.append(order[_ORDER[1]][table][at])
         groups.append(_group_string(*_evidence_group(comment_id, post_id, author)))
-    return evidence.assign(**{
+    return _strongest_evidence(evidence.assign(**{
         _GROUP: pd.Series(groups, dtype=object, index=evidence.index),
         "_rank": np.asarray(ranks, dtype="int64"),
         _ORDER[0]: pd.Series(first, dtype=object, index=evidence.index),
         _ORDER[1]: np.asarray(second, dtype="int64"),
-        "_seq": np.arange(len(evidence), dtype="int64")})
+        "_seq": np.arange(len(evidence), dtype="int64")}))
+
+
+def _strongest_evidence(evidence: pd.DataFrame) -> pd.DataFrame:
+    """The rows of one partition's evidence that can weigh in a decision, in corpus order.
+
+    A decision (``msdiscourse.roles._decide``) reads, of all the hits of one group, only
+    the first hit of the highest weight for each role, cue group, whether the hit names a
+    detail and whether its rule is a care rule, and the order in which the roles first
+    appear; the other rows cannot change it. Dropping
+    them before the shuffle (a combiner, as a group-by's partial aggregation) leaves the
+    decisions as they were and moves about 40% of the rows on the synthetic Reddit dumps.
+    """
+    from msdiscourse.roles import _CARE_RULES
+
+    key = pd.DataFrame({
+        "group": evidence[_GROUP].to_numpy(dtype=object),
+        "role": evidence["role"].astype("string").fillna("").to_numpy(dtype=object),
+        "cue_group": evidence["group"].astype("string").fillna("").to_numpy(dtype=object),
+        "detail": evidence["detail"].isna().to_numpy(),
+        "care": evidence["rule"].isin(_CARE_RULES).to_numpy(),
+        "weight": evidence["weight"].to_numpy(dtype="float64")})
+    for column in _EVIDENCE_ORDER:
+        key[column] = evidence[column].to_numpy()
+    columns = ["group", "role", "cue_group", "detail", "care"]
+    # the heaviest first, then corpus order: the first row of each key is the one kept
+    ranked = key.sort_values([*columns, "weight", *_EVIDENCE_ORDER],
+                             ascending=[True] * len(columns) + [False]
+                             + [True] * len(_EVIDENCE_ORDER), kind="stable")
+    strongest = ranked.index[~ranked.duplicated(columns).to_numpy()].to_numpy()
+    # and each role's first row, whatever its weight: roles of equal weight are ranked in
+    # the order they first appear
+    in_order = key.sort_values(["group", "role", *_EVIDENCE_ORDER], kind="stable")
+    first = in_order.index[~in_order.duplicated(["group", "role"]).to_numpy()].to_numpy()
+    return evidence.iloc[np.union1d(strongest, first)]
 
 
 def _decide_part(evidence: pd.DataFrame) -> pd.DataFrame:

@@ -384,7 +384,14 @@ def _describe(hit: dict) -> str:
 
 
 def _decide(hits: list[dict]) -> dict:
-    """One decision from all the cues of one author (or one anonymous comment or post)."""
+    """One decision from all the cues of one author (or one anonymous comment or post).
+
+    Reads, of ``hits`` (in page order), only the first hit of the highest weight for each
+    role, cue group, whether it names a detail and whether its rule is one of
+    ``_CARE_RULES``, and the order in which the roles first appear (equal weights rank
+    in that order): the Dask engine drops every other hit before its shuffle
+    (``msdiscourse.dask._strongest_evidence``), so a rule that reads more must change both.
+    """
     if not hits:
         return dict(_UNKNOWN)
     # the second written exception: a body, equipment or care statement alone (cue group
