@@ -307,14 +307,15 @@ class DaskCorpus:
                      infer: bool = False):
         """:func:`msdiscourse.assign_roles`: cues per partition, then one decision per author.
 
-        Each partition finds its comments' cues (:func:`~msdiscourse.role_evidence`, one
-        scan, on the workers); only these evidence rows, the comments with a flair when
-        ``flair_roles`` is given, the post bodies that carry a cue (on a forum) and one post
-        per byline author travel to this process, where they make the evidence table of the
-        whole corpus. It then goes to every partition, where
-        :func:`~msdiscourse.decide_roles` gives each comment its
-        author's decision as :func:`~msdiscourse.assign_roles` gives it (the same cue
-        table and conflict policy).
+        Each partition finds its comments' cues, post bodies (on a forum), flairs and
+        bylines (:func:`~msdiscourse.role_evidence`, on the workers) and keeps the rows that
+        can change a decision; a shuffle on the author (or anonymous comment) brings one
+        author's rows together, where the decision is taken in corpus order as
+        :func:`~msdiscourse.assign_roles` takes it (the same cue table and conflict
+        policy); a second shuffle brings each partition its own authors' decisions, which
+        give each comment its row. The decisions are computed when this is called and kept
+        on the workers; nothing of the evidence passes through this process. ``known=``
+        and a codebook (the user's own, small) go to every partition.
         ``infer=True`` is refused: the classifier learns from every text of every author,
         which is a whole-corpus step (run it on the pandas corpus).
         """
