@@ -1065,9 +1065,9 @@ def _strongest_evidence(evidence: pd.DataFrame) -> pd.DataFrame:
     A decision (``msdiscourse.roles._decide``) reads, of all the hits of one group, only
     the first hit of the highest weight for each role, cue group, whether the hit names a
     detail and whether its rule is a care rule, and the order in which the roles first
-    appear; the other rows cannot change it. Dropping
-    them before the shuffle (a combiner, as a group-by's partial aggregation) leaves the
-    decisions as they were and moves about 40% of the rows on the synthetic Reddit dumps.
+    appear; the other rows cannot change it. Dropping them before the shuffle (a
+    combiner, as a group-by's partial aggregation) leaves the decisions as they were and
+    moves about 40% of the rows on the synthetic Reddit dumps.
     """
     from msdiscourse.roles import _CARE_RULES
 
