@@ -265,12 +265,17 @@ def test_compute_never_gathers_a_whole_table_on_one_worker(client, reddit_dump):
     assert sizes["mdd"] <= largest_part * 1.1
 
 
+def _sentences_and_tone(reddit_dump):
+    """Lazy sentences and tone of four partitions, read and shuffled before we look."""
+    corpus = mdd.read_reddit(reddit_dump, npartitions=4).persist()
+    distributed.wait([corpus.posts, corpus.comments])
+    sentences = corpus.split_sentences()
+    return sentences, corpus.score_tone(sentences)
+
+
 def test_compute_takes_a_window_of_partitions_at_a_time(client, reddit_dump):
     """With ``window=1`` one partition is computed at a time, even on two workers."""
-    corpus = mdd.read_reddit(reddit_dump, npartitions=4).persist()
-    distributed.wait([corpus.posts, corpus.comments])  # read and shuffled before we look
-    sentences = corpus.split_sentences()
-    tone = corpus.score_tone(sentences)
+    sentences, tone = _sentences_and_tone(reddit_dump)
 
     def spans(run):
         with distributed.get_task_stream(client) as stream:
@@ -297,10 +302,7 @@ def test_compute_sends_each_partition_only_the_tasks_it_needs(client, reddit_dum
     with the square of the partitions)."""
     from dask.base import collections_to_expr
 
-    corpus = mdd.read_reddit(reddit_dump, npartitions=4).persist()
-    distributed.wait([corpus.posts, corpus.comments])
-    sentences = corpus.split_sentences()
-    tone = corpus.score_tone(sentences)
+    sentences, tone = _sentences_and_tone(reddit_dump)
     whole = len(collections_to_expr([sentences, tone]).optimize().__dask_graph__())
     sent = []
     get = client.get
@@ -312,7 +314,9 @@ def test_compute_sends_each_partition_only_the_tasks_it_needs(client, reddit_dum
     monkeypatch.setattr(client, "get", recording_get)
     found_sentences, found_tone = mdd.compute(sentences, tone, window=1)
     monkeypatch.undo()
-    pd.testing.assert_frame_equal(found_tone, dask.compute(tone)[0])
+    expected_sentences, expected_tone = dask.compute(sentences, tone)
+    pd.testing.assert_frame_equal(found_sentences, expected_sentences)
+    pd.testing.assert_frame_equal(found_tone, expected_tone)
     assert len(sent) == 4  # window=1: one submission per partition
     assert whole >= 8 and all(size <= whole / 2 for size in sent)
     assert sum(sent) <= whole * 1.25  # each task sent about once
