@@ -948,13 +948,81 @@ def _compute_streamed(collections: list) -> list:
 
 
 def _persisted(frame):
-    """``frame`` computed and kept in the workers' memory (waits until it is)."""
+    """``frame`` computed now, each partition kept in a file on its worker's disk.
+
+    What the later computations need from a whole-corpus join (decisions, names, roles)
+    is sized by the corpus; kept in memory, a worker would hold its whole share of it
+    until the end, and its memory would grow with the input. On disk (in the worker's
+    local directory, see :class:`_OnDisk`) a partition is read back only by the task that
+    uses it. Waits until every partition is written.
+    """
+    import dask
+    from dask import delayed
     from distributed import wait
 
     get_client()
-    frame = frame.persist()
-    wait(frame)
-    return frame
+    parts = frame.to_delayed(optimize_graph=True)
+    kept = dask.persist(*[delayed(_OnDisk)(part, pure=True) for part in parts])
+    wait(list(kept))
+    divisions = frame.divisions if frame.known_divisions else None
+    return _dd().from_delayed([delayed(_OnDisk.load)(handle, pure=True) for handle in kept],
+                              meta=frame._meta, divisions=divisions, verify_meta=False)
+
+
+class _OnDisk:
+    """One partition in a file on the disk of the worker that holds this object.
+
+    The file is removed when the object is (Dask releases it with the last result that
+    needs it). Sent to another worker, it travels as its table and that worker writes its
+    own file, so no disk is shared between workers; lost with its worker, Dask computes it
+    again, as any result.
+    """
+
+    __slots__ = ("path", "_remove", "__weakref__")
+
+    def __init__(self, frame: pd.DataFrame):
+        import os
+        import pickle
+        import tempfile
+        import weakref
+
+        descriptor, self.path = tempfile.mkstemp(prefix="msdiscourse-", suffix=".pickle",
+                                                 dir=_spill_directory())
+        with os.fdopen(descriptor, "wb") as handle:
+            pickle.dump(frame, handle, protocol=5)
+        self._remove = weakref.finalize(self, _remove_file, self.path)
+
+    def load(self) -> pd.DataFrame:
+        import pickle
+
+        with open(self.path, "rb") as handle:
+            return pickle.load(handle)
+
+    def __reduce__(self):
+        return (_OnDisk, (self.load(),))
+
+    def __sizeof__(self) -> int:  # what it holds in memory (Dask's ``sizeof`` reads this)
+        return 200
+
+
+def _spill_directory() -> str | None:
+    """The local directory of the worker running this task (``None`` outside a worker: the
+    system's temporary directory)."""
+    try:
+        from distributed import get_worker
+
+        return get_worker().local_directory
+    except (ImportError, ValueError):
+        return None
+
+
+def _remove_file(path: str) -> None:
+    import os
+
+    try:
+        os.remove(path)
+    except FileNotFoundError:  # the worker's directory went first, at shutdown
+        pass
 
 
 def _flat_keys(keys) -> list:

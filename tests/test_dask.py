@@ -232,6 +232,76 @@ def test_roles_are_decided_per_author_across_partitions(client):
                                       _sorted(again.compute().reset_index(drop=True), key))
 
 
+def _kept_files(client) -> dict[str, int]:
+    """Files of partitions kept on disk, per worker."""
+    def count(dask_worker) -> int:
+        from pathlib import Path
+
+        return len(list(Path(dask_worker.local_directory).glob("msdiscourse-*.pickle")))
+
+    return client.run(count)
+
+
+def test_whole_corpus_joins_are_kept_on_the_workers_disks(client, reddit_dump):
+    """The decisions and names the later steps need wait in files, not in memory.
+
+    Each of the three joins (role decisions, vocative names, post authors' roles) leaves
+    one file per partition on the worker that computed it; the scheduler sees a few hundred
+    bytes per partition held in memory, where the tables themselves are larger; the files
+    go when the results that need them are released.
+    """
+    import gc
+    import time
+
+    corpus = mdd.read_reddit(reddit_dump, npartitions=4).persist()
+    before = sum(_kept_files(client).values())
+    roles = corpus.assign_roles(blog_is_research=False)
+    exchanges = corpus.reply_exchanges(roles=roles)
+    assert sum(_kept_files(client).values()) - before == 3 * 4
+
+    def held(dask_scheduler) -> dict[str, int]:
+        return {ts.key[0] if isinstance(ts.key, tuple) else ts.key: ts.nbytes
+                for ts in dask_scheduler.tasks.values()
+                if ts.state == "memory" and "OnDisk" in ts.prefix.name}
+
+    held_bytes = client.run_on_scheduler(held)
+    assert len(held_bytes) == 3 * 4 and max(held_bytes.values()) < 1_000
+    decisions = [frame for frame in dask.compute(*roles.to_delayed())]
+    assert sum(len(frame) for frame in decisions) == len(corpus.comments.compute())
+    found = mdd.compute(exchanges)[0]
+    expected = msd.reply_exchanges(corpus.compute(), roles=msd.assign_roles(
+        corpus.compute(), blog_is_research=False))
+    pd.testing.assert_frame_equal(_sorted(expected, ["comment_id"]),
+                                  _sorted(found.reset_index(drop=True), ["comment_id"]))
+    del roles, exchanges, decisions, found
+    gc.collect()
+    deadline = time.monotonic() + 20
+    while sum(_kept_files(client).values()) > before and time.monotonic() < deadline:
+        time.sleep(0.2)
+    assert sum(_kept_files(client).values()) == before
+
+
+def test_a_partition_kept_on_disk_travels_as_its_table(tmp_path):
+    """Outside a worker the file goes to the system's temporary folder; pickled, the
+    object carries the table (another worker writes its own file); collected, the file
+    is removed."""
+    import gc
+    import pickle
+    from pathlib import Path
+
+    table = pd.DataFrame({"key": ["a", "b"], "role": pd.array(["patient", None], dtype="string")})
+    kept = mdd._OnDisk(table)
+    path = Path(kept.path)
+    assert path.exists() and path.name.startswith("msdiscourse-")
+    pd.testing.assert_frame_equal(kept.load(), table)
+    copy = pickle.loads(pickle.dumps(kept))
+    assert copy.path != kept.path
+    pd.testing.assert_frame_equal(copy.load(), table)
+    del kept
+    gc.collect()
+    assert not path.exists() and Path(copy.path).exists()
+
+
 def test_compute_gives_what_dask_compute_gives(client, demo_dask):
     sentences = demo_dask.split_sentences()
     tone = demo_dask.score_tone(sentences)
