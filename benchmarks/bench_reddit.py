@@ -99,13 +99,14 @@ def run_pandas(folder: Path) -> dict:
 
 
 def run_dask(folder: Path, workers: int, scratch: Path, npartitions: int | None) -> dict:
-    from distributed import Client, LocalCluster, wait
+    from distributed import wait
 
     import msdiscourse.dask as mdd
 
-    cluster = LocalCluster(n_workers=workers, threads_per_worker=1, processes=True,
-                           dashboard_address=None)
-    client = Client(cluster)
+    # as msdiscourse starts one for its users (`parse --engine dask`, the notebooks): one
+    # thread per worker process, no dashboard, the workers' profiler off
+    client = mdd.get_client(workers=workers)
+    cluster = client.cluster
     try:
         client.run(lambda: __import__("msdiscourse.sentences"))  # warm: imports, not work
         client_cpu_start = _cpu_seconds()
@@ -120,9 +121,8 @@ def run_dask(folder: Path, workers: int, scratch: Path, npartitions: int | None)
                 parse_cpu = sum(client.run(_cpu_seconds).values())
                 client.close()
                 cluster.close()
-                cluster = LocalCluster(n_workers=workers, threads_per_worker=1, processes=True,
-                                       dashboard_address=None)
-                client = Client(cluster)
+                client = mdd.get_client(workers=workers)
+                cluster = client.cluster
                 client.run(lambda: __import__("msdiscourse.sentences"))
                 cpu_start += sum(client.run(_cpu_seconds).values()) - parse_cpu
             corpus = mdd.read_processed(scratch)

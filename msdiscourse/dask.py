@@ -81,7 +81,7 @@ def _dd():
 
 # -- the cluster -----------------------------------------------------------------------------
 def get_client(scheduler: str | None = None, *, workers: int | None = None,
-               threads_per_worker: int = 1, **cluster_options):
+               threads_per_worker: int = 1, profile: bool = False, **cluster_options):
     """Return a ``distributed.Client``: the current one, one for ``scheduler``, or a new local one.
 
     Parameters
@@ -95,9 +95,23 @@ def get_client(scheduler: str | None = None, *, workers: int | None = None,
     threads_per_worker
         Threads per local worker (default 1: the analyses are pure Python, so processes,
         not threads, give parallelism).
+    profile
+        Run the new local workers' statistical profiler (default off). It samples each
+        worker's stack every 10 ms for the dashboard's Profile page (which a new cluster
+        here does not serve unless ``dashboard_address`` is given) and keeps the last
+        1,000 seconds of it: tens of thousands of small dicts, which grew a worker by
+        about 70 MB on a 5-minute run (see docs/scale.md). On a cluster of your own, set
+        ``distributed.worker.profile.enabled: false`` in its Dask configuration for the
+        same saving.
     **cluster_options
         Passed to ``LocalCluster`` (``memory_limit="4GB"``, ``dashboard_address=None`` ...).
+
+    Examples
+    --------
+    >>> client = get_client(workers=2)                                  # doctest: +SKIP
+    >>> client = get_client("tcp://10.0.0.5:8786")                      # doctest: +SKIP
     """
+    import dask
     from distributed import Client, LocalCluster, default_client
 
     try:
@@ -113,8 +127,10 @@ def get_client(scheduler: str | None = None, *, workers: int | None = None,
     if current is not None:
         return current
     cluster_options.setdefault("dashboard_address", None)
-    cluster = LocalCluster(n_workers=workers, threads_per_worker=threads_per_worker,
-                           processes=True, **cluster_options)
+    # the nannies hand the configuration of this moment to the worker processes they start
+    with dask.config.set({"distributed.worker.profile.enabled": bool(profile)}):
+        cluster = LocalCluster(n_workers=workers, threads_per_worker=threads_per_worker,
+                               processes=True, **cluster_options)
     return Client(cluster)
 
 

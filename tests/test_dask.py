@@ -471,6 +471,41 @@ def test_get_client_reuses_the_running_client(client):
     assert mdd.get_client(client.scheduler.address) is client
 
 
+PROFILER_SCRIPT = """
+import json, sys
+sys.path.insert(0, sys.argv[1])
+import msdiscourse.dask as mdd
+
+if __name__ == "__main__":
+    found = {}
+    for profile in (False, True):
+        client = mdd.get_client(workers=1, profile=profile)
+        found[str(profile)] = list(client.run(
+            lambda dask_worker: sorted(dask_worker.periodic_callbacks)).values())[0]
+        cluster = client.cluster
+        client.close()
+        cluster.close()
+    print(json.dumps(found))
+"""
+
+
+def test_a_new_local_cluster_runs_without_the_profiler_unless_asked(tmp_path):
+    """The workers' profiler keeps 1,000 seconds of stacks in memory; a cluster started
+    here leaves it off (no current client in a fresh process, so one is started)."""
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    script = tmp_path / "start.py"
+    script.write_text(PROFILER_SCRIPT)
+    root = Path(mdd.__file__).resolve().parent.parent
+    run = subprocess.run([sys.executable, str(script), str(root)], capture_output=True,
+                         text=True, timeout=300, check=True)
+    callbacks = json.loads(run.stdout.strip().splitlines()[-1])
+    assert "profile" not in callbacks["False"] and "profile-cycle" not in callbacks["False"]
+    assert {"profile", "profile-cycle"} <= set(callbacks["True"])
+
+
 def test_cli_parse_with_the_dask_engine(client, demo, tmp_path, capsys):
     from msdiscourse.cli import main
 
