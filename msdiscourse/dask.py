@@ -305,7 +305,7 @@ class DaskCorpus:
 
         Units inside one post (comment, post, thread, sentence) are profiled per partition;
         any other ``by`` (``"author"``) first gathers each unit's rows into one partition
-        (a second shuffle, on ``by``).
+        (a second shuffle, on ``by``, through the workers' disks).
         """
         from msdiscourse.sarcasm import marker_profile
 
@@ -313,8 +313,8 @@ class DaskCorpus:
             return self._map_frames(marker_profile, markers, units, by=by, **options)
         if by not in markers.columns:  # schema-ok: markers carry by only once _attach_unit ran
             markers = self._map_frames(_attach_unit, markers, units, by=by)
-        markers = _by_part(markers.reset_index(drop=True), by, self.npartitions)
-        units = _by_part(units.reset_index(drop=True), by, self.npartitions)
+        markers = _by_part(markers.reset_index(drop=True), by, self.npartitions, "p2p")
+        units = _by_part(units.reset_index(drop=True), by, self.npartitions, "p2p")
         return self._map_frames(marker_profile, markers, units, by=by, **options)
 
     @_keep_objects
