@@ -169,6 +169,15 @@ def _by_part(frame, column: str, npartitions: int, method: str = "tasks"):
     return with_part.set_index(_PART, divisions=divisions, shuffle_method=method)
 
 
+def _shuffle_method(frame) -> str:
+    """``"p2p"`` (through the workers' disks) for a table of scalars; ``"tasks"`` (in
+    memory) when a column may hold lists (an ``object`` column other than the order key,
+    such as the posts' ``tags``), which the disk-backed shuffle's Arrow tables would not
+    give back as lists."""
+    objects = [c for c, dtype in frame._meta.dtypes.items() if dtype == object and c not in _ORDER]
+    return "tasks" if objects else "p2p"
+
+
 def _clean(part: pd.DataFrame, columns) -> pd.DataFrame:
     """A partition as the pandas functions expect it: corpus order, contract dtypes."""
     part = part.reset_index(drop=True)
@@ -1387,8 +1396,8 @@ def _default_partitions(npartitions: int | None) -> int:
 def _assemble(posts, comments, unparsed, furniture, npartitions: int,
               build: Callable | None = None) -> DaskCorpus:
     """Shuffle posts and comments by post and (optionally) build each partition's threads."""
-    posts = _by_part(posts, "post_id", npartitions)
-    comments = _by_part(comments, "post_id", npartitions)
+    posts = _by_part(posts, "post_id", npartitions, _shuffle_method(posts))
+    comments = _by_part(comments, "post_id", npartitions, _shuffle_method(comments))
     if build is not None:
         from dask import delayed
 
