@@ -174,7 +174,7 @@ def _shuffle_method(frame) -> str:
     memory) when a column may hold lists (an ``object`` column other than the order key,
     such as the posts' ``tags``), which the disk-backed shuffle's Arrow tables would not
     give back as lists."""
-    objects = [c for c, dtype in frame._meta.dtypes.items() if dtype == object and c not in _ORDER]
+    objects = [c for c, dtype in frame._meta.dtypes.items() if dtype is np.dtype(object) and c not in _ORDER]
     return "tasks" if objects else "p2p"
 
 
