@@ -99,8 +99,8 @@ def get_client(scheduler: str | None = None, *, workers: int | None = None,
         Run the new local workers' statistical profiler (default off). It samples each
         worker's stack every 10 ms for the dashboard's Profile page (which a new cluster
         here does not serve unless ``dashboard_address`` is given) and keeps the last
-        1,000 seconds of it: tens of thousands of small dicts, which grew a worker by
-        about 70 MB on a 5-minute run (see docs/scale.md). On a cluster of your own, set
+        1,000 seconds of it: tens of thousands of small dicts, which left a worker
+        50 to 100 MB larger after a 5-minute run (see docs/scale.md). On a cluster of your own, set
         ``distributed.worker.profile.enabled: false`` in its Dask configuration for the
         same saving.
     **cluster_options
