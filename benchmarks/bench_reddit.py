@@ -14,7 +14,9 @@ monthly pair per 16 MB so that file size stays bounded as input grows, cached un
 benchmarks/_data/. Both engines run the same pipeline on the same files in the same run:
 read, split_sentences, score_tone, find_markers, assign_roles (blog_is_research=False),
 marker_profile, comment_tone, reply_exchanges, exchange_matrix. Each engine runs in a fresh process, so its peak memory
-(ru_maxrss) is its own:
+is its own (on Linux the peak of the process's own memory, ``VmHWM``: ``ru_maxrss`` would
+also count the memory of the client that spawned a worker, which a worker started after a
+large parse inherits at its start):
 
 - pandas: ``read_reddit`` then each function on the whole corpus, in one process;
 - Dask: a LocalCluster of N worker processes (1 thread each): ``read_reddit`` + ``persist``
@@ -69,6 +71,19 @@ def dump_folder(size_mb: float) -> Path:
 
 
 def _peak_mb() -> float:
+    """This process's peak resident memory in MB, from its own start.
+
+    ``ru_maxrss`` survives ``exec``: a Dask worker process forked from a client holding
+    1.5 GB reports 1.5 GB before it has done anything. Linux's ``VmHWM`` is the peak of
+    the process's own address space, so it is read first.
+    """
+    try:
+        with open("/proc/self/status", encoding="ascii") as status:
+            for line in status:
+                if line.startswith("VmHWM:"):
+                    return int(line.split()[1]) / 1024
+    except OSError:  # not Linux
+        pass
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
@@ -130,7 +145,7 @@ def run_dask(folder: Path, workers: int, scratch: Path, npartitions: int | None)
             corpus = corpus.persist()
             wait([corpus.posts, corpus.comments])
         parsed = time.perf_counter() - start
-        # the largest worker's peak after each eager step (ru_maxrss only grows): read and
+        # the largest worker's peak after each eager step (a peak only grows): read and
         # save; the names the exchanges need gathered; the rest (roles are decided by a
         # group-by in the final computation, with everything else)
         stages = {"read": max(client.run(_peak_mb).values())}
