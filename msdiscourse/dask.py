@@ -1394,21 +1394,26 @@ def _default_partitions(npartitions: int | None) -> int:
 
 
 def _assemble(posts, comments, unparsed, furniture, npartitions: int,
-              build: Callable | None = None) -> DaskCorpus:
-    """Shuffle posts and comments by post and (optionally) build each partition's threads."""
+              build: tuple[Callable, Callable] | None = None) -> DaskCorpus:
+    """Shuffle posts and comments by post and (optionally) build each partition's threads.
+
+    ``build`` is a pair of functions of a partition's shuffled posts and comments:
+    ``build_comments`` gives its comments, ``build_posts`` its posts. Two frames, each a
+    task's whole result: a task returning both tables as a pair, picked
+    apart by two later tasks, was run for every partition before any pick (Dask orders
+    the pairs first), so every built partition waited in a worker's memory until the
+    last was built (300 MB per worker at 512 MB of Reddit dump, growing with the input).
+    """
     posts = _by_part(posts, "post_id", npartitions, _shuffle_method(posts))
     comments = _by_part(comments, "post_id", npartitions, _shuffle_method(comments))
     if build is not None:
-        from dask import delayed
-
+        build_comments, build_posts = build
         dd = _dd()
-        built = [delayed(build)(p, c) for p, c in zip(posts.to_delayed(), comments.to_delayed())]
-        meta = build(posts._meta, comments._meta)
-        divisions = posts.divisions
-        posts = dd.from_delayed([delayed(_pick)(b, 0) for b in built], meta=meta[0],
-                                divisions=divisions, verify_meta=False)
-        comments = dd.from_delayed([delayed(_pick)(b, 1) for b in built], meta=meta[1],
-                                   divisions=divisions, verify_meta=False)
+        raw_comments = comments
+        comments = dd.map_partitions(build_comments, posts, comments, align_dataframes=False,
+                                     meta=build_comments(posts._meta, comments._meta))
+        posts = dd.map_partitions(build_posts, posts, raw_comments, align_dataframes=False,
+                                  meta=build_posts(posts._meta, raw_comments._meta))
     return DaskCorpus(posts=_prepared(posts, POST_COLUMNS),
                       comments=_prepared(comments, COMMENT_COLUMNS), unparsed=unparsed,
                       furniture=furniture, npartitions=npartitions)
@@ -1440,18 +1445,40 @@ def from_corpus(corpus: Corpus, *, npartitions: int | None = None) -> DaskCorpus
                      dd.from_pandas(corpus.furniture, npartitions=1), n)
 
 
-def _reddit_partition(posts: pd.DataFrame, comments: pd.DataFrame):
-    from msdiscourse.io.reddit import assemble_reddit
+def _reddit_comments(posts: pd.DataFrame, comments: pd.DataFrame) -> pd.DataFrame:
+    """One partition's comments as ``read_reddit`` builds them (threads, ``missing_post``).
 
-    corpus = assemble_reddit(posts.reset_index(drop=True), comments.reset_index(drop=True))
-    # corpus order of read_reddit: posts by id, comments by post then position
-    posts = corpus.posts.assign(_o1=corpus.posts["post_id"].astype(object),
-                                _o2=np.zeros(len(corpus.posts), dtype="int64"))
-    comments = corpus.comments.assign(
-        _o1=corpus.comments["post_id"].astype(object),
-        _o2=corpus.comments["position"].astype("int64") if len(corpus.comments)
-        else np.zeros(0, dtype="int64"))
-    return posts, comments
+    Of the posts only the ids (and their file and line, which pick a duplicate) are read:
+    they tell which comments have their post.
+    """
+    from msdiscourse.io.reddit import _RAW_ORDER, assemble_reddit
+
+    ids = posts.reset_index(drop=True)[["post_id", *_RAW_ORDER]]
+    built = assemble_reddit(ids, comments.reset_index(drop=True)).comments
+    # corpus order of read_reddit: comments by post, then position
+    return built.assign(_o1=built["post_id"].astype(object),
+                        _o2=built["position"].astype("int64") if len(built)
+                        else np.zeros(0, dtype="int64"))
+
+
+def _reddit_posts(posts: pd.DataFrame, comments: pd.DataFrame) -> pd.DataFrame:
+    """One partition's posts as ``read_reddit`` builds them, ``n_comments`` from ``comments``.
+
+    ``comments`` are the partition's raw comments: a post's ``n_comments`` counts them once
+    per comment id, as ``read_reddit`` keeps them. From the raw rows, not the built
+    comments: each table's partitions are then built from the shuffled rows alone, so
+    neither table's tasks build the other's (``to_delayed`` on each table fuses its own
+    chain of tasks).
+    """
+    from msdiscourse.io.reddit import _RAW_ORDER, _raw_comments, assemble_reddit
+
+    built = assemble_reddit(posts.reset_index(drop=True), _raw_comments([])).posts
+    kept = comments.sort_values(list(_RAW_ORDER), kind="stable").drop_duplicates("comment_id")
+    counts = kept.groupby("post_id", sort=False).size()
+    built["n_comments"] = built["post_id"].map(counts).fillna(0).astype(built["n_comments"].dtype)
+    # corpus order of read_reddit: posts by id
+    return built.assign(_o1=built["post_id"].astype(object),
+                        _o2=np.zeros(len(built), dtype="int64"))
 
 
 def _parse(source, index: int, subreddits, on_error: str):
@@ -1490,7 +1517,8 @@ def read_reddit(paths, *, subreddits: Iterable[str] | None = None, on_error: str
                                meta=empty_frame(UNPARSED_COLUMNS), verify_meta=False)
     furniture = dd.from_pandas(empty_frame(FURNITURE_COLUMNS), npartitions=1)
     n = npartitions if npartitions is not None else _reddit_partitions(sources)
-    return _assemble(posts, comments, unparsed, furniture, n, build=_reddit_partition)
+    return _assemble(posts, comments, unparsed, furniture, n,
+                     build=(_reddit_comments, _reddit_posts))
 
 
 #: uncompressed dump bytes per partition by default (a partition's tables then take a few

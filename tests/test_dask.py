@@ -8,6 +8,7 @@ pandas functions run on the whole corpus, after sorting by each table's key.
 from __future__ import annotations
 
 import json
+import shutil
 
 import pandas as pd
 import pytest
@@ -348,18 +349,26 @@ def test_compute_takes_a_window_of_partitions_at_a_time(client, reddit_dump):
     sentences, tone = _sentences_and_tone(reddit_dump)
 
     def spans(run):
+        """The time span of each partition's tasks (from the first start to the last stop)."""
         with distributed.get_task_stream(client) as stream:
             found = run()
-        return found, sorted((start["start"], start["stop"]) for task in stream.data
-                             for start in task["startstops"] if start["action"] == "compute")
+        by_partition: dict[int, list] = {}
+        for task in stream.data:
+            for start in task["startstops"]:
+                if start["action"] == "compute":
+                    by_partition.setdefault(task["key"][1], []).append(start)
+        return found, len(stream.data), sorted(
+            (min(s["start"] for s in starts), max(s["stop"] for s in starts))
+            for starts in by_partition.values())
 
-    (found_sentences, found_tone), one_at_a_time = spans(
+    (found_sentences, found_tone), n_tasks, one_at_a_time = spans(
         lambda: mdd.compute(sentences, tone, window=1))
     expected = dask.compute(sentences, tone)
     pd.testing.assert_frame_equal(found_sentences, expected[0])
     pd.testing.assert_frame_equal(found_tone, expected[1])
-    assert len(one_at_a_time) >= 8  # split and score, four partitions
-    # no task started before the one before it had finished
+    assert len(one_at_a_time) == 4 and n_tasks >= 8  # split and score, four partitions
+    # no partition's task started before the partition before it had finished (a
+    # partition's own tasks, such as its posts' and its comments', may run side by side)
     assert all(later[0] >= earlier[1] for earlier, later in zip(one_at_a_time, one_at_a_time[1:]))
     for bad in (0, -2, 1.5):
         with pytest.raises(ValueError, match="^compute: window must be a whole number"):
@@ -428,6 +437,23 @@ def test_synthetic_reddit_dump_gives_the_pandas_answers(client, reddit_dump):
     assert later.sum() > 50
     results = assert_same_answers(expected, corpus, blog_is_research=False)
     assert (results["roles"]["source"].astype(str) == "same_author").sum() > 20
+
+
+def test_overlapping_dumps_count_each_comment_once_on_both_engines(client, reddit_dump, tmp_path):
+    # the same month in two archives (a re-download beside the first): every record twice
+    folder = tmp_path / "overlap"
+    shutil.copytree(reddit_dump, folder)
+    shutil.copy(folder / "RC_2021-02.zst", folder / "RC_2021-02-again.zst")
+    shutil.copy(folder / "RS_2021-02.zst", folder / "RS_2021-02-again.zst")
+    expected = msd.read_reddit(folder)
+    found = mdd.read_reddit(folder, npartitions=3).compute()
+    assert_same_corpus(expected, found)
+    assert found.comments["comment_id"].is_unique and found.posts["post_id"].is_unique
+    assert len(found.comments) == len(msd.read_reddit(reddit_dump).comments)
+    # a post's n_comments counts its comments once, though each was read twice
+    counted = found.comments.groupby("post_id").size()
+    n_comments = found.posts.set_index("post_id")["n_comments"]
+    assert (n_comments.reindex(counted.index) == counted).all() and counted.max() > 5
 
 
 def test_flair_roles_give_the_pandas_roles(client, reddit_dump):
