@@ -1399,10 +1399,10 @@ def _assemble(posts, comments, unparsed, furniture, npartitions: int,
 
     ``build`` is a pair of functions of a partition's shuffled posts and comments:
     ``build_comments`` gives its comments, ``build_posts`` its posts. Two frames, each a
-    task's whole result: a task returning both tables as a pair, picked
-    apart by two later tasks, was run for every partition before any pick (Dask orders
-    the pairs first), so every built partition waited in a worker's memory until the
-    last was built (300 MB per worker at 512 MB of Reddit dump, growing with the input).
+    task's whole result: a task returning both tables as a pair, picked apart by two
+    later tasks, was run for every partition before any pick (Dask orders the pairs
+    first), so every built partition waited in a worker's memory until the last was built
+    (300 MB per worker at 512 MB of Reddit dump, growing with the input).
     """
     posts = _by_part(posts, "post_id", npartitions, _shuffle_method(posts))
     comments = _by_part(comments, "post_id", npartitions, _shuffle_method(comments))
@@ -1470,11 +1470,10 @@ def _reddit_posts(posts: pd.DataFrame, comments: pd.DataFrame) -> pd.DataFrame:
     neither table's tasks build the other's (``to_delayed`` on each table fuses its own
     chain of tasks).
     """
-    from msdiscourse.io.reddit import _RAW_ORDER, _raw_comments, assemble_reddit
+    from msdiscourse.io.reddit import _first_records, _raw_comments, assemble_reddit
 
     built = assemble_reddit(posts.reset_index(drop=True), _raw_comments([])).posts
-    kept = comments.sort_values(list(_RAW_ORDER), kind="stable").drop_duplicates("comment_id")
-    counts = kept.groupby("post_id", sort=False).size()
+    counts = _first_records(comments, "comment_id").groupby("post_id", sort=False).size()
     built["n_comments"] = built["post_id"].map(counts).fillna(0).astype(built["n_comments"].dtype)
     # corpus order of read_reddit: posts by id
     return built.assign(_o1=built["post_id"].astype(object),

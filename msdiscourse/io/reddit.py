@@ -440,6 +440,16 @@ def _raw_comments(rows: list[dict]) -> pd.DataFrame:
     return _raw_frame(rows, _RAW_COMMENT_COLUMNS)
 
 
+def _first_records(raw: pd.DataFrame, id_column: str) -> pd.DataFrame:
+    """Raw rows with each id kept once: from the first file and line that has it.
+
+    Overlapping dumps (a month downloaded from two archives) repeat records; this is the
+    one rule for which copy stays, in :func:`assemble_reddit` and wherever its counts are
+    taken from raw rows (the Dask engine's ``n_comments``).
+    """
+    return raw.sort_values(list(_RAW_ORDER), kind="stable").drop_duplicates(id_column)
+
+
 def assemble_reddit(posts: pd.DataFrame, comments: pd.DataFrame,
                     unparsed: Iterable[dict] = ()) -> Corpus:
     """Build the corpus from raw rows of any number of files: order, join, thread.
@@ -451,8 +461,8 @@ def assemble_reddit(posts: pd.DataFrame, comments: pd.DataFrame,
     post is in none of the files keeps its ``post_id`` and is flagged ``missing_post``; a
     reply whose parent is missing becomes top level, flagged ``missing_parent``.
     """
-    posts = posts.sort_values(list(_RAW_ORDER), kind="stable").drop_duplicates("post_id")
-    comments = comments.sort_values(list(_RAW_ORDER), kind="stable").drop_duplicates("comment_id")
+    posts = _first_records(posts, "post_id")
+    comments = _first_records(comments, "comment_id")
     posts = posts.sort_values("post_id", kind="stable")
     comments = comments.sort_values(["post_id", "published", "comment_id"], kind="stable",
                                     na_position="last")
