@@ -153,10 +153,10 @@ def _giving_back_memory(function: Callable) -> Callable:
     glibc keeps what a process frees for reuse and hands it back to the system only from
     the top of its heap; a worker that has run hundreds of partitions holds freed pages
     between live ones, and its resident memory rose with the number of partitions it had
-    run (at 512 MB of Reddit dump, 128 partitions per worker: 585 MB at the peak, of which
-    the freed pages were about 70 MB; see docs/scale.md). ``malloc_trim`` after each
-    partition's work costs well under a millisecond. Elsewhere (macOS, Windows, musl) the
-    call is skipped.
+    run. Handing them back when each partition's work is done (``malloc_trim``, well under
+    a millisecond) took the largest worker's peak at 512 MB of Reddit dump (128 partitions
+    per worker) from 586 to 529 MB; see docs/scale.md. Elsewhere (macOS, Windows, musl)
+    the call is skipped.
     """
     @functools.wraps(function)
     def wrapper(*args, **kwargs):
