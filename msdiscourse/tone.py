@@ -165,9 +165,15 @@ def load_tone_overrides() -> pd.DataFrame:
     return _overrides_table().copy()
 
 
-@functools.cache
 def _analyzer(overrides: bool, engine: str = "fast") -> SentimentIntensityAnalyzer | FastVader:
     """One analyzer per process, setting and engine; the overridden one is a separate instance."""
+    # functools.cache keys on the arguments as passed: cached directly, (False) and
+    # (False, "fast") built two analyzers of one setting, each with its own lexicon and tokens
+    return _analyzer_of(bool(overrides), engine)
+
+
+@functools.cache
+def _analyzer_of(overrides: bool, engine: str) -> SentimentIntensityAnalyzer | FastVader:
     if engine not in ENGINES:
         raise ValueError(f"engine must be one of {ENGINES}; got {engine!r}")
     analyzer = FastVader() if engine == "fast" else SentimentIntensityAnalyzer()

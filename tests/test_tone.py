@@ -221,6 +221,14 @@ def test_overrides_never_touch_a_shared_analyzer():
     assert tone._analyzer(True) is not tone._analyzer(False)
 
 
+def test_one_analyzer_per_setting_however_it_is_asked_for():
+    # compound_of asks for (False), score_tone for (False, "fast"): one lexicon, one token cache
+    assert tone._analyzer(False) is tone._analyzer(False, "fast")
+    assert tone._analyzer(True) is tone._analyzer(1, "fast")
+    score_tone(pd.DataFrame({"text": ["Splendidly unusual wording."]}))
+    assert "Splendidly" in tone._analyzer(False)._cache
+
+
 # -- score_texts ------------------------------------------------------------------------
 def _tweets() -> tuple[np.ndarray, list[str]]:
     raw = require(TWEETS).read_bytes().decode("utf-8")
