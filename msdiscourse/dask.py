@@ -425,7 +425,7 @@ class DaskCorpus:
         # authors): left lazy, this shuffle would be a barrier inside every later
         # computation, which would have to hold every partition's other results until the
         # last evidence row had been shuffled
-        delivered = _persisted(_to_part(joined, _HOME, n))
+        delivered = _kept_on_disk(_to_part(joined, _HOME, n))
         return self.comments.map_partitions(_apply_decisions, delivered, overrides=overrides,
                                             meta=meta, align_dataframes=False)
 
@@ -455,7 +455,7 @@ class DaskCorpus:
                                      align_dataframes=False)
         found = _by_part(needs, "value", n, "p2p").map_partitions(
             _names_found, meta=_names_found(needs._meta))
-        context = _persisted(_to_part(found, _HOME, n))  # no barrier later
+        context = _kept_on_disk(_to_part(found, _HOME, n))  # no barrier later
         # and the roles of its posts' authors, who may have written only elsewhere
         post_keys = self.posts.map_partitions(_post_author_keys,
                                               meta=_post_author_keys(self.posts._meta))
@@ -473,7 +473,7 @@ class DaskCorpus:
                 _join_roles, _by_part(post_keys, "key", n, "p2p"),
                 _by_part(role_keys, "key", n, "p2p"),
                 align_dataframes=False, meta=_join_roles(post_keys._meta, role_keys._meta))
-            author_roles = _persisted(_to_part(joined, _HOME, n))  # no barrier later
+            author_roles = _kept_on_disk(_to_part(joined, _HOME, n))  # no barrier later
         frames = [roles, tone, markers, post_roles]
         present = [f for f in frames if f is not None and not isinstance(f, pd.DataFrame)]
         layout = [None if f is None else ("dask" if not isinstance(f, pd.DataFrame) else f)
@@ -1015,7 +1015,7 @@ def _compute_streamed(collections: list) -> list:
     return [finish(part, *args) for (finish, args), part in zip(finishers, parts)]
 
 
-def _persisted(frame):
+def _kept_on_disk(frame):
     """``frame`` computed now, each partition kept in a file on its worker's disk.
 
     What the later computations need from a whole-corpus join (decisions, names, roles)
