@@ -190,6 +190,21 @@ def _malloc_trim():
 
 
 # -- partitioning ---------------------------------------------------------------------------
+def _mapped(func: Callable, /, *args, meta, **options):
+    """``func`` on partition ``i`` of every Dask frame in ``args``, for each ``i``
+    (partitions paired by number, not aligned by index); ``meta`` is its result on the frames'
+    empty ``_meta``, which every function here returns for an empty partition too.
+
+    Dask's check of each result against ``meta`` (``enforce_metadata``) is off: it puts
+    ``meta``, an empty table, into every task, and a worker keeps the record of every task
+    behind a result it holds (the joins kept on disk hold the chains that computed them),
+    each with its own copy: at 128 MB of Reddit dump 10 MB of them on the worker that ran
+    a shuffle's barrier, growing with the number of partitions.
+    """
+    return _dd().map_partitions(func, *args, meta=meta, enforce_metadata=False,
+                                align_dataframes=False, **options)
+
+
 def _part_of(keys: pd.Series, npartitions: int) -> np.ndarray:
     """The partition of each key: a hash that is the same in every process and run."""
     hashed = pd.util.hash_pandas_object(keys.astype("string").fillna(""), index=False)
@@ -203,9 +218,8 @@ def _by_part(frame, column: str, npartitions: int, method: str = "tasks"):
     disks as Arrow tables, so a worker's memory does not hold its share of the whole table
     while it moves; for tables of strings and numbers (not lists, such as spans).
     """
-    with_part = frame.map_partitions(
-        lambda part: part.assign(**{_PART: _part_of(part[column], npartitions)}),
-        meta=frame._meta.assign(**{_PART: np.int64(0)}))
+    with_part = _mapped(lambda part: part.assign(**{_PART: _part_of(part[column], npartitions)}),
+                        frame, meta=frame._meta.assign(**{_PART: np.int64(0)}))
     divisions = list(range(npartitions)) + [npartitions - 1]
     return with_part.set_index(_PART, divisions=divisions, shuffle_method=method)
 
@@ -243,7 +257,7 @@ def _prepare(part: pd.DataFrame, columns, partition_info=None) -> pd.DataFrame:
 
 
 def _prepared(frame, columns):
-    return frame.map_partitions(_prepare, columns, meta=_prepare(frame._meta, columns))
+    return _mapped(_prepare, frame, columns, meta=_prepare(frame._meta, columns))
 
 
 def _strip(part: pd.DataFrame) -> pd.DataFrame:
@@ -307,15 +321,13 @@ class DaskCorpus:
     def _map(self, function: Callable, *others, **options):
         meta = _indexed(function(_partition_corpus(self.posts._meta, self.comments._meta),
                                  *[_meta_of(o) for o in others], **options), 0)
-        return _dd().map_partitions(_on_corpus, self.posts, self.comments, *others,
-                                    function=function, options=options, meta=meta,
-                                    align_dataframes=False)
+        return _mapped(_on_corpus, self.posts, self.comments, *others, function=function,
+                       options=options, meta=meta)
 
     @staticmethod
     def _map_frames(function: Callable, *frames, **options):
         meta = _indexed(function(*[_meta_of(f) for f in frames], **options), 0)
-        return _dd().map_partitions(_on_frames, *frames, function=function, options=options,
-                                    meta=meta, align_dataframes=False)
+        return _mapped(_on_frames, *frames, function=function, options=options, meta=meta)
 
     # -- the analyses ----------------------------------------------------------------------
     @_keep_objects
@@ -406,28 +418,26 @@ class DaskCorpus:
         n = self.npartitions
         # 1. each partition finds the cues of its own comments, post bodies, flairs and
         #    bylines, each row keyed by its decision group and its place in corpus order
-        evidence = _dd().map_partitions(
-            _evidence_of_part, self.posts, self.comments, **options, align_dataframes=False,
+        evidence = _mapped(
+            _evidence_of_part, self.posts, self.comments, **options,
             meta=_evidence_of_part(self.posts._meta, self.comments._meta, **options))
         # 2. a group-by: every row of one author (or anonymous comment) meets in the
         #    partition its group hashes to, where that group is decided, in corpus order
-        decisions = _by_part(evidence, _GROUP, n, "p2p").map_partitions(
-            _decide_part, meta=_decide_part(evidence._meta))
+        decisions = _mapped(_decide_part, _by_part(evidence, _GROUP, n, "p2p"),
+                            meta=_decide_part(evidence._meta))
         # 3. each comment partition's groups go to the same hashed partitions, pick up their
         #    decisions there and come back to the comment partition they came from
-        groups = self.comments.map_partitions(_comment_groups, meta=_comment_groups(
-            self.comments._meta))
-        joined = _dd().map_partitions(_join_decisions, _by_part(groups, _GROUP, n, "p2p"),
-                                      decisions,
-                                      align_dataframes=False,
-                                      meta=_join_decisions(groups._meta, decisions._meta))
+        groups = _mapped(_comment_groups, self.comments,
+                         meta=_comment_groups(self.comments._meta))
+        joined = _mapped(_join_decisions, _by_part(groups, _GROUP, n, "p2p"), decisions,
+                         meta=_join_decisions(groups._meta, decisions._meta))
         # computed now and kept on the workers (a partition's decisions, sized by its
         # authors): left lazy, this shuffle would be a barrier inside every later
         # computation, which would have to hold every partition's other results until the
         # last evidence row had been shuffled
         delivered = _kept_on_disk(_to_part(joined, _HOME, n))
-        return self.comments.map_partitions(_apply_decisions, delivered, overrides=overrides,
-                                            meta=meta, align_dataframes=False)
+        return _mapped(_apply_decisions, self.comments, delivered, overrides=overrides,
+                       meta=meta)
 
     @_keep_objects
     def reply_exchanges(self, *, roles, tone=None, markers=None, post_roles=None):
@@ -450,15 +460,14 @@ class DaskCorpus:
         # each partition says which names its comments' vocatives spell and which names its
         # own authors carry; a join on the name across partitions gives each partition back
         # only the names it spells that some author elsewhere carries
-        needs = _dd().map_partitions(_exchange_needs, self.posts, self.comments,
-                                     meta=_exchange_needs(self.posts._meta, self.comments._meta),
-                                     align_dataframes=False)
-        found = _by_part(needs, "value", n, "p2p").map_partitions(
-            _names_found, meta=_names_found(needs._meta))
+        needs = _mapped(_exchange_needs, self.posts, self.comments,
+                        meta=_exchange_needs(self.posts._meta, self.comments._meta))
+        found = _mapped(_names_found, _by_part(needs, "value", n, "p2p"),
+                        meta=_names_found(needs._meta))
         context = _kept_on_disk(_to_part(found, _HOME, n))  # no barrier later
         # and the roles of its posts' authors, who may have written only elsewhere
-        post_keys = self.posts.map_partitions(_post_author_keys,
-                                              meta=_post_author_keys(self.posts._meta))
+        post_keys = _mapped(_post_author_keys, self.posts,
+                            meta=_post_author_keys(self.posts._meta))
         if isinstance(roles, pd.DataFrame):
             role_of = _author_roles(roles)
             (keys,) = _compute(post_keys)
@@ -467,12 +476,11 @@ class DaskCorpus:
                 [_roles_frame({k: role_of[k] for k in keys["key"][homes == i] if k in role_of})
                  for i in range(n)], meta=_roles_frame({}), like=self.comments)
         else:  # a join on the author key across partitions, computed now
-            role_keys = roles.map_partitions(_first_role_per_author,
-                                             meta=_first_role_per_author(roles._meta))
-            joined = _dd().map_partitions(
-                _join_roles, _by_part(post_keys, "key", n, "p2p"),
-                _by_part(role_keys, "key", n, "p2p"),
-                align_dataframes=False, meta=_join_roles(post_keys._meta, role_keys._meta))
+            role_keys = _mapped(_first_role_per_author, roles,
+                                meta=_first_role_per_author(roles._meta))
+            joined = _mapped(_join_roles, _by_part(post_keys, "key", n, "p2p"),
+                             _by_part(role_keys, "key", n, "p2p"),
+                             meta=_join_roles(post_keys._meta, role_keys._meta))
             author_roles = _kept_on_disk(_to_part(joined, _HOME, n))  # no barrier later
         frames = [roles, tone, markers, post_roles]
         present = [f for f in frames if f is not None and not isinstance(f, pd.DataFrame)]
@@ -518,7 +526,7 @@ class DaskCorpus:
 
         def apply(frame, name):
             meta = _pseudonymise_part(frame._meta, name=name, **options)
-            return frame.map_partitions(_pseudonymise_part, name=name, **options, meta=meta)
+            return _mapped(_pseudonymise_part, frame, name=name, **options, meta=meta)
 
         return DaskCorpus(posts=apply(self.posts, "posts"), comments=apply(self.comments, "comments"),
                           unparsed=apply(self.unparsed, "unparsed"),
@@ -1455,12 +1463,11 @@ def _assemble(posts, comments, unparsed, furniture, npartitions: int,
     comments = _by_part(comments, "post_id", npartitions, _shuffle_method(comments))
     if build is not None:
         build_comments, build_posts = build
-        dd = _dd()
         raw_comments = comments
-        comments = dd.map_partitions(build_comments, posts, comments, align_dataframes=False,
-                                     meta=build_comments(posts._meta, comments._meta))
-        posts = dd.map_partitions(build_posts, posts, raw_comments, align_dataframes=False,
-                                  meta=build_posts(posts._meta, raw_comments._meta))
+        comments = _mapped(build_comments, posts, comments,
+                           meta=build_comments(posts._meta, comments._meta))
+        posts = _mapped(build_posts, posts, raw_comments,
+                        meta=build_posts(posts._meta, raw_comments._meta))
     return DaskCorpus(posts=_prepared(posts, POST_COLUMNS),
                       comments=_prepared(comments, COMMENT_COLUMNS), unparsed=unparsed,
                       furniture=furniture, npartitions=npartitions)
