@@ -87,6 +87,11 @@ def _peak_mb() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
+def _task_records(dask_worker=None) -> int:
+    """How many tasks this worker keeps a record of (run, waiting, or held for a result)."""
+    return len(dask_worker.state.tasks)
+
+
 def _cpu_seconds() -> float:
     usage = resource.getrusage(resource.RUSAGE_SELF)
     return usage.ru_utime + usage.ru_stime
@@ -157,6 +162,7 @@ def run_dask(folder: Path, workers: int, scratch: Path, npartitions: int | None)
         exchanges = corpus.reply_exchanges(roles=roles, tone=corpus.comment_tone(sentences),
                                            markers=profile)
         stages["exchange_context"] = max(client.run(_peak_mb).values())
+        records = {"exchange_context": sorted(client.run(_task_records).values())}
         # a few partitions at a time, each sent here as it is ready (dask.compute would
         # gather the whole exchanges table on one worker); the counts as tables, so that
         # they are computed with the exchanges, partition by partition
@@ -169,8 +175,10 @@ def run_dask(folder: Path, workers: int, scratch: Path, npartitions: int | None)
         client_cpu = _cpu_seconds() - client_cpu_start  # this process: client and scheduler
         cpu = sum(client.run(_cpu_seconds).values()) + _cpu_seconds() - cpu_start
         stages["all"] = max(peaks.values())
+        records["all"] = sorted(client.run(_task_records).values())
         return {"seconds": seconds, "cpu": cpu, "parse_seconds": parsed, "peak_mb": max(peaks.values()),
                 "stage_peaks_mb": stages, "client_peak_mb": _peak_mb(),
+                "task_records": records,
                 "client_cpu": client_cpu,
                 "parse_worker_peaks_mb": parse_peaks,
                 "worker_peaks_mb": sorted(peaks.values()), "comments": int(n_comments),
@@ -300,6 +308,10 @@ def main(argv: list[str] | None = None) -> int:
                       + f" MB; client {dask_['client_peak_mb']:.0f} MB, "
                       + f"{dask_.get('client_cpu', float('nan')):.1f} CPU s (with the scheduler)",
                       flush=True)
+            if "task_records" in dask_:
+                print(f"{'':>8} dask: task records the workers keep, after "
+                      + ", ".join(f"{k} {' / '.join(f'{n:,}' for n in v)}"
+                                  for k, v in dask_["task_records"].items()), flush=True)
         if len(results) == 2:
             pandas, dask_ = results["pandas"], results["dask"]
             same = pandas["matrix"] == dask_["matrix"] and pandas["sentences"] == dask_["sentences"]
