@@ -28,6 +28,9 @@ large parse inherits at its start):
 The two exchange matrices are compared (they must be equal). Printed per size: seconds,
 seconds per GB, CPU seconds (Dask: all workers plus the client), peak MB, the Dask/pandas time ratio and the load average (the machine may
 be shared: ratios are from the same run, absolute times are not comparable across runs).
+For Dask also: the largest worker's peak after each step, the client's peak and CPU, and how
+many task records each worker keeps (Dask keeps one for every task behind a result a worker
+still holds: it grows with the partitions, not with their size).
 
 With ``--results FILE`` every engine's result is also appended to FILE as one JSON line
 (size, engine, load average, time of day), so the engines of a large size can run as two
