@@ -30,7 +30,9 @@ seconds per GB, CPU seconds (Dask: all workers plus the client), peak MB, the Da
 be shared: ratios are from the same run, absolute times are not comparable across runs).
 For Dask also: the largest worker's peak after each step, the client's peak and CPU, and how
 many task records each worker keeps (Dask keeps one for every task behind a result a worker
-still holds: it grows with the partitions, not with their size).
+still holds: it grows with the partitions, not with their size), and which task groups raised
+each worker's peak after the read (a thread on each worker reads its ``VmHWM`` every quarter
+second and charges each rise to the tasks running then; fused tasks carry Dask's fused name).
 
 With ``--results FILE`` every engine's result is also appended to FILE as one JSON line
 (size, engine, load average, time of day), so the engines of a large size can run as two
@@ -95,6 +97,53 @@ def _task_records(dask_worker=None) -> int:
     return len(dask_worker.state.tasks)
 
 
+def _start_peak_sampler(dask_worker=None, every: float = 0.25) -> None:
+    """Start a thread on this worker that charges each rise of its peak (``VmHWM``, read every
+    ``every`` seconds) to the task groups running just before and at the reading.
+
+    One thread per worker process and one thread of work: what raised the peak is what ran
+    in that quarter second, or the worker's own event loop between tasks (the disk-backed
+    shuffles receive other workers' rows there). Read back with :func:`_peak_raisers`.
+    """
+    import threading
+
+    from dask.utils import key_split
+
+    def running() -> set:
+        for _ in range(3):  # the set may change while it is read (the worker's own thread)
+            try:
+                return {key_split(task.key) for task in list(dask_worker.state.executing)}
+            except RuntimeError:
+                continue
+        return set()
+
+    raised: dict[str, float] = {}
+    stop = threading.Event()
+
+    def sample() -> None:
+        last, before = _peak_mb(), running()
+        while not stop.wait(every):
+            now, peak = running(), _peak_mb()
+            if peak > last:
+                label = " + ".join(sorted(before | now)) or "(between tasks)"
+                raised[label] = raised.get(label, 0.0) + peak - last
+                last = peak
+            before = now
+
+    thread = threading.Thread(target=sample, name="peak-sampler", daemon=True)
+    dask_worker._msd_peak_sampler = (stop, raised, thread)
+    thread.start()
+
+
+def _peak_raisers(dask_worker=None, top: int = 5) -> list:
+    """Stop this worker's peak sampler; the task groups that raised its peak most, in MB."""
+    stop, raised, thread = dask_worker._msd_peak_sampler
+    stop.set()
+    thread.join()
+    return sorted(([label, round(mb, 1)] for label, mb in raised.items()),
+                  key=lambda item: -item[1])[:top]
+
+
 def _cpu_seconds() -> float:
     usage = resource.getrusage(resource.RUSAGE_SELF)
     return usage.ru_utime + usage.ru_stime
@@ -157,6 +206,7 @@ def run_dask(folder: Path, workers: int, scratch: Path, npartitions: int | None)
         # save; the names the exchanges need gathered; the rest (roles are decided by a
         # group-by in the final computation, with everything else)
         stages = {"read": max(client.run(_peak_mb).values())}
+        client.run(_start_peak_sampler)
         sentences = corpus.split_sentences()
         tone = corpus.score_tone(sentences)
         markers = corpus.find_markers(sentences)
@@ -179,9 +229,11 @@ def run_dask(folder: Path, workers: int, scratch: Path, npartitions: int | None)
         cpu = sum(client.run(_cpu_seconds).values()) + _cpu_seconds() - cpu_start
         stages["all"] = max(peaks.values())
         records["all"] = sorted(client.run(_task_records).values())
+        raisers = [raised for _, raised in sorted(client.run(_peak_raisers).items(),
+                                                  key=lambda item: peaks[item[0]])]
         return {"seconds": seconds, "cpu": cpu, "parse_seconds": parsed, "peak_mb": max(peaks.values()),
                 "stage_peaks_mb": stages, "client_peak_mb": _peak_mb(),
-                "task_records": records,
+                "task_records": records, "peak_raised_by": raisers,
                 "client_cpu": client_cpu,
                 "parse_worker_peaks_mb": parse_peaks,
                 "worker_peaks_mb": sorted(peaks.values()), "comments": int(n_comments),
@@ -315,6 +367,9 @@ def main(argv: list[str] | None = None) -> int:
                 print(f"{'':>8} dask: task records the workers keep, after "
                       + ", ".join(f"{k} {' / '.join(f'{n:,}' for n in v)}"
                                   for k, v in dask_["task_records"].items()), flush=True)
+            for number, raisers in enumerate(dask_.get("peak_raised_by", []), 1):
+                print(f"{'':>8} dask: worker {number} (by peak)'s peak raised after the read by "
+                      + "; ".join(f"{label} {mb:.0f} MB" for label, mb in raisers), flush=True)
         if len(results) == 2:
             pandas, dask_ = results["pandas"], results["dask"]
             same = pandas["matrix"] == dask_["matrix"] and pandas["sentences"] == dask_["sentences"]
