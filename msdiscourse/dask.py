@@ -224,13 +224,40 @@ def _by_part(frame, column: str, npartitions: int, method: str = "tasks"):
     return with_part.set_index(_PART, divisions=divisions, shuffle_method=method)
 
 
-def _shuffle_method(frame) -> str:
-    """``"p2p"`` (through the workers' disks) for a table of scalars; ``"tasks"`` (in
-    memory) when a column may hold lists (an ``object`` column other than the order key,
-    such as the posts' ``tags``), which the disk-backed shuffle's Arrow tables would not
-    give back as lists."""
-    objects = [c for c, dtype in frame._meta.dtypes.items() if dtype is np.dtype(object) and c not in _ORDER]
-    return "tasks" if objects else "p2p"
+def _by_post(frame, npartitions: int):
+    """Shuffle a corpus table by ``post_id`` through the workers' disks (``p2p``).
+
+    The disk-backed shuffle moves Arrow tables, which give a column of Python lists (the
+    posts' ``tags``) back as arrays and refuse a column of mixed types (a reader's extra
+    column). Each ``object`` column therefore travels as the pickled bytes of its values
+    (the same serialisation Dask gives every task's data) and is unpickled after the
+    shuffle, so every value comes back as it went.
+    """
+    objects = [c for c, dtype in frame._meta.dtypes.items()
+               if dtype is np.dtype(object) and c not in _ORDER]
+    if not objects:
+        return _by_part(frame, "post_id", npartitions, "p2p")
+    as_bytes = _mapped(_objects_pickled, frame, columns=objects,
+                       meta=_objects_pickled(frame._meta, columns=objects))
+    shuffled = _by_part(as_bytes, "post_id", npartitions, "p2p")
+    return _mapped(_objects_unpickled, shuffled, columns=objects,
+                   meta=_objects_unpickled(shuffled._meta, columns=objects))
+
+
+def _objects_pickled(part: pd.DataFrame, *, columns) -> pd.DataFrame:
+    """Each value of ``columns`` as its pickled bytes (undone by :func:`_objects_unpickled`)."""
+    import pickle
+
+    return part.assign(**{c: pd.Series([pickle.dumps(v, protocol=5) for v in part[c]],
+                                       index=part.index, dtype=object) for c in columns})
+
+
+def _objects_unpickled(part: pd.DataFrame, *, columns) -> pd.DataFrame:
+    """The values :func:`_objects_pickled` turned into bytes, as they were."""
+    import pickle
+
+    return part.assign(**{c: pd.Series([pickle.loads(v) for v in part[c]],
+                                       index=part.index, dtype=object) for c in columns})
 
 
 def _clean(part: pd.DataFrame, columns) -> pd.DataFrame:
@@ -1459,8 +1486,8 @@ def _assemble(posts, comments, unparsed, furniture, npartitions: int,
     first), so every built partition waited in a worker's memory until the last was built
     (300 MB per worker at 512 MB of Reddit dump, growing with the input).
     """
-    posts = _by_part(posts, "post_id", npartitions, _shuffle_method(posts))
-    comments = _by_part(comments, "post_id", npartitions, _shuffle_method(comments))
+    posts = _by_post(posts, npartitions)
+    comments = _by_post(comments, npartitions)
     if build is not None:
         build_comments, build_posts = build
         raw_comments = comments

@@ -638,6 +638,28 @@ def test_a_partitions_tasks_carry_no_empty_tables(client, demo, tmp_path):
     assert sum(_tables_in(task) for task in graph.values()) >= 2
 
 
+def test_posts_lists_and_mixed_columns_go_through_the_disk_backed_shuffle_unchanged(client, demo):
+    """The posts' ``tags`` (lists) and a reader's extra column of mixed types travel the
+    disk-backed shuffle (as pickled bytes) and come back as they went: non-ASCII, quotes, a
+    lone surrogate, an empty list, a number, a missing value. Was: a table with an
+    ``object`` column used the in-memory shuffle."""
+    import dataclasses
+
+    odd_tags = [["Ærø ✓", 'a "cure"'], [], ["lone \ud800 half", "ms"]]
+    odd_extra = [7, "seven", None, 7.5]
+    posts = demo.posts.assign(tags=[odd_tags[i % 3] for i in range(len(demo.posts))],
+                              extra=[odd_extra[i % 4] for i in range(len(demo.posts))])
+    corpus = mdd.from_corpus(dataclasses.replace(demo, posts=posts), npartitions=2)
+    keys = [str(key) for key in corpus.posts.optimize().__dask_graph__()]
+    assert any("shuffle-transfer" in key for key in keys), keys[:5]
+    got = _sorted(corpus.posts.compute(), ["post_id"])
+    want = _sorted(posts, ["post_id"])
+    assert len(got) == len(demo.posts) >= 4
+    for column in ("tags", "extra"):
+        assert got[column].tolist() == want[column].tolist(), column
+        assert [type(v) for v in got[column]] == [type(v) for v in want[column]], column
+
+
 def test_save_is_atomic_and_load_verifies_every_partition(demo, demo_dask, tmp_path):
     from msdiscourse.errors import ParseError
 
