@@ -201,8 +201,19 @@ def _mapped(func: Callable, /, *args, meta, **options):
     each with its own copy: at 128 MB of Reddit dump 10 MB of them on the worker that ran
     a shuffle's barrier, growing with the number of partitions.
     """
-    return _dd().map_partitions(func, *args, meta=meta, enforce_metadata=False,
+    return _dd().map_partitions(_loading(func), *args, meta=meta, enforce_metadata=False,
                                 align_dataframes=False, **options)
+
+
+def _loading(func: Callable) -> Callable:
+    """``func``, with each :class:`_OnDisk` handle among its arguments loaded first (the
+    partitions of a frame from :func:`_kept_on_disk` are read by the task that uses them)."""
+    @functools.wraps(func)
+    def loading(*args, **kwargs):
+        return func(*[arg.load() if isinstance(arg, _OnDisk) else arg for arg in args],
+                    **kwargs)
+
+    return loading
 
 
 def _part_of(keys: pd.Series, npartitions: int) -> np.ndarray:
@@ -1058,6 +1069,15 @@ def _kept_on_disk(frame):
     until the end, and its memory would grow with the input. On disk (in the worker's
     local directory, see :class:`_OnDisk`) a partition is read back only by the task that
     uses it. Waits until every partition is written.
+
+    The frame returned has :class:`_OnDisk` handles for partitions, not tables: pass it only
+    to :func:`_mapped`, whose tasks load each handle they receive. A task of its own per
+    load (as before) ran as soon as the handles were kept, ahead of the tasks that use the
+    tables: those wait for input read from the saved dataset, which Dask's scheduler hands
+    out a few at a time, while tasks whose input is already on a worker are all sent at
+    once. Each worker then held every table it had loaded until its user ran, a share of
+    the whole join: at 2 GB of Reddit dump these loads raised a worker's peak by 160 to
+    250 MB (``benchmarks/bench_reddit.py``'s peak sampler).
     """
     import dask
     from dask import delayed
@@ -1068,8 +1088,8 @@ def _kept_on_disk(frame):
     kept = dask.persist(*[delayed(_OnDisk)(part, pure=True) for part in parts])
     wait(list(kept))
     divisions = frame.divisions if frame.known_divisions else None
-    return _dd().from_delayed([delayed(_OnDisk.load)(handle, pure=True) for handle in kept],
-                              meta=frame._meta, divisions=divisions, verify_meta=False)
+    return _dd().from_delayed(list(kept), meta=frame._meta, divisions=divisions,
+                              verify_meta=False)
 
 
 class _OnDisk:
