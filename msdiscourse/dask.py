@@ -1076,8 +1076,8 @@ def _kept_on_disk(frame):
     tables: those wait for input read from the saved dataset, which Dask's scheduler hands
     out a few at a time, while tasks whose input is already on a worker are all sent at
     once. Each worker then held every table it had loaded until its user ran, a share of
-    the whole join: at 2 GB of Reddit dump these loads raised a worker's peak by 160 to
-    250 MB (``benchmarks/bench_reddit.py``'s peak sampler).
+    the whole join: at 2 GB of Reddit dump these loads raised the two workers' peaks by 222
+    and 327 MB (``benchmarks/bench_reddit.py``'s peak sampler).
     """
     import dask
     from dask import delayed

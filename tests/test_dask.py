@@ -286,7 +286,7 @@ def test_a_kept_join_is_read_by_the_task_that_uses_it(client, reddit_dump):
     """No task of its own loads a kept partition. Such loads ran as soon as the joins were
     kept, ahead of the tasks that use them (which wait for input the scheduler hands out a
     few at a time), so each worker held every table it had loaded: at 2 GB of Reddit dump
-    they raised a worker's peak by 160 to 250 MB. The users receive the handles and read
+    they raised the two workers' peaks by 222 and 327 MB. The users receive the handles and read
     them, and give the same answers."""
     from dask.utils import key_split
 
