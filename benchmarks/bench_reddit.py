@@ -181,15 +181,20 @@ def run_dask(folder: Path, workers: int, scratch: Path, npartitions: int | None)
     cluster = client.cluster
     try:
         client.run(lambda: __import__("msdiscourse.sentences"))  # warm: imports, not work
+        if SAVE and FRESH:  # the parse's workers end after it: what raised their peaks
+            client.run(_start_peak_sampler)
         client_cpu_start = _cpu_seconds()
         cpu_start = sum(client.run(_cpu_seconds).values()) + client_cpu_start
         start = time.perf_counter()
         corpus = mdd.read_reddit(folder, npartitions=npartitions)
-        parse_peaks = None
+        parse_peaks, parse_raisers = None, []
         if SAVE:  # the parse as `parse --engine dask` runs it: written, then read back
             corpus.save(scratch)
             if FRESH:  # a later session: the parse's workers end, new ones analyse
-                parse_peaks = sorted(client.run(_peak_mb).values())
+                parse_peaks = client.run(_peak_mb)
+                parse_raisers = [raised for _, raised in sorted(
+                    client.run(_peak_raisers).items(), key=lambda item: parse_peaks[item[0]])]
+                parse_peaks = sorted(parse_peaks.values())
                 parse_cpu = sum(client.run(_cpu_seconds).values())
                 client.close()
                 cluster.close()
@@ -235,7 +240,7 @@ def run_dask(folder: Path, workers: int, scratch: Path, npartitions: int | None)
                 "stage_peaks_mb": stages, "client_peak_mb": _peak_mb(),
                 "task_records": records, "peak_raised_by": raisers,
                 "client_cpu": client_cpu,
-                "parse_worker_peaks_mb": parse_peaks,
+                "parse_worker_peaks_mb": parse_peaks, "parse_peak_raised_by": parse_raisers,
                 "worker_peaks_mb": sorted(peaks.values()), "comments": int(n_comments),
                 "sentences": int(n_sentences), "npartitions": corpus.npartitions,
                 "matrix": matrix.to_numpy().tolist()}
@@ -367,6 +372,9 @@ def main(argv: list[str] | None = None) -> int:
                 print(f"{'':>8} dask: task records the workers keep, after "
                       + ", ".join(f"{k} {' / '.join(f'{n:,}' for n in v)}"
                                   for k, v in dask_["task_records"].items()), flush=True)
+            for number, raisers in enumerate(dask_.get("parse_peak_raised_by", []), 1):
+                print(f"{'':>8} dask: parse worker {number} (by peak)'s peak raised by "
+                      + "; ".join(f"{label} {mb:.0f} MB" for label, mb in raisers), flush=True)
             for number, raisers in enumerate(dask_.get("peak_raised_by", []), 1):
                 print(f"{'':>8} dask: worker {number} (by peak)'s peak raised after the read by "
                       + "; ".join(f"{label} {mb:.0f} MB" for label, mb in raisers), flush=True)
