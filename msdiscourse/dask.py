@@ -222,17 +222,18 @@ def _part_of(keys: pd.Series, npartitions: int) -> np.ndarray:
     return (hashed.to_numpy() % np.uint64(npartitions)).astype("int64")
 
 
-def _by_part(frame, column: str, npartitions: int, method: str = "tasks"):
+def _by_part(frame, column: str, npartitions: int):
     """Shuffle ``frame`` so that partition ``i`` holds the rows whose ``column`` hashes to ``i``.
 
-    ``method="p2p"`` (Dask's disk-backed shuffle) moves the rows through the workers'
+    Through Dask's disk-backed shuffle ("p2p"), which moves the rows through the workers'
     disks as Arrow tables, so a worker's memory does not hold its share of the whole table
-    while it moves; for tables of strings and numbers (not lists, such as spans).
+    while it moves; for tables of strings and numbers (a table with lists or mixed objects
+    goes through :func:`_by_post`, which pickles them first).
     """
     with_part = _mapped(lambda part: part.assign(**{_PART: _part_of(part[column], npartitions)}),
                         frame, meta=frame._meta.assign(**{_PART: np.int64(0)}))
     divisions = list(range(npartitions)) + [npartitions - 1]
-    return with_part.set_index(_PART, divisions=divisions, shuffle_method=method)
+    return with_part.set_index(_PART, divisions=divisions, shuffle_method="p2p")
 
 
 def _by_post(frame, npartitions: int):
@@ -247,10 +248,10 @@ def _by_post(frame, npartitions: int):
     objects = [c for c, dtype in frame._meta.dtypes.items()
                if dtype is np.dtype(object) and c not in _ORDER]
     if not objects:
-        return _by_part(frame, "post_id", npartitions, "p2p")
+        return _by_part(frame, "post_id", npartitions)
     as_bytes = _mapped(_objects_pickled, frame, columns=objects,
                        meta=_objects_pickled(frame._meta, columns=objects))
-    shuffled = _by_part(as_bytes, "post_id", npartitions, "p2p")
+    shuffled = _by_part(as_bytes, "post_id", npartitions)
     return _mapped(_objects_unpickled, shuffled, columns=objects,
                    meta=_objects_unpickled(shuffled._meta, columns=objects))
 
@@ -415,8 +416,8 @@ class DaskCorpus:
             return self._map_frames(marker_profile, markers, units, by=by, **options)
         if by not in markers.columns:  # schema-ok: markers carry by only once _attach_unit ran
             markers = self._map_frames(_attach_unit, markers, units, by=by)
-        markers = _by_part(markers.reset_index(drop=True), by, self.npartitions, "p2p")
-        units = _by_part(units.reset_index(drop=True), by, self.npartitions, "p2p")
+        markers = _by_part(markers.reset_index(drop=True), by, self.npartitions)
+        units = _by_part(units.reset_index(drop=True), by, self.npartitions)
         return self._map_frames(marker_profile, markers, units, by=by, **options)
 
     @_keep_objects
@@ -461,13 +462,13 @@ class DaskCorpus:
             meta=_evidence_of_part(self.posts._meta, self.comments._meta, **options))
         # 2. a group-by: every row of one author (or anonymous comment) meets in the
         #    partition its group hashes to, where that group is decided, in corpus order
-        decisions = _mapped(_decide_part, _by_part(evidence, _GROUP, n, "p2p"),
+        decisions = _mapped(_decide_part, _by_part(evidence, _GROUP, n),
                             meta=_decide_part(evidence._meta))
         # 3. each comment partition's groups go to the same hashed partitions, pick up their
         #    decisions there and come back to the comment partition they came from
         groups = _mapped(_comment_groups, self.comments,
                          meta=_comment_groups(self.comments._meta))
-        joined = _mapped(_join_decisions, _by_part(groups, _GROUP, n, "p2p"), decisions,
+        joined = _mapped(_join_decisions, _by_part(groups, _GROUP, n), decisions,
                          meta=_join_decisions(groups._meta, decisions._meta))
         # computed now and kept on the workers (a partition's decisions, sized by its
         # authors): left lazy, this shuffle would be a barrier inside every later
@@ -500,7 +501,7 @@ class DaskCorpus:
         # only the names it spells that some author elsewhere carries
         needs = _mapped(_exchange_needs, self.posts, self.comments,
                         meta=_exchange_needs(self.posts._meta, self.comments._meta))
-        found = _mapped(_names_found, _by_part(needs, "value", n, "p2p"),
+        found = _mapped(_names_found, _by_part(needs, "value", n),
                         meta=_names_found(needs._meta))
         context = _kept_on_disk(_to_part(found, _HOME, n))  # no barrier later
         # and the roles of its posts' authors, who may have written only elsewhere
@@ -516,8 +517,8 @@ class DaskCorpus:
         else:  # a join on the author key across partitions, computed now
             role_keys = _mapped(_first_role_per_author, roles,
                                 meta=_first_role_per_author(roles._meta))
-            joined = _mapped(_join_roles, _by_part(post_keys, "key", n, "p2p"),
-                             _by_part(role_keys, "key", n, "p2p"),
+            joined = _mapped(_join_roles, _by_part(post_keys, "key", n),
+                             _by_part(role_keys, "key", n),
                              meta=_join_roles(post_keys._meta, role_keys._meta))
             author_roles = _kept_on_disk(_to_part(joined, _HOME, n))  # no barrier later
         frames = [roles, tone, markers, post_roles]

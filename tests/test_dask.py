@@ -654,7 +654,7 @@ def test_a_partitions_tasks_carry_no_empty_tables(client, demo, tmp_path):
     corpus = mdd.read_processed(folder)
     sentences = corpus.split_sentences()
     tone = corpus.score_tone(sentences)
-    by_author = mdd._by_part(corpus.comments, "author", 2, "p2p")
+    by_author = mdd._by_part(corpus.comments, "author", 2)
     for frame in (corpus.posts, corpus.comments, sentences, tone, by_author):
         graph = frame.optimize().__dask_graph__()
         assert len(graph) >= 4
