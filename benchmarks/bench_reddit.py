@@ -144,6 +144,26 @@ def _peak_raisers(dask_worker=None, top: int = 5) -> list:
                   key=lambda item: -item[1])[:top]
 
 
+def _received(dask_worker=None, top: int = 5) -> dict:
+    """What this worker received from other workers as task results (not the disk-backed
+    shuffles' own transfers): the task groups with most bytes, as ``[group, count, MB]``,
+    from the gathers the worker logs (the last ``distributed.admin.low-level-log-length``,
+    1,000 by default) and the count of all its gathers."""
+    from collections import Counter
+
+    from dask.utils import key_split
+
+    counts, sizes = Counter(), Counter()
+    for entry in dask_worker.transfer_incoming_log:
+        for key, nbytes in entry["keys"].items():
+            counts[key_split(key)] += 1
+            sizes[key_split(key)] += nbytes
+    return {"groups": [[group, counts[group], round(nbytes / 2**20, 1)]
+                       for group, nbytes in sizes.most_common(top)],
+            "logged": len(dask_worker.transfer_incoming_log),
+            "gathers": dask_worker.state.transfer_incoming_count_total}
+
+
 def _cpu_seconds() -> float:
     usage = resource.getrusage(resource.RUSAGE_SELF)
     return usage.ru_utime + usage.ru_stime
@@ -236,9 +256,11 @@ def run_dask(folder: Path, workers: int, scratch: Path, npartitions: int | None)
         records["all"] = sorted(client.run(_task_records).values())
         raisers = [raised for _, raised in sorted(client.run(_peak_raisers).items(),
                                                   key=lambda item: peaks[item[0]])]
+        received = [got for _, got in sorted(client.run(_received).items(),
+                                             key=lambda item: peaks[item[0]])]
         return {"seconds": seconds, "cpu": cpu, "parse_seconds": parsed, "peak_mb": max(peaks.values()),
                 "stage_peaks_mb": stages, "client_peak_mb": _peak_mb(),
-                "task_records": records, "peak_raised_by": raisers,
+                "task_records": records, "peak_raised_by": raisers, "received": received,
                 "client_cpu": client_cpu,
                 "parse_worker_peaks_mb": parse_peaks, "parse_peak_raised_by": parse_raisers,
                 "worker_peaks_mb": sorted(peaks.values()), "comments": int(n_comments),
@@ -378,6 +400,12 @@ def main(argv: list[str] | None = None) -> int:
             for number, raisers in enumerate(dask_.get("peak_raised_by", []), 1):
                 print(f"{'':>8} dask: worker {number} (by peak)'s peak raised after the read by "
                       + "; ".join(f"{label} {mb:.0f} MB" for label, mb in raisers), flush=True)
+            for number, got in enumerate(dask_.get("received", []), 1):
+                print(f"{'':>8} dask: worker {number} (by peak) received from the other "
+                      f"workers in {got['logged']:,} of its {got['gathers']:,} gathers (besides "
+                      "the shuffles) " + "; ".join(f"{group} {n:,} results {mb:.1f} MB"
+                                                   for group, n, mb in got["groups"]),
+                      flush=True)
         if len(results) == 2:
             pandas, dask_ = results["pandas"], results["dask"]
             same = pandas["matrix"] == dask_["matrix"] and pandas["sentences"] == dask_["sentences"]
