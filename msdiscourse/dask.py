@@ -1736,6 +1736,11 @@ def read_processed(folder: str | Path, *, verify: bool = True) -> DaskCorpus:
     With ``verify`` (default) each partition is checked against the manifest by the task
     that reads it (bytes, SHA-256 checksum, rows), so a damaged file fails the computation
     with a :class:`~msdiscourse.errors.ParseError` naming it.
+
+    A partition's posts and comments are read by one task, so both are on the worker that
+    runs it: every analysis takes them together, and read apart (two tasks, placed by the
+    scheduler as workers come free) one of the two travelled to the other's worker for
+    about half the partitions, each time they were read.
     """
     from dask import delayed
 
@@ -1744,27 +1749,40 @@ def read_processed(folder: str | Path, *, verify: bool = True) -> DaskCorpus:
     manifest = _read_manifest(folder, verify=verify)
     n = int(manifest["npartitions"])
     divisions = list(range(n)) + [n - 1]
-    tables = {}
-    for name in ("posts", "comments"):
+    files, entries, metas = {}, {}, {}
+    for name, columns in (("posts", POST_COLUMNS), ("comments", COMMENT_COLUMNS)):
         if verify:
-            entries = manifest["tables"][name]["parts"]
-            files = [e["file"] for e in entries]
+            entries[name] = manifest["tables"][name]["parts"]
+            files[name] = [e["file"] for e in entries[name]]
         else:
-            files = [f"{name}/{f.name}" for f in sorted((folder / name).glob("part.*.parquet"))]
-            entries = [None] * len(files)
-        if len(files) != n:
+            files[name] = [f"{name}/{f.name}"
+                           for f in sorted((folder / name).glob("part.*.parquet"))]
+            entries[name] = [None] * len(files[name])
+        if len(files[name]) != n:
             raise FileNotFoundError(f"{folder / name}: expected {n} partition files written by "
-                                    f"DaskCorpus.save(); found {len(files)}")
-        meta = pd.read_parquet(folder / files[0]).iloc[:0]
-        tables[name] = dd.from_delayed(
-            [delayed(_read_checked)(folder, e, f) for e, f in zip(entries, files)], meta=meta,
-            divisions=divisions, verify_meta=False)
+                                    f"DaskCorpus.save(); found {len(files[name])}")
+        metas[name] = _prepare(pd.read_parquet(folder / files[name][0]).iloc[:0], columns)
+    pairs = [delayed(_read_partition, pure=True)(
+                 folder, number, entries["posts"][number], files["posts"][number],
+                 entries["comments"][number], files["comments"][number])
+             for number in range(n)]
+    tables = {name: dd.from_delayed([pair[slot] for pair in pairs], meta=metas[name],
+                                    divisions=divisions, verify_meta=False)
+              for slot, name in enumerate(("posts", "comments"))}
     small = {name: _read_checked(folder, manifest["tables"][name] if verify else None,
                                  f"{name}.parquet") for name in ("unparsed", "furniture")}
-    return DaskCorpus(posts=_prepared(tables["posts"], POST_COLUMNS),
-                      comments=_prepared(tables["comments"], COMMENT_COLUMNS),
+    return DaskCorpus(posts=tables["posts"], comments=tables["comments"],
                       unparsed=dd.from_pandas(small["unparsed"], npartitions=1),
                       furniture=dd.from_pandas(small["furniture"], npartitions=1), npartitions=n)
+
+
+def _read_partition(folder: Path, number: int, posts_entry: dict | None, posts_file: str,
+                    comments_entry: dict | None, comments_file: str) -> tuple:
+    """Partition ``number`` of a saved dataset: its posts and comments, read (and checked
+    against their manifest entries) and prepared (:func:`_prepare`)."""
+    info = {"number": number}
+    return (_prepare(_read_checked(folder, posts_entry, posts_file), POST_COLUMNS, info),
+            _prepare(_read_checked(folder, comments_entry, comments_file), COMMENT_COLUMNS, info))
 
 
 def _concat_parts(parts: list[pd.DataFrame]) -> pd.DataFrame:
