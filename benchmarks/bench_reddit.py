@@ -394,12 +394,12 @@ def main(argv: list[str] | None = None) -> int:
                 print(f"{'':>8} dask: task records the workers keep, after "
                       + ", ".join(f"{k} {' / '.join(f'{n:,}' for n in v)}"
                                   for k, v in dask_["task_records"].items()), flush=True)
-            for number, raisers in enumerate(dask_.get("parse_peak_raised_by", []), 1):
-                print(f"{'':>8} dask: parse worker {number} (by peak)'s peak raised by "
-                      + "; ".join(f"{label} {mb:.0f} MB" for label, mb in raisers), flush=True)
-            for number, raisers in enumerate(dask_.get("peak_raised_by", []), 1):
-                print(f"{'':>8} dask: worker {number} (by peak)'s peak raised after the read by "
-                      + "; ".join(f"{label} {mb:.0f} MB" for label, mb in raisers), flush=True)
+            for key, worker, when in (("parse_peak_raised_by", "parse worker", ""),
+                                      ("peak_raised_by", "worker", " after the read")):
+                for number, raisers in enumerate(dask_.get(key, []), 1):
+                    print(f"{'':>8} dask: {worker} {number} (by peak)'s peak raised{when} by "
+                          + "; ".join(f"{label} {mb:.0f} MB" for label, mb in raisers),
+                          flush=True)
             for number, got in enumerate(dask_.get("received", []), 1):
                 print(f"{'':>8} dask: worker {number} (by peak) received from the other "
                       f"workers in {got['logged']:,} of its {got['gathers']:,} gathers (besides "
