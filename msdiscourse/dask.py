@@ -902,7 +902,10 @@ def compute(*collections, window: int | None = None):
     wait in the workers' memory. Here the frames (and series) are computed ``window``
     partitions at a time, every frame's partition ``i`` together (steps they share run
     once), each partition taken into this process as soon as it is ready; a worker then
-    holds only the partitions in flight, whatever the size of the input. Only this process
+    holds only the partitions in flight, whatever the size of the input. A result that
+    several partitions' tasks use (the barrier of a shuffle inside the graph, such as a
+    corpus read and not yet persisted) is computed once, first, and held to the end, so
+    a shuffle runs once. Only this process
     holds the whole result, as it must. Other results (scalars such as ``frame.shape[0]``,
     delayed values) are computed together afterwards; steps they share with the frames
     run again, so pass tables where the work is large.
@@ -987,6 +990,13 @@ def _compute_windowed(frames: list, client, window: int) -> list:
     for j, frame_keys in enumerate(keys):
         for number, key in enumerate(frame_keys):
             by_number.setdefault(number, {}).setdefault(key, []).append(j)
+    # a result that tasks of two or more partitions use (a disk-backed shuffle's barrier, a
+    # table every partition reads) is computed once and held to the end: left to each
+    # window, it was released between windows and computed again for the next, which for
+    # a shuffle is the whole shuffle, input and all, once per window
+    shared = _shared_keys(graph, by_number)
+    held = client.get(_culled(graph, shared), shared, sync=False) if shared else []
+    held_keys = set(shared)  # in the scheduler from now on: not sent again
     numbers = iter(sorted(by_number))
     wanted: dict = {}  # key -> (partition number, frames)
     left: dict[int, int] = {}  # partition number -> keys not yet taken
@@ -1002,7 +1012,7 @@ def _compute_windowed(frames: list, client, window: int) -> list:
             batch.update(wanted_here)
         if not batch:
             return []
-        return client.get(_culled(graph, batch), list(batch), sync=False)
+        return client.get(_culled(graph, batch, known=held_keys), list(batch), sync=False)
 
     arriving = as_completed(list(submit(window)))
     for future in arriving:
@@ -1016,16 +1026,55 @@ def _compute_windowed(frames: list, client, window: int) -> list:
             del left[number]
             if len(left) <= window - refill:
                 arriving.update(submit(window - len(left)))
+    del held
     return [finish(part, *args) for (finish, args), part in zip(finishers, parts)]
 
 
-def _culled(graph: dict, keys) -> dict:
-    """The tasks of ``graph`` that ``keys`` need (each task's ``dependencies``, followed)."""
+def _shared_keys(graph: dict, by_number: dict) -> list:
+    """The keys of ``graph`` whose results tasks of two or more partitions use directly.
+
+    ``by_number`` maps each partition number to the keys computed for it. A task is the
+    partition's own when only that partition's keys need it, else shared; a shared result
+    used directly by own tasks of two partitions (a shuffle's barrier, whose outputs are
+    every partition's; a small table sent to all) is one that windows of partitions would
+    each compute again. A shared task used directly by one partition only (a partition's
+    input that also feeds a shuffle) is not: that partition computes it in its window.
+    """
+    everyone = object()
+    owner: dict = {}  # key -> its partition number, or everyone
+    for number, keys in by_number.items():
+        work = list(keys)
+        while work:
+            key = work.pop()
+            node = graph.get(key)
+            if node is None:
+                continue
+            seen = owner.get(key)
+            if seen is None:
+                owner[key] = number
+            elif seen is everyone or seen == number:
+                continue
+            else:
+                owner[key] = everyone
+            work.extend(getattr(node, "dependencies", ()))
+    users: dict = {}  # shared key -> partition numbers of the own tasks that use it
+    for key, number in owner.items():
+        if number is everyone:
+            continue
+        for dependency in getattr(graph[key], "dependencies", ()):
+            if owner.get(dependency) is everyone:
+                users.setdefault(dependency, set()).add(number)
+    return [key for key, numbers in users.items() if len(numbers) > 1]
+
+
+def _culled(graph: dict, keys, *, known=frozenset()) -> dict:
+    """The tasks of ``graph`` that ``keys`` need (each task's ``dependencies``, followed),
+    except those ``known`` to the scheduler already (held results) and what they need."""
     needed: dict = {}
     work = list(keys)
     while work:
         key = work.pop()
-        if key in needed or key not in graph:
+        if key in needed or key not in graph or key in known:
             continue
         needed[key] = node = graph[key]
         work.extend(getattr(node, "dependencies", ()))
