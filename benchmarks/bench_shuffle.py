@@ -1,0 +1,116 @@
+"""A disk-backed shuffle inside ``msdiscourse.dask.compute``, beside ``dask.compute``.
+
+    .venv/bin/python benchmarks/bench_shuffle.py            # 100,000 rows; 64, 256, 512 partitions
+    .venv/bin/python benchmarks/bench_shuffle.py --quick    # 5,000 rows; 4 and 16: a smoke run
+    .venv/bin/python benchmarks/bench_shuffle.py --rows 200000 --partitions 64 1024
+
+The same table (one row per comment: an author, a short text, a number) is spread over
+``N`` partitions on a ``LocalCluster`` of two single-threaded worker processes and
+shuffled by author through Dask's disk-backed shuffle (``p2p``), as the Dask engine's
+group-bys do (``msdiscourse.dask._by_part``); then each output partition's rows are
+counted. Two ways to compute it, in this order, on the same cluster:
+
+- ``dask.compute`` (the baseline): the whole graph at once;
+- ``mdd.compute``: a few partitions at a time (the library's way: no worker holds more
+  than the partitions in flight). The shuffle's barrier, which every output needs, is
+  computed once and held; before that was so, every window ran the whole shuffle again.
+
+Printed per partition count: wall seconds, the workers' CPU seconds and this process's
+(client and scheduler), and ``mdd/dask`` ratios measured in the same run. The last
+column is the workers' CPU per thousand shards: a shuffle cuts each of its ``N`` input
+partitions into ``N`` pieces, so the pieces (and what each costs) grow with the square
+of the partitions, whatever the rows.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import resource
+import sys
+import time
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE.parent))
+
+
+def _cpu_seconds() -> float:
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    return usage.ru_utime + usage.ru_stime
+
+
+def table(rows: int, seed: int = 0):
+    import numpy as np
+    import pandas as pd
+
+    rng = np.random.default_rng(seed)
+    return pd.DataFrame({"author": [f"user{i}" for i in rng.integers(0, max(1, rows // 8), rows)],
+                         "text": ["a short comment of a few words"] * rows,
+                         "n": np.arange(rows)})
+
+
+def measure(client, frame, npartitions: int) -> dict:
+    """Both computes of one shuffle of ``frame`` in ``npartitions`` partitions."""
+    import dask
+    import dask.dataframe as dd
+    from distributed import wait
+
+    import msdiscourse.dask as mdd
+
+    spread = client.persist(dd.from_pandas(frame, npartitions=npartitions))
+    wait(spread)
+    counts = mdd._by_part(spread, "author", npartitions).map_partitions(len)
+    results = {}
+    for name, run in (("dask", lambda: dask.compute(counts)[0]),
+                      ("mdd", lambda: mdd.compute(counts)[0])):
+        workers_before = sum(client.run(_cpu_seconds).values())
+        here_before = _cpu_seconds()
+        started = time.perf_counter()
+        found = run()
+        results[name] = {"seconds": time.perf_counter() - started,
+                         "worker_cpu": sum(client.run(_cpu_seconds).values()) - workers_before,
+                         "client_cpu": _cpu_seconds() - here_before,
+                         "rows": int(found.sum())}
+    if results["dask"]["rows"] != len(frame) or results["mdd"]["rows"] != len(frame):
+        raise SystemExit(f"{npartitions} partitions: rows lost in the shuffle: {results}")
+    return results
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--rows", type=int, default=100_000)
+    parser.add_argument("--partitions", type=int, nargs="+", default=[64, 256, 512])
+    parser.add_argument("--quick", action="store_true", help="5,000 rows; 4 and 16 partitions")
+    args = parser.parse_args(argv)
+    rows, partitions = (5_000, [4, 16]) if args.quick else (args.rows, args.partitions)
+
+    import msdiscourse.dask as mdd
+
+    client = mdd.get_client(workers=2)
+    try:
+        measure(client, table(1_000), 2)  # warm: the workers' imports, not work
+        frame = table(rows)
+        print(f"Shuffle by author of {rows:,} rows, 2 worker processes (1 thread each), "
+              f"{os.cpu_count()} cores; load average {os.getloadavg()[0]:.2f}")
+        print(f"{'partitions':>10} {'engine':>6} {'seconds':>8} {'worker CPU s':>12} "
+              f"{'client CPU s':>12} {'mdd/dask time':>13} {'worker CPU s per 1,000 shards':>30}")
+        for n in partitions:
+            got = measure(client, frame, n)
+            for name in ("dask", "mdd"):
+                result = got[name]
+                ratio = (f"{result['seconds'] / got['dask']['seconds']:.2f}"
+                         if name == "mdd" else "")
+                print(f"{n:>10} {name:>6} {result['seconds']:>8.1f} {result['worker_cpu']:>12.1f} "
+                      f"{result['client_cpu']:>12.1f} {ratio:>13} "
+                      f"{1000 * result['worker_cpu'] / n ** 2:>30.3f}", flush=True)
+        print(f"load average after: {os.getloadavg()[0]:.2f}")
+    finally:
+        cluster = client.cluster
+        client.close()
+        cluster.close()
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

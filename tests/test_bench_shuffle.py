@@ -1,0 +1,25 @@
+"""The shuffle benchmark runs end to end (--quick): both computes, every row back, ratios."""
+
+from __future__ import annotations
+
+import re
+import subprocess
+import sys
+
+import pytest
+
+from tests.conftest import PROJECT_DIR
+
+
+@pytest.mark.slow
+def test_bench_shuffle_quick_run():
+    result = subprocess.run(
+        [sys.executable, str(PROJECT_DIR / "benchmarks" / "bench_shuffle.py"), "--quick"],
+        capture_output=True, text=True, cwd=PROJECT_DIR, timeout=300, check=True)
+    out = result.stdout
+    assert re.search(r"^Shuffle by author of 5,000 rows, 2 worker processes", out, re.M)
+    rows = re.findall(r"^\s+(\d+)\s+(dask|mdd)\s+([\d.]+)\s+([\d.]+)\s+([\d.]+)\s*([\d.]*)\s+([\d.]+)$",
+                      out, re.M)
+    assert [(n, engine) for n, engine, *_ in rows] == [
+        ("4", "dask"), ("4", "mdd"), ("16", "dask"), ("16", "mdd")]
+    assert all(float(ratio) > 0 for *_, ratio, _ in rows[1::2])
