@@ -401,6 +401,20 @@ def test_compute_takes_a_window_of_partitions_at_a_time(client, reddit_dump):
             mdd.compute(sentences, window=bad)
 
 
+def _graph_sizes_sent(client, monkeypatch) -> list[int]:
+    """The number of tasks in each graph ``client.get`` sends from now on (until
+    ``monkeypatch.undo()``), appended to the list returned."""
+    sent: list[int] = []
+    get = client.get
+
+    def recording_get(graph, keys, **options):
+        sent.append(len(graph))
+        return get(graph, keys, **options)
+
+    monkeypatch.setattr(client, "get", recording_get)
+    return sent
+
+
 def test_compute_sends_each_partition_only_the_tasks_it_needs(client, reddit_dump, monkeypatch):
     """Each submission carries its own partitions' tasks, not the whole graph again (sent
     once per partition, the whole graph cost the client and scheduler time that grew
@@ -409,14 +423,7 @@ def test_compute_sends_each_partition_only_the_tasks_it_needs(client, reddit_dum
 
     sentences, tone = _sentences_and_tone(reddit_dump)
     whole = len(collections_to_expr([sentences, tone]).optimize().__dask_graph__())
-    sent = []
-    get = client.get
-
-    def recording_get(graph, keys, **options):
-        sent.append(len(graph))
-        return get(graph, keys, **options)
-
-    monkeypatch.setattr(client, "get", recording_get)
+    sent = _graph_sizes_sent(client, monkeypatch)
     found_sentences, found_tone = mdd.compute(sentences, tone, window=1)
     monkeypatch.undo()
     expected_sentences, expected_tone = dask.compute(sentences, tone)
@@ -455,14 +462,7 @@ def test_compute_runs_a_shuffle_in_the_graph_once(client, reddit_dump, tmp_path,
     expected = msd.read_reddit(reddit_dump)
     assert len(found) == len(expected.comments) > 100
     # and each submission after the first sends only its own partition's tasks
-    sent = []
-    get = client.get
-
-    def recording_get(graph, keys, **options):
-        sent.append(len(graph))
-        return get(graph, keys, **options)
-
-    monkeypatch.setattr(client, "get", recording_get)
+    sent = _graph_sizes_sent(client, monkeypatch)
     by_author = lazy.marker_profile(*_markers_and_sentences(lazy), by="author")
     found = mdd.compute(by_author, window=2)[0]
     monkeypatch.undo()
