@@ -227,8 +227,8 @@ def _by_part(frame, column: str, npartitions: int):
 
     Through Dask's disk-backed shuffle ("p2p"), which moves the rows through the workers'
     disks as Arrow tables, so a worker's memory does not hold its share of the whole table
-    while it moves; for tables of strings and numbers (a table with lists or mixed objects
-    goes through :func:`_by_post`, which pickles them first).
+    while it moves; for tables of strings and numbers (a corpus's posts and comments, with
+    lists and mixed objects, go through :func:`_by_post_together`, which pickles them).
     """
     with_part = _mapped(lambda part: part.assign(**{_PART: _part_of(part[column], npartitions)}),
                         frame, meta=frame._meta.assign(**{_PART: np.int64(0)}))
@@ -236,40 +236,64 @@ def _by_part(frame, column: str, npartitions: int):
     return with_part.set_index(_PART, divisions=divisions, shuffle_method="p2p")
 
 
-def _by_post(frame, npartitions: int):
-    """Shuffle a corpus table by ``post_id`` through the workers' disks (``p2p``).
+def _by_post_together(posts, comments, npartitions: int):
+    """Shuffle a corpus's posts and comments by ``post_id`` in one shuffle; two frames back.
 
-    The disk-backed shuffle moves Arrow tables, which give a column of Python lists (the
-    posts' ``tags``) back as arrays and refuse a column of mixed types (a reader's extra
-    column). Each ``object`` column therefore travels as the pickled bytes of its values
-    (the same serialisation Dask gives every task's data) and is unpickled after the
-    shuffle, so every value comes back as it went.
+    One shuffle, not one per table: Dask's disk-backed shuffle ("p2p") places each output
+    partition on a worker of its own choosing and rotates that choice from one shuffle to
+    the next, so partition ``i`` of two shuffles sat on different workers for about half
+    the partitions, and every analysis of an assembled corpus moved one table's share
+    between workers. Here partition ``i`` of both tables is unpacked from one shuffled
+    partition, on the worker that holds it.
+
+    Each input partition is cut into the pieces bound for each output partition
+    (:func:`_packed`), and each piece travels as its pickled table: the shuffle moves Arrow
+    tables, which give a column of Python lists (the posts' ``tags``) back as arrays and
+    refuse a column of mixed types (a reader's extra column); pickled, every column and
+    dtype comes back as it went (the serialisation Dask gives every task's data).
     """
-    objects = [c for c, dtype in frame._meta.dtypes.items()
-               if dtype is np.dtype(object) and c not in _ORDER]
-    if not objects:
-        return _by_part(frame, "post_id", npartitions)
-    as_bytes = _mapped(_objects_pickled, frame, columns=objects,
-                       meta=_objects_pickled(frame._meta, columns=objects))
-    shuffled = _by_part(as_bytes, "post_id", npartitions)
-    return _mapped(_objects_unpickled, shuffled, columns=objects,
-                   meta=_objects_unpickled(shuffled._meta, columns=objects))
+    meta = _packed(posts._meta.iloc[:0], table=0, parts=npartitions)
+    packed = _dd().concat([
+        _mapped(_packed, posts, table=0, parts=npartitions, meta=meta),
+        _mapped(_packed, comments, table=1, parts=npartitions, meta=meta)])
+    shuffled = _to_part(packed, _PART, npartitions)
+    return (_mapped(_unpacked, shuffled, table=0, like=posts._meta, meta=posts._meta),
+            _mapped(_unpacked, shuffled, table=1, like=comments._meta, meta=comments._meta))
 
 
-def _objects_pickled(part: pd.DataFrame, *, columns) -> pd.DataFrame:
-    """Each value of ``columns`` as its pickled bytes (undone by :func:`_objects_unpickled`)."""
+def _packed(part: pd.DataFrame, *, table: int, parts: int, partition_info=None) -> pd.DataFrame:
+    """One partition of a corpus table (``table`` 0: posts, 1: comments) as pickled pieces.
+
+    A row per output partition its rows' posts hash to: ``_part`` (that partition),
+    ``_table``, ``_from`` (this partition's number and table, which put the pieces back
+    in one order whatever order the shuffle delivers them in) and ``_piece`` (the rows,
+    pickled as a table).
+    """
     import pickle
 
-    return part.assign(**{c: pd.Series([pickle.dumps(v, protocol=5) for v in part[c]],
-                                       index=part.index, dtype=object) for c in columns})
+    number = partition_info["number"] if partition_info else 0
+    part = part.reset_index(drop=True)
+    targets = _part_of(part["post_id"], parts) if len(part) else np.zeros(0, dtype="int64")
+    pieces = [(int(target), pickle.dumps(piece, protocol=5))
+              for target, piece in part.groupby(targets, sort=True)]
+    return pd.DataFrame({
+        _PART: np.asarray([t for t, _ in pieces], dtype="int64"),
+        "_table": np.full(len(pieces), table, dtype="int64"),
+        "_from": np.full(len(pieces), 2 * number + table, dtype="int64"),
+        "_piece": pd.Series([p for _, p in pieces], dtype=object)})
 
 
-def _objects_unpickled(part: pd.DataFrame, *, columns) -> pd.DataFrame:
-    """The values :func:`_objects_pickled` turned into bytes, as they were."""
+def _unpacked(shuffled: pd.DataFrame, *, table: int, like: pd.DataFrame) -> pd.DataFrame:
+    """The rows of ``table`` (0: posts, 1: comments) in one partition of :func:`_packed`
+    pieces, in the order of the partitions they came from; ``like`` (the table's empty
+    frame) when there are none."""
     import pickle
 
-    return part.assign(**{c: pd.Series([pickle.loads(v) for v in part[c]],
-                                       index=part.index, dtype=object) for c in columns})
+    mine = shuffled[shuffled["_table"].to_numpy() == table].sort_values("_from", kind="stable")
+    pieces = [pickle.loads(piece) for piece in mine["_piece"].tolist()]
+    if not pieces:
+        return like.iloc[:0].copy()
+    return pd.concat(pieces, ignore_index=True) if len(pieces) > 1 else pieces[0]
 
 
 def _clean(part: pd.DataFrame, columns) -> pd.DataFrame:
@@ -1556,8 +1580,7 @@ def _assemble(posts, comments, unparsed, furniture, npartitions: int,
     first), so every built partition waited in a worker's memory until the last was built
     (300 MB per worker at 512 MB of Reddit dump, growing with the input).
     """
-    posts = _by_post(posts, npartitions)
-    comments = _by_post(comments, npartitions)
+    posts, comments = _by_post_together(posts, comments, npartitions)
     if build is not None:
         build_comments, build_posts = build
         raw_comments = comments

@@ -571,6 +571,15 @@ def test_save_writes_partitions_that_load_processed_reads(demo, demo_dask, tmp_p
         _sorted(reopened.split_sentences().compute().reset_index(drop=True), ["sentence_id"]))
 
 
+def _workers_holding(client, frame) -> list:
+    """The workers holding each partition of a persisted frame, in partition order."""
+    from distributed import futures_of
+
+    holders = client.who_has(futures_of(frame))
+    return [tuple(workers) for _, workers in sorted(holders.items(),
+                                                    key=lambda item: item[0][1])]
+
+
 def test_a_reopened_partitions_posts_and_comments_are_on_one_worker(client, reddit_dump,
                                                                     tmp_path):
     """Every analysis takes a partition's posts and comments together: read by one task,
@@ -578,22 +587,35 @@ def test_a_reopened_partitions_posts_and_comments_are_on_one_worker(client, redd
     came free, and one of the two travelled to the other's worker for about half the
     partitions, each time the dataset was read (at 0.5 GB of Reddit dump, 397 MB each way
     per run of the benchmark)."""
-    from distributed import futures_of, wait
+    from distributed import wait
 
     mdd.read_reddit(reddit_dump, npartitions=8).save(tmp_path / "saved")
     corpus = mdd.read_processed(tmp_path / "saved")
     posts, comments = client.persist([corpus.posts, corpus.comments])
     wait([posts, comments])
-    def worker_of(frame) -> list:  # the worker holding each partition, in partition order
-        holders = client.who_has(futures_of(frame))
-        return [tuple(workers) for _, workers in sorted(holders.items(),
-                                                        key=lambda item: item[0][1])]
-
-    assert len(set(worker_of(posts))) == 2  # both workers read partitions
-    assert worker_of(posts) == worker_of(comments)
+    assert len(set(_workers_holding(client, posts))) == 2  # both workers read partitions
+    assert _workers_holding(client, posts) == _workers_holding(client, comments)
     assert_same_corpus(mdd.read_reddit(reddit_dump, npartitions=8).compute(),
                        mdd.DaskCorpus(posts=posts, comments=comments, unparsed=corpus.unparsed,
                                       furniture=corpus.furniture, npartitions=8).compute())
+
+
+def test_an_assembled_partitions_posts_and_comments_are_on_one_worker(client, reddit_dump):
+    """A corpus read or distributed in memory (``read_reddit``, ``from_corpus``, then
+    ``persist``, as the notebooks' Dask engine does) has each partition's posts and comments
+    on one worker: both tables come out of one shuffle. Shuffled one table at a time, Dask
+    placed partition ``i`` of each shuffle on a worker of its own choosing (rotated from
+    one shuffle to the next), and the two tables were apart in 5 of the 8 partitions read
+    here and 8 of 8 distributed, so each analysis moved one table's share between workers."""
+    from distributed import wait
+
+    for corpus in (mdd.read_reddit(reddit_dump, npartitions=8),
+                   mdd.from_corpus(msd.read_reddit(reddit_dump), npartitions=8)):
+        kept = corpus.persist()
+        wait([kept.posts, kept.comments])
+        assert len(set(_workers_holding(client, kept.posts))) == 2
+        assert _workers_holding(client, kept.posts) == _workers_holding(client, kept.comments)
+        assert_same_corpus(msd.read_reddit(reddit_dump), kept.compute())
 
 
 def test_get_client_reuses_the_running_client(client):
