@@ -28,6 +28,10 @@ large parse inherits at its start):
 The two exchange matrices are compared (they must be equal). Printed per size: seconds,
 seconds per GB, CPU seconds (Dask: all workers plus the client), peak MB, the Dask/pandas time ratio and the load average (the machine may
 be shared: ratios are from the same run, absolute times are not comparable across runs).
+pandas also gives the CPU seconds per GB of each step (read, sentences, tone, ...), and Dask
+the seconds per GB its workers spent in the task groups that took most (Dask's task
+prefixes; one thread per worker, so CPU seconds; with ``--analyse-saved`` the analysis's
+alone, else the parse's too): what grows from one size to the next.
 For Dask also: the largest worker's peak after each step, the client's peak and CPU, and how
 many task records each worker keeps (Dask keeps one for every task behind a result a worker
 still holds: it grows with the partitions, not with their size), and which task groups raised
@@ -172,22 +176,38 @@ def _cpu_seconds() -> float:
 def run_pandas(folder: Path) -> dict:
     import msdiscourse as msd
 
+    steps: dict[str, float] = {}  # CPU seconds of each step, to compare across sizes
+
+    def step(name: str, function, *args, **options):
+        started = _cpu_seconds()
+        result = function(*args, **options)
+        steps[name] = _cpu_seconds() - started
+        return result
+
     cpu_start = _cpu_seconds()
     start = time.perf_counter()
-    corpus = msd.read_reddit(folder)
-    sentences = msd.split_sentences(corpus)
-    tone = msd.score_tone(sentences, n_jobs=1)
-    markers = msd.find_markers(sentences)
-    roles = msd.assign_roles(corpus, blog_is_research=False)
-    profile = msd.marker_profile(markers, sentences)
-    comment_tone = msd.comment_tone(corpus, sentences=sentences, n_jobs=1)
+    corpus = step("read", msd.read_reddit, folder)
+    sentences = step("sentences", msd.split_sentences, corpus)
+    tone = step("tone", msd.score_tone, sentences, n_jobs=1)
+    markers = step("markers", msd.find_markers, sentences)
+    roles = step("roles", msd.assign_roles, corpus, blog_is_research=False)
+    profile = step("profile", msd.marker_profile, markers, sentences)
+    comment_tone = step("comment_tone", msd.comment_tone, corpus, sentences=sentences, n_jobs=1)
     del tone
-    exchanges = msd.reply_exchanges(corpus, roles=roles, tone=comment_tone, markers=profile)
+    exchanges = step("exchanges", msd.reply_exchanges, corpus, roles=roles, tone=comment_tone,
+                     markers=profile)
     matrix = msd.exchange_matrix(exchanges)
     seconds = time.perf_counter() - start
     return {"seconds": seconds, "cpu": _cpu_seconds() - cpu_start, "peak_mb": _peak_mb(),
-            "comments": len(corpus.comments),
+            "comments": len(corpus.comments), "step_cpu": steps,
             "sentences": len(sentences), "matrix": matrix.to_numpy().tolist()}
+
+
+def _task_group_seconds(dask_scheduler=None) -> dict:
+    """Seconds the workers spent running each task group (Dask's task prefix), summed over
+    the cluster's life: with one thread per worker, its CPU seconds, task by task."""
+    return {name: prefix.all_durations.get("compute", 0.0)
+            for name, prefix in dask_scheduler.task_prefixes.items()}
 
 
 def run_dask(folder: Path, workers: int, scratch: Path, npartitions: int | None) -> dict:
@@ -258,10 +278,11 @@ def run_dask(folder: Path, workers: int, scratch: Path, npartitions: int | None)
                                                   key=lambda item: peaks[item[0]])]
         received = [got for _, got in sorted(client.run(_received).items(),
                                              key=lambda item: peaks[item[0]])]
+        task_seconds = client.run_on_scheduler(_task_group_seconds)
         return {"seconds": seconds, "cpu": cpu, "parse_seconds": parsed, "peak_mb": max(peaks.values()),
                 "stage_peaks_mb": stages, "client_peak_mb": _peak_mb(),
                 "task_records": records, "peak_raised_by": raisers, "received": received,
-                "client_cpu": client_cpu,
+                "client_cpu": client_cpu, "task_seconds": task_seconds,
                 "parse_worker_peaks_mb": parse_peaks, "parse_peak_raised_by": parse_raisers,
                 "worker_peaks_mb": sorted(peaks.values()), "comments": int(n_comments),
                 "sentences": int(n_sentences), "npartitions": corpus.npartitions,
@@ -375,6 +396,10 @@ def main(argv: list[str] | None = None) -> int:
             print(f"{size:>8g} {name:>7} {result['comments']:>9,} {result['seconds']:>8.1f} "
                   f"{result['seconds'] / gb:>8.0f} {result['cpu']:>7.1f} {result['cpu'] / gb:>8.0f} "
                   f"{result['peak_mb']:>8.0f} {ratio:>11}  {result['load']:.2f}", flush=True)
+        if results.get("pandas", {}).get("step_cpu"):
+            print(f"{'':>8} pandas: CPU s per GB by step "
+                  + "; ".join(f"{name} {cpu / gb:,.0f}"
+                              for name, cpu in results["pandas"]["step_cpu"].items()), flush=True)
         if "dask" in results:
             dask_ = results["dask"]
             print(f"{'':>8} dask: {dask_['npartitions']} partitions, parse+save "
@@ -400,6 +425,11 @@ def main(argv: list[str] | None = None) -> int:
                     print(f"{'':>8} dask: {worker} {number} (by peak)'s peak raised{when} by "
                           + "; ".join(f"{label} {mb:.0f} MB" for label, mb in raisers),
                           flush=True)
+            top = sorted(dask_.get("task_seconds", {}).items(), key=lambda item: -item[1])[:6]
+            if top:
+                print(f"{'':>8} dask: seconds per GB in the task groups that took most "
+                      + "; ".join(f"{group} {seconds / gb:,.0f}" for group, seconds in top),
+                      flush=True)
             for number, got in enumerate(dask_.get("received", []), 1):
                 print(f"{'':>8} dask: worker {number} (by peak) received from the other "
                       f"workers in {got['logged']:,} of its {got['gathers']:,} gathers (besides "

@@ -26,3 +26,11 @@ def test_bench_reddit_quick_run():
     assert all(200 < int(peak) < 4000 for _, _, peak in rows)
     assert "same answers as pandas: yes" in out
     assert re.search(r"dask/pandas", out) and re.search(r"load avg", out)
+    # where the CPU goes, to compare sizes: each pandas step, Dask's busiest task groups
+    steps = dict(re.findall(r"(\w+) ([\d,]+)", re.search(
+        r"pandas: CPU s per GB by step (.*)", out).group(1)))
+    assert list(steps) == ["read", "sentences", "tone", "markers", "roles", "profile",
+                           "comment_tone", "exchanges"]
+    groups = re.search(r"dask: seconds per GB in the task groups that took most (.*)",
+                       out).group(1).split("; ")
+    assert len(groups) == 6 and any(group.startswith("on_corpus ") for group in groups)
