@@ -19,7 +19,9 @@ Printed per partition count: wall seconds, the workers' CPU seconds and this pro
 (client and scheduler), and ``mdd/dask`` ratios measured in the same run. The last
 column is the workers' CPU per partition: a shuffle cuts each of its ``N`` input
 partitions into ``N`` pieces, so the pieces grow with the square of the partitions;
-measured, the cost follows the partitions, not the pieces (docs/scale.md).
+with the same rows at every count (as here) most pieces are empty and the cost follows
+the partitions. At a fixed partition size every piece holds rows, and reading an output
+back grows with the partitions (docs/scale.md, "where the CPU per GB grows").
 """
 
 from __future__ import annotations
