@@ -63,3 +63,17 @@ def real_page_people() -> list[str]:
         names.update(re.findall(r"^By (\S.*?)\s*$", text, re.M))
         names.update(re.findall(r"^\s*\u2013 (\S.*?)\s*$", text, re.M))
     return sorted(names)
+
+
+def run_benchmark(script: str, *args: str, timeout: int = 300) -> str:
+    """Run ``benchmarks/<script>`` with ``args`` in a fresh interpreter; its standard output.
+
+    Fails the test (``CalledProcessError``, ``TimeoutExpired``) when the benchmark does.
+    Example: ``out = run_benchmark("bench_tone.py", "--quick")``.
+    """
+    import subprocess
+    import sys
+
+    return subprocess.run([sys.executable, str(PROJECT_DIR / "benchmarks" / script), *args],
+                          capture_output=True, text=True, cwd=PROJECT_DIR, timeout=timeout,
+                          check=True).stdout

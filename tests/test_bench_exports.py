@@ -3,20 +3,16 @@
 from __future__ import annotations
 
 import re
-import subprocess
-import sys
 
 import pytest
 
-from tests.conftest import PROJECT_DIR
+from tests.conftest import run_benchmark
 
 
 @pytest.mark.slow
 def test_bench_exports_quick_run():
-    result = subprocess.run(
-        [sys.executable, str(PROJECT_DIR / "benchmarks" / "bench_exports.py"), "--quick"],
-        capture_output=True, text=True, cwd=PROJECT_DIR, timeout=300, check=True)
-    lines = result.stdout.splitlines()
+    stdout = run_benchmark("bench_exports.py", "--quick")
+    lines = stdout.splitlines()
     for fmt in ("wxr", "disqus"):
         baseline = next(line for line in lines if line.startswith(f"{fmt} ") and " baseline " in line)
         reader = next(line for line in lines if line.startswith(f"{fmt} ") and " reader " in line)

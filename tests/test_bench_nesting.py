@@ -3,20 +3,16 @@
 from __future__ import annotations
 
 import re
-import subprocess
-import sys
 
 import pytest
 
-from tests.conftest import PROJECT_DIR
+from tests.conftest import run_benchmark
 
 
 @pytest.mark.slow
 def test_bench_nesting_quick_run():
-    result = subprocess.run(
-        [sys.executable, str(PROJECT_DIR / "benchmarks" / "bench_nesting.py"), "--quick"],
-        capture_output=True, text=True, cwd=PROJECT_DIR, timeout=600, check=True)
-    lines = result.stdout.splitlines()
+    stdout = run_benchmark("bench_nesting.py", "--quick", timeout=600)
+    lines = stdout.splitlines()
     for depth in (1024, 4096):
         for what in ("read_html_page", "html_to_text"):
             assert any(re.match(rf"\s+{depth}\s+{what}\s+[\d.]+\s+[\d.]+\s+[\d.]+\s+[\d.]+\s+\(load ",

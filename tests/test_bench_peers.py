@@ -4,12 +4,11 @@ and the peer benchmark runs end to end (tiny size)."""
 from __future__ import annotations
 
 import re
-import subprocess
 import sys
 
 import pytest
 
-from tests.conftest import PROJECT_DIR
+from tests.conftest import PROJECT_DIR, run_benchmark
 
 sys.path.insert(0, str(PROJECT_DIR / "benchmarks"))
 import export_data  # noqa: E402
@@ -67,12 +66,9 @@ def test_disqus_export_links_every_post_to_a_listed_thread(exports):
 
 @pytest.mark.slow
 def test_bench_peers_quick_run():
-    result = subprocess.run(
-        [sys.executable, str(PROJECT_DIR / "benchmarks" / "bench_peers.py"), "--quick",
-         "--jobs", "wxr", "disqus"],
-        capture_output=True, text=True, cwd=PROJECT_DIR, timeout=600, check=True)
-    lines = result.stdout.splitlines()
+    stdout = run_benchmark("bench_peers.py", "--quick", "--jobs", "wxr", "disqus", timeout=600)
+    lines = stdout.splitlines()
     for job in ("wxr", "disqus"):
         assert any(re.match(rf"{job}\s+ours / floor: time x[\d.]+, cpu x[\d.]+, peak memory x[\d.]+$", line)
-                   for line in lines), result.stdout
+                   for line in lines), stdout
         assert any(line.startswith("---") and job in line and "load" in line for line in lines)

@@ -3,22 +3,18 @@
 from __future__ import annotations
 
 import re
-import subprocess
-import sys
 
 import pytest
 
-from tests.conftest import PROJECT_DIR
+from tests.conftest import run_benchmark
 
 pytest.importorskip("distributed")
 
 
 @pytest.mark.slow
 def test_bench_reddit_quick_run():
-    result = subprocess.run(
-        [sys.executable, str(PROJECT_DIR / "benchmarks" / "bench_reddit.py"), "--quick"],
-        capture_output=True, text=True, cwd=PROJECT_DIR, timeout=600, check=True)
-    out = result.stdout
+    stdout = run_benchmark("bench_reddit.py", "--quick", timeout=600)
+    out = stdout
     rows = re.findall(r"^\s+1\s+(pandas|dask)\s+([\d,]+)\s+[\d.]+\s+\d+\s+[\d.]+\s+\d+\s+(\d+)",
                       out, re.MULTILINE)
     assert [engine for engine, _, _ in rows] == ["pandas", "dask"]

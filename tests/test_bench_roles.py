@@ -3,20 +3,16 @@
 from __future__ import annotations
 
 import re
-import subprocess
-import sys
 
 import pytest
 
-from tests.conftest import PROJECT_DIR
+from tests.conftest import run_benchmark
 
 
 @pytest.mark.slow
 def test_bench_roles_quick_run():
-    result = subprocess.run(
-        [sys.executable, str(PROJECT_DIR / "benchmarks" / "bench_roles.py"), "--quick"],
-        capture_output=True, text=True, cwd=PROJECT_DIR, timeout=300, check=True)
-    out = result.stdout
+    stdout = run_benchmark("bench_roles.py", "--quick")
+    out = stdout
     assert out.startswith("2,000 synthetic comments on 20 posts")
     decided = int(re.search(r"assign_roles .* ([\d,]+) comments with a role", out).group(1).replace(",", ""))
     assert 300 < decided < 2_000  # disclosures are rare, but carry to the same author's comments

@@ -3,20 +3,16 @@
 from __future__ import annotations
 
 import re
-import subprocess
-import sys
 
 import pytest
 
-from tests.conftest import PROJECT_DIR
+from tests.conftest import run_benchmark
 
 
 @pytest.mark.slow
 def test_bench_shuffle_quick_run():
-    result = subprocess.run(
-        [sys.executable, str(PROJECT_DIR / "benchmarks" / "bench_shuffle.py"), "--quick"],
-        capture_output=True, text=True, cwd=PROJECT_DIR, timeout=300, check=True)
-    out = result.stdout
+    stdout = run_benchmark("bench_shuffle.py", "--quick")
+    out = stdout
     assert re.search(r"^Shuffle by author of 5,000 rows, 2 worker processes", out, re.M)
     rows = re.findall(r"^\s+(\d+)\s+(dask|mdd)\s+([\d.]+)\s+([\d.]+)\s+([\d.]+)\s*([\d.]*)\s+([\d.]+)$",
                       out, re.M)

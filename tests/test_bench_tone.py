@@ -3,20 +3,16 @@
 from __future__ import annotations
 
 import re
-import subprocess
-import sys
 
 import pytest
 
-from tests.conftest import PROJECT_DIR
+from tests.conftest import run_benchmark
 
 
 @pytest.mark.slow
 def test_bench_tone_quick_run():
-    result = subprocess.run(
-        [sys.executable, str(PROJECT_DIR / "benchmarks" / "bench_tone.py"), "--quick"],
-        capture_output=True, text=True, cwd=PROJECT_DIR, timeout=300, check=True)
-    out = result.stdout
+    stdout = run_benchmark("bench_tone.py", "--quick")
+    out = stdout
     assert re.search(r"^corpus\s+30,000 sentences, 24,000 distinct \(20\.0% repeats\)", out, re.M)
     assert re.search(r"^baseline\s+plain polarity_scores loop: [\d.]+ s, [\d,]+ sentences/s \(load [\d.]+\)$",
                      out, re.M)
