@@ -222,6 +222,23 @@ def _part_of(keys: pd.Series, npartitions: int) -> np.ndarray:
     return (hashed.to_numpy() % np.uint64(npartitions)).astype("int64")
 
 
+#: corpus partitions per partition of a table keyed across the corpus (role evidence, the
+#: names the vocatives spell, author keys): such a table holds an eighth to a quarter of a
+#: corpus partition's bytes per partition, and every output partition of a shuffle is read
+#: back from one piece per input partition, so at one partition per corpus partition a
+#: shuffle of ``n`` partitions reads back ``n * n`` pieces of a few rows each
+_KEYED_SHARE = 4
+
+
+def _keyed_partitions(npartitions: int) -> int:
+    """How many partitions a table keyed across a corpus of ``npartitions`` is shuffled into.
+
+    >>> _keyed_partitions(512), _keyed_partitions(3)
+    (128, 1)
+    """
+    return -(-npartitions // _KEYED_SHARE)
+
+
 def _by_part(frame, column: str, npartitions: int):
     """Shuffle ``frame`` so that partition ``i`` holds the rows whose ``column`` hashes to ``i``.
 
@@ -478,7 +495,7 @@ class DaskCorpus:
         meta = _indexed(role_module.decide_roles(no_evidence, _strip(self.comments._meta),
                                                  known=known, codebook=codebook), 0)
         overrides = role_module._overrides(known, codebook)  # the user's: small, sent whole
-        n = self.npartitions
+        n, keyed = self.npartitions, _keyed_partitions(self.npartitions)
         # 1. each partition finds the cues of its own comments, post bodies, flairs and
         #    bylines, each row keyed by its decision group and its place in corpus order
         evidence = _mapped(
@@ -486,13 +503,13 @@ class DaskCorpus:
             meta=_evidence_of_part(self.posts._meta, self.comments._meta, **options))
         # 2. a group-by: every row of one author (or anonymous comment) meets in the
         #    partition its group hashes to, where that group is decided, in corpus order
-        decisions = _mapped(_decide_part, _by_part(evidence, _GROUP, n),
+        decisions = _mapped(_decide_part, _by_part(evidence, _GROUP, keyed),
                             meta=_decide_part(evidence._meta))
         # 3. each comment partition's groups go to the same hashed partitions, pick up their
         #    decisions there and come back to the comment partition they came from
         groups = _mapped(_comment_groups, self.comments,
                          meta=_comment_groups(self.comments._meta))
-        joined = _mapped(_join_decisions, _by_part(groups, _GROUP, n), decisions,
+        joined = _mapped(_join_decisions, _by_part(groups, _GROUP, keyed), decisions,
                          meta=_join_decisions(groups._meta, decisions._meta))
         # computed now and kept on the workers (a partition's decisions, sized by its
         # authors): left lazy, this shuffle would be a barrier inside every later
@@ -519,13 +536,13 @@ class DaskCorpus:
         """
         from msdiscourse.exchanges import _author_roles
 
-        n = self.npartitions
+        n, keyed = self.npartitions, _keyed_partitions(self.npartitions)
         # each partition says which names its comments' vocatives spell and which names its
         # own authors carry; a join on the name across partitions gives each partition back
         # only the names it spells that some author elsewhere carries
         needs = _mapped(_exchange_needs, self.posts, self.comments,
                         meta=_exchange_needs(self.posts._meta, self.comments._meta))
-        found = _mapped(_names_found, _by_part(needs, "value", n),
+        found = _mapped(_names_found, _by_part(needs, "value", keyed),
                         meta=_names_found(needs._meta))
         context = _kept_on_disk(_to_part(found, _HOME, n))  # no barrier later
         # and the roles of its posts' authors, who may have written only elsewhere
@@ -541,8 +558,8 @@ class DaskCorpus:
         else:  # a join on the author key across partitions, computed now
             role_keys = _mapped(_first_role_per_author, roles,
                                 meta=_first_role_per_author(roles._meta))
-            joined = _mapped(_join_roles, _by_part(post_keys, "key", n),
-                             _by_part(role_keys, "key", n),
+            joined = _mapped(_join_roles, _by_part(post_keys, "key", keyed),
+                             _by_part(role_keys, "key", keyed),
                              meta=_join_roles(post_keys._meta, role_keys._meta))
             author_roles = _kept_on_disk(_to_part(joined, _HOME, n))  # no barrier later
         frames = [roles, tone, markers, post_roles]
