@@ -3,6 +3,7 @@
     .venv/bin/python benchmarks/bench_shuffle.py            # 100,000 rows; 64, 256, 512 partitions
     .venv/bin/python benchmarks/bench_shuffle.py --quick    # 5,000 rows; 4 and 16: a smoke run
     .venv/bin/python benchmarks/bench_shuffle.py --rows 200000 --partitions 64 1024
+    .venv/bin/python benchmarks/bench_shuffle.py --keyed-rows 2000   # rows per partition, below
 
 The same table (one row per comment: an author, a short text, a number) is spread over
 ``N`` partitions on a ``LocalCluster`` of two single-threaded worker processes and
@@ -22,6 +23,15 @@ partitions into ``N`` pieces, so the pieces grow with the square of the partitio
 with the same rows at every count (as here) most pieces are empty and the cost follows
 the partitions. At a fixed partition size every piece holds rows, and reading an output
 back grows with the partitions (docs/scale.md, "where the CPU per GB grows").
+
+Then the engine's shuffles of a small table keyed across the corpus (role evidence, the
+names, author keys: ``msdiscourse.dask._keyed_partitions``): ``--keyed-rows`` rows per
+input partition (2,000 by default, as the role evidence of a 2 MB partition of the
+synthetic dump), so every piece holds rows, shuffled by author into one output per input
+partition (the baseline) and into a quarter of the partitions (the engine's way), each
+computed with ``dask.compute``. Printed per partition count: the pieces (inputs x
+outputs), wall seconds, the workers' CPU seconds and ms per input partition, and the
+``quarter/whole`` ratio of the workers' CPU measured in the same run.
 """
 
 from __future__ import annotations
@@ -79,13 +89,63 @@ def measure(client, frame, npartitions: int) -> dict:
     return results
 
 
+def measure_keyed(client, frame, npartitions: int, outputs: int) -> dict:
+    """One shuffle of ``frame`` (in ``npartitions`` partitions) into ``outputs`` partitions."""
+    import dask
+    import dask.dataframe as dd
+    from distributed import wait
+
+    import msdiscourse.dask as mdd
+
+    spread = client.persist(dd.from_pandas(frame, npartitions=npartitions))
+    wait(spread)
+    counts = mdd._by_part(spread, "author", outputs).map_partitions(len)
+    workers_before = sum(client.run(_cpu_seconds).values())
+    started = time.perf_counter()
+    rows = int(dask.compute(counts)[0].sum())
+    result = {"seconds": time.perf_counter() - started,
+              "worker_cpu": sum(client.run(_cpu_seconds).values()) - workers_before}
+    del spread
+    if rows != len(frame):
+        raise SystemExit(f"{npartitions} into {outputs} partitions: {rows} rows of {len(frame)}")
+    return result
+
+
+def keyed_comparison(client, rows_per_partition: int, partitions: list[int]) -> None:
+    """Print the keyed table's shuffle into every partition and into a quarter of them."""
+    import msdiscourse.dask as mdd
+
+    print(f"\nA keyed table of {rows_per_partition:,} rows per partition, shuffled by author "
+          f"into one output per partition (whole) and into a quarter (the engine's way)")
+    print(f"{'partitions':>10} {'outputs':>8} {'pieces':>8} {'seconds':>8} {'worker CPU s':>12} "
+          f"{'worker CPU ms per partition':>28} {'quarter/whole CPU':>17}")
+    for n in partitions:
+        frame = table(rows_per_partition * n, seed=n)
+        whole = measure_keyed(client, frame, n, n)
+        quarter_outputs = mdd._keyed_partitions(n)
+        quarter = measure_keyed(client, frame, n, quarter_outputs)
+        for outputs, result in ((n, whole), (quarter_outputs, quarter)):
+            ratio = (f"{quarter['worker_cpu'] / whole['worker_cpu']:.2f}"
+                     if result is quarter else "")
+            print(f"{n:>10} {outputs:>8} {n * outputs:>8} {result['seconds']:>8.1f} "
+                  f"{result['worker_cpu']:>12.1f} {1000 * result['worker_cpu'] / n:>28.1f} "
+                  f"{ratio:>17}", flush=True)
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--rows", type=int, default=100_000)
     parser.add_argument("--partitions", type=int, nargs="+", default=[64, 256, 512])
-    parser.add_argument("--quick", action="store_true", help="5,000 rows; 4 and 16 partitions")
+    parser.add_argument("--keyed-rows", type=int, default=2_000,
+                        help="rows per partition of the keyed table (default 2,000)")
+    parser.add_argument("--keyed-partitions", type=int, nargs="+", default=[64, 256, 512])
+    parser.add_argument("--quick", action="store_true",
+                        help="5,000 rows; 4 and 16 partitions; a keyed table of 200 rows per "
+                             "partition in 8 and 16")
     args = parser.parse_args(argv)
     rows, partitions = (5_000, [4, 16]) if args.quick else (args.rows, args.partitions)
+    keyed_rows, keyed_partitions = ((200, [8, 16]) if args.quick
+                                    else (args.keyed_rows, args.keyed_partitions))
 
     import msdiscourse.dask as mdd
 
@@ -106,6 +166,7 @@ def main(argv: list[str] | None = None) -> int:
                 print(f"{n:>10} {name:>6} {result['seconds']:>8.1f} {result['worker_cpu']:>12.1f} "
                       f"{result['client_cpu']:>12.1f} {ratio:>13} "
                       f"{1000 * result['worker_cpu'] / n:>28.1f}", flush=True)
+        keyed_comparison(client, keyed_rows, keyed_partitions)
         print(f"load average after: {os.getloadavg()[0]:.2f}")
     finally:
         cluster = client.cluster
