@@ -223,8 +223,8 @@ def _part_of(keys: pd.Series, npartitions: int) -> np.ndarray:
 
 
 #: corpus partitions per partition of a table keyed across the corpus (role evidence, the
-#: names the vocatives spell, author keys): such a table holds an eighth to a quarter of a
-#: corpus partition's bytes per partition, and every output partition of a shuffle is read
+#: names the vocatives spell, author keys): such a table holds at most about a quarter of
+#: a corpus partition's bytes per partition, and every output partition of a shuffle is read
 #: back from one piece per input partition, so at one partition per corpus partition a
 #: shuffle of ``n`` partitions reads back ``n * n`` pieces of a few rows each
 _KEYED_SHARE = 4
@@ -502,7 +502,8 @@ class DaskCorpus:
             _evidence_of_part, self.posts, self.comments, **options,
             meta=_evidence_of_part(self.posts._meta, self.comments._meta, **options))
         # 2. a group-by: every row of one author (or anonymous comment) meets in the
-        #    partition its group hashes to, where that group is decided, in corpus order
+        #    partition its group hashes to (of a quarter as many as the corpus's: the
+        #    evidence is small), where that group is decided, in corpus order
         decisions = _mapped(_decide_part, _by_part(evidence, _GROUP, keyed),
                             meta=_decide_part(evidence._meta))
         # 3. each comment partition's groups go to the same hashed partitions, pick up their
