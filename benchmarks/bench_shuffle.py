@@ -62,53 +62,40 @@ def table(rows: int, seed: int = 0):
                          "n": np.arange(rows)})
 
 
-def measure(client, frame, npartitions: int) -> dict:
-    """Both computes of one shuffle of ``frame`` in ``npartitions`` partitions."""
+def measure(client, frame, npartitions: int, outputs: int | None = None,
+            engines: tuple[str, ...] = ("dask", "mdd")) -> dict:
+    """Time one shuffle by author of ``frame`` (in ``npartitions`` partitions) into ``outputs``
+    partitions (default: as many), computed by each of ``engines``: ``"dask"`` (``dask.compute``)
+    and ``"mdd"`` (``msdiscourse.dask.compute``, a few partitions at a time).
+
+    Returns ``{engine: {"seconds", "worker_cpu", "client_cpu", "rows"}}``; stops the benchmark
+    if a row is lost.
+    """
     import dask
     import dask.dataframe as dd
     from distributed import wait
 
     import msdiscourse.dask as mdd
 
+    outputs = npartitions if outputs is None else outputs
     spread = client.persist(dd.from_pandas(frame, npartitions=npartitions))
     wait(spread)
-    counts = mdd._by_part(spread, "author", npartitions).map_partitions(len)
+    counts = mdd._by_part(spread, "author", outputs).map_partitions(len)
+    computes = {"dask": lambda: dask.compute(counts)[0], "mdd": lambda: mdd.compute(counts)[0]}
     results = {}
-    for name, run in (("dask", lambda: dask.compute(counts)[0]),
-                      ("mdd", lambda: mdd.compute(counts)[0])):
+    for name in engines:
         workers_before = sum(client.run(_cpu_seconds).values())
         here_before = _cpu_seconds()
         started = time.perf_counter()
-        found = run()
+        found = computes[name]()
         results[name] = {"seconds": time.perf_counter() - started,
                          "worker_cpu": sum(client.run(_cpu_seconds).values()) - workers_before,
                          "client_cpu": _cpu_seconds() - here_before,
                          "rows": int(found.sum())}
-    if results["dask"]["rows"] != len(frame) or results["mdd"]["rows"] != len(frame):
-        raise SystemExit(f"{npartitions} partitions: rows lost in the shuffle: {results}")
+    if any(result["rows"] != len(frame) for result in results.values()):
+        raise SystemExit(f"{npartitions} into {outputs} partitions: rows lost in the shuffle: "
+                         f"{results}")
     return results
-
-
-def measure_keyed(client, frame, npartitions: int, outputs: int) -> dict:
-    """One shuffle of ``frame`` (in ``npartitions`` partitions) into ``outputs`` partitions."""
-    import dask
-    import dask.dataframe as dd
-    from distributed import wait
-
-    import msdiscourse.dask as mdd
-
-    spread = client.persist(dd.from_pandas(frame, npartitions=npartitions))
-    wait(spread)
-    counts = mdd._by_part(spread, "author", outputs).map_partitions(len)
-    workers_before = sum(client.run(_cpu_seconds).values())
-    started = time.perf_counter()
-    rows = int(dask.compute(counts)[0].sum())
-    result = {"seconds": time.perf_counter() - started,
-              "worker_cpu": sum(client.run(_cpu_seconds).values()) - workers_before}
-    del spread
-    if rows != len(frame):
-        raise SystemExit(f"{npartitions} into {outputs} partitions: {rows} rows of {len(frame)}")
-    return result
 
 
 def keyed_comparison(client, rows_per_partition: int, partitions: list[int]) -> None:
@@ -121,9 +108,9 @@ def keyed_comparison(client, rows_per_partition: int, partitions: list[int]) -> 
           f"{'worker CPU ms per partition':>28} {'quarter/whole CPU':>17}")
     for n in partitions:
         frame = table(rows_per_partition * n, seed=n)
-        whole = measure_keyed(client, frame, n, n)
+        whole = measure(client, frame, n, engines=("dask",))["dask"]
         quarter_outputs = mdd._keyed_partitions(n)
-        quarter = measure_keyed(client, frame, n, quarter_outputs)
+        quarter = measure(client, frame, n, quarter_outputs, engines=("dask",))["dask"]
         for outputs, result in ((n, whole), (quarter_outputs, quarter)):
             ratio = (f"{quarter['worker_cpu'] / whole['worker_cpu']:.2f}"
                      if result is quarter else "")
