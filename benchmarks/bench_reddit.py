@@ -38,6 +38,12 @@ still holds: it grows with the partitions, not with their size), and which task 
 each worker's peak after the read (a thread on each worker reads its ``VmHWM`` every quarter
 second and charges each rise to the tasks running then; fused tasks carry Dask's fused name).
 
+The machine's speed is measured beside each run: the parent process times a fixed piece of
+CPU work (``reference_work``, about 50 ms) every 15 seconds, and prints its median and the
+run's CPU per GB at the first run's speed. On a shared virtual machine the same analysis can
+take half as much CPU again on one day as on another, by more than the differences between
+sizes; divide by the probe before comparing runs.
+
 With ``--results FILE`` every engine's result is also appended to FILE as one JSON line
 (size, engine, load average, time of day), so the engines of a large size can run as two
 commands at once; the second to finish compares its matrix with the first's from FILE.
@@ -48,9 +54,12 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import re
 import resource
+import statistics
 import subprocess
 import sys
+import threading
 import time
 from pathlib import Path
 
@@ -300,6 +309,74 @@ def _rows(frame):
                                 meta=pd.Series(dtype="int64"))
 
 
+_PROBE_TEXT = " ".join(f"Patient {i} said the drug was great, really?! Doctor {i % 7} replied: "
+                      f"'no evidence yet' ({i * 37 % 101}%)." for i in range(400))
+_PROBE_TOKENS = re.compile(r"[A-Za-z']+|\d+|[?!.]+")
+
+
+def reference_work() -> int:
+    """A fixed piece of CPU work of the analysis's kind (regular expressions, dicts, sorting,
+    strings), about 50 ms on an idle core of the benchmark machine; returns a token count."""
+    counts: dict[str, int] = {}
+    for _ in range(24):
+        for token in _PROBE_TOKENS.findall(_PROBE_TEXT):
+            counts[token.lower()] = counts.get(token.lower(), 0) + 1
+        sorted(counts.items(), key=lambda item: (-item[1], item[0]))
+        "".join(reversed(_PROBE_TEXT)).split(" ")
+    return sum(counts.values())
+
+
+class SpeedProbe:
+    """Times ``reference_work`` in CPU seconds of its own thread, at the start, every
+    ``interval`` seconds and at the end of a ``with`` block, to measure how fast the machine
+    runs during it. The CPU of a task on a shared virtual machine varies from day to day by
+    more than the differences being measured; a run's CPU divided by this probe's does not.
+
+    >>> with SpeedProbe(interval=60) as probe:
+    ...     pass
+    >>> len(probe.samples_ms), probe.median_ms > 0
+    (2, True)
+    """
+
+    def __init__(self, interval: float = 15.0):
+        self.interval = interval
+        self.samples_ms: list[float] = []
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, daemon=True)
+
+    def _sample(self) -> None:
+        started = time.thread_time()
+        reference_work()
+        self.samples_ms.append(1000 * (time.thread_time() - started))
+
+    def _run(self) -> None:
+        while not self._stop.wait(self.interval):
+            self._sample()
+
+    def __enter__(self) -> SpeedProbe:
+        self._sample()
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self._stop.set()
+        self._thread.join()
+        self._sample()
+
+    @property
+    def median_ms(self) -> float:
+        return statistics.median(self.samples_ms)
+
+
+def at_speed(cpu_per_gb: float, probe_ms: float, baseline_probe_ms: float) -> float:
+    """CPU per GB as it would have been at the baseline run's machine speed.
+
+    >>> at_speed(4000.0, probe_ms=60.0, baseline_probe_ms=45.0)
+    3000.0
+    """
+    return cpu_per_gb * baseline_probe_ms / probe_ms
+
+
 def _child(engine: str, folder: Path, workers: int, npartitions: int | None = None) -> dict:
     command = [sys.executable, __file__, "--_child", engine, str(folder), "--workers",
                str(workers)] + (["--partitions", str(npartitions)] if npartitions else []) + (
@@ -364,6 +441,7 @@ def main(argv: list[str] | None = None) -> int:
     engines = [e.strip() for e in args.engines.split(",") if e.strip()]
     if not set(engines) <= {"pandas", "dask"}:
         parser.error(f"--engines: expected pandas and/or dask; found {args.engines!r}")
+    baseline_probe_ms = None  # the first run's machine speed, the baseline of every run's
     for size in sizes:
         folder = dump_folder(size)
         npartitions = (max(args.workers, int(-(-size // args.partition_mb)))
@@ -371,9 +449,13 @@ def main(argv: list[str] | None = None) -> int:
         results = {}
         for engine in engines:
             started = time.strftime("%H:%M:%S")
-            result = _child(engine, folder, args.workers, npartitions)
+            with SpeedProbe() as probe:
+                result = _child(engine, folder, args.workers, npartitions)
             result.update(size_mb=size, engine=engine, load=os.getloadavg()[0], started=started,
-                          finished=time.strftime("%H:%M:%S"), workers=args.workers)
+                          finished=time.strftime("%H:%M:%S"), workers=args.workers,
+                          probe_ms=probe.median_ms, probe_samples=len(probe.samples_ms),
+                          probe_range_ms=[min(probe.samples_ms), max(probe.samples_ms)])
+            baseline_probe_ms = baseline_probe_ms or probe.median_ms
             results[engine] = result
             if args.results:
                 with open(args.results, "a", encoding="utf-8") as handle:
@@ -396,6 +478,13 @@ def main(argv: list[str] | None = None) -> int:
             print(f"{size:>8g} {name:>7} {result['comments']:>9,} {result['seconds']:>8.1f} "
                   f"{result['seconds'] / gb:>8.0f} {result['cpu']:>7.1f} {result['cpu'] / gb:>8.0f} "
                   f"{result['peak_mb']:>8.0f} {ratio:>11}  {result['load']:.2f}", flush=True)
+            if result.get("probe_ms") and baseline_probe_ms:
+                low, high = result["probe_range_ms"]
+                print(f"{'':>8} {name}: machine speed: reference work {result['probe_ms']:.1f} ms "
+                      f"(median of {result['probe_samples']}, {low:.1f} to {high:.1f}); CPU s per "
+                      f"GB at the first run's speed "
+                      f"{at_speed(result['cpu'] / gb, result['probe_ms'], baseline_probe_ms):,.0f}",
+                      flush=True)
         if results.get("pandas", {}).get("step_cpu"):
             print(f"{'':>8} pandas: CPU s per GB by step "
                   + "; ".join(f"{name} {cpu / gb:,.0f}"

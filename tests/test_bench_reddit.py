@@ -30,3 +30,29 @@ def test_bench_reddit_quick_run():
     groups = re.search(r"dask: seconds per GB in the task groups that took most (.*)",
                        out).group(1).split("; ")
     assert len(groups) == 6 and any(group.startswith("on_corpus ") for group in groups)
+    # the machine's speed beside each run, and the CPU per GB at the first run's speed
+    speeds = re.findall(r"(pandas|dask): machine speed: reference work ([\d.]+) ms \(median of "
+                        r"(\d+), [\d.]+ to [\d.]+\); CPU s per GB at the first run's speed "
+                        r"([\d,]+)", out)
+    assert [engine for engine, *_ in speeds] == ["pandas", "dask"]
+    assert all(float(ms) > 1 and int(samples) >= 2 for _, ms, samples, _ in speeds)
+
+
+def test_speed_probe_samples_the_reference_work_through_the_block():
+    import importlib.util
+    import time
+
+    from tests.conftest import PROJECT_DIR
+
+    spec = importlib.util.spec_from_file_location(
+        "bench_reddit", PROJECT_DIR / "benchmarks" / "bench_reddit.py")
+    bench = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(bench)
+    with bench.SpeedProbe(interval=0.05) as probe:
+        time.sleep(0.4)
+    # one at the start, one at the end, and every 0.05 s between (each takes some ms itself)
+    assert len(probe.samples_ms) >= 4
+    assert all(sample > 1 for sample in probe.samples_ms)
+    assert min(probe.samples_ms) <= probe.median_ms <= max(probe.samples_ms)
+    # a run on a machine 1.5 times as slow as the first run's: its CPU scaled back by 1.5
+    assert bench.at_speed(6000.0, probe_ms=75.0, baseline_probe_ms=50.0) == 4000.0
