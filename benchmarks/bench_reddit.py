@@ -39,10 +39,11 @@ each worker's peak after the read (a thread on each worker reads its ``VmHWM`` e
 second and charges each rise to the tasks running then; fused tasks carry Dask's fused name).
 
 The machine's speed is measured beside each run: the parent process times a fixed piece of
-CPU work (``reference_work``, about 50 ms) every 15 seconds, and prints its median and the
-run's CPU per GB at the first run's speed. On a shared virtual machine the same analysis can
-take half as much CPU again on one day as on another, by more than the differences between
-sizes; divide by the probe before comparing runs.
+CPU work (``reference_work``, about 50 ms) every 15 seconds, and prints its median and its
+ratio to the first run's. On a shared virtual machine the same analysis can take half as
+much CPU again on one day as on another, by more than the differences between sizes.
+The probe slows when the runs do, by more (measured: two runs of one analysis 7% apart
+in CPU, their probes 19%): compare the CPU of runs whose probes agree, do not divide by it.
 
 With ``--results FILE`` every engine's result is also appended to FILE as one JSON line
 (size, engine, load average, time of day), so the engines of a large size can run as two
@@ -329,8 +330,9 @@ def reference_work() -> int:
 class SpeedProbe:
     """Times ``reference_work`` in CPU seconds of its own thread, at the start, every
     ``interval`` seconds and at the end of a ``with`` block, to measure how fast the machine
-    runs during it. The CPU of a task on a shared virtual machine varies from day to day by
-    more than the differences being measured; a run's CPU divided by this probe's does not.
+    runs during it: the CPU of a task on a shared virtual machine varies from day to day by
+    more than the differences being measured. Run beside busy workers it slows when they do,
+    by more than they do.
 
     >>> with SpeedProbe(interval=60) as probe:
     ...     pass
@@ -366,15 +368,6 @@ class SpeedProbe:
     @property
     def median_ms(self) -> float:
         return statistics.median(self.samples_ms)
-
-
-def at_speed(cpu_per_gb: float, probe_ms: float, baseline_probe_ms: float) -> float:
-    """CPU per GB as it would have been at the baseline run's machine speed.
-
-    >>> at_speed(4000.0, probe_ms=60.0, baseline_probe_ms=45.0)
-    3000.0
-    """
-    return cpu_per_gb * baseline_probe_ms / probe_ms
 
 
 def _child(engine: str, folder: Path, workers: int, npartitions: int | None = None) -> dict:
@@ -441,7 +434,7 @@ def main(argv: list[str] | None = None) -> int:
     engines = [e.strip() for e in args.engines.split(",") if e.strip()]
     if not set(engines) <= {"pandas", "dask"}:
         parser.error(f"--engines: expected pandas and/or dask; found {args.engines!r}")
-    baseline_probe_ms = None  # the first run's machine speed, the baseline of every run's
+    baseline_probe_ms = None  # the first run's reference work, to which each run's is compared
     for size in sizes:
         folder = dump_folder(size)
         npartitions = (max(args.workers, int(-(-size // args.partition_mb)))
@@ -481,9 +474,8 @@ def main(argv: list[str] | None = None) -> int:
             if result.get("probe_ms") and baseline_probe_ms:
                 low, high = result["probe_range_ms"]
                 print(f"{'':>8} {name}: machine speed: reference work {result['probe_ms']:.1f} ms "
-                      f"(median of {result['probe_samples']}, {low:.1f} to {high:.1f}); CPU s per "
-                      f"GB at the first run's speed "
-                      f"{at_speed(result['cpu'] / gb, result['probe_ms'], baseline_probe_ms):,.0f}",
+                      f"(median of {result['probe_samples']}, {low:.1f} to {high:.1f}); "
+                      f"{result['probe_ms'] / baseline_probe_ms:.2f}x the first run's",
                       flush=True)
         if results.get("pandas", {}).get("step_cpu"):
             print(f"{'':>8} pandas: CPU s per GB by step "
