@@ -260,8 +260,22 @@ def _by_post_together(posts, comments, npartitions: int):
     partition on a worker of its own choosing and rotates that choice from one shuffle to
     the next, so partition ``i`` of two shuffles sat on different workers for about half
     the partitions, and every analysis of an assembled corpus moved one table's share
-    between workers. Here partition ``i`` of both tables is unpacked from one shuffled
-    partition, on the worker that holds it.
+    between workers (:func:`_shuffled_together`).
+    """
+    return _shuffled_together([posts, comments], "post_id", npartitions)
+
+
+def _shuffled_together(frames: list, column: str, npartitions: int) -> tuple:
+    """Shuffle tables that are joined on ``column`` in one shuffle; one frame back per table.
+
+    Partition ``i`` of every frame returned holds the rows of that table whose ``column``
+    hashes to ``i`` (the hash of :func:`_by_part`), and all of them are unpacked from one
+    shuffled partition, on the worker that holds it. Two tables shuffled apart and then
+    joined partition by partition make the outputs of the shuffle that finishes first wait
+    in memory for the other: all of them, since a shuffle's outputs are ready at once. At
+    1 GB of Reddit dump a worker held 32 outputs of the role evidence's shuffle (72 MB)
+    while the comment groups' shuffle was still taking its input, a share that grows with
+    the input.
 
     Each input partition is cut into the pieces bound for each output partition
     (:func:`_packed`), and each piece travels as its pickled table: the shuffle moves Arrow
@@ -269,41 +283,45 @@ def _by_post_together(posts, comments, npartitions: int):
     refuse a column of mixed types (a reader's extra column); pickled, every column and
     dtype comes back as it went (the serialisation Dask gives every task's data).
     """
-    meta = _packed(posts._meta.iloc[:0], table=0, parts=npartitions)
+    tables = len(frames)
+    meta = _packed(frames[0]._meta.iloc[:0], table=0, tables=tables, parts=npartitions,
+                   column=column)
     packed = _dd().concat([
-        _mapped(_packed, posts, table=0, parts=npartitions, meta=meta),
-        _mapped(_packed, comments, table=1, parts=npartitions, meta=meta)])
+        _mapped(_packed, frame, table=number, tables=tables, parts=npartitions, column=column,
+                meta=meta)
+        for number, frame in enumerate(frames)])
     shuffled = _to_part(packed, _PART, npartitions)
-    return (_mapped(_unpacked, shuffled, table=0, like=posts._meta, meta=posts._meta),
-            _mapped(_unpacked, shuffled, table=1, like=comments._meta, meta=comments._meta))
+    return tuple(_mapped(_unpacked, shuffled, table=number, like=frame._meta, meta=frame._meta)
+                 for number, frame in enumerate(frames))
 
 
-def _packed(part: pd.DataFrame, *, table: int, parts: int, partition_info=None) -> pd.DataFrame:
-    """One partition of a corpus table (``table`` 0: posts, 1: comments) as pickled pieces.
+def _packed(part: pd.DataFrame, *, table: int, tables: int, parts: int, column: str,
+            partition_info=None) -> pd.DataFrame:
+    """One partition of table number ``table`` (of ``tables`` shuffled together) as pickled
+    pieces, one per output partition its rows' ``column`` hashes to.
 
-    A row per output partition its rows' posts hash to: ``_part`` (that partition),
-    ``_table``, ``_from`` (this partition's number and table, which put the pieces back
-    in one order whatever order the shuffle delivers them in) and ``_piece`` (the rows,
-    pickled as a table).
+    A row per piece: ``_part`` (its output partition), ``_table``, ``_from`` (this
+    partition's number and table, which put the pieces back in one order whatever order
+    the shuffle delivers them in) and ``_piece`` (the rows, pickled as a table).
     """
     import pickle
 
     number = partition_info["number"] if partition_info else 0
     part = part.reset_index(drop=True)
-    targets = _part_of(part["post_id"], parts) if len(part) else np.zeros(0, dtype="int64")
+    targets = _part_of(part[column], parts) if len(part) else np.zeros(0, dtype="int64")
     pieces = [(int(target), pickle.dumps(piece, protocol=5))
               for target, piece in part.groupby(targets, sort=True)]
     return pd.DataFrame({
         _PART: np.asarray([t for t, _ in pieces], dtype="int64"),
         "_table": np.full(len(pieces), table, dtype="int64"),
-        "_from": np.full(len(pieces), 2 * number + table, dtype="int64"),
+        "_from": np.full(len(pieces), tables * number + table, dtype="int64"),
         "_piece": pd.Series([p for _, p in pieces], dtype=object)})
 
 
 def _unpacked(shuffled: pd.DataFrame, *, table: int, like: pd.DataFrame) -> pd.DataFrame:
-    """The rows of ``table`` (0: posts, 1: comments) in one partition of :func:`_packed`
-    pieces, in the order of the partitions they came from; ``like`` (the table's empty
-    frame) when there are none."""
+    """The rows of table number ``table`` in one partition of :func:`_packed` pieces, in the
+    order of the partitions they came from; ``like`` (the table's empty frame) when there
+    are none."""
     import pickle
 
     mine = shuffled[shuffled["_table"].to_numpy() == table].sort_values("_from", kind="stable")
@@ -457,8 +475,8 @@ class DaskCorpus:
             return self._map_frames(marker_profile, markers, units, by=by, **options)
         if by not in markers.columns:  # schema-ok: markers carry by only once _attach_unit ran
             markers = self._map_frames(_attach_unit, markers, units, by=by)
-        markers = _by_part(markers.reset_index(drop=True), by, self.npartitions)
-        units = _by_part(units.reset_index(drop=True), by, self.npartitions)
+        markers, units = _shuffled_together(
+            [markers.reset_index(drop=True), units.reset_index(drop=True)], by, self.npartitions)
         return self._map_frames(marker_profile, markers, units, by=by, **options)
 
     @_keep_objects
@@ -503,14 +521,15 @@ class DaskCorpus:
             meta=_evidence_of_part(self.posts._meta, self.comments._meta, **options))
         # 2. a group-by: every row of one author (or anonymous comment) meets in the
         #    partition its group hashes to (of a quarter as many as the corpus's: the
-        #    evidence is small), where that group is decided, in corpus order
-        decisions = _mapped(_decide_part, _by_part(evidence, _GROUP, keyed),
-                            meta=_decide_part(evidence._meta))
-        # 3. each comment partition's groups go to the same hashed partitions, pick up their
-        #    decisions there and come back to the comment partition they came from
+        #    evidence is small), where that group is decided, in corpus order; 3. each
+        #    comment partition's groups go to the same hashed partitions in the same
+        #    shuffle, pick up their decisions there and come back to the comment partition
+        #    they came from
         groups = _mapped(_comment_groups, self.comments,
                          meta=_comment_groups(self.comments._meta))
-        joined = _mapped(_join_decisions, _by_part(groups, _GROUP, keyed), decisions,
+        evidence_here, groups_here = _shuffled_together([evidence, groups], _GROUP, keyed)
+        decisions = _mapped(_decide_part, evidence_here, meta=_decide_part(evidence._meta))
+        joined = _mapped(_join_decisions, groups_here, decisions,
                          meta=_join_decisions(groups._meta, decisions._meta))
         # computed now and kept on the workers (a partition's decisions, sized by its
         # authors): left lazy, this shuffle would be a barrier inside every later
@@ -559,8 +578,8 @@ class DaskCorpus:
         else:  # a join on the author key across partitions, computed now
             role_keys = _mapped(_first_role_per_author, roles,
                                 meta=_first_role_per_author(roles._meta))
-            joined = _mapped(_join_roles, _by_part(post_keys, "key", keyed),
-                             _by_part(role_keys, "key", keyed),
+            joined = _mapped(_join_roles,
+                             *_shuffled_together([post_keys, role_keys], "key", keyed),
                              meta=_join_roles(post_keys._meta, role_keys._meta))
             author_roles = _kept_on_disk(_to_part(joined, _HOME, n))  # no barrier later
         frames = [roles, tone, markers, post_roles]
