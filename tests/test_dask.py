@@ -286,9 +286,10 @@ def test_tables_keyed_across_the_corpus_go_to_a_quarter_of_the_partitions(client
                                                                          monkeypatch):
     """The role evidence and comment groups (by author), the names (by name) and the post
     authors' keys with the authors' roles (by key) are shuffled into a quarter of the
-    corpus partitions, rounded up. Each output of a shuffle is read back from one piece per input partition; with one
-    output per corpus partition these small tables made n * n pieces of a few rows each,
-    and reading them back took 12 ms per output and shuffle at 64 partitions, 48 at 512.
+    corpus partitions, rounded up. Each output of a shuffle is read back from one piece
+    per input partition; with one output per corpus partition these small tables made
+    n * n pieces of a few rows each, and reading them back took 12 ms per output and
+    shuffle at 64 partitions, 48 at 512.
     The decisions and names still go back to all eight comment partitions, and the
     answers are pandas'."""
     shuffled: list[tuple[str, int, int]] = []
@@ -802,15 +803,14 @@ def test_tables_joined_on_a_key_go_through_one_shuffle(client, demo):
     counts = (whole.groupby("author", dropna=False).size().rename("n").reset_index()
               .astype({"author": "string"}))
     by_author = mdd._dd().from_pandas(counts, npartitions=2)
+    def barriers(frames) -> int:  # the shuffles in the frames' graph, one barrier each
+        graph = collections_to_expr(list(frames)).optimize().__dask_graph__()
+        names = {key[0] if isinstance(key, tuple) else key for key in graph}
+        return sum(name.startswith("shuffle-barrier") for name in names)
+
     shuffled = mdd._shuffled_together([comments, by_author], "author", 2)
-    graph = collections_to_expr(list(shuffled)).optimize().__dask_graph__()
-    barriers = {key[0] if isinstance(key, tuple) else key for key in graph
-                if str(key).strip("('").startswith("shuffle-barrier")}
-    assert len(barriers) == 1
-    apart = [mdd._by_part(frame, "author", 2) for frame in (comments, by_author)]
-    graph = collections_to_expr(apart).optimize().__dask_graph__()
-    assert len({key[0] if isinstance(key, tuple) else key for key in graph
-                if str(key).strip("('").startswith("shuffle-barrier")}) == 2
+    assert barriers(shuffled) == 1
+    assert barriers(mdd._by_part(frame, "author", 2) for frame in (comments, by_author)) == 2
     found_comments, found_counts = shuffled[0].compute(), shuffled[1].compute()
     assert len(found_comments) == len(whole) and len(found_counts) == len(counts)
     for table, original, frame in ((found_comments, whole, shuffled[0]),
