@@ -244,9 +244,9 @@ def _by_part(frame, column: str, npartitions: int):
 
     Through Dask's disk-backed shuffle ("p2p"), which moves the rows through the workers'
     disks as Arrow tables, so a worker's memory does not hold its share of the whole table
-    while it moves; for one table of strings and numbers (a corpus's posts and comments,
-    with lists and mixed objects, and any two tables joined after the shuffle go through
-    :func:`_shuffled_together`, which pickles them).
+    while it moves. For one table of strings and numbers: tables with lists or mixed
+    objects (a corpus's posts and comments) and tables joined after the shuffle go through
+    :func:`_shuffled_together`, which pickles them.
     """
     with_part = _mapped(lambda part: part.assign(**{_PART: _part_of(part[column], npartitions)}),
                         frame, meta=frame._meta.assign(**{_PART: np.int64(0)}))
