@@ -36,7 +36,11 @@ For Dask also: the largest worker's peak after each step, the client's peak and 
 many task records each worker keeps (Dask keeps one for every task behind a result a worker
 still holds: it grows with the partitions, not with their size), and which task groups raised
 each worker's peak after the read (a thread on each worker reads its ``VmHWM`` every quarter
-second and charges each rise to the tasks running then; fused tasks carry Dask's fused name).
+second and charges each rise to the tasks running then; fused tasks carry Dask's fused name),
+and what each worker's memory was made of at its peak (Python's small-object heap, the C
+heap, libraries, the rest; Arrow's allocations and the results Dask holds within them): a
+peak that grows with the input in Python's heap and not in Dask's results is the worker
+process's own memory, not data the partitions leave behind.
 
 The machine's speed is measured beside each run: the parent process times a fixed piece of
 CPU work (``reference_work``, about 50 ms) every 15 seconds, and prints its median and its
@@ -132,26 +136,97 @@ def _start_peak_sampler(dask_worker=None, every: float = 0.25) -> None:
         return set()
 
     raised: dict[str, float] = {}
+    at_peak: dict[str, float] = {}  # where the memory was at the last rise of 1 MB or more
     stop = threading.Event()
 
     def sample() -> None:
-        last, before = _peak_mb(), running()
+        last, before, measured = _peak_mb(), running(), 0.0
         while not stop.wait(every):
             now, peak = running(), _peak_mb()
             if peak > last:
                 label = " + ".join(sorted(before | now)) or "(between tasks)"
                 raised[label] = raised.get(label, 0.0) + peak - last
                 last = peak
+                if peak >= measured + 1:
+                    at_peak.update(_memory_parts(dask_worker))
+                    measured = peak
             before = now
 
     thread = threading.Thread(target=sample, name="peak-sampler", daemon=True)
-    dask_worker._msd_peak_sampler = (stop, raised, thread)
+    dask_worker._msd_peak_sampler = (stop, raised, thread, at_peak)
     thread.start()
+
+
+def _memory_parts(dask_worker=None) -> dict:
+    """Where this process's resident memory is, in MB: what a peak is made of.
+
+    ``resident`` (``VmRSS``) is ``libraries`` (mapped files: code, shared libraries) plus
+    anonymous memory, which is Python's heap of small objects (pymalloc's arenas, and the
+    bytes of live objects in them, ``python_in_use``), the C heap (glibc's ``malloc``: its
+    arenas and large blocks, and the bytes in use) and the ``rest`` (Arrow's memory pool,
+    thread stacks, other ``mmap``); ``arrow`` is what Arrow has allocated now and ``dask``
+    the bytes of the results Dask holds on this worker (both inside the parts above).
+    Linux with glibc and CPython; a part that cannot be read is left out.
+    """
+    import ctypes
+    import os
+    import tempfile
+
+    parts: dict[str, float] = {}
+    with open("/proc/self/status", encoding="ascii") as status:
+        fields = dict(line.split(":", 1) for line in status if ":" in line)
+    parts["resident"] = int(fields["VmRSS"].split()[0]) / 1024
+    parts["libraries"] = int(fields["RssFile"].split()[0]) / 1024
+    anonymous = int(fields["RssAnon"].split()[0]) / 1024
+    try:
+        class MallInfo2(ctypes.Structure):
+            _fields_ = [(name, ctypes.c_size_t) for name in (
+                "arena", "ordblks", "smblks", "hblks", "hblkhd", "usmblks", "fsmblks",
+                "uordblks", "fordblks", "keepcost")]
+
+        libc = ctypes.CDLL(None)
+        libc.mallinfo2.restype = MallInfo2
+        info = libc.mallinfo2()
+        parts["c_heap"] = (info.arena + info.hblkhd) / 2**20
+        parts["c_in_use"] = (info.uordblks + info.hblkhd) / 2**20
+        # pymalloc's own statistics, written by CPython to a C stream
+        libc.fopen.restype = ctypes.c_void_p
+        libc.fopen.argtypes = [ctypes.c_char_p, ctypes.c_char_p]
+        libc.fclose.argtypes = [ctypes.c_void_p]
+        descriptor, path = tempfile.mkstemp()
+        os.close(descriptor)
+        try:
+            stream = libc.fopen(path.encode(), b"w")
+            ctypes.pythonapi._PyObject_DebugMallocStats.argtypes = [ctypes.c_void_p]
+            ctypes.pythonapi._PyObject_DebugMallocStats(stream)
+            libc.fclose(stream)
+            with open(path, encoding="ascii") as handle:
+                text = handle.read()
+        finally:
+            os.remove(path)
+        arenas = re.search(r"^(\d+) arenas \* (\d+) bytes/arena", text, re.MULTILINE)
+        in_use = re.search(r"^# bytes in allocated blocks\s*=\s*([\d,]+)", text, re.MULTILINE)
+        if arenas and in_use:
+            parts["python_heap"] = int(arenas.group(1)) * int(arenas.group(2)) / 2**20
+            parts["python_in_use"] = int(in_use.group(1).replace(",", "")) / 2**20
+    except (OSError, AttributeError):  # no glibc, or a Python without pymalloc's statistics
+        pass
+    parts["rest"] = anonymous - parts.get("c_heap", 0.0) - parts.get("python_heap", 0.0)
+    if "pyarrow" in sys.modules:
+        parts["arrow"] = sys.modules["pyarrow"].total_allocated_bytes() / 2**20
+    if dask_worker is not None:
+        parts["dask"] = dask_worker.state.nbytes / 2**20
+    return parts
+
+
+def _memory_at_peak(dask_worker=None) -> dict:
+    """:func:`_memory_parts` at this worker's last rise of its peak (by 1 MB or more)."""
+    return dict(dask_worker._msd_peak_sampler[3])
 
 
 def _peak_raisers(dask_worker=None, top: int = 5) -> list:
     """Stop this worker's peak sampler; the task groups that raised its peak most, in MB."""
-    stop, raised, thread = dask_worker._msd_peak_sampler
+    stop, raised, thread, _ = dask_worker._msd_peak_sampler
     stop.set()
     thread.join()
     return sorted(([label, round(mb, 1)] for label, mb in raised.items()),
@@ -286,12 +361,15 @@ def run_dask(folder: Path, workers: int, scratch: Path, npartitions: int | None)
         records["all"] = sorted(client.run(_task_records).values())
         raisers = [raised for _, raised in sorted(client.run(_peak_raisers).items(),
                                                   key=lambda item: peaks[item[0]])]
+        at_peak = [parts for _, parts in sorted(client.run(_memory_at_peak).items(),
+                                                key=lambda item: peaks[item[0]])]
         received = [got for _, got in sorted(client.run(_received).items(),
                                              key=lambda item: peaks[item[0]])]
         task_seconds = client.run_on_scheduler(_task_group_seconds)
         return {"seconds": seconds, "cpu": cpu, "parse_seconds": parsed, "peak_mb": max(peaks.values()),
                 "stage_peaks_mb": stages, "client_peak_mb": _peak_mb(),
                 "task_records": records, "peak_raised_by": raisers, "received": received,
+                "memory_at_peak": at_peak,
                 "client_cpu": client_cpu, "task_seconds": task_seconds,
                 "parse_worker_peaks_mb": parse_peaks, "parse_peak_raised_by": parse_raisers,
                 "worker_peaks_mb": sorted(peaks.values()), "comments": int(n_comments),
@@ -506,6 +584,16 @@ def main(argv: list[str] | None = None) -> int:
                     print(f"{'':>8} dask: {worker} {number} (by peak)'s peak raised{when} by "
                           + "; ".join(f"{label} {mb:.0f} MB" for label, mb in raisers),
                           flush=True)
+            for number, parts in enumerate(dask_.get("memory_at_peak", []), 1):
+                if "python_heap" not in parts or "c_heap" not in parts:
+                    continue
+                print(f"{'':>8} dask: worker {number} (by peak) at its peak "
+                      f"{parts['resident']:.0f} MB resident: Python's small-object heap "
+                      f"{parts['python_heap']:.0f} ({parts['python_in_use']:.0f} in use), C heap "
+                      f"{parts['c_heap']:.0f} ({parts['c_in_use']:.0f} in use), libraries "
+                      f"{parts['libraries']:.0f}, the rest {parts['rest']:.0f} (Arrow's pool, "
+                      f"stacks); in these, Arrow's allocations {parts.get('arrow', 0):.0f} MB "
+                      f"and the results Dask holds {parts.get('dask', 0):.0f} MB", flush=True)
             top = sorted(dask_.get("task_seconds", {}).items(), key=lambda item: -item[1])[:6]
             if top:
                 print(f"{'':>8} dask: seconds per GB in the task groups that took most "

@@ -30,6 +30,16 @@ def test_bench_reddit_quick_run():
     groups = re.search(r"dask: seconds per GB in the task groups that took most (.*)",
                        out).group(1).split("; ")
     assert len(groups) == 6 and any(group.startswith("on_corpus ") for group in groups)
+    # what each worker's memory was made of at its peak: the parts add up to its resident size
+    parts = re.findall(r"worker \d \(by peak\) at its peak (\d+) MB resident: Python's small-object "
+                       r"heap (\d+) \((\d+) in use\), C heap (\d+) \((\d+) in use\), libraries "
+                       r"(\d+), the rest (-?\d+)", out)
+    assert len(parts) == 2
+    for resident, python, python_used, c_heap, c_used, libraries, rest in (
+            map(int, found) for found in parts):
+        assert 0 < python_used <= python and 0 < c_used <= c_heap and libraries > 10
+        assert abs(python + c_heap + libraries + rest - resident) <= 3  # each rounded
+        assert python > 20  # the imported code's objects alone
     # the machine's speed beside each run, and its ratio to the first run's
     speeds = re.findall(r"(pandas|dask): machine speed: reference work ([\d.]+) ms \(median of "
                         r"(\d+), [\d.]+ to [\d.]+\); ([\d.]+)x the first run's", out)
