@@ -176,6 +176,7 @@ def _memory_parts(dask_worker=None) -> dict:
     with open("/proc/self/status", encoding="ascii") as status:
         fields = dict(line.split(":", 1) for line in status if ":" in line)
     parts["resident"] = int(fields["VmRSS"].split()[0]) / 1024
+    parts["peak"] = int(fields["VmHWM"].split()[0]) / 1024
     parts["libraries"] = int(fields["RssFile"].split()[0]) / 1024
     anonymous = int(fields["RssAnon"].split()[0]) / 1024
     try:
@@ -220,7 +221,8 @@ def _memory_parts(dask_worker=None) -> dict:
 
 
 def _memory_at_peak(dask_worker=None) -> dict:
-    """:func:`_memory_parts` at this worker's last rise of its peak (by 1 MB or more)."""
+    """:func:`_memory_parts` at this worker's last rise of its peak (by 1 MB or more), read
+    in the quarter second after it: a peak a task held for less is gone from ``resident``."""
     return dict(dask_worker._msd_peak_sampler[3])
 
 
@@ -587,8 +589,9 @@ def main(argv: list[str] | None = None) -> int:
             for number, parts in enumerate(dask_.get("memory_at_peak", []), 1):
                 if "python_heap" not in parts or "c_heap" not in parts:
                     continue
-                print(f"{'':>8} dask: worker {number} (by peak) at its peak "
-                      f"{parts['resident']:.0f} MB resident: Python's small-object heap "
+                print(f"{'':>8} dask: worker {number} (by peak) just after its peak reached "
+                      f"{parts['peak']:.0f} MB, {parts['resident']:.0f} MB resident: "
+                      f"Python's small-object heap "
                       f"{parts['python_heap']:.0f} ({parts['python_in_use']:.0f} in use), C heap "
                       f"{parts['c_heap']:.0f} ({parts['c_in_use']:.0f} in use), libraries "
                       f"{parts['libraries']:.0f}, the rest {parts['rest']:.0f} (Arrow's pool, "

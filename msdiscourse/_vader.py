@@ -28,6 +28,7 @@ from __future__ import annotations
 import math
 import re
 import string
+import weakref
 from importlib import resources
 from itertools import compress
 from operator import itemgetter
@@ -35,6 +36,9 @@ from operator import itemgetter
 from vaderSentiment import vaderSentiment as _vs
 
 __all__ = ["FastVader", "read_lexicon", "read_emoji_lexicon"]
+
+#: every FastVader alive in this process, so that :func:`forget_tokens` reaches them all
+_ANALYZERS: weakref.WeakSet = weakref.WeakSet()
 
 _C_INCR = _vs.C_INCR
 _N_SCALAR = _vs.N_SCALAR
@@ -80,6 +84,24 @@ def read_emoji_lexicon() -> dict[str, str]:
         emoji, description = line.strip().split("\t")[0:2]
         emojis[emoji] = description
     return emojis
+
+
+def forget_tokens() -> int:
+    """Empty the token cache of every :class:`FastVader` in this process; how many tokens went.
+
+    The cache only saves work (a token is analysed again when next seen). A Dask worker
+    empties it after each partition (see ``msdiscourse.dask._forget_memoised``).
+
+    >>> vader = FastVader()
+    >>> _ = vader.scores("Not bad at all")
+    >>> forget_tokens() >= 4, len(vader._cache)
+    (True, 0)
+    """
+    forgotten = 0
+    for analyzer in list(_ANALYZERS):
+        forgotten += len(analyzer._cache)
+        analyzer._cache.clear()
+    return forgotten
 
 
 class _TokenCache(dict):
@@ -142,6 +164,7 @@ class FastVader:
         self._emoji_chars = frozenset(key for key in self.emojis if len(key) == 1)
         self._cache = _TokenCache()
         self._cache.lexicon = self.lexicon
+        _ANALYZERS.add(self)
 
     # -- text level ------------------------------------------------------------------
     def _replace_emojis(self, text: str) -> str:

@@ -31,12 +31,13 @@ def test_bench_reddit_quick_run():
                        out).group(1).split("; ")
     assert len(groups) == 6 and any(group.startswith("on_corpus ") for group in groups)
     # what each worker's memory was made of at its peak: the parts add up to its resident size
-    parts = re.findall(r"worker \d \(by peak\) at its peak (\d+) MB resident: Python's small-object "
-                       r"heap (\d+) \((\d+) in use\), C heap (\d+) \((\d+) in use\), libraries "
-                       r"(\d+), the rest (-?\d+)", out)
+    parts = re.findall(r"worker \d \(by peak\) just after its peak reached (\d+) MB, (\d+) MB "
+                       r"resident: Python's small-object heap (\d+) \((\d+) in use\), C heap "
+                       r"(\d+) \((\d+) in use\), libraries (\d+), the rest (-?\d+)", out)
     assert len(parts) == 2
-    for resident, python, python_used, c_heap, c_used, libraries, rest in (
+    for peak, resident, python, python_used, c_heap, c_used, libraries, rest in (
             map(int, found) for found in parts):
+        assert resident <= peak + 1
         assert 0 < python_used <= python and 0 < c_used <= c_heap and libraries > 10
         assert abs(python + c_heap + libraries + rest - resident) <= 3  # each rounded
         assert python > 20  # the imported code's objects alone

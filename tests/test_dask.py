@@ -956,3 +956,26 @@ def test_a_partitions_task_hands_the_pages_it_freed_back_to_the_system():
     kept_too = mdd._giving_back_memory(_fragmented_heap)()
     assert len(kept_too) == len(kept) == 6250
     assert resident_mb() - trimmed < 60
+
+
+def test_a_partitions_task_leaves_no_text_memoised_behind():
+    # the memos of names, clauses and VADER tokens fill within a task and are emptied when it
+    # ends, so that nothing of one partition's texts outlives its task in a worker
+    from msdiscourse import _vader, roles, sarcasm, tone
+
+    def analyse_one_partition() -> tuple:
+        return (roles.author_key("  Wendy  W "), tone.compound_of("What a great result."),
+                sarcasm._polarity("Oh great, another relapse.")[0],
+                tone._analyzer(False).scores("Not bad at all")[3])
+
+    memos = (roles._key_of_name, tone.compound_of, sarcasm._polarity)
+    plain = analyse_one_partition()
+    assert all(memo.cache_info().currsize >= 1 for memo in memos)
+    assert len(tone._analyzer(False)._cache) >= 4
+    assert tone._analyzer(False) in _vader._ANALYZERS
+    answers = mdd._giving_back_memory(analyse_one_partition)()
+    assert [memo.cache_info().currsize for memo in memos] == [0, 0, 0]
+    assert len(tone._analyzer(False)._cache) == 0
+    # the same answers with the memos emptied
+    assert answers == plain == ("wendy w", 0.6249, plain[2], 0.431)
+    assert plain[2] > 0
