@@ -181,14 +181,15 @@ def _forget_memoised() -> None:
     dump these caches held 28 MB of small objects at the end of the analysis, and the
     heap 20 MB more free space than at 128 MB (docs/scale.md).
     """
-    # only in the modules this process has imported: a task that reads files needs none
+    # only in the modules this process has imported (a task that reads files needs none),
+    # and only once defined: another thread of the worker may be importing one right now
     for module_name, cached in _MEMOISED:
-        module = sys.modules.get(module_name)
-        if module is not None:
-            getattr(module, cached).cache_clear()
-    vader = sys.modules.get("msdiscourse._vader")
-    if vader is not None:
-        vader.forget_tokens()
+        memo = getattr(sys.modules.get(module_name), cached, None)
+        if memo is not None:
+            memo.cache_clear()
+    forget_tokens = getattr(sys.modules.get("msdiscourse._vader"), "forget_tokens", None)
+    if forget_tokens is not None:
+        forget_tokens()
 
 
 #: (module, function) of the ``functools.lru_cache`` memos that :func:`_forget_memoised` empties
