@@ -170,16 +170,22 @@ def _giving_back_memory(function: Callable) -> Callable:
     return wrapper
 
 
+#: (module, function) of the ``functools.lru_cache`` memos that :func:`_forget_memoised` empties
+_MEMOISED = (("msdiscourse.roles", "_key_of_name"), ("msdiscourse.tone", "compound_of"),
+             ("msdiscourse.sarcasm", "_polarity"))
+
+
 def _forget_memoised() -> None:
     """Empty this process's caches of results per text or name (a partition's task ends).
 
-    Each is bounded (65,536 names' keys, 65,536 clauses' VADER scores twice over, 500,000
-    VADER tokens) and saves work within a partition, whose texts repeat names and words;
-    across partitions it saves little, while kept for the worker's life its entries, made
-    between a task's short-lived objects, keep Python's heap from shrinking back after
-    each task (its arenas are handed back only when wholly free). At 512 MB of Reddit
-    dump these caches held 28 MB of small objects at the end of the analysis, and the
-    heap 20 MB more free space than at 128 MB (docs/scale.md).
+    Each is bounded (65,536 names' keys, 65,536 clauses' VADER scores in each of two
+    memos, 500,000 VADER tokens) and saves work within a partition, whose texts repeat
+    names and words. Kept for the worker's life, they filled to their bounds over
+    hundreds of partitions (28 MB of small objects at the end of an analysis of 512 MB of
+    Reddit dump), their entries scattered between each task's short-lived objects in
+    Python's heap, whose arenas are handed back only when wholly free. Emptied after each
+    partition, the largest worker peaked at 449 MB there instead of 489, and at 414 MB
+    instead of 450 on 128 MB, with the same CPU (docs/scale.md).
     """
     # only in the modules this process has imported (a task that reads files needs none),
     # and only once defined: another thread of the worker may be importing one right now
@@ -190,11 +196,6 @@ def _forget_memoised() -> None:
     forget_tokens = getattr(sys.modules.get("msdiscourse._vader"), "forget_tokens", None)
     if forget_tokens is not None:
         forget_tokens()
-
-
-#: (module, function) of the ``functools.lru_cache`` memos that :func:`_forget_memoised` empties
-_MEMOISED = (("msdiscourse.roles", "_key_of_name"), ("msdiscourse.tone", "compound_of"),
-             ("msdiscourse.sarcasm", "_polarity"))
 
 
 def _give_back_freed_memory() -> bool:
