@@ -227,9 +227,10 @@ def _mapped(func: Callable, /, *args, meta, **options):
 
     Dask's check of each result against ``meta`` (``enforce_metadata``) is off: it puts
     ``meta``, an empty table, into every task, and a worker keeps the record of every task
-    behind a result it holds (the joins kept on disk hold the chains that computed them),
-    each with its own copy: at 128 MB of Reddit dump 10 MB of them on the worker that ran
-    a shuffle's barrier, growing with the number of partitions.
+    behind a result it holds (a persisted corpus holds the chain that computed it; the
+    joins kept on disk held theirs until :func:`_kept_on_disk` cut them off), each with
+    its own copy: at 128 MB of Reddit dump 10 MB of them on the worker that ran a
+    shuffle's barrier, growing with the number of partitions.
     """
     return _dd().map_partitions(_loading(func), *args, meta=meta, enforce_metadata=False,
                                 align_dataframes=False, **options)
@@ -1220,18 +1221,45 @@ def _kept_on_disk(frame):
     once. Each worker then held every table it had loaded until its user ran, a share of
     the whole join: at 2 GB of Reddit dump these loads raised the two workers' peaks by 222
     and 327 MB (``benchmarks/bench_reddit.py``'s peak sampler).
+
+    Each handle is the result of a task with no input, placed on the worker that wrote its
+    file. A worker keeps the record of every task behind a result it holds, and a
+    shuffle's output stands on every partition's transfer and on the steps before them:
+    kept as the result of the join itself, each handle held on its worker the records of
+    the whole chain, a few thousand records of about 10 KB each at 512 MB of Reddit dump,
+    growing with the number of partitions, not with the worker's share. The price: a file
+    lost with its worker (a crash, not a worker retired, whose results move first) cannot
+    be recomputed from a recipe; the task that needs it fails with an error that says so.
     """
     import dask
     from dask import delayed
+    from dask.base import tokenize
     from distributed import wait
 
-    get_client()
+    client = get_client()
     parts = frame.to_delayed(optimize_graph=True)
-    kept = dask.persist(*[delayed(_OnDisk)(part, pure=True) for part in parts])
-    wait(list(kept))
+    # computed, not persisted: once every file is written, nothing holds the chain
+    written = dask.compute(*[delayed(_written)(part, pure=True) for part in parts])
+    name = "OnDisk-" + tokenize(frame._name, [path for _, path in written])
+    kept = [client.submit(_OnDisk.adopt, path, key=(name, number), workers=[address],
+                          allow_other_workers=True)
+            for number, (address, path) in enumerate(written)]
+    wait(kept)
     divisions = frame.divisions if frame.known_divisions else None
-    return _dd().from_delayed(list(kept), meta=frame._meta, divisions=divisions,
-                              verify_meta=False)
+    return _dd().from_delayed(kept, meta=frame._meta, divisions=divisions, verify_meta=False)
+
+
+def _written(frame: pd.DataFrame) -> tuple[str | None, str]:
+    """Write ``frame`` to a file of this worker (see :class:`_OnDisk`): (worker address, path).
+
+    The file has no owner until :meth:`_OnDisk.adopt` takes it."""
+    try:
+        from distributed import get_worker
+
+        address = get_worker().address
+    except (ImportError, ValueError):
+        address = None
+    return address, _OnDisk._write(frame)
 
 
 class _OnDisk:
@@ -1239,23 +1267,45 @@ class _OnDisk:
 
     The file is removed when the object is (Dask releases it with the last result that
     needs it). Sent to another worker, it travels as its table and that worker writes its
-    own file, so no disk is shared between workers; lost with its worker, Dask computes it
-    again, as any result.
+    own file, so no disk is shared between workers.
     """
 
     __slots__ = ("path", "_remove", "__weakref__")
 
     def __init__(self, frame: pd.DataFrame):
+        self._own(self._write(frame))
+
+    @classmethod
+    def adopt(cls, path: str) -> _OnDisk:
+        """The handle of a file :meth:`_write` wrote on this machine (removed with the handle)."""
+        import os
+
+        if not os.path.exists(path):
+            raise FileNotFoundError(
+                f"{path}: a partition kept on disk is gone with the worker that wrote it "
+                "(its file is not on this machine); run the step that kept it again "
+                "(assign_roles, reply_exchanges)")
+        kept = cls.__new__(cls)
+        kept._own(path)
+        return kept
+
+    @staticmethod
+    def _write(frame: pd.DataFrame) -> str:
         import os
         import pickle
         import tempfile
-        import weakref
 
-        descriptor, self.path = tempfile.mkstemp(prefix="msdiscourse-", suffix=".pickle",
-                                                 dir=_spill_directory())
+        descriptor, path = tempfile.mkstemp(prefix="msdiscourse-", suffix=".pickle",
+                                            dir=_spill_directory())
         with os.fdopen(descriptor, "wb") as handle:
             pickle.dump(frame, handle, protocol=5)
-        self._remove = weakref.finalize(self, _remove_file, self.path)
+        return path
+
+    def _own(self, path: str) -> None:
+        import weakref
+
+        self.path = path
+        self._remove = weakref.finalize(self, _remove_file, path)
 
     def load(self) -> pd.DataFrame:
         import pickle

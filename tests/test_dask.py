@@ -261,8 +261,7 @@ def test_whole_corpus_joins_are_kept_on_the_workers_disks(client, reddit_dump):
     assert sum(_kept_files(client).values()) - before == 3 * 4
 
     def held(dask_scheduler) -> dict[str, int]:
-        return {ts.key[0] if isinstance(ts.key, tuple) else ts.key: ts.nbytes
-                for ts in dask_scheduler.tasks.values()
+        return {str(ts.key): ts.nbytes for ts in dask_scheduler.tasks.values()
                 if ts.state == "memory" and "OnDisk" in ts.prefix.name}
 
     held_bytes = client.run_on_scheduler(held)
@@ -327,6 +326,38 @@ def test_tables_keyed_across_the_corpus_go_to_a_quarter_of_the_partitions(client
     assert (found["addressee_role"] != "unknown").any()
 
 
+def test_a_kept_join_leaves_no_record_of_its_chain_on_the_workers(client, reddit_dump):
+    """A worker keeps the record of every task behind a result it holds. Kept as the
+    result of the join, each handle held on its worker the records of the shuffle and of
+    every step before it (at 512 MB of Reddit dump a few thousand records per worker, about
+    10 KB each, growing with the number of partitions). Now each handle is a task with no
+    input: after the three joins the workers keep their handles and the saved corpus's
+    records, nothing of the joins' steps, and the answers are unchanged."""
+    from dask.utils import key_split
+
+    folder = reddit_dump.parent / "saved-for-records"
+    mdd.read_reddit(reddit_dump, npartitions=4).save(folder)
+    corpus = mdd.read_processed(folder)
+
+    def records(dask_worker) -> dict[str, tuple[str, str, int]]:
+        return {str(key): (key_split(key), ts.state, len(ts.dependencies))
+                for key, ts in dask_worker.state.tasks.items()}
+
+    before = {key for held in client.run(records).values() for key in held}  # other tests'
+    roles = corpus.assign_roles(blog_is_research=False)
+    exchanges = corpus.reply_exchanges(roles=roles)
+    kept = [record for held in client.run(records).values()
+            for key, record in held.items() if key not in before]
+    assert sorted({group for group, _, _ in kept}) == ["OnDisk"], kept
+    assert len(kept) == 3 * 4
+    assert all(state == "memory" and inputs == 0 for _, state, inputs in kept)
+    pandas_corpus = corpus.compute()
+    pandas_roles = msd.assign_roles(pandas_corpus, blog_is_research=False)
+    pd.testing.assert_frame_equal(
+        _sorted(msd.reply_exchanges(pandas_corpus, roles=pandas_roles), ["comment_id"]),
+        _sorted(mdd.compute(exchanges)[0].reset_index(drop=True), ["comment_id"]))
+
+
 def test_a_kept_join_is_read_by_the_task_that_uses_it(client, reddit_dump):
     """No task of its own loads a kept partition. Such loads ran as soon as the joins were
     kept, ahead of the tasks that use them (which wait for input the scheduler hands out a
@@ -339,9 +370,12 @@ def test_a_kept_join_is_read_by_the_task_that_uses_it(client, reddit_dump):
     roles = corpus.assign_roles(blog_is_research=False)
     exchanges = corpus.reply_exchanges(roles=roles)
     for frame, user in ((roles, "apply_decisions"), (exchanges, "on_corpus")):
-        groups = {key_split(key) for key in frame.__dask_graph__()}
+        graph = frame.__dask_graph__()
+        groups = {key_split(key) for key in graph}
+        inputs = {key_split(key) for task in graph.values()
+                  for key in getattr(task, "dependencies", ())}
         fused = {key_split(key) for key in frame.optimize().__dask_graph__()}
-        assert user in groups and "OnDisk" in groups
+        assert user in groups and "OnDisk" in inputs - groups  # the handles, held outside
         assert "load" not in groups | fused, groups | fused
     pandas_corpus = corpus.compute()
     pandas_roles = msd.assign_roles(pandas_corpus, blog_is_research=False)
