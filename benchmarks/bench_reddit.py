@@ -100,14 +100,22 @@ def _peak_mb() -> float:
     1.5 GB reports 1.5 GB before it has done anything. Linux's ``VmHWM`` is the peak of
     the process's own address space, so it is read first.
     """
+    peak = _status_mb().get("VmHWM")
+    if peak is not None:
+        return peak
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # not Linux
+
+
+def _status_mb() -> dict[str, float]:
+    """The sizes ``/proc/self/status`` gives for this process (``VmHWM``, ``VmRSS``,
+    ``RssFile``, ...), in MB; empty where there is no such file (not Linux)."""
     try:
         with open("/proc/self/status", encoding="ascii") as status:
-            for line in status:
-                if line.startswith("VmHWM:"):
-                    return int(line.split()[1]) / 1024
-    except OSError:  # not Linux
-        pass
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+            lines = [line.split(":", 1) for line in status if ":" in line]
+    except OSError:
+        return {}
+    return {name: int(value.split()[0]) / 1024 for name, value in lines
+            if value.rstrip().endswith(" kB")}
 
 
 def _task_records(dask_worker=None) -> int:
@@ -172,13 +180,10 @@ def _memory_parts(dask_worker=None) -> dict:
     import os
     import tempfile
 
-    parts: dict[str, float] = {}
-    with open("/proc/self/status", encoding="ascii") as status:
-        fields = dict(line.split(":", 1) for line in status if ":" in line)
-    parts["resident"] = int(fields["VmRSS"].split()[0]) / 1024
-    parts["peak"] = int(fields["VmHWM"].split()[0]) / 1024
-    parts["libraries"] = int(fields["RssFile"].split()[0]) / 1024
-    anonymous = int(fields["RssAnon"].split()[0]) / 1024
+    status = _status_mb()
+    parts: dict[str, float] = {"resident": status["VmRSS"], "peak": status["VmHWM"],
+                               "libraries": status["RssFile"]}
+    anonymous = status["RssAnon"]
     try:
         class MallInfo2(ctypes.Structure):
             _fields_ = [(name, ctypes.c_size_t) for name in (
