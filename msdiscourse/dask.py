@@ -1241,8 +1241,8 @@ def _kept_on_disk(frame):
     # computed, not persisted: once every file is written, nothing holds the chain
     written = dask.compute(*[delayed(_written)(part, pure=True) for part in parts])
     name = "OnDisk-" + tokenize(frame._name, [path for _, path in written])
-    kept = [client.submit(_OnDisk.adopt, path, key=(name, number), workers=[address],
-                          allow_other_workers=True)
+    kept = [client.submit(_OnDisk.adopt, path, key=(name, number),
+                          workers=[address] if address else None, allow_other_workers=True)
             for number, (address, path) in enumerate(written)]
     wait(kept)
     divisions = frame.divisions if frame.known_divisions else None

@@ -406,6 +406,16 @@ def test_a_partition_kept_on_disk_travels_as_its_table(tmp_path):
     del kept
     gc.collect()
     assert not path.exists() and Path(copy.path).exists()
+    # a file written apart is adopted by a handle, which removes it when collected
+    address, written = mdd._written(table)
+    assert address is None  # not on a worker
+    adopted = mdd._OnDisk.adopt(written)
+    pd.testing.assert_frame_equal(adopted.load(), table)
+    del adopted
+    gc.collect()
+    assert not Path(written).exists()
+    with pytest.raises(FileNotFoundError, match="gone with the worker that wrote it"):
+        mdd._OnDisk.adopt(written)
 
 
 def test_compute_gives_what_dask_compute_gives(client, demo_dask):
