@@ -1256,13 +1256,8 @@ def _written(frame: pd.DataFrame) -> tuple[str | None, str]:
     """Write ``frame`` to a file of this worker (see :class:`_OnDisk`): (worker address, path).
 
     The file has no owner until :meth:`_OnDisk.adopt` takes it."""
-    try:
-        from distributed import get_worker
-
-        address = get_worker().address
-    except (ImportError, ValueError):
-        address = None
-    return address, _OnDisk._write(frame)
+    worker = _current_worker()
+    return (worker.address if worker else None), _OnDisk._write(frame)
 
 
 class _OnDisk:
@@ -1326,10 +1321,16 @@ class _OnDisk:
 def _spill_directory() -> str | None:
     """The local directory of the worker running this task (``None`` outside a worker: the
     system's temporary directory)."""
+    worker = _current_worker()
+    return worker.local_directory if worker else None
+
+
+def _current_worker():
+    """The Dask worker running this task, or ``None`` outside a worker."""
     try:
         from distributed import get_worker
 
-        return get_worker().local_directory
+        return get_worker()
     except (ImportError, ValueError):
         return None
 
