@@ -7,6 +7,7 @@ pandas functions run on the whole corpus, after sorting by each table's key.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import shutil
 
@@ -669,6 +670,25 @@ def _workers_holding(client, frame) -> list:
                                                     key=lambda item: item[0][1])]
 
 
+async def _set_work_stealing(dask_scheduler, on: bool) -> None:
+    stealing = dask_scheduler.extensions["stealing"]
+    await (stealing.start() if on else stealing.stop())
+
+
+@contextlib.contextmanager
+def _without_work_stealing(client):
+    """The scheduler's work stealing paused: the placement tests check where Dask's data
+    locality puts the tasks of a graph. Stealing, Dask's own rebalancing, may move one of
+    two tasks that share a partition to the other worker when the first is behind (seen
+    in 1 of 6 runs on a machine loaded with three busy processes, none in 10 with stealing
+    off); it weighs that move against the transfer, so it is Dask's trade, not the graph's."""
+    client.run_on_scheduler(_set_work_stealing, on=False)
+    try:
+        yield
+    finally:
+        client.run_on_scheduler(_set_work_stealing, on=True)
+
+
 def test_a_reopened_partitions_posts_and_comments_are_on_one_worker(client, reddit_dump,
                                                                     tmp_path):
     """Every analysis takes a partition's posts and comments together: read by one task,
@@ -680,8 +700,9 @@ def test_a_reopened_partitions_posts_and_comments_are_on_one_worker(client, redd
 
     mdd.read_reddit(reddit_dump, npartitions=8).save(tmp_path / "saved")
     corpus = mdd.read_processed(tmp_path / "saved")
-    posts, comments = client.persist([corpus.posts, corpus.comments])
-    wait([posts, comments])
+    with _without_work_stealing(client):
+        posts, comments = client.persist([corpus.posts, corpus.comments])
+        wait([posts, comments])
     assert len(set(_workers_holding(client, posts))) == 2  # both workers read partitions
     assert _workers_holding(client, posts) == _workers_holding(client, comments)
     assert_same_corpus(mdd.read_reddit(reddit_dump, npartitions=8).compute(),
@@ -700,8 +721,9 @@ def test_an_assembled_partitions_posts_and_comments_are_on_one_worker(client, re
 
     for corpus in (mdd.read_reddit(reddit_dump, npartitions=8),
                    mdd.from_corpus(msd.read_reddit(reddit_dump), npartitions=8)):
-        kept = corpus.persist()
-        wait([kept.posts, kept.comments])
+        with _without_work_stealing(client):
+            kept = corpus.persist()
+            wait([kept.posts, kept.comments])
         assert len(set(_workers_holding(client, kept.posts))) == 2
         assert _workers_holding(client, kept.posts) == _workers_holding(client, kept.comments)
         assert_same_corpus(msd.read_reddit(reddit_dump), kept.compute())
