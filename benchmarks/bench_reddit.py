@@ -145,12 +145,15 @@ def _start_peak_sampler(dask_worker=None, every: float = 0.25) -> None:
 
     raised: dict[str, float] = {}
     at_peak: dict[str, float] = {}  # where the memory was at the last rise of 1 MB or more
+    largest: dict[str, float] = {}  # the most the shuffles' buffers held at any reading
     stop = threading.Event()
 
     def sample() -> None:
         last, before, measured = _peak_mb(), running(), 0.0
         while not stop.wait(every):
             now, peak = running(), _peak_mb()
+            for name, mb in _p2p_buffers_mb(dask_worker).items():
+                largest[name] = max(largest.get(name, 0.0), mb)
             if peak > last:
                 label = " + ".join(sorted(before | now)) or "(between tasks)"
                 raised[label] = raised.get(label, 0.0) + peak - last
@@ -161,7 +164,7 @@ def _start_peak_sampler(dask_worker=None, every: float = 0.25) -> None:
             before = now
 
     thread = threading.Thread(target=sample, name="peak-sampler", daemon=True)
-    dask_worker._msd_peak_sampler = (stop, raised, thread, at_peak)
+    dask_worker._msd_peak_sampler = (stop, raised, thread, at_peak, largest)
     thread.start()
 
 
@@ -222,7 +225,20 @@ def _memory_parts(dask_worker=None) -> dict:
         parts["arrow"] = sys.modules["pyarrow"].total_allocated_bytes() / 2**20
     if dask_worker is not None:
         parts["dask"] = dask_worker.state.nbytes / 2**20
+        parts.update(_p2p_buffers_mb(dask_worker))
     return parts
+
+
+def _p2p_buffers_mb(dask_worker) -> dict:
+    """The bytes Dask's disk-backed shuffles hold in this worker's memory now, in MB: rows
+    waiting to be sent to other workers (``p2p_comms``, capped by ``distributed.p2p.comm.buffer``,
+    1 GiB by default) and rows waiting to be written to disk (``p2p_disk``, capped by
+    ``distributed.p2p.storage.buffer``, 100 MiB). Empty when no shuffle runs here."""
+    plugin = dask_worker.extensions.get("shuffle")
+    if plugin is None:
+        return {}
+    return {"p2p_comms": plugin.memory_limiter_comms._acquired / 2**20,
+            "p2p_disk": plugin.memory_limiter_disk._acquired / 2**20}
 
 
 def _memory_at_peak(dask_worker=None) -> dict:
@@ -231,9 +247,14 @@ def _memory_at_peak(dask_worker=None) -> dict:
     return dict(dask_worker._msd_peak_sampler[3])
 
 
+def _largest_p2p_buffers(dask_worker=None) -> dict:
+    """The most the disk-backed shuffles' buffers held at any reading of the peak sampler."""
+    return dict(dask_worker._msd_peak_sampler[4])
+
+
 def _peak_raisers(dask_worker=None, top: int = 5) -> list:
     """Stop this worker's peak sampler; the task groups that raised its peak most, in MB."""
-    stop, raised, thread, _ = dask_worker._msd_peak_sampler
+    stop, raised, thread, *_ = dask_worker._msd_peak_sampler
     stop.set()
     thread.join()
     return sorted(([label, round(mb, 1)] for label, mb in raised.items()),
@@ -318,9 +339,19 @@ def run_dask(folder: Path, workers: int, scratch: Path, npartitions: int | None)
         client_cpu_start = _cpu_seconds()
         cpu_start = sum(client.run(_cpu_seconds).values()) + client_cpu_start
         start = time.perf_counter()
-        corpus = mdd.read_reddit(folder, npartitions=npartitions)
+        reuse = SAVE and (scratch / "manifest.json").exists()  # kept from an earlier run
+        corpus = None if reuse else mdd.read_reddit(folder, npartitions=npartitions)
         parse_peaks, parse_raisers = None, []
-        if SAVE:  # the parse as `parse --engine dask` runs it: written, then read back
+        if reuse:
+            if FRESH:  # new workers all the same, so that their memory is the analysis's own
+                client.close()
+                cluster.close()
+                client = mdd.get_client(workers=workers)
+                cluster = client.cluster
+                client.run(lambda: __import__("msdiscourse.sentences"))
+                cpu_start = sum(client.run(_cpu_seconds).values()) + client_cpu_start
+            corpus = mdd.read_processed(scratch)
+        elif SAVE:  # the parse as `parse --engine dask` runs it: written, then read back
             corpus.save(scratch)
             if FRESH:  # a later session: the parse's workers end, new ones analyse
                 parse_peaks = client.run(_peak_mb)
@@ -372,11 +403,13 @@ def run_dask(folder: Path, workers: int, scratch: Path, npartitions: int | None)
                                                 key=lambda item: peaks[item[0]])]
         received = [got for _, got in sorted(client.run(_received).items(),
                                              key=lambda item: peaks[item[0]])]
+        largest_p2p = [got for _, got in sorted(client.run(_largest_p2p_buffers).items(),
+                                                key=lambda item: peaks[item[0]])]
         task_seconds = client.run_on_scheduler(_task_group_seconds)
         return {"seconds": seconds, "cpu": cpu, "parse_seconds": parsed, "peak_mb": max(peaks.values()),
                 "stage_peaks_mb": stages, "client_peak_mb": _peak_mb(),
                 "task_records": records, "peak_raised_by": raisers, "received": received,
-                "memory_at_peak": at_peak,
+                "memory_at_peak": at_peak, "largest_p2p_buffers": largest_p2p,
                 "client_cpu": client_cpu, "task_seconds": task_seconds,
                 "parse_worker_peaks_mb": parse_peaks, "parse_peak_raised_by": parse_raisers,
                 "worker_peaks_mb": sorted(peaks.values()), "comments": int(n_comments),
@@ -455,10 +488,12 @@ class SpeedProbe:
         return statistics.median(self.samples_ms)
 
 
-def _child(engine: str, folder: Path, workers: int, npartitions: int | None = None) -> dict:
+def _child(engine: str, folder: Path, workers: int, npartitions: int | None = None,
+           saved: Path | None = None) -> dict:
     command = [sys.executable, __file__, "--_child", engine, str(folder), "--workers",
                str(workers)] + (["--partitions", str(npartitions)] if npartitions else []) + (
-                   ["--save"] if SAVE else []) + (["--analyse-saved"] if FRESH else [])
+                   ["--save"] if SAVE else []) + (["--analyse-saved"] if FRESH else []) + (
+                   ["--saved", str(saved)] if saved else [])
     done = subprocess.run(command, capture_output=True, text=True, check=False)
     if done.returncode != 0:
         raise RuntimeError(f"{engine} run failed:\n{done.stderr[-3000:]}")
@@ -485,6 +520,10 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--results", type=Path, default=None,
                         help="append each engine's result to this file (one JSON line each); "
                              "a size's other engine is looked up there when not run here")
+    parser.add_argument("--saved", type=Path, default=None,
+                        help="with --save: keep the saved dataset in this folder (one size "
+                             "per folder); when it already holds one, skip the parse and "
+                             "analyse that dataset again")
     parser.add_argument("--partitions", type=int, default=None, help=argparse.SUPPRESS)
     parser.add_argument("--_child", nargs=2, metavar=("ENGINE", "FOLDER"),
                         help=argparse.SUPPRESS)
@@ -494,6 +533,8 @@ def main(argv: list[str] | None = None) -> int:
         engine, folder = args._child[0], Path(args._child[1])
         if engine == "pandas":
             result = run_pandas(folder)
+        elif args.saved:
+            result = run_dask(folder, args.workers, args.saved, args.partitions)
         else:
             import tempfile
 
@@ -528,7 +569,7 @@ def main(argv: list[str] | None = None) -> int:
         for engine in engines:
             started = time.strftime("%H:%M:%S")
             with SpeedProbe() as probe:
-                result = _child(engine, folder, args.workers, npartitions)
+                result = _child(engine, folder, args.workers, npartitions, args.saved)
             result.update(size_mb=size, engine=engine, load=os.getloadavg()[0], started=started,
                           finished=time.strftime("%H:%M:%S"), workers=args.workers,
                           probe_ms=probe.median_ms, probe_samples=len(probe.samples_ms),
@@ -600,8 +641,17 @@ def main(argv: list[str] | None = None) -> int:
                       f"{parts['python_heap']:.0f} ({parts['python_in_use']:.0f} in use), C heap "
                       f"{parts['c_heap']:.0f} ({parts['c_in_use']:.0f} in use), libraries "
                       f"{parts['libraries']:.0f}, the rest {parts['rest']:.0f} (Arrow's pool, "
-                      f"stacks); in these, Arrow's allocations {parts.get('arrow', 0):.0f} MB "
-                      f"and the results Dask holds {parts.get('dask', 0):.0f} MB", flush=True)
+                      f"stacks); in these, Arrow's allocations {parts.get('arrow', 0):.0f} MB, "
+                      f"the results Dask holds {parts.get('dask', 0):.0f} MB"
+                      + (f", the shuffles' buffers {parts['p2p_comms']:.0f} MB to send and "
+                         f"{parts['p2p_disk']:.0f} MB to write" if "p2p_disk" in parts else ""),
+                      flush=True)
+            for number, largest in enumerate(dask_.get("largest_p2p_buffers", []), 1):
+                if largest:
+                    print(f"{'':>8} dask: worker {number} (by peak): the shuffles' buffers held "
+                          f"at most {largest.get('p2p_comms', 0):.0f} MB to send and "
+                          f"{largest.get('p2p_disk', 0):.0f} MB to write (read every quarter "
+                          "second after the read)", flush=True)
             top = sorted(dask_.get("task_seconds", {}).items(), key=lambda item: -item[1])[:6]
             if top:
                 print(f"{'':>8} dask: seconds per GB in the task groups that took most "
