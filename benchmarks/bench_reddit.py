@@ -323,6 +323,18 @@ def _task_group_seconds(dask_scheduler=None) -> dict:
             for name, prefix in dask_scheduler.task_prefixes.items()}
 
 
+def _fresh_workers(client, cluster, workers: int):
+    """Close ``client`` and ``cluster`` and start a new cluster of ``workers`` warmed
+    processes; the new client, its cluster and the CPU seconds its workers have used."""
+    import msdiscourse.dask as mdd
+
+    client.close()
+    cluster.close()
+    client = mdd.get_client(workers=workers)
+    client.run(lambda: __import__("msdiscourse.sentences"))  # warm: imports, not work
+    return client, client.cluster, sum(client.run(_cpu_seconds).values())
+
+
 def run_dask(folder: Path, workers: int, scratch: Path, npartitions: int | None) -> dict:
     from distributed import wait
 
@@ -344,12 +356,8 @@ def run_dask(folder: Path, workers: int, scratch: Path, npartitions: int | None)
         parse_peaks, parse_raisers = None, []
         if reuse:
             if FRESH:  # new workers all the same, so that their memory is the analysis's own
-                client.close()
-                cluster.close()
-                client = mdd.get_client(workers=workers)
-                cluster = client.cluster
-                client.run(lambda: __import__("msdiscourse.sentences"))
-                cpu_start = sum(client.run(_cpu_seconds).values()) + client_cpu_start
+                client, cluster, new_cpu = _fresh_workers(client, cluster, workers)
+                cpu_start = new_cpu + client_cpu_start
             corpus = mdd.read_processed(scratch)
         elif SAVE:  # the parse as `parse --engine dask` runs it: written, then read back
             corpus.save(scratch)
@@ -359,12 +367,8 @@ def run_dask(folder: Path, workers: int, scratch: Path, npartitions: int | None)
                     client.run(_peak_raisers).items(), key=lambda item: parse_peaks[item[0]])]
                 parse_peaks = sorted(parse_peaks.values())
                 parse_cpu = sum(client.run(_cpu_seconds).values())
-                client.close()
-                cluster.close()
-                client = mdd.get_client(workers=workers)
-                cluster = client.cluster
-                client.run(lambda: __import__("msdiscourse.sentences"))
-                cpu_start += sum(client.run(_cpu_seconds).values()) - parse_cpu
+                client, cluster, new_cpu = _fresh_workers(client, cluster, workers)
+                cpu_start += new_cpu - parse_cpu
             corpus = mdd.read_processed(scratch)
         else:  # read and shuffled once, kept in the workers' memory for the analyses
             corpus = corpus.persist()
