@@ -1,0 +1,108 @@
+"""The Dask engine's parse of a Reddit dump alone, at several partition sizes.
+
+    .venv/bin/python benchmarks/bench_reddit_parse.py                        # 256 MB; 2, 8, 32 MB partitions
+    .venv/bin/python benchmarks/bench_reddit_parse.py --size-mb 1024 --partition-mb 2 8 32
+    .venv/bin/python benchmarks/bench_reddit_parse.py --quick                # 4 MB; 1 and 2 MB: a smoke run
+
+``mdd.read_reddit(...).save(folder)``, as ``msdiscourse parse --engine dask`` runs it, on
+a ``LocalCluster`` of two single-threaded worker processes, on the seeded synthetic dump of
+``benchmarks/bench_reddit.py`` (the same files: one ``RS_`` and one ``RC_`` file per 16 MB
+month). The parse is one task per file and one shuffle by post into the partitions, so
+the shuffle's pieces are at most files times partitions: at a fixed dump, the partition
+size sets the pieces. Printed per partition size: partitions, the pieces' upper bound,
+wall seconds, CPU seconds (workers and this process, which runs the scheduler), the
+largest worker's peak, the CPU of the task groups that took most, and ratios to the
+first partition size measured in the same run.
+"""
+
+from __future__ import annotations
+
+import argparse
+import resource
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE))
+sys.path.insert(0, str(HERE.parent))
+
+
+def _cpu_seconds() -> float:
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    return usage.ru_utime + usage.ru_stime
+
+
+def _peak_mb() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def _task_group_seconds(dask_scheduler=None) -> dict:
+    """Seconds the workers spent in each task group over the cluster's life (one thread per
+    worker: its CPU seconds)."""
+    return {name: prefix.all_durations.get("compute", 0.0)
+            for name, prefix in dask_scheduler.task_prefixes.items()}
+
+
+def parse_once(folder: Path, npartitions: int, workers: int) -> dict:
+    """One parse and save on a new cluster (so each size starts from fresh workers)."""
+    import msdiscourse.dask as mdd
+
+    client = mdd.get_client(workers=workers)
+    cluster = client.cluster
+    try:
+        client.run(lambda: __import__("msdiscourse.io.reddit"))  # warm: imports, not work
+        cpu_start = sum(client.run(_cpu_seconds).values()) + _cpu_seconds()
+        start = time.perf_counter()
+        with tempfile.TemporaryDirectory() as scratch:
+            corpus = mdd.read_reddit(folder, npartitions=npartitions)
+            corpus.save(Path(scratch) / "saved")
+            files = len(list(folder.glob("R[SC]_*")))
+        seconds = time.perf_counter() - start
+        cpu = sum(client.run(_cpu_seconds).values()) + _cpu_seconds() - cpu_start
+        groups = client.run_on_scheduler(_task_group_seconds)
+        return {"partitions": npartitions, "files": files, "seconds": seconds, "cpu": cpu,
+                "peak_mb": max(client.run(_peak_mb).values()), "groups": groups}
+    finally:
+        client.close()
+        cluster.close()
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--size-mb", type=float, default=256)
+    parser.add_argument("--partition-mb", type=float, nargs="+", default=[2, 8, 32])
+    parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument("--quick", action="store_true", help="4 MB; 1 and 2 MB partitions")
+    options = parser.parse_args(argv)
+    if options.quick:
+        options.size_mb, options.partition_mb = 4, [1, 2]
+
+    import logging
+
+    from bench_reddit import dump_folder
+
+    # each shuffle logs its start and end as warnings: not news here
+    logging.getLogger("distributed.shuffle").setLevel(logging.ERROR)
+
+    folder = dump_folder(options.size_mb)
+    print(f"Parse and save of a {options.size_mb:g} MB synthetic Reddit dump, "
+          f"{options.workers} worker processes; ratios to the first partition size")
+    print(f"{'part MB':>7} {'parts':>6} {'pieces<=':>9} {'seconds':>8} {'CPU s':>7} "
+          f"{'peak MB':>7}  {'s ratio':>7} {'CPU ratio':>9}  task groups (CPU s)")
+    first = None
+    for partition_mb in options.partition_mb:
+        npartitions = max(1, round(options.size_mb / partition_mb))
+        result = parse_once(folder, npartitions, options.workers)
+        first = first or result
+        top = sorted(result["groups"].items(), key=lambda item: -item[1])[:5]
+        print(f"{partition_mb:>7g} {npartitions:>6,} {result['files'] * npartitions:>9,} "
+              f"{result['seconds']:>8.1f} {result['cpu']:>7.1f} {result['peak_mb']:>7.0f}  "
+              f"{result['seconds'] / first['seconds']:>7.2f} {result['cpu'] / first['cpu']:>9.2f}  "
+              + "; ".join(f"{name} {seconds:.1f}" for name, seconds in top), flush=True)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
