@@ -390,23 +390,41 @@ def _pieces_of(rows: pd.DataFrame, targets: np.ndarray, like: pd.DataFrame) -> l
 
 
 def _table_of_pieces(pieces: list, like: pd.DataFrame) -> pd.DataFrame:
-    """The table of :func:`_pieces_of` pieces, in their order, with a fresh row index."""
+    """The table of :func:`_pieces_of` pieces, in their order, with a fresh row index.
+
+    Consecutive pieces of one layout are built into one table: a table built per piece
+    cost about 4 ms, and a shuffle's output is read back from a piece per input (the
+    parse's tables, whose ``published`` comes out of the files at a finer unit than the
+    empty frame's, carried a layout in every piece: 0.3 of the parse's CPU at 1 GB).
+    """
     import pickle
 
     loaded = [pickle.loads(piece) for piece in pieces]
 
-    def table(layout, values: list) -> pd.DataFrame:
+    def table(layout, runs: list) -> pd.DataFrame:
         names, dtypes = layout if layout is not None else (list(like.columns), list(like.dtypes))
-        frame = pd.DataFrame({i: pd.Series(column, dtype=dtype)
-                              for i, (column, dtype) in enumerate(zip(values, dtypes))})
+        frame = pd.DataFrame({i: pd.Series([value for values in runs for value in values[i]],
+                                           dtype=dtype)
+                              for i, dtype in enumerate(dtypes)})
         frame.columns = pd.Index(names) if layout is not None else like.columns
         return frame
 
-    if all(layout is None for layout, _ in loaded):  # the usual case: one table built once
-        width = len(like.columns)
-        return table(None, [[value for _, values in loaded for value in values[i]]
-                            for i in range(width)])
-    return pd.concat([table(layout, values) for layout, values in loaded], ignore_index=True)
+    groups: list[tuple] = []  # (layout, [values of each piece]) for runs of one layout
+    for layout, values in loaded:
+        if groups and _same_layout(groups[-1][0], layout):
+            groups[-1][1].append(values)
+        else:
+            groups.append((layout, [values]))
+    if len(groups) == 1:
+        return table(*groups[0])
+    return pd.concat([table(layout, runs) for layout, runs in groups], ignore_index=True)
+
+
+def _same_layout(first, second) -> bool:
+    """Whether two pieces' layouts (None: the empty frame's) name the same columns and dtypes."""
+    if first is None or second is None:
+        return first is second
+    return first[0] == second[0] and all(a == b for a, b in zip(first[1], second[1]))
 
 
 def _unpacked(shuffled: pd.DataFrame, *, table: int, like: pd.DataFrame) -> pd.DataFrame:
