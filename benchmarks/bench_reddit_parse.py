@@ -18,7 +18,6 @@ first partition size measured in the same run.
 from __future__ import annotations
 
 import argparse
-import resource
 import sys
 import tempfile
 import time
@@ -29,26 +28,16 @@ sys.path.insert(0, str(HERE))
 sys.path.insert(0, str(HERE.parent))
 
 
-def _cpu_seconds() -> float:
-    usage = resource.getrusage(resource.RUSAGE_SELF)
-    return usage.ru_utime + usage.ru_stime
-
-
-def _peak_mb() -> float:
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-
-
-def _task_group_seconds(dask_scheduler=None) -> dict:
-    """Seconds the workers spent in each task group over the cluster's life (one thread per
-    worker: its CPU seconds)."""
-    return {name: prefix.all_durations.get("compute", 0.0)
-            for name, prefix in dask_scheduler.task_prefixes.items()}
-
-
 def parse_once(folder: Path, npartitions: int, workers: int) -> dict:
     """One parse and save on a new cluster (so each size starts from fresh workers)."""
+    import cloudpickle
+    from bench_reddit import _cpu_seconds, _peak_mb, _task_group_seconds
+
+    import bench_reddit
     import msdiscourse.dask as mdd
 
+    # the workers cannot import this folder's modules: its helpers travel by value
+    cloudpickle.register_pickle_by_value(bench_reddit)
     client = mdd.get_client(workers=workers)
     cluster = client.cluster
     try:
