@@ -395,7 +395,7 @@ def _table_of_pieces(pieces: list, like: pd.DataFrame) -> pd.DataFrame:
     Consecutive pieces of one layout are built into one table: a table built per piece
     cost about 4 ms, and a shuffle's output is read back from a piece per input (the
     parse's tables, whose ``published`` comes out of the files at a finer unit than the
-    empty frame's, carried a layout in every piece: 0.3 of the parse's CPU at 1 GB).
+    empty frame's, carried a layout in every piece: half the parse's CPU at 1 GB).
     """
     import pickle
 
