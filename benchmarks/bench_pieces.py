@@ -56,7 +56,7 @@ def _baseline_pack(rows: pd.DataFrame, targets: np.ndarray) -> list:
             for target, piece in rows.groupby(targets, sort=True)]
 
 
-def _baseline_unpack(pieces: list, like: pd.DataFrame) -> pd.DataFrame:
+def _baseline_unpack(pieces: list) -> pd.DataFrame:
     return pd.concat([pickle.loads(piece) for piece in pieces], ignore_index=True)
 
 
@@ -101,7 +101,7 @@ def main(argv: list[str] | None = None) -> int:
             pack_eng, eng = _cpu(_pieces_of, rows, targets, like, repeat=options.repeat)
             base_pieces = [piece for _, piece in base]
             eng_pieces = [piece for _, piece in eng]
-            unpack_base, back_base = _cpu(_baseline_unpack, base_pieces, like,
+            unpack_base, back_base = _cpu(_baseline_unpack, base_pieces,
                                           repeat=options.repeat)
             unpack_eng, back_eng = _cpu(_table_of_pieces, eng_pieces, like,
                                         repeat=options.repeat)

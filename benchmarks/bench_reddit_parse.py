@@ -31,28 +31,27 @@ sys.path.insert(0, str(HERE.parent))
 def parse_once(folder: Path, npartitions: int, workers: int) -> dict:
     """One parse and save on a new cluster (so each size starts from fresh workers)."""
     import cloudpickle
-    from bench_reddit import _cpu_seconds, _peak_mb, _task_group_seconds
-
     import bench_reddit
     import msdiscourse.dask as mdd
 
     # the workers cannot import this folder's modules: its helpers travel by value
     cloudpickle.register_pickle_by_value(bench_reddit)
+    cpu_seconds, peak_mb = bench_reddit._cpu_seconds, bench_reddit._peak_mb
     client = mdd.get_client(workers=workers)
     cluster = client.cluster
     try:
         client.run(lambda: __import__("msdiscourse.io.reddit"))  # warm: imports, not work
-        cpu_start = sum(client.run(_cpu_seconds).values()) + _cpu_seconds()
+        cpu_start = sum(client.run(cpu_seconds).values()) + cpu_seconds()
         start = time.perf_counter()
         with tempfile.TemporaryDirectory() as scratch:
             corpus = mdd.read_reddit(folder, npartitions=npartitions)
             corpus.save(Path(scratch) / "saved")
             files = len(list(folder.glob("R[SC]_*")))
         seconds = time.perf_counter() - start
-        cpu = sum(client.run(_cpu_seconds).values()) + _cpu_seconds() - cpu_start
-        groups = client.run_on_scheduler(_task_group_seconds)
+        cpu = sum(client.run(cpu_seconds).values()) + cpu_seconds() - cpu_start
+        groups = client.run_on_scheduler(bench_reddit._task_group_seconds)
         return {"partitions": npartitions, "files": files, "seconds": seconds, "cpu": cpu,
-                "peak_mb": max(client.run(_peak_mb).values()), "groups": groups}
+                "peak_mb": max(client.run(peak_mb).values()), "groups": groups}
     finally:
         client.close()
         cluster.close()
@@ -70,7 +69,7 @@ def main(argv: list[str] | None = None) -> int:
 
     import logging
 
-    from bench_reddit import dump_folder
+    from bench_reddit import dump_folder  # the same seeded dumps as the whole benchmark
 
     # each shuffle logs its start and end as warnings: not news here
     logging.getLogger("distributed.shuffle").setLevel(logging.ERROR)
