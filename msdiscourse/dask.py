@@ -393,9 +393,10 @@ def _table_of_pieces(pieces: list, like: pd.DataFrame) -> pd.DataFrame:
     """The table of :func:`_pieces_of` pieces, in their order, with a fresh row index.
 
     Consecutive pieces of one layout are built into one table: a table built per piece
-    cost about 4 ms, and a shuffle's output is read back from a piece per input (the
-    parse's tables, whose ``published`` comes out of the files at a finer unit than the
-    empty frame's, carried a layout in every piece: half the parse's CPU at 1 GB).
+    cost about 4 ms, and a shuffle's output is read back from a piece per input. A
+    table whose column types differ from the empty frame's carries a layout in every
+    piece (the parse's tables did, when ``published`` came out of the files at a finer
+    unit than the empty frame's: half the parse's CPU at 1 GB).
     """
     import pickle
 

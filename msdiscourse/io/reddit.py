@@ -37,6 +37,7 @@ import pandas as pd
 
 from msdiscourse.corpus import Corpus
 from msdiscourse.errors import ErrorPolicy, check_on_error
+from msdiscourse.schema import DATETIME
 
 __all__ = [
     "REDDIT_COMMENT_EXTRAS",
@@ -428,7 +429,10 @@ def _raw_frame(rows: list[dict], columns: tuple[str, ...]) -> pd.DataFrame:
     types.update({"score": "Int64", "line_start": "Int64", "line_end": "Int64",
                   "_file": "int64", "_line": "int64"})
     frame = frame.astype(types)
-    frame["published"] = pd.to_datetime(frame["published"], utc=True)
+    # the contract's unit whatever the rows: pandas infers seconds for an empty or all-missing
+    # column and microseconds for one of timestamps, and the Dask engine's empty frame must
+    # describe every file's table (a piece of a shuffle that differs from it is rebuilt alone)
+    frame["published"] = pd.to_datetime(frame["published"], utc=True).astype(DATETIME)
     return frame
 
 

@@ -268,3 +268,22 @@ def test_synthetic_dump_is_seeded(tmp_path):
     assert corpus.comments["flags"].str.contains("author_deleted").any()
     assert corpus.comments["flags"].str.contains("text_removed|text_deleted").any()
     assert corpus.comments["depth"].max() >= 3
+
+
+def test_each_files_raw_tables_have_the_types_of_the_empty_ones(monthly):
+    """The Dask engine describes every file's tables by the tables of no rows: a file with
+    rows, one without and one whose timestamps are strings give the same column types."""
+    from msdiscourse.io.reddit import _raw_comments, _raw_posts, parse_reddit_file
+
+    empty_posts, empty_comments = _raw_posts([]).dtypes, _raw_comments([]).dtypes
+    assert str(empty_comments["published"]) == "datetime64[ns, UTC]"
+    tables = {}
+    for index, path in enumerate(sorted(monthly.iterdir())):
+        posts, comments, _ = parse_reddit_file(path, file_index=index, subreddits=None,
+                                               on_error="raise")
+        assert len(posts) + len(comments) > 0, path.name
+        pd.testing.assert_series_equal(posts.dtypes, empty_posts)
+        pd.testing.assert_series_equal(comments.dtypes, empty_comments)
+        tables[path.name] = comments
+    assert tables["RC_2023-02.zst"]["published"].tolist() == [pd.Timestamp("2023-02-01 01:00", tz="UTC"),
+                                              pd.Timestamp("2023-03-01 01:00", tz="UTC")]
