@@ -22,7 +22,7 @@ column is the workers' CPU per partition: a shuffle cuts each of its ``N`` input
 partitions into ``N`` pieces, so the pieces grow with the square of the partitions;
 with the same rows at every count (as here) most pieces are empty and the cost follows
 the partitions. At a fixed partition size every piece holds rows, and reading an output
-back grows with the partitions (docs/scale.md, "where the CPU per GB grows").
+back grows with the partitions (docs/scale-measurements.md, "where the CPU per GB grows").
 
 Then the engine's shuffles of a small table keyed across the corpus (role evidence, the
 names, author keys: ``msdiscourse.dask._keyed_partitions``): ``--keyed-rows`` rows per

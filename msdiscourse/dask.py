@@ -102,7 +102,7 @@ def get_client(scheduler: str | None = None, *, workers: int | None = None,
         worker's stack every 10 ms for the dashboard's Profile page (which a new cluster
         here does not serve unless ``dashboard_address`` is given) and keeps the last
         1,000 seconds of it: tens of thousands of small dicts, which left a worker
-        50 to 100 MB larger after a 5-minute run (see docs/scale.md). On a cluster of your own, set
+        50 to 100 MB larger after a 5-minute run (see docs/scale-measurements.md). On a cluster of your own, set
         ``distributed.worker.profile.enabled: false`` in its Dask configuration for the
         same saving.
     **cluster_options
@@ -156,7 +156,7 @@ def _giving_back_memory(function: Callable) -> Callable:
     between live ones, and its resident memory rose with the number of partitions it had
     run. Handing them back when each partition's work is done (``malloc_trim``, well under
     a millisecond) took the largest worker's peak at 512 MB of Reddit dump (128 partitions
-    per worker) from 586 to 529 MB; see docs/scale.md. Elsewhere (macOS, Windows, musl)
+    per worker) from 586 to 529 MB; see docs/scale-measurements.md. Elsewhere (macOS, Windows, musl)
     the call is skipped.
     """
     @functools.wraps(function)
@@ -185,7 +185,7 @@ def _forget_memoised() -> None:
     Reddit dump), their entries scattered between each task's short-lived objects in
     Python's heap, whose arenas are handed back only when wholly free. Emptied after each
     partition, the largest worker peaked at 449 MB there instead of 489, and at 414 MB
-    instead of 450 on 128 MB, with the same CPU (docs/scale.md).
+    instead of 450 on 128 MB, with the same CPU (docs/scale-measurements.md).
     """
     # only in the modules this process has imported (a task that reads files needs none),
     # and only once defined: another thread of the worker may be importing one right now
