@@ -627,6 +627,17 @@ class XmlStream:
         return self.error(line or None, expected=f"well-formed XML for {self.format_label}",
                           found=found)
 
+    def _entities_error(self, entities: list[str], head, fallback_line: int | None) -> ParseError:
+        """The refusal of a DOCTYPE that declares ``entities``, at the line of the first one."""
+        shown = ", ".join(entities[:5]) + (" ..." if len(entities) > 5 else "")
+        return self.error(
+            _line_of(head, b"<!ENTITY") or fallback_line,
+            expected=f"{self.format_label} without entity declarations "
+                     "(entities are never expanded, for safety)",
+            found=f"a DOCTYPE declaring {len(entities)} "
+                  f"entit{'y' if len(entities) == 1 else 'ies'} ({shown})",
+        )
+
     # -- reading ----------------------------------------------------------------------
     def probe(self) -> RootInfo:
         """Read up to the root start tag; refuse entity declarations and external DTDs.
@@ -654,19 +665,19 @@ class XmlStream:
                 if isinstance(error, StopIteration):  # pragma: no cover - lxml raises instead
                     raise self.error(None, expected=self.format_label,
                                      found="no element at all") from None
+                # Some lxml releases (6.2) let libxml2 refuse the content's entity references
+                # ("amplification factor exceeded") before the root's start event, so a bomb
+                # would be described as an oversized text node. Its DOCTYPE, read on its own,
+                # is the real reason and is what the user should be told.
+                declared = _entities_declared_in_prolog(bytes(recorder.head), encoding)
+                if declared:
+                    raise self._entities_error(declared, recorder.head, None) from None
                 raise self._syntax_error(error, parser, recorder) from None
             docinfo = root.getroottree().docinfo
             dtd = docinfo.internalDTD
             entities = [entity.name for entity in dtd.iterentities()] if dtd is not None else []
             if entities:
-                shown = ", ".join(entities[:5]) + (" ..." if len(entities) > 5 else "")
-                raise self.error(
-                    _line_of(recorder.head, b"<!ENTITY") or root.sourceline,
-                    expected=f"{self.format_label} without entity declarations "
-                             "(entities are never expanded, for safety)",
-                    found=f"a DOCTYPE declaring {len(entities)} "
-                          f"entit{'y' if len(entities) == 1 else 'ies'} ({shown})",
-                )
+                raise self._entities_error(entities, recorder.head, root.sourceline)
             if docinfo.system_url or docinfo.public_id:
                 raise self.error(
                     _line_of(recorder.head, b"<!DOCTYPE") or root.sourceline,
@@ -747,3 +758,30 @@ def _line_of(head: bytes, needle: bytes) -> int | None:
     """1-based line of the first ``needle`` in the recorded head, or None."""
     at = bytes(head).find(needle)
     return None if at < 0 else bytes(head).count(b"\n", 0, at) + 1
+
+
+#: a DOCTYPE with an internal subset, up to its closing ``]>`` (ASCII-compatible encodings)
+_INTERNAL_SUBSET = re.compile(rb"<!DOCTYPE\b[^\[>]*\[.*?\]\s*>", re.DOTALL)
+
+
+def _entities_declared_in_prolog(head: bytes, encoding: str | None) -> list[str]:
+    """Names of the entities the DOCTYPE in ``head`` declares, read without the content.
+
+    The prolog up to the end of the internal subset is parsed with the same safe options,
+    followed by an empty root, so nothing is referenced and nothing expanded. Returns an
+    empty list when there is no internal subset or it does not parse on its own (the
+    caller then reports the original syntax error, which refuses the file all the same).
+
+    >>> _entities_declared_in_prolog(b'<!DOCTYPE d [<!ENTITY a "x"><!ENTITY b "&a;">]><d>&b;</d>', None)
+    ['a', 'b']
+    """
+    subset = _INTERNAL_SUBSET.search(head)
+    if subset is None:
+        return []
+    parser = etree.XMLParser(encoding=encoding, **SAFE_PARSER_OPTIONS)
+    try:
+        root = etree.fromstring(head[:subset.end()] + b"<prolog-only/>", parser)
+    except etree.XMLSyntaxError:
+        return []
+    dtd = root.getroottree().docinfo.internalDTD
+    return [entity.name for entity in dtd.iterentities()] if dtd is not None else []
