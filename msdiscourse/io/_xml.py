@@ -775,7 +775,10 @@ def _entities_declared_in_prolog(head: bytes, encoding: str | None) -> list[str]
     >>> _entities_declared_in_prolog(b'<!DOCTYPE d [<!ENTITY a "x"><!ENTITY b "&a;">]><d>&b;</d>', None)
     ['a', 'b']
     """
-    subset = _INTERNAL_SUBSET.search(head)
+    # one attempt, at the first DOCTYPE (a document has at most one): a search from every
+    # "<!DOCTYPE" of a hostile head would scan the rest of it from each
+    start = head.find(b"<!DOCTYPE")
+    subset = _INTERNAL_SUBSET.match(head, start) if start >= 0 else None
     if subset is None:
         return []
     parser = etree.XMLParser(encoding=encoding, **SAFE_PARSER_OPTIONS)
