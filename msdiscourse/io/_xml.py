@@ -674,8 +674,7 @@ class XmlStream:
                     raise self._entities_error(declared, recorder.head, None) from None
                 raise self._syntax_error(error, parser, recorder) from None
             docinfo = root.getroottree().docinfo
-            dtd = docinfo.internalDTD
-            entities = [entity.name for entity in dtd.iterentities()] if dtd is not None else []
+            entities = _declared_entities(docinfo)
             if entities:
                 raise self._entities_error(entities, recorder.head, root.sourceline)
             if docinfo.system_url or docinfo.public_id:
@@ -786,5 +785,10 @@ def _entities_declared_in_prolog(head: bytes, encoding: str | None) -> list[str]
         root = etree.fromstring(head[:subset.end()] + b"<prolog-only/>", parser)
     except etree.XMLSyntaxError:
         return []
-    dtd = root.getroottree().docinfo.internalDTD
+    return _declared_entities(root.getroottree().docinfo)
+
+
+def _declared_entities(docinfo) -> list[str]:
+    """The names of the entities a parsed document's internal DTD declares, in order."""
+    dtd = docinfo.internalDTD
     return [entity.name for entity in dtd.iterentities()] if dtd is not None else []
