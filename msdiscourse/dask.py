@@ -33,7 +33,7 @@ import functools
 import itertools
 import json
 import sys
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -297,12 +297,13 @@ def _by_post_together(posts, comments, npartitions: int):
     return _shuffled_together([posts, comments], "post_id", npartitions)
 
 
-def _shuffled_together(frames: list, column: str, npartitions: int) -> tuple:
+def _shuffled_together(frames: list, column: str | Sequence[str], npartitions: int) -> tuple:
     """Shuffle tables that are joined on ``column`` in one shuffle; one frame back per table.
 
     Partition ``i`` of every frame returned holds the rows of that table whose ``column``
     hashes to ``i`` (the hash of :func:`_by_part`), and all of them are unpacked from one
-    shuffled partition, on the worker that holds it. Two tables shuffled apart and then
+    shuffled partition, on the worker that holds it. ``column`` may name one column per
+    table (tables of two joins on different keys, which then share the shuffle). Two tables shuffled apart and then
     joined partition by partition make the outputs of the shuffle that finishes first wait
     in memory for the other: all of them, since a shuffle's outputs are ready at once. At
     1 GB of Reddit dump a worker held 32 outputs of the role evidence's shuffle (72 MB)
@@ -316,11 +317,14 @@ def _shuffled_together(frames: list, column: str, npartitions: int) -> tuple:
     value comes back as it went, and every column gets back its dtype.
     """
     tables = len(frames)
+    columns = [column] * tables if isinstance(column, str) else list(column)
+    if len(columns) != tables:
+        raise ValueError(f"{tables} tables to shuffle, {len(columns)} columns: {column!r}")
     meta = _packed(frames[0]._meta.iloc[:0], table=0, tables=tables, parts=npartitions,
-                   column=column, like=frames[0]._meta)
+                   column=columns[0], like=frames[0]._meta)
     packed = _dd().concat([
-        _mapped(_packed, frame, table=number, tables=tables, parts=npartitions, column=column,
-                like=frame._meta, meta=meta)
+        _mapped(_packed, frame, table=number, tables=tables, parts=npartitions,
+                column=columns[number], like=frame._meta, meta=meta)
         for number, frame in enumerate(frames)])
     shuffled = _to_part(packed, _PART, npartitions)
     return tuple(_mapped(_unpacked, shuffled, table=number, like=frame._meta, meta=frame._meta)
@@ -659,43 +663,41 @@ class DaskCorpus:
         carries (a join on the name across partitions: each partition's vocatives meet every
         partition's authors' names), and the roles of its posts' authors, who may have
         written only in other posts (a join on the author key across partitions). Both
-        joins are computed when this is called and kept on the workers; nothing of them
-        passes through this process.
+        joins go through one shuffle there and one back, are computed when this is called
+        and kept on the workers as one table per partition; nothing of them passes through
+        this process.
         """
         from msdiscourse.exchanges import _author_roles
 
         n, keyed = self.npartitions, _keyed_partitions(self.npartitions)
         # each partition says which names its comments' vocatives spell and which names its
-        # own authors carry; a join on the name across partitions gives each partition back
-        # only the names it spells that some author elsewhere carries
+        # own authors carry, and the keys of its posts' authors; each author key's first
+        # role comes from the roles table. The names meet on the name, the keys on the key,
+        # in the same shuffle (each join within its own tables)
         needs = _mapped(_exchange_needs, self.posts, self.comments,
                         meta=_exchange_needs(self.posts._meta, self.comments._meta))
-        found = _mapped(_names_found, _by_part(needs, "value", keyed),
-                        meta=_names_found(needs._meta))
-        context = _kept_on_disk(_to_part(found, _HOME, n))  # no barrier later
-        # and the roles of its posts' authors, who may have written only elsewhere
         post_keys = _mapped(_post_author_keys, self.posts,
                             meta=_post_author_keys(self.posts._meta))
-        if isinstance(roles, pd.DataFrame):
-            role_of = _author_roles(roles)
-            (keys,) = _compute(post_keys)
-            homes = keys["_home"].to_numpy()
-            author_roles = _per_partition(
-                [_roles_frame({k: role_of[k] for k in keys["key"][homes == i] if k in role_of})
-                 for i in range(n)], meta=_roles_frame({}), like=self.comments)
-        else:  # a join on the author key across partitions, computed now
+        if isinstance(roles, pd.DataFrame):  # the user's table, already whole: one partition
+            role_keys = _dd().from_pandas(_roles_frame(_author_roles(roles)), npartitions=1,
+                                          sort=False)
+        else:
             role_keys = _mapped(_first_role_per_author, roles,
                                 meta=_first_role_per_author(roles._meta))
-            joined = _mapped(_join_roles,
-                             *_shuffled_together([post_keys, role_keys], "key", keyed),
-                             meta=_join_roles(post_keys._meta, role_keys._meta))
-            author_roles = _kept_on_disk(_to_part(joined, _HOME, n))  # no barrier later
+        joined = _mapped(_exchange_context,
+                         *_shuffled_together([needs, post_keys, role_keys],
+                                             ("value", "key", "key"), keyed),
+                         meta=_exchange_context(needs._meta, post_keys._meta, role_keys._meta))
+        # both joins back home in one shuffle, computed now and kept as one table per
+        # partition: left lazy, the shuffles would be barriers inside every later computation;
+        # kept apart (as before), each partition held two results on its worker, each with
+        # its task record, while the exchanges ran
+        context = _kept_on_disk(_to_part(joined, _HOME, n))
         frames = [roles, tone, markers, post_roles]
         present = [f for f in frames if f is not None and not isinstance(f, pd.DataFrame)]
         layout = [None if f is None else ("dask" if not isinstance(f, pd.DataFrame) else f)
                   for f in frames]
-        return self._map(_call(_exchanges_with_context, layout=layout), context, author_roles,
-                         *present)
+        return self._map(_call(_exchanges_with_context, layout=layout), context, *present)
 
     @staticmethod
     def exchange_matrix(exchanges, *, value: str = "n") -> pd.DataFrame:
@@ -1607,19 +1609,6 @@ def _to_part(frame, column: str, npartitions: int):
     return frame.set_index(column, divisions=divisions, shuffle_method="p2p")
 
 
-def _per_partition(frames: list[pd.DataFrame], *, meta: pd.DataFrame, like):
-    """A Dask frame whose partition ``i`` is ``frames[i]``, aligned with ``like``.
-
-    Each frame becomes its own task's data, so a partition's task receives its own rows
-    only, never the whole list.
-    """
-    from dask import delayed
-
-    divisions = like.divisions if like.known_divisions else None
-    return _dd().from_delayed([delayed(frame, pure=True) for frame in frames], meta=meta,
-                              divisions=divisions, verify_meta=False)
-
-
 def _decisions_frame(decisions: dict) -> pd.DataFrame:
     """Decisions per group as columns (``kind``, ``key``, then the decision's fields).
 
@@ -1730,17 +1719,41 @@ def _roles_frame(roles: dict[str, str]) -> pd.DataFrame:
                          "role": pd.Series(list(roles.values()), dtype=object)})
 
 
-def _exchanges_with_context(corpus: Corpus, context: pd.DataFrame, author_roles: pd.DataFrame,
-                            *frames, layout):
+def _exchange_context(needs: pd.DataFrame, post_keys: pd.DataFrame,
+                      role_keys: pd.DataFrame) -> pd.DataFrame:
+    """Both joins of one keyed partition, as the rows each corpus partition gets back.
+
+    ``needs`` (:func:`_exchange_needs`, hashed on the name), ``post_keys``
+    (:func:`_post_author_keys`) and ``role_keys`` (:func:`_first_role_per_author`), hashed on
+    the author key. Rows of ``kind`` ``"name"`` (``value``: a name some partition's vocatives
+    spell and some author carries) and ``"role"`` (``value``: a post author's key, ``role``:
+    that author's role), each with ``_home``, the corpus partition that asked.
+    """
+    names = _names_found(needs)
+    roles = _join_roles(post_keys, role_keys)
+    return pd.DataFrame({
+        "kind": pd.Series(["name"] * len(names) + ["role"] * len(roles), dtype=object),
+        "value": pd.Series(names["name"].tolist() + roles["key"].tolist(), dtype=object),
+        "role": pd.Series([None] * len(names) + roles["role"].tolist(), dtype=object),
+        _HOME: np.concatenate([names[_HOME].to_numpy(dtype="int64"),
+                               roles[_HOME].to_numpy(dtype="int64")])})
+
+
+def _exchanges_with_context(corpus: Corpus, context: pd.DataFrame, *frames, layout):
+    """:func:`~msdiscourse.exchanges._reply_exchanges` on one partition, with what the rest of
+    the corpus gives it (:func:`_exchange_context`: names carried elsewhere, post authors'
+    roles)."""
     from msdiscourse.exchanges import _reply_exchanges
 
     given = iter(frames)
     roles, tone, markers, post_roles = [
         None if kind is None else (next(given) if isinstance(kind, str) else kind)
         for kind in layout]
+    is_name = (context["kind"] == "name").to_numpy()
+    names, role_rows = context[is_name], context[~is_name]
     return _reply_exchanges(corpus, roles=roles, tone=tone, markers=markers,
-                            post_roles=post_roles, other_names=frozenset(context["name"]),
-                            other_roles=dict(zip(author_roles["key"], author_roles["role"])))
+                            post_roles=post_roles, other_names=frozenset(names["value"]),
+                            other_roles=dict(zip(role_rows["value"], role_rows["role"])))
 
 
 def _attach_unit(markers: pd.DataFrame, units: pd.DataFrame, *, by: str) -> pd.DataFrame:

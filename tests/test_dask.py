@@ -193,6 +193,9 @@ def test_exchanges_get_names_and_post_roles_from_other_partitions(client):
     assert row.loc["post-b.c1", ["addressee", "addressee_role"]].astype(str).tolist() == [
         "Bernard", "patient"]
     assert row.loc["post-e.c1", "names_addressed"] == "Bernard"
+    # the roles as the user's pandas table (sent whole): the same joins, the same answers
+    given = dcorpus.reply_exchanges(roles=pandas_roles).compute().reset_index(drop=True)
+    pd.testing.assert_frame_equal(_sorted(expected, key), _sorted(given, key))
 
 
 def test_roles_are_decided_per_author_across_partitions(client):
@@ -249,10 +252,12 @@ def _kept_files(client) -> dict[str, int]:
 def test_whole_corpus_joins_are_kept_on_the_workers_disks(client, reddit_dump):
     """The decisions and names the later steps need wait in files, not in memory.
 
-    Each of the three joins (role decisions, vocative names, post authors' roles) leaves
-    one file per partition on the worker that computed it; the scheduler sees a few hundred
-    bytes per partition held in memory, where the tables themselves are larger; the files
-    go when the results that need them are released.
+    The role decisions leave one file per partition on the worker that computed them, and
+    the exchanges' two joins (vocative names, post authors' roles) one more, together: two
+    results held per partition, not three (each held result keeps a task record on its
+    worker while the exchanges run). The scheduler sees a few hundred bytes per partition
+    held in memory, where the tables themselves are larger; the files go when the results
+    that need them are released.
     """
     import gc
     import time
@@ -261,14 +266,14 @@ def test_whole_corpus_joins_are_kept_on_the_workers_disks(client, reddit_dump):
     before = sum(_kept_files(client).values())
     roles = corpus.assign_roles(blog_is_research=False)
     exchanges = corpus.reply_exchanges(roles=roles)
-    assert sum(_kept_files(client).values()) - before == 3 * 4
+    assert sum(_kept_files(client).values()) - before == 2 * 4
 
     def held(dask_scheduler) -> dict[str, int]:
         return {str(ts.key): ts.nbytes for ts in dask_scheduler.tasks.values()
                 if ts.state == "memory" and "OnDisk" in ts.prefix.name}
 
     held_bytes = client.run_on_scheduler(held)
-    assert len(held_bytes) == 3 * 4 and max(held_bytes.values()) < 1_000
+    assert len(held_bytes) == 2 * 4 and max(held_bytes.values()) < 1_000
     decisions = [frame for frame in dask.compute(*roles.to_delayed())]
     assert sum(len(frame) for frame in decisions) == len(corpus.comments.compute())
     found = mdd.compute(exchanges)[0]
@@ -286,15 +291,15 @@ def test_whole_corpus_joins_are_kept_on_the_workers_disks(client, reddit_dump):
 
 def test_tables_keyed_across_the_corpus_go_to_a_quarter_of_the_partitions(client, reddit_dump,
                                                                          monkeypatch):
-    """The role evidence and comment groups (by author), the names (by name) and the post
-    authors' keys with the authors' roles (by key) are shuffled into a quarter of the
+    """The role evidence and comment groups (by author), and the names (by name) with the
+    post authors' keys and the authors' roles (by key) are shuffled into a quarter of the
     corpus partitions, rounded up. Each output of a shuffle is read back from one piece
     per input partition; with one output per corpus partition these small tables made
     n * n pieces of a few rows each, and reading them back took 12 ms per output and
     shuffle at 64 partitions, 48 at 512.
     The decisions and names still go back to all eight comment partitions, and the
     answers are pandas'."""
-    shuffled: list[tuple[str, int, int]] = []
+    shuffled: list[tuple] = []
     by_part, together = mdd._by_part, mdd._shuffled_together
 
     def recorded(frame, column, npartitions):
@@ -302,7 +307,8 @@ def test_tables_keyed_across_the_corpus_go_to_a_quarter_of_the_partitions(client
         return by_part(frame, column, npartitions)
 
     def recorded_together(frames, column, npartitions):
-        shuffled.append((column, npartitions, len(frames)))
+        shuffled.append((column if isinstance(column, str) else tuple(column), npartitions,
+                         len(frames)))
         return together(frames, column, npartitions)
 
     monkeypatch.setattr(mdd, "_by_part", recorded)
@@ -312,9 +318,9 @@ def test_tables_keyed_across_the_corpus_go_to_a_quarter_of_the_partitions(client
     roles = corpus.assign_roles(blog_is_research=False)
     exchanges = corpus.reply_exchanges(roles=roles, tone=corpus.comment_tone())
     monkeypatch.undo()
-    # the evidence with the comment groups, and the post authors' keys with the authors'
-    # roles, each pair in one shuffle; the names in one of their own
-    assert sorted(shuffled) == [("_group", 2, 2), ("key", 2, 2), ("value", 2, 1)]
+    # the evidence with the comment groups in one shuffle; the names with the post
+    # authors' keys and the authors' roles in one more (two joins on two keys)
+    assert shuffled == [("_group", 2, 2), (("value", "key", "key"), 2, 3)]
     assert roles.npartitions == exchanges.npartitions == 8
     whole = corpus.compute()
     expected_roles = msd.assign_roles(whole, blog_is_research=False)
@@ -334,7 +340,7 @@ def test_a_kept_join_leaves_no_record_of_its_chain_on_the_workers(client, reddit
     result of the join, each handle held on its worker the records of the shuffle and of
     every step before it (1,285 and 1,414 records on two workers at 512 MB of Reddit dump,
     7,144 and 7,311 at 1 GB, about 10 KB each). Now each handle is a task with no
-    input: after the three joins the workers keep their handles and the saved corpus's
+    input: after the joins the workers keep their handles and the saved corpus's
     records, nothing of the joins' steps, and the answers are unchanged."""
     from dask.utils import key_split
 
@@ -352,7 +358,7 @@ def test_a_kept_join_leaves_no_record_of_its_chain_on_the_workers(client, reddit
     kept = [record for held in client.run(records).values()
             for key, record in held.items() if key not in before]
     assert sorted({group for group, _, _ in kept}) == ["OnDisk"], kept
-    assert len(kept) == 3 * 4
+    assert len(kept) == 2 * 4
     assert all(state == "memory" and inputs == 0 for _, state, inputs in kept)
     pandas_corpus = corpus.compute()
     pandas_roles = msd.assign_roles(pandas_corpus, blog_is_research=False)
