@@ -176,8 +176,9 @@ def _memory_parts(dask_worker=None) -> dict:
     bytes of live objects in them, ``python_in_use``), the C heap (glibc's ``malloc``: its
     arenas and large blocks, and the bytes in use) and the ``rest`` (Arrow's memory pool,
     thread stacks, other ``mmap``); ``arrow`` is what Arrow has allocated now and ``dask``
-    the bytes of the results Dask holds on this worker (both inside the parts above).
-    Linux with glibc and CPython; a part that cannot be read is left out.
+    the bytes of the results Dask holds on this worker (both inside the parts above),
+    ``results_held`` their number and ``task_records`` the tasks the worker keeps a record
+    of (run, waiting, or behind a held result). Linux with glibc and CPython; a part that cannot be read is left out.
     """
     import ctypes
     import os
@@ -225,6 +226,9 @@ def _memory_parts(dask_worker=None) -> dict:
         parts["arrow"] = sys.modules["pyarrow"].total_allocated_bytes() / 2**20
     if dask_worker is not None:
         parts["dask"] = dask_worker.state.nbytes / 2**20
+        # each record costs a few KB of Python objects (4.7 KB for a held result's)
+        parts["task_records"] = len(dask_worker.state.tasks)
+        parts["results_held"] = len(dask_worker.data)
         parts.update(_p2p_buffers_mb(dask_worker))
     return parts
 
@@ -647,6 +651,8 @@ def main(argv: list[str] | None = None) -> int:
                       f"{parts['libraries']:.0f}, the rest {parts['rest']:.0f} (Arrow's pool, "
                       f"stacks); in these, Arrow's allocations {parts.get('arrow', 0):.0f} MB, "
                       f"the results Dask holds {parts.get('dask', 0):.0f} MB"
+                      + (f" ({parts['results_held']:,} results; {parts['task_records']:,} "
+                         "task records)" if "task_records" in parts else "")
                       + (f", the shuffles' buffers {parts['p2p_comms']:.0f} MB to send and "
                          f"{parts['p2p_disk']:.0f} MB to write" if "p2p_disk" in parts else ""),
                       flush=True)
