@@ -303,12 +303,12 @@ def _shuffled_together(frames: list, column: str | Sequence[str], npartitions: i
     Partition ``i`` of every frame returned holds the rows of that table whose ``column``
     hashes to ``i`` (the hash of :func:`_by_part`), and all of them are unpacked from one
     shuffled partition, on the worker that holds it. ``column`` may name one column per
-    table (tables of two joins on different keys, which then share the shuffle). Two tables shuffled apart and then
-    joined partition by partition make the outputs of the shuffle that finishes first wait
-    in memory for the other: all of them, since a shuffle's outputs are ready at once. At
-    1 GB of Reddit dump a worker held 32 outputs of the role evidence's shuffle (72 MB)
-    while the comment groups' shuffle was still taking its input, a share that grows with
-    the input.
+    table (the tables of two joins on different keys, which then share the shuffle).
+    Two tables shuffled apart and then joined partition by partition make the outputs of
+    the shuffle that finishes first wait in memory for the other: all of them, since a
+    shuffle's outputs are ready at once. At 1 GB of Reddit dump a worker held 32 outputs
+    of the role evidence's shuffle (72 MB) while the comment groups' shuffle was still
+    taking its input, a share that grows with the input.
 
     Each input partition is cut into the pieces bound for each output partition
     (:func:`_packed`), and each piece travels pickled, as its columns' values: the shuffle
