@@ -396,21 +396,29 @@ def test_a_kept_join_is_read_by_the_task_that_uses_it(client, reddit_dump):
         _sorted(mdd.compute(exchanges)[0].reset_index(drop=True), ["comment_id"]))
 
 
-def test_a_partition_kept_on_disk_travels_as_its_table(tmp_path):
-    """Outside a worker the file goes to the system's temporary folder; pickled, the
-    object carries the table (another worker writes its own file); collected, the file
-    is removed."""
+def test_a_partition_kept_on_disk_travels_as_its_files_bytes(tmp_path, monkeypatch):
+    """Outside a worker the file goes to Dask's temporary directory; pickled, the object
+    carries its file's bytes, not the table (another worker writes them to a file of its
+    own without unpickling the table and pickling it again); collected, the file is
+    removed."""
     import gc
     import pickle
     from pathlib import Path
 
+    import dask
+
     table = pd.DataFrame({"key": ["a", "b"], "role": pd.array(["patient", None], dtype="string")})
-    kept = mdd._OnDisk(table)
+    with dask.config.set({"temporary-directory": str(tmp_path)}):
+        kept = mdd._OnDisk(table)
     path = Path(kept.path)
-    assert path.exists() and path.name.startswith("msdiscourse-")
+    assert path.parent == tmp_path and path.name.startswith("msdiscourse-")
     pd.testing.assert_frame_equal(kept.load(), table)
-    copy = pickle.loads(pickle.dumps(kept))
-    assert copy.path != kept.path
+    with monkeypatch.context() as patched:  # neither end reads the table
+        patched.setattr(mdd._OnDisk, "load", lambda self: pytest.fail("table unpickled"))
+        sent = pickle.dumps(kept)
+        copy = pickle.loads(sent)
+    assert path.read_bytes() in sent
+    assert copy.path != kept.path and Path(copy.path).read_bytes() == path.read_bytes()
     pd.testing.assert_frame_equal(copy.load(), table)
     del kept
     gc.collect()
