@@ -178,7 +178,8 @@ def _memory_parts(dask_worker=None) -> dict:
     thread stacks, other ``mmap``); ``arrow`` is what Arrow has allocated now and ``dask``
     the bytes of the results Dask holds on this worker (both inside the parts above),
     ``results_held`` their number and ``task_records`` the tasks the worker keeps a record
-    of (run, waiting, or behind a held result). Linux with glibc and CPython; a part that cannot be read is left out.
+    of (run, waiting, or behind a held result). Linux with glibc and CPython; a part that
+    cannot be read is left out.
     """
     import ctypes
     import os

@@ -1366,9 +1366,7 @@ class _OnDisk:
                 f"{path}: a partition kept on disk is gone with the worker that wrote it "
                 "(its file is not on this machine); run the step that kept it again "
                 "(assign_roles, reply_exchanges)")
-        kept = cls.__new__(cls)
-        kept._own(path)
-        return kept
+        return cls._owning(path)
 
     @classmethod
     def _of_bytes(cls, data: bytes) -> _OnDisk:
@@ -1378,6 +1376,10 @@ class _OnDisk:
         path, descriptor = cls._new_file()
         with os.fdopen(descriptor, "wb") as handle:
             handle.write(data)
+        return cls._owning(path)
+
+    @classmethod
+    def _owning(cls, path: str) -> _OnDisk:
         kept = cls.__new__(cls)
         kept._own(path)
         return kept
