@@ -8,7 +8,7 @@
 The same table (one row per comment: an author, a short text, a number) is spread over
 ``N`` partitions on a ``LocalCluster`` of two single-threaded worker processes and
 shuffled by author through Dask's disk-backed shuffle (``p2p``), as the Dask engine's
-group-bys do (``msdiscourse.dask._by_part``); then each output partition's rows are
+group-bys do (``msdiscourse.dask._shuffled_together``); then each output partition's rows are
 counted. Two ways to compute it, in this order, on the same cluster:
 
 - ``dask.compute`` (the baseline): the whole graph at once;
@@ -80,7 +80,7 @@ def measure(client, frame, npartitions: int, outputs: int | None = None,
     outputs = npartitions if outputs is None else outputs
     spread = client.persist(dd.from_pandas(frame, npartitions=npartitions))
     wait(spread)
-    counts = mdd._by_part(spread, "author", outputs).map_partitions(len)
+    counts = mdd._shuffled_together([spread], "author", outputs)[0].map_partitions(len)
     computes = {"dask": lambda: dask.compute(counts)[0], "mdd": lambda: mdd.compute(counts)[0]}
     results = {}
     for name in engines:

@@ -270,21 +270,6 @@ def _keyed_partitions(npartitions: int) -> int:
     return -(-npartitions // _KEYED_SHARE)
 
 
-def _by_part(frame, column: str, npartitions: int):
-    """Shuffle ``frame`` so that partition ``i`` holds the rows whose ``column`` hashes to ``i``.
-
-    Through Dask's disk-backed shuffle ("p2p"), which moves the rows through the workers'
-    disks as Arrow tables, so a worker's memory does not hold its share of the whole table
-    while it moves. For one table of strings and numbers: tables with lists or mixed
-    objects (a corpus's posts and comments) and tables joined after the shuffle go through
-    :func:`_shuffled_together`, which pickles them.
-    """
-    with_part = _mapped(lambda part: part.assign(**{_PART: _part_of(part[column], npartitions)}),
-                        frame, meta=frame._meta.assign(**{_PART: np.int64(0)}))
-    divisions = list(range(npartitions)) + [npartitions - 1]
-    return with_part.set_index(_PART, divisions=divisions, shuffle_method="p2p")
-
-
 def _by_post_together(posts, comments, npartitions: int):
     """Shuffle a corpus's posts and comments by ``post_id`` in one shuffle; two frames back.
 
@@ -301,7 +286,7 @@ def _shuffled_together(frames: list, column: str | Sequence[str], npartitions: i
     """Shuffle tables that are joined on ``column`` in one shuffle; one frame back per table.
 
     Partition ``i`` of every frame returned holds the rows of that table whose ``column``
-    hashes to ``i`` (the hash of :func:`_by_part`), and all of them are unpacked from one
+    hashes to ``i`` (:func:`_part_of`), and all of them are unpacked from one
     shuffled partition, on the worker that holds it. ``column`` may name one column per
     table (the tables of two joins on different keys, which then share the shuffle).
     Two tables shuffled apart and then joined partition by partition make the outputs of
@@ -320,21 +305,46 @@ def _shuffled_together(frames: list, column: str | Sequence[str], npartitions: i
     columns = [column] * tables if isinstance(column, str) else list(column)
     if len(columns) != tables:
         raise ValueError(f"{tables} tables to shuffle, {len(columns)} columns: {column!r}")
+    layouts = [_layout_of(frame._meta) for frame in frames]
     meta = _packed(frames[0]._meta.iloc[:0], table=0, tables=tables, parts=npartitions,
-                   column=columns[0], like=frames[0]._meta)
+                   column=columns[0], layout=layouts[0])
     packed = _dd().concat([
         _mapped(_packed, frame, table=number, tables=tables, parts=npartitions,
-                column=columns[number], like=frame._meta, meta=meta)
+                column=columns[number], layout=layouts[number], meta=meta)
         for number, frame in enumerate(frames)])
     shuffled = _to_part(packed, _PART, npartitions)
-    return tuple(_mapped(_unpacked, shuffled, table=number, like=frame._meta, meta=frame._meta)
+    return tuple(_mapped(_unpacked, shuffled, table=number, layout=layouts[number],
+                         meta=frame._meta)
                  for number, frame in enumerate(frames))
 
 
+def _layout_of(frame: pd.DataFrame) -> tuple:
+    """A table's column names, the dtype of its column index and its columns' dtypes: what
+    a shuffle's task needs of Dask's empty ``_meta`` frame.
+
+    A task given the empty frame itself carries its many objects (indexes, blocks) in its
+    record on the worker, a copy per task, for as long as the worker holds the record
+    (see :func:`_mapped`).
+
+    >>> _empty_of(_layout_of(pd.DataFrame({"n": pd.Series(dtype="int64")}))).dtypes.tolist()
+    [dtype('int64')]
+    """
+    return tuple(frame.columns), frame.columns.dtype, tuple(frame.dtypes)
+
+
+def _empty_of(layout: tuple) -> pd.DataFrame:
+    """The empty table of a :func:`_layout_of` layout."""
+    names, columns_dtype, dtypes = layout
+    frame = pd.DataFrame({i: pd.Series(dtype=dtype) for i, dtype in enumerate(dtypes)})
+    frame.columns = pd.Index(list(names), dtype=columns_dtype)
+    return frame
+
+
 def _packed(part: pd.DataFrame, *, table: int, tables: int, parts: int, column: str,
-            like: pd.DataFrame, partition_info=None) -> pd.DataFrame:
+            layout: tuple, partition_info=None) -> pd.DataFrame:
     """One partition of table number ``table`` (of ``tables`` shuffled together) as pickled
-    pieces, one per output partition its rows' ``column`` hashes to.
+    pieces, one per output partition its rows' ``column`` hashes to; ``layout`` is the
+    table's :func:`_layout_of`.
 
     A row per piece: ``_part`` (its output partition), ``_table``, ``_from`` (this
     partition's number and table, which put the pieces back in one order whatever order
@@ -343,7 +353,7 @@ def _packed(part: pd.DataFrame, *, table: int, tables: int, parts: int, column: 
     number = partition_info["number"] if partition_info else 0
     part = part.reset_index(drop=True)
     targets = _part_of(part[column], parts) if len(part) else np.zeros(0, dtype="int64")
-    pieces = _pieces_of(part, targets, like)
+    pieces = _pieces_of(part, targets, _empty_of(layout))
     return pd.DataFrame({
         _PART: np.asarray([t for t, _ in pieces], dtype="int64"),
         "_table": np.full(len(pieces), table, dtype="int64"),
@@ -432,14 +442,15 @@ def _same_layout(first, second) -> bool:
     return first[0] == second[0] and all(a == b for a, b in zip(first[1], second[1]))
 
 
-def _unpacked(shuffled: pd.DataFrame, *, table: int, like: pd.DataFrame) -> pd.DataFrame:
+def _unpacked(shuffled: pd.DataFrame, *, table: int, layout: tuple) -> pd.DataFrame:
     """The rows of table number ``table`` in one partition of :func:`_packed` pieces, in the
-    order of the partitions they came from; ``like`` (the table's empty frame) when there
-    are none."""
+    order of the partitions they came from; the table's empty frame (of its
+    :func:`_layout_of` ``layout``) when there are none."""
     mine = shuffled[shuffled["_table"].to_numpy() == table].sort_values("_from", kind="stable")
     pieces = mine["_piece"].tolist()
+    like = _empty_of(layout)
     if not pieces:
-        return like.iloc[:0].copy()
+        return like
     return _table_of_pieces(pieces, like)
 
 

@@ -300,18 +300,13 @@ def test_tables_keyed_across_the_corpus_go_to_a_quarter_of_the_partitions(client
     The decisions and names still go back to all eight comment partitions, and the
     answers are pandas'."""
     shuffled: list[tuple] = []
-    by_part, together = mdd._by_part, mdd._shuffled_together
-
-    def recorded(frame, column, npartitions):
-        shuffled.append((column, npartitions, 1))
-        return by_part(frame, column, npartitions)
+    together = mdd._shuffled_together
 
     def recorded_together(frames, column, npartitions):
         shuffled.append((column if isinstance(column, str) else tuple(column), npartitions,
                          len(frames)))
         return together(frames, column, npartitions)
 
-    monkeypatch.setattr(mdd, "_by_part", recorded)
     monkeypatch.setattr(mdd, "_shuffled_together", recorded_together)
     corpus = mdd.read_reddit(reddit_dump, npartitions=8).persist()
     shuffled.clear()  # the corpus's own shuffle by post
@@ -847,8 +842,9 @@ def test_cli_parse_pseudonymises_with_the_dask_engine(client, demo, tmp_path, ca
     assert_same_corpus(msd.pseudonymise(demo, key="cli key"), msd.load_processed(out))
 
 
-def _tables_in(node) -> int:
-    """How many pandas tables (or series, or indexes) a task carries in its arguments."""
+def _empty_tables_in(node) -> int:
+    """How many empty pandas tables (or series, or indexes: Dask's ``meta``) a task carries
+    in its arguments."""
     from dask._task_spec import GraphNode
 
     stack, found, seen = [node], 0, set()
@@ -858,7 +854,7 @@ def _tables_in(node) -> int:
             continue
         seen.add(id(item))
         if isinstance(item, (pd.DataFrame, pd.Series, pd.Index)):
-            found += 1
+            found += len(item) == 0
         elif isinstance(item, dict):
             stack.extend(item.values())
         elif isinstance(item, (list, tuple, set, frozenset)):
@@ -876,7 +872,7 @@ def test_tables_joined_on_a_key_go_through_one_shuffle(client, demo):
     one shuffle: shuffled apart, the outputs of the one that finished first waited in
     memory for the other (at 1 GB of Reddit dump, 32 outputs of the role evidence's
     shuffle, 72 MB, on one worker). Partition ``i`` of each table returned holds exactly
-    that table's rows whose key hashes to ``i`` (as ``_by_part`` sends them), in the
+    that table's rows whose key hashes to ``i`` (``_part_of``), in the
     order of the input partitions, with the table's own dtypes."""
     from dask.base import collections_to_expr
 
@@ -892,7 +888,8 @@ def test_tables_joined_on_a_key_go_through_one_shuffle(client, demo):
 
     shuffled = mdd._shuffled_together([comments, by_author], "author", 2)
     assert barriers(shuffled) == 1
-    assert barriers(mdd._by_part(frame, "author", 2) for frame in (comments, by_author)) == 2
+    assert barriers(mdd._shuffled_together([frame], "author", 2)[0]
+                    for frame in (comments, by_author)) == 2
     found_comments, found_counts = shuffled[0].compute(), shuffled[1].compute()
     assert len(found_comments) == len(whole) and len(found_counts) == len(counts)
     for table, original, frame in ((found_comments, whole, shuffled[0]),
@@ -953,20 +950,24 @@ def test_a_partitions_tasks_carry_no_empty_tables(client, demo, tmp_path):
     """A worker keeps the record of every task behind a result it holds (the joins kept on
     disk), so a task must not carry Dask's empty ``meta`` table of each step: with them, a
     saved dataset's tasks carried one per step per partition (16 in the comments' 64 tasks
-    at 32 MB of Reddit dump, 64 in the tone's 112)."""
+    at 32 MB of Reddit dump, 64 in the tone's 112), nor the engine's shuffle one per table
+    in each task that packs or unpacks a partition (it takes the columns' names and
+    dtypes instead)."""
     folder = tmp_path / "saved"
     mdd.from_corpus(demo, npartitions=2).save(folder)
     corpus = mdd.read_processed(folder)
     sentences = corpus.split_sentences()
     tone = corpus.score_tone(sentences)
-    by_author = mdd._by_part(corpus.comments, "author", 2)
+    by_author = mdd._shuffled_together([corpus.comments], "author", 2)[0]
     for frame in (corpus.posts, corpus.comments, sentences, tone, by_author):
         graph = frame.optimize().__dask_graph__()
         assert len(graph) >= 4
-        assert sum(_tables_in(task) for task in graph.values()) == 0
-    # the walk finds the tables a task does carry (a corpus from pandas: its rows)
-    graph = mdd.from_corpus(demo, npartitions=2).comments.optimize().__dask_graph__()
-    assert sum(_tables_in(task) for task in graph.values()) >= 2
+        assert sum(_empty_tables_in(task) for task in graph.values()) == 0
+    # the walk finds them where a task does carry them (Dask's own check of each result)
+    checked = corpus.comments.map_partitions(pd.DataFrame.copy, meta=corpus.comments._meta,
+                                             enforce_metadata=True)
+    graph = checked.optimize().__dask_graph__()
+    assert sum(_empty_tables_in(task) for task in graph.values()) >= 2
 
 
 def test_posts_lists_and_mixed_columns_go_through_the_disk_backed_shuffle_unchanged(client, demo):
