@@ -71,6 +71,11 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 SAVE = "--save" in sys.argv
 FRESH = "--analyse-saved" in sys.argv  # analyse the saved dataset on new worker processes
+# a diagnostic: every this many seconds of the analysis, one more small result held on the
+# cluster until the end (as the engine's kept tables are), to tell the memory the held
+# results' records cost from the memory a longer run costs
+HOLD_EVERY = float(sys.argv[sys.argv.index("--hold-every") + 1]) if "--hold-every" in sys.argv \
+    else None
 sys.path.insert(0, str(HERE.parent))
 
 DATA_DIR = HERE / "_data"
@@ -340,6 +345,35 @@ def _fresh_workers(client, cluster, workers: int):
     return client, client.cluster, sum(client.run(_cpu_seconds).values())
 
 
+def _small_result(number: int) -> bytes:
+    return number.to_bytes(8, "little")
+
+
+class _HeldResults:
+    """Submits one small task every ``every`` seconds and holds its result on the cluster
+    until :meth:`stop` (``--hold-every``): records made on the workers while the analysis's
+    tasks run, as the kept tables' are, without the analysis's work."""
+
+    def __init__(self, client, every: float):
+        import threading
+
+        self.client, self.every, self.futures = client, every, []
+        self._stopped = threading.Event()
+        self._thread = threading.Thread(target=self._run, daemon=True)
+        self._thread.start()
+
+    def _run(self) -> None:
+        while not self._stopped.wait(self.every):
+            self.futures.append(self.client.submit(_small_result, len(self.futures),
+                                                   pure=False))
+
+    def stop(self) -> int:
+        """Stop submitting; the number of results held (released with the client)."""
+        self._stopped.set()
+        self._thread.join()
+        return len(self.futures)
+
+
 def run_dask(folder: Path, workers: int, scratch: Path, npartitions: int | None) -> dict:
     from distributed import wait
 
@@ -384,6 +418,7 @@ def run_dask(folder: Path, workers: int, scratch: Path, npartitions: int | None)
         # group-by in the final computation, with everything else)
         stages = {"read": max(client.run(_peak_mb).values())}
         client.run(_start_peak_sampler)
+        holding = _HeldResults(client, HOLD_EVERY) if HOLD_EVERY else None
         sentences = corpus.split_sentences()
         tone = corpus.score_tone(sentences)
         markers = corpus.find_markers(sentences)
@@ -401,6 +436,7 @@ def run_dask(folder: Path, workers: int, scratch: Path, npartitions: int | None)
         n_sentences, n_comments = n_sentences.sum(), n_comments.sum()
         matrix = mdd.DaskCorpus.exchange_matrix(exchanges)
         seconds = time.perf_counter() - start
+        held_extra = holding.stop() if holding else 0
         peaks = client.run(_peak_mb)
         client_cpu = _cpu_seconds() - client_cpu_start  # this process: client and scheduler
         cpu = sum(client.run(_cpu_seconds).values()) + _cpu_seconds() - cpu_start
@@ -423,6 +459,7 @@ def run_dask(folder: Path, workers: int, scratch: Path, npartitions: int | None)
                 "parse_worker_peaks_mb": parse_peaks, "parse_peak_raised_by": parse_raisers,
                 "worker_peaks_mb": sorted(peaks.values()), "comments": int(n_comments),
                 "sentences": int(n_sentences), "npartitions": corpus.npartitions,
+                "held_extra": held_extra,
                 "matrix": matrix.to_numpy().tolist()}
     finally:
         client.close()
@@ -502,7 +539,8 @@ def _child(engine: str, folder: Path, workers: int, npartitions: int | None = No
     command = [sys.executable, __file__, "--_child", engine, str(folder), "--workers",
                str(workers)] + (["--partitions", str(npartitions)] if npartitions else []) + (
                    ["--save"] if SAVE else []) + (["--analyse-saved"] if FRESH else []) + (
-                   ["--saved", str(saved)] if saved else [])
+                   ["--saved", str(saved)] if saved else []) + (
+                   ["--hold-every", str(HOLD_EVERY)] if HOLD_EVERY else [])
     done = subprocess.run(command, capture_output=True, text=True, check=False)
     if done.returncode != 0:
         raise RuntimeError(f"{engine} run failed:\n{done.stderr[-3000:]}")
@@ -533,6 +571,9 @@ def main(argv: list[str] | None = None) -> int:
                         help="with --save: keep the saved dataset in this folder (one size "
                              "per folder); when it already holds one, skip the parse and "
                              "analyse that dataset again")
+    parser.add_argument("--hold-every", type=float, default=None, metavar="SECONDS",
+                        help="Dask, a diagnostic: hold one more small result on the cluster "
+                             "every SECONDS of the analysis, until its end")
     parser.add_argument("--partitions", type=int, default=None, help=argparse.SUPPRESS)
     parser.add_argument("--_child", nargs=2, metavar=("ENGINE", "FOLDER"),
                         help=argparse.SUPPRESS)
@@ -620,7 +661,9 @@ def main(argv: list[str] | None = None) -> int:
             dask_ = results["dask"]
             print(f"{'':>8} dask: {dask_['npartitions']} partitions, parse+save "
                   f"{dask_['parse_seconds']:.1f} s, worker peaks "
-                  f"{', '.join(f'{p:.0f}' for p in dask_['worker_peaks_mb'])} MB", flush=True)
+                  f"{', '.join(f'{p:.0f}' for p in dask_['worker_peaks_mb'])} MB"
+                  + (f"; {dask_['held_extra']} more small results held (--hold-every)"
+                     if dask_.get("held_extra") else ""), flush=True)
             if dask_.get("parse_worker_peaks_mb"):
                 print(f"{'':>8} dask: parse and save on other workers, their peaks "
                       f"{', '.join(f'{p:.0f}' for p in dask_['parse_worker_peaks_mb'])} MB; the "
