@@ -32,7 +32,9 @@ pandas also gives the CPU seconds per GB of each step (read, sentences, tone, ..
 the seconds per GB its workers spent in the task groups that took most (Dask's task
 prefixes; one thread per worker, so CPU seconds; with ``--analyse-saved`` the analysis's
 alone, else the parse's too): what grows from one size to the next.
-For Dask also: the largest worker's peak after each step, the client's peak and CPU, and how
+For Dask also: the comments per partition (mean, 99th percentile, largest: a worker's peak
+follows the largest partition it runs, and the largest grows with the number of partitions),
+the largest worker's peak after each step, the client's peak and CPU, and how
 many task records each worker keeps (Dask keeps one for every task behind a result a worker
 still holds: it grows with the partitions, not with their size), and which task groups raised
 each worker's peak after the read (a thread on each worker reads its ``VmHWM`` every quarter
@@ -433,6 +435,7 @@ def run_dask(folder: Path, workers: int, scratch: Path, npartitions: int | None)
         # they are computed with the exchanges, partition by partition
         exchanges, n_sentences, n_comments, _ = mdd.compute(
             exchanges, _rows(sentences), _rows(corpus.comments), _rows(tone))
+        per_partition = n_comments.to_numpy()
         n_sentences, n_comments = n_sentences.sum(), n_comments.sum()
         matrix = mdd.DaskCorpus.exchange_matrix(exchanges)
         seconds = time.perf_counter() - start
@@ -460,10 +463,28 @@ def run_dask(folder: Path, workers: int, scratch: Path, npartitions: int | None)
                 "worker_peaks_mb": sorted(peaks.values()), "comments": int(n_comments),
                 "sentences": int(n_sentences), "npartitions": corpus.npartitions,
                 "held_extra": held_extra,
+                "comments_per_partition": _spread(per_partition),
                 "matrix": matrix.to_numpy().tolist()}
     finally:
         client.close()
         cluster.close()
+
+
+def _spread(counts) -> dict:
+    """The mean, the largest and the 99th percentile of per-partition row counts.
+
+    A worker's peak is set by the largest partition it runs, not the typical one, and
+    with partitions by post the largest grows with their number (the most of many
+    partitions' sums of thread sizes) while the mean stays put.
+
+    >>> _spread([10, 20, 30])
+    {'mean': 20.0, 'largest': 30, 'p99': 29.8}
+    """
+    import numpy as np
+
+    counts = np.asarray(counts, dtype="int64")
+    return {"mean": round(float(counts.mean()), 1), "largest": int(counts.max()),
+            "p99": round(float(np.percentile(counts, 99)), 1)}
 
 
 def _rows(frame):
@@ -664,6 +685,11 @@ def main(argv: list[str] | None = None) -> int:
                   f"{', '.join(f'{p:.0f}' for p in dask_['worker_peaks_mb'])} MB"
                   + (f"; {dask_['held_extra']} more small results held (--hold-every)"
                      if dask_.get("held_extra") else ""), flush=True)
+            spread = dask_.get("comments_per_partition")
+            if spread:
+                print(f"{'':>8} dask: comments per partition: mean {spread['mean']:,.0f}, "
+                      f"99th percentile {spread['p99']:,.0f}, largest {spread['largest']:,} "
+                      f"({spread['largest'] / spread['mean']:.2f}x the mean)", flush=True)
             if dask_.get("parse_worker_peaks_mb"):
                 print(f"{'':>8} dask: parse and save on other workers, their peaks "
                       f"{', '.join(f'{p:.0f}' for p in dask_['parse_worker_peaks_mb'])} MB; the "

@@ -30,6 +30,15 @@ def test_bench_reddit_quick_run():
     groups = re.search(r"dask: seconds per GB in the task groups that took most (.*)",
                        out).group(1).split("; ")
     assert len(groups) == 6 and any(group.startswith("on_corpus ") for group in groups)
+    # the spread of the partitions' sizes: the mean, the 99th percentile and the largest
+    spread = re.search(r"dask: comments per partition: mean ([\d,]+), 99th percentile ([\d,]+), "
+                       r"largest ([\d,]+) \(([\d.]+)x the mean\)", out)
+    mean, p99, largest = (int(spread.group(i).replace(",", "")) for i in (1, 2, 3))
+    total = int(rows[1][1].replace(",", ""))
+    partitions = int(re.search(r"dask: (\d+) partitions", out).group(1))
+    assert abs(mean * partitions - total) <= partitions  # the mean of counts that add up
+    assert mean <= p99 <= largest < total
+    assert float(spread.group(4)) == pytest.approx(largest / mean, abs=0.01)
     # what each worker's memory was made of at its peak: the parts add up to its resident size
     parts = re.findall(r"worker \d \(by peak\) just after its peak reached (\d+) MB, (\d+) MB "
                        r"resident: Python's small-object heap (\d+) \((\d+) in use\), C heap "
