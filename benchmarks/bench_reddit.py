@@ -51,6 +51,11 @@ much CPU again on one day as on another, by more than the differences between si
 The probe slows when the runs do, by more (measured: two runs of one analysis 7% apart
 in CPU, their probes 19%): compare the CPU of runs whose probes agree, do not divide by it.
 
+``--hold-every SECONDS`` and ``--without-exchanges`` are diagnostics of the Dask path's
+memory: the first holds one more small result on the cluster every SECONDS, the second
+leaves out ``reply_exchanges`` (roles, marker profile and comment tone are computed and
+counted instead; there is then no matrix to compare with pandas).
+
 With ``--results FILE`` every engine's result is also appended to FILE as one JSON line
 (size, engine, load average, time of day), so the engines of a large size can run as two
 commands at once; the second to finish compares its matrix with the first's from FILE.
@@ -78,6 +83,9 @@ FRESH = "--analyse-saved" in sys.argv  # analyse the saved dataset on new worker
 # results' records cost from the memory a longer run costs
 HOLD_EVERY = float(sys.argv[sys.argv.index("--hold-every") + 1]) if "--hold-every" in sys.argv \
     else None
+# a diagnostic: the analysis without the exchanges (roles, marker profile and comment tone
+# computed instead), to tell the memory the exchanges leave on a worker from the rest's
+WITHOUT_EXCHANGES = "--without-exchanges" in sys.argv
 sys.path.insert(0, str(HERE.parent))
 
 DATA_DIR = HERE / "_data"
@@ -426,18 +434,21 @@ def run_dask(folder: Path, workers: int, scratch: Path, npartitions: int | None)
         markers = corpus.find_markers(sentences)
         roles = corpus.assign_roles(blog_is_research=False)
         profile = corpus.marker_profile(markers, sentences)
-        exchanges = corpus.reply_exchanges(roles=roles, tone=corpus.comment_tone(sentences),
-                                           markers=profile)
+        comment_tone = corpus.comment_tone(sentences)
+        if WITHOUT_EXCHANGES:  # what the exchanges take in, computed, counted, not gathered
+            tables = [_rows(roles), _rows(profile), _rows(comment_tone)]
+        else:
+            tables = [corpus.reply_exchanges(roles=roles, tone=comment_tone, markers=profile)]
         stages["exchange_context"] = max(client.run(_peak_mb).values())
         records = {"exchange_context": sorted(client.run(_task_records).values())}
         # a few partitions at a time, each sent here as it is ready (dask.compute would
         # gather the whole exchanges table on one worker); the counts as tables, so that
         # they are computed with the exchanges, partition by partition
-        exchanges, n_sentences, n_comments, _ = mdd.compute(
-            exchanges, _rows(sentences), _rows(corpus.comments), _rows(tone))
+        *_, n_sentences, n_comments, _ = computed = mdd.compute(
+            *tables, _rows(sentences), _rows(corpus.comments), _rows(tone))
         per_partition = n_comments.to_numpy()
         n_sentences, n_comments = n_sentences.sum(), n_comments.sum()
-        matrix = mdd.DaskCorpus.exchange_matrix(exchanges)
+        matrix = None if WITHOUT_EXCHANGES else mdd.DaskCorpus.exchange_matrix(computed[0])
         seconds = time.perf_counter() - start
         held_extra = holding.stop() if holding else 0
         peaks = client.run(_peak_mb)
@@ -464,7 +475,8 @@ def run_dask(folder: Path, workers: int, scratch: Path, npartitions: int | None)
                 "sentences": int(n_sentences), "npartitions": corpus.npartitions,
                 "held_extra": held_extra,
                 "comments_per_partition": _spread(per_partition),
-                "matrix": matrix.to_numpy().tolist()}
+                "without_exchanges": WITHOUT_EXCHANGES,
+                "matrix": None if matrix is None else matrix.to_numpy().tolist()}
     finally:
         client.close()
         cluster.close()
@@ -561,7 +573,8 @@ def _child(engine: str, folder: Path, workers: int, npartitions: int | None = No
                str(workers)] + (["--partitions", str(npartitions)] if npartitions else []) + (
                    ["--save"] if SAVE else []) + (["--analyse-saved"] if FRESH else []) + (
                    ["--saved", str(saved)] if saved else []) + (
-                   ["--hold-every", str(HOLD_EVERY)] if HOLD_EVERY else [])
+                   ["--hold-every", str(HOLD_EVERY)] if HOLD_EVERY else []) + (
+                   ["--without-exchanges"] if WITHOUT_EXCHANGES else [])
     done = subprocess.run(command, capture_output=True, text=True, check=False)
     if done.returncode != 0:
         raise RuntimeError(f"{engine} run failed:\n{done.stderr[-3000:]}")
@@ -595,6 +608,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--hold-every", type=float, default=None, metavar="SECONDS",
                         help="Dask, a diagnostic: hold one more small result on the cluster "
                              "every SECONDS of the analysis, until its end")
+    parser.add_argument("--without-exchanges", action="store_true",
+                        help="Dask, a diagnostic: leave out reply_exchanges (its inputs are "
+                             "computed and counted instead); no comparison with pandas")
     parser.add_argument("--partitions", type=int, default=None, help=argparse.SUPPRESS)
     parser.add_argument("--_child", nargs=2, metavar=("ENGINE", "FOLDER"),
                         help=argparse.SUPPRESS)
@@ -684,7 +700,9 @@ def main(argv: list[str] | None = None) -> int:
                   f"{dask_['parse_seconds']:.1f} s, worker peaks "
                   f"{', '.join(f'{p:.0f}' for p in dask_['worker_peaks_mb'])} MB"
                   + (f"; {dask_['held_extra']} more small results held (--hold-every)"
-                     if dask_.get("held_extra") else ""), flush=True)
+                     if dask_.get("held_extra") else "")
+                  + ("; without the exchanges (--without-exchanges)"
+                     if dask_.get("without_exchanges") else ""), flush=True)
             spread = dask_.get("comments_per_partition")
             if spread:
                 print(f"{'':>8} dask: comments per partition: mean {spread['mean']:,.0f}, "
@@ -743,7 +761,7 @@ def main(argv: list[str] | None = None) -> int:
                       "the shuffles) " + "; ".join(f"{group} {n:,} results {mb:.1f} MB"
                                                    for group, n, mb in got["groups"]),
                       flush=True)
-        if len(results) == 2:
+        if len(results) == 2 and results["dask"].get("matrix") is not None:
             pandas, dask_ = results["pandas"], results["dask"]
             same = pandas["matrix"] == dask_["matrix"] and pandas["sentences"] == dask_["sentences"]
             print(f"{'':>8} same answers as pandas: {'yes' if same else 'NO'}", flush=True)

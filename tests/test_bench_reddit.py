@@ -74,3 +74,14 @@ def test_speed_probe_samples_the_reference_work_through_the_block():
     assert len(probe.samples_ms) >= 4
     assert all(sample > 1 for sample in probe.samples_ms)
     assert min(probe.samples_ms) <= probe.median_ms <= max(probe.samples_ms)
+
+
+@pytest.mark.slow
+def test_bench_reddit_without_exchanges_computes_their_inputs_and_compares_nothing():
+    out = run_benchmark("bench_reddit.py", "--quick", "--engines", "dask", "--without-exchanges",
+                        timeout=600)
+    row = re.search(r"^\s+1\s+dask\s+([\d,]+)\s", out, re.M)
+    assert row and int(row.group(1).replace(",", "")) > 1000  # every comment still read
+    assert re.search(r"dask: \d+ partitions, parse\+save [\d.]+ s, worker peaks \d+, \d+ MB; "
+                     r"without the exchanges \(--without-exchanges\)$", out, re.M)
+    assert "same answers as pandas" not in out  # no exchange matrix to compare
