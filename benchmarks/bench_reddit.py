@@ -33,7 +33,7 @@ the seconds per GB its workers spent in the task groups that took most (Dask's t
 prefixes; one thread per worker, so CPU seconds; with ``--analyse-saved`` the analysis's
 alone, else the parse's too): what grows from one size to the next.
 For Dask also: the comments per partition (mean, 99th percentile, largest: a worker's peak
-follows the largest partition it runs, and the largest grows with the number of partitions),
+follows the largest partition it runs),
 the largest worker's peak after each step, the client's peak and CPU, and how
 many task records each worker keeps (Dask keeps one for every task behind a result a worker
 still holds: it grows with the partitions, not with their size), and which task groups raised
@@ -439,8 +439,10 @@ def run_dask(folder: Path, workers: int, scratch: Path, npartitions: int | None)
             tables = [_rows(roles), _rows(profile), _rows(comment_tone)]
         else:
             tables = [corpus.reply_exchanges(roles=roles, tone=comment_tone, markers=profile)]
-        stages["exchange_context"] = max(client.run(_peak_mb).values())
-        records = {"exchange_context": sorted(client.run(_task_records).values())}
+        # after the eager steps: the role decisions, and the exchanges' context
+        eager = "roles" if WITHOUT_EXCHANGES else "exchange_context"
+        stages[eager] = max(client.run(_peak_mb).values())
+        records = {eager: sorted(client.run(_task_records).values())}
         # a few partitions at a time, each sent here as it is ready (dask.compute would
         # gather the whole exchanges table on one worker); the counts as tables, so that
         # they are computed with the exchanges, partition by partition
@@ -485,9 +487,10 @@ def run_dask(folder: Path, workers: int, scratch: Path, npartitions: int | None)
 def _spread(counts) -> dict:
     """The mean, the largest and the 99th percentile of per-partition row counts.
 
-    A worker's peak is set by the largest partition it runs, not the typical one, and
-    with partitions by post the largest grows with their number (the most of many
-    partitions' sums of thread sizes) while the mean stays put.
+    A worker's peak is set by the largest partition it runs, not the typical one; with
+    partitions by post the largest grows with their number while the mean stays put, if
+    slowly on the synthetic dumps (6,519 comments of 2 MB partitions at 256 MB, 6,682 at
+    2 GB: docs/scale-measurements.md).
 
     >>> _spread([10, 20, 30])
     {'mean': 20.0, 'largest': 30, 'p99': 29.8}
