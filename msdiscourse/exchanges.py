@@ -152,20 +152,24 @@ class _Quoting:
 
     A reply reproduces its source when one of its sentences quotes the source
     (:func:`msdiscourse.text.is_quotation`) or it contains one of the source's sentences
-    whole (the same test the other way round). Each text is split and folded once.
+    whole (the same test the other way round). Each text is split and folded once and kept
+    while this object lives: :func:`_quotations` makes one per post, as a reply answers
+    its parent or its post, both of the same post.
     """
 
     def __init__(self) -> None:
         self._folded: dict[str, str] = {}
         self._sentences: dict[str, list[str]] = {}
-        self._pairs: dict[str, frozenset[tuple[str, str]]] = {}
+        self._pairs: dict[str, frozenset[int]] = {}
 
-    def _word_pairs(self, text: str) -> frozenset[tuple[str, str]]:
+    def _word_pairs(self, text: str) -> frozenset[int]:
         # a quotation of at least MIN_QUOTE_WORDS (4) words shares two whole inner words,
-        # in order, with its source: texts without such a pair need no sentence split
+        # in order, with its source: texts without such a pair need no sentence split. A
+        # pair is kept as its hash, one number instead of a tuple holding two words; two
+        # pairs with one hash only send a reply on to the full test.
         if text not in self._pairs:
             words = self._fold(text).split()
-            self._pairs[text] = frozenset(zip(words, words[1:]))
+            self._pairs[text] = frozenset(map(hash, zip(words, words[1:])))
         return self._pairs[text]
 
     def _fold(self, text: str) -> str:
@@ -186,6 +190,29 @@ class _Quoting:
         folded_source, folded_reply = [self._fold(source)], [self._fold(reply)]
         return (any(quotes_folded(sentence, folded_source) for sentence in self._split(reply))
                 or any(quotes_folded(sentence, folded_reply) for sentence in self._split(source)))
+
+
+def _quotations(post_ids: list, parent_ids: list, texts: list, text_of: dict,
+                bodies: dict) -> tuple[list[bool], list[bool]]:
+    """``quotes_parent`` and ``quotes_post`` of each comment, in the order given.
+
+    The comments are taken a post at a time, each post with its own :class:`_Quoting`, so
+    that the split and folded texts are kept for one post's thread, not for all the
+    comments at once (a corpus's comments need not come grouped by post: a Reddit dump's
+    come in time order).
+    """
+    by_post: dict = {}
+    for index, post_id in enumerate(post_ids):
+        by_post.setdefault(post_id, []).append(index)
+    quotes_parent, quotes_post = [False] * len(texts), [False] * len(texts)
+    for post_id, indices in by_post.items():
+        quoting, body = _Quoting(), bodies.get(post_id)
+        for index in indices:
+            parent_id, text = parent_ids[index], texts[index]
+            answered = text_of.get(parent_id) if isinstance(parent_id, str) else body
+            quotes_parent[index] = quoting.reproduces(text, answered)
+            quotes_post[index] = quoting.reproduces(text, body)
+    return quotes_parent, quotes_post
 
 
 # -- tone and markers -----------------------------------------------------------------------
@@ -306,52 +333,50 @@ def _reply_exchanges(corpus: Corpus, *, roles: pd.DataFrame, tone: pd.DataFrame 
     compound, post_compound = _tone_tables(tone, corpus)
     n_markers, marker_rate = _marker_tables(markers)
     known = _known_names(list(comments["author"]) + list(corpus.posts["author"])) | other_names
-    quoting = _Quoting()
     bodies = dict(zip(corpus.posts["post_id"].tolist(), corpus.posts["body"].tolist()))
     post_authors = dict(zip(corpus.posts["post_id"].tolist(), corpus.posts["author"].tolist()))
 
-    rows = []
-    columns = [comments[c].tolist() for c in ("comment_id", "post_id", "parent_id", "author",
-                                              "text", "depth", "thread_id")]
-    for comment_id, post_id, parent_id, author, text, depth, thread_id in zip(*columns):
-        is_top = not isinstance(parent_id, str)
-        body = bodies.get(post_id)
-        if is_top:
+    comment_ids, post_ids, parent_ids, authors, texts, depths, thread_ids = (
+        comments[c].tolist() for c in ("comment_id", "post_id", "parent_id", "author", "text",
+                                        "depth", "thread_id"))
+    quotes_parent, quotes_post = _quotations(post_ids, parent_ids, texts, text_of, bodies)
+    # one list per column, not a dict per row: a partition's rows are many small objects
+    # that outlive the loop, and a worker keeps the heap they were made in
+    names = [c for c in EXCHANGE_COLUMNS if c != "tone_shift"]
+    table: dict[str, list] = {name: [] for name in names}
+    table.update(comment_id=comment_ids, post_id=post_ids, thread_id=thread_ids, replier=authors,
+                 depth=depths, quotes_parent=quotes_parent, quotes_post=quotes_post)
+    for comment_id, post_id, parent_id, text in zip(comment_ids, post_ids, parent_ids, texts):
+        if not isinstance(parent_id, str):
             addressee = post_authors.get(post_id, pd.NA)
             addressee_role = post_role_of.get(post_id, "unknown")
             addressee_compound = post_compound.get(post_id, pd.NA)
             addressee_markers = addressee_rate = pd.NA
-            answered = body
         else:
             addressee = author_of.get(parent_id, pd.NA)
             addressee_role = role_of.get(parent_id, "unknown")
             addressee_compound = compound.get(parent_id, pd.NA)
             addressee_markers = n_markers.get(parent_id, pd.NA)
             addressee_rate = marker_rate.get(parent_id, pd.NA)
-            answered = text_of.get(parent_id)
         replier_role = role_of.get(comment_id, "unknown")
         replier_role = "unknown" if replier_role is pd.NA else replier_role
         addressee_role = "unknown" if addressee_role is pd.NA else addressee_role
-        names = names_addressed(text, known_names=known)
-        addressee_names = _name_forms(addressee)
-        rows.append({
-            "comment_id": comment_id, "post_id": post_id,
-            "parent_id": pd.NA if is_top else parent_id, "thread_id": thread_id,
-            "replier": author, "addressee": addressee,
-            "replier_role": replier_role, "addressee_role": addressee_role,
-            "pair": f"{replier_role}->{addressee_role}", "depth": depth,
-            "replier_compound": compound.get(comment_id, pd.NA),
-            "addressee_compound": addressee_compound,
-            "replier_markers": n_markers.get(comment_id, pd.NA),
-            "addressee_markers": addressee_markers,
-            "replier_marker_rate": marker_rate.get(comment_id, pd.NA),
-            "addressee_marker_rate": addressee_rate,
-            "quotes_parent": quoting.reproduces(text, answered),
-            "quotes_post": quoting.reproduces(text, body),
-            "names_addressed": "; ".join(names) if names else pd.NA,
-            "names_addressee": bool(addressee_names & {n.casefold() for n in names}),
-        })
-    frame = pd.DataFrame(rows, columns=[c for c in EXCHANGE_COLUMNS if c != "tone_shift"])
+        found = names_addressed(text, known_names=known)
+        table["parent_id"].append(parent_id if isinstance(parent_id, str) else pd.NA)
+        table["addressee"].append(addressee)
+        table["replier_role"].append(replier_role)
+        table["addressee_role"].append(addressee_role)
+        table["pair"].append(f"{replier_role}->{addressee_role}")
+        table["replier_compound"].append(compound.get(comment_id, pd.NA))
+        table["addressee_compound"].append(addressee_compound)
+        table["replier_markers"].append(n_markers.get(comment_id, pd.NA))
+        table["addressee_markers"].append(addressee_markers)
+        table["replier_marker_rate"].append(marker_rate.get(comment_id, pd.NA))
+        table["addressee_marker_rate"].append(addressee_rate)
+        table["names_addressed"].append("; ".join(found) if found else pd.NA)
+        table["names_addressee"].append(
+            bool(_name_forms(addressee) & {name.casefold() for name in found}))
+    frame = pd.DataFrame(table, columns=names)
     frame = frame.astype({
         "comment_id": "string", "post_id": "string", "parent_id": "string",
         "thread_id": "string", "replier": "string", "addressee": "string", "replier_role": ROLE_DTYPE,

@@ -306,3 +306,31 @@ def test_only_vocatives_are_looked_up_among_known_names(real, shared_corpus):
     for text in texts:
         assert names_addressed(text, known_names=known) == names_addressed(
             text, known_names=known & spelt[text]), text
+
+
+def test_quotes_found_when_the_posts_comments_come_interleaved():
+    # a Reddit dump gives comments in time order, the posts' threads mixed; each reply is
+    # tested against its own parent and post, and the edges keep the corpus's order
+    posts = [{"post_id": "a", "author": "LabRat", "body": "The trial met its primary endpoint."},
+             {"post_id": "b", "author": "Wendy", "body": "My neuro says fatigue is not measurable."}]
+    comments = [
+        {"comment_id": "a1", "post_id": "a", "author": "Tilly",
+         "text": "So the drug slows disability in people at last."},
+        {"comment_id": "b1", "post_id": "b", "author": "Bernard",
+         "text": '"Fatigue is not measurable." Tell that to my legs.'},
+        {"comment_id": "a2", "post_id": "a", "parent_id": "a1", "author": "LabRat",
+         "text": '"So the drug slows disability in people at last." We hope so.'},
+        {"comment_id": "b2", "post_id": "b", "parent_id": "b1", "author": "Wendy",
+         "text": "Same here."},
+        {"comment_id": "a3", "post_id": "a", "author": "Bernard",
+         "text": "The trial met its primary endpoint. Nobody asked patients."},
+    ]
+    corpus = Corpus.from_records(posts=posts, comments=comments)
+    roles = assign_roles(corpus)
+    edges = reply_exchanges(corpus, roles=roles)
+    assert edges["comment_id"].tolist() == ["a1", "b1", "a2", "b2", "a3"]
+    assert edges["quotes_parent"].tolist() == [False, True, True, False, True]
+    assert edges["quotes_post"].tolist() == [False, True, False, False, True]
+    grouped = Corpus.from_records(posts=posts, comments=[comments[i] for i in (0, 2, 4, 1, 3)])
+    again = reply_exchanges(grouped, roles=assign_roles(grouped)).set_index("comment_id")
+    pd.testing.assert_frame_equal(again.loc[edges["comment_id"]].reset_index(), edges)
