@@ -1107,6 +1107,24 @@ def test_a_partitions_task_leaves_no_text_memoised_behind():
     assert plain[2] > 0
 
 
+def test_a_partitions_task_empties_dasks_memo_of_task_keys():
+    # a worker asks Dask's key_split for the group of every task it hears of, and the memo
+    # keeps each key alive (100,000 of them) long after its task: emptied with ours
+    from dask.utils import key_split
+
+    keys = [(f"evidence_of_part-{number:032x}", number) for number in range(50)]
+
+    def name_the_tasks() -> list[str]:
+        return [key_split(key) for key in keys]
+
+    key_split.cache_clear()
+    plain = name_the_tasks()
+    assert key_split.cache_info().currsize >= 50
+    named = mdd._giving_back_memory(name_the_tasks)()
+    assert key_split.cache_info().currsize == 0
+    assert named == plain == ["evidence_of_part"] * 50
+
+
 def test_pieces_of_one_layout_other_than_the_empty_tables_come_back_as_one_table():
     """The parse's tables come out of the files with their times at a finer unit than the
     empty frame's, so every piece carries its own layout; pieces of one layout are built
