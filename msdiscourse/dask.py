@@ -290,7 +290,8 @@ def _by_post_together(posts, comments, npartitions: int):
     return _shuffled_together([posts, comments], "post_id", npartitions)
 
 
-def _shuffled_together(frames: list, column: str | Sequence[str], npartitions: int) -> tuple:
+def _shuffled_together(frames: list, column: str | Sequence[str], npartitions: int, *,
+                       cut: list | None = None) -> tuple:
     """Shuffle tables that are joined on ``column`` in one shuffle; one frame back per table.
 
     Partition ``i`` of every frame returned holds the rows of that table whose ``column``
@@ -308,6 +309,12 @@ def _shuffled_together(frames: list, column: str | Sequence[str], npartitions: i
     moves Arrow tables, which give a column of Python lists (the posts' ``tags``) back as
     arrays and refuse a column of mixed types (a reader's extra column); pickled, every
     value comes back as it went, and every column gets back its dtype.
+
+    ``cut``, a list, has the pieces computed first and kept on disk (:func:`_cut_off`,
+    which adds the results that hold them to the list), so that the shuffle starts from
+    them and not from the steps that made them: for the callers that compute the
+    shuffle's result at once (the role decisions, the exchanges' context) and then let
+    the pieces go (:func:`_let_go`), not for a lazy one.
     """
     tables = len(frames)
     columns = [column] * tables if isinstance(column, str) else list(column)
@@ -320,6 +327,8 @@ def _shuffled_together(frames: list, column: str | Sequence[str], npartitions: i
         _mapped(_packed, frame, table=number, tables=tables, parts=npartitions,
                 column=columns[number], layout=layouts[number], meta=meta)
         for number, frame in enumerate(frames)])
+    if cut is not None:
+        packed = _cut_off(packed, cut)
     shuffled = _to_part(packed, _PART, npartitions)
     return tuple(_mapped(_unpacked, shuffled, table=number, layout=layouts[number],
                          meta=frame._meta)
@@ -658,7 +667,9 @@ class DaskCorpus:
         #    they came from
         groups = _mapped(_comment_groups, self.comments,
                          meta=_comment_groups(self.comments._meta))
-        evidence_here, groups_here = _shuffled_together([evidence, groups], _GROUP, keyed)
+        steps: list = []  # the steps' partitions kept on disk until the decisions are
+        evidence_here, groups_here = _shuffled_together([evidence, groups], _GROUP, keyed,
+                                                        cut=steps)
         decisions = _mapped(_decide_part, evidence_here, meta=_decide_part(evidence._meta))
         joined = _mapped(_join_decisions, groups_here, decisions,
                          meta=_join_decisions(groups._meta, decisions._meta))
@@ -666,7 +677,8 @@ class DaskCorpus:
         # authors): left lazy, this shuffle would be a barrier inside every later
         # computation, which would have to hold every partition's other results until the
         # last evidence row had been shuffled
-        delivered = _kept_on_disk(_to_part(joined, _HOME, n))
+        delivered = _kept_on_disk(_to_part(_cut_off(joined, steps), _HOME, n))
+        _let_go(steps)
         return _mapped(_apply_decisions, self.comments, delivered, overrides=overrides,
                        meta=meta)
 
@@ -689,6 +701,7 @@ class DaskCorpus:
         from msdiscourse.exchanges import _author_roles
 
         n, keyed = self.npartitions, _keyed_partitions(self.npartitions)
+        steps: list = []  # the steps' partitions kept on disk until the context is
         # each partition says which names its comments' vocatives spell and which names its
         # own authors carry, and the keys of its posts' authors; each author key's first
         # role comes from the roles table. The names meet on the name, the keys on the key,
@@ -705,13 +718,14 @@ class DaskCorpus:
                                 meta=_first_role_per_author(roles._meta))
         joined = _mapped(_exchange_context,
                          *_shuffled_together([needs, post_keys, role_keys],
-                                             ("value", "key", "key"), keyed),
+                                             ("value", "key", "key"), keyed, cut=steps),
                          meta=_exchange_context(needs._meta, post_keys._meta, role_keys._meta))
         # both joins back home in one shuffle, computed now and kept as one table per
         # partition: left lazy, the shuffles would be barriers inside every later computation;
         # kept apart (as before), each partition held two results on its worker, each with
         # its task record, while the exchanges ran
-        context = _kept_on_disk(_to_part(joined, _HOME, n))
+        context = _kept_on_disk(_to_part(_cut_off(joined, steps), _HOME, n))
+        _let_go(steps)
         frames = [roles, tone, markers, post_roles]
         present = [f for f in frames if f is not None and not isinstance(f, pd.DataFrame)]
         layout = [None if f is None else ("dask" if not isinstance(f, pd.DataFrame) else f)
@@ -1301,7 +1315,7 @@ def _compute_streamed(collections: list) -> list:
     return [finish(part, *args) for (finish, args), part in zip(finishers, parts)]
 
 
-def _kept_on_disk(frame):
+def _kept_on_disk(frame, futures: list | None = None):
     """``frame`` computed now, each partition kept in a file on its worker's disk.
 
     What the later computations need from a whole-corpus join (decisions, names, roles)
@@ -1329,24 +1343,60 @@ def _kept_on_disk(frame):
     worker retired, whose results move first) cannot be computed again from a recipe;
     the task that needs it fails with an error that says so. Until the handles are made,
     the files have no owner: a run interrupted there leaves them in the workers' local
-    directories, which Dask removes when the workers close.
+    directories, which Dask removes when the workers close. ``futures``, a list, gets the
+    results that hold the handles, for :func:`_let_go`.
     """
-    import dask
     from dask import delayed
     from dask.base import tokenize
     from distributed import wait
 
     client = get_client()
     parts = frame.to_delayed(optimize_graph=True)
-    # computed, not persisted: once every file is written, nothing holds the chain
-    written = dask.compute(*[delayed(_written)(part, pure=True) for part in parts])
+    # each partition's (worker, path) taken as soon as its file is written, which releases
+    # it: a worker keeps the records of the steps behind a result it holds, so results
+    # held until the last file was written kept every partition's chain of records
+    written = _compute_streamed([delayed(_written)(part, pure=True) for part in parts])
     name = "OnDisk-" + tokenize(frame._name, [path for _, path in written])
     kept = [client.submit(_OnDisk.adopt, path, key=(name, number),
                           workers=[address] if address else None, allow_other_workers=True)
             for number, (address, path) in enumerate(written)]
     wait(kept)
+    if futures is not None:
+        futures.extend(kept)
     divisions = frame.divisions if frame.known_divisions else None
     return _dd().from_delayed(kept, meta=frame._meta, divisions=divisions, verify_meta=False)
+
+
+def _cut_off(frame, futures: list):
+    """``frame`` computed now and kept on disk (:func:`_kept_on_disk`), as a frame whose
+    tasks load it: what is computed from it stands on one task per partition, not on the
+    steps that made it.
+
+    A shuffle holds every input partition's transfer until the last input is in, and a
+    worker keeps the record of every task behind a result it holds: the role evidence's
+    shuffle kept about 14 records per input partition on its worker (the saved dataset's
+    read, the evidence, the comment groups, the packing and the steps between them) until
+    its barrier, 2,400 on each of two workers 5 minutes into 2 GB of Reddit dump, made
+    while the tasks ran, and Python's heap grew with them (docs/scale-measurements.md).
+    From the kept partitions, a transfer stands on two tasks. ``futures`` gets the results
+    that hold the files: :func:`_let_go` them once what uses them is computed.
+    """
+    return _mapped(_as_is, _kept_on_disk(frame, futures), meta=frame._meta)
+
+
+def _let_go(futures: list) -> None:
+    """Release partitions kept on disk for a step now computed (their files go with them).
+
+    The frames built on them are the caller's own and dropped with it; left to Python's
+    garbage collector, the files stayed until it ran."""
+    if futures:
+        get_client().cancel(futures, force=True)
+    futures.clear()
+
+
+def _as_is(frame: pd.DataFrame) -> pd.DataFrame:
+    """The partition itself (:func:`_mapped` loads a kept one)."""
+    return frame
 
 
 def _written(frame: pd.DataFrame) -> tuple[str | None, str]:

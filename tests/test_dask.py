@@ -302,10 +302,10 @@ def test_tables_keyed_across_the_corpus_go_to_a_quarter_of_the_partitions(client
     shuffled: list[tuple] = []
     together = mdd._shuffled_together
 
-    def recorded_together(frames, column, npartitions):
+    def recorded_together(frames, column, npartitions, **options):
         shuffled.append((column if isinstance(column, str) else tuple(column), npartitions,
                          len(frames)))
-        return together(frames, column, npartitions)
+        return together(frames, column, npartitions, **options)
 
     monkeypatch.setattr(mdd, "_shuffled_together", recorded_together)
     corpus = mdd.read_reddit(reddit_dump, npartitions=8).persist()
