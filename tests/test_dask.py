@@ -289,6 +289,42 @@ def test_whole_corpus_joins_are_kept_on_the_workers_disks(client, reddit_dump):
     assert sum(_kept_files(client).values()) == before
 
 
+def _double_the_counts(part: pd.DataFrame) -> pd.DataFrame:
+    return part.assign(n=part["n"] * 2)
+
+
+def test_a_step_cut_off_stands_on_its_kept_partitions_and_lets_them_go(client):
+    """A shuffle's input kept on disk first: the frame built on it runs one load per
+    partition, not the steps that made it (a worker keeps the record of every step behind
+    a result it holds, and a shuffle holds every transfer until its last input), with the
+    same rows; its files go when the caller lets the step go."""
+    import time
+
+    names = [f"author{number % 7}" for number in range(60)]
+    frame = mdd._dd().from_pandas(pd.DataFrame({"author": names, "n": range(60)}),
+                              npartitions=6, sort=False)
+    doubled = mdd._mapped(_double_the_counts, frame, meta=frame._meta)
+    before = sum(_kept_files(client).values())
+    futures: list = []
+    cut = mdd._cut_off(doubled, futures)
+    assert len(futures) == 6 and all(future.status == "finished" for future in futures)
+    assert sum(_kept_files(client).values()) - before == 6
+    steps = {str(key) for key in dict(cut.__dask_graph__())}
+    assert not any("double_the_counts" in key or "from_pandas" in key for key in steps)
+    pd.testing.assert_frame_equal(cut.compute(), doubled.compute())
+    assert cut.compute()["n"].tolist() == [2 * number for number in range(60)]
+    # and through a keyed shuffle, as the engine uses it
+    keyed, = mdd._shuffled_together([cut], "author", 3)
+    rows = pd.concat(dask.compute(*keyed.to_delayed()), ignore_index=True)
+    assert sorted(rows["n"].tolist()) == [2 * number for number in range(60)]
+    mdd._let_go(futures)
+    assert futures == []
+    deadline = time.monotonic() + 20
+    while sum(_kept_files(client).values()) > before and time.monotonic() < deadline:
+        time.sleep(0.2)
+    assert sum(_kept_files(client).values()) == before
+
+
 def test_tables_keyed_across_the_corpus_go_to_a_quarter_of_the_partitions(client, reddit_dump,
                                                                          monkeypatch):
     """The role evidence and comment groups (by author), and the names (by name) with the
