@@ -365,8 +365,9 @@ folder = sys.argv[1]
 old, new = build("old", 30000), build("new", 40000)
 print("ready", flush=True)
 while True:
-    new.save(folder)
-    old.save(folder)
+    for corpus, tag in ((new, "new"), (old, "old")):
+        corpus.save(folder)
+        print("saved", tag, flush=True)
 """
 
 
@@ -389,9 +390,16 @@ def test_a_save_killed_at_any_moment_leaves_exactly_the_old_or_the_new_set(tmp_p
         child = subprocess.Popen([sys.executable, "-c", _SAVER, str(folder)], env=env,
                                  stdout=subprocess.PIPE, text=True)
         assert child.stdout.readline().strip() == "ready"
-        if run == 0:
-            time.sleep(3.0)  # let a first set land
-        time.sleep(rng.uniform(0.05, 1.5))
+        # The kill is timed from the child's own "saved" lines, not from the clock alone,
+        # so a slow or loaded machine still kills inside the save after a known set: an
+        # even run after a new set has landed (so mostly while the old one is being
+        # written), an odd run after an old set.
+        started = time.monotonic()
+        assert child.stdout.readline().strip() == "saved new"
+        one_save = time.monotonic() - started
+        if run % 2:
+            assert child.stdout.readline().strip() == "saved old"
+        time.sleep(rng.uniform(0.05, 0.8) * one_save)
         mid_save += any(tmp_path.glob(".processed.tmp-*"))
         os.kill(child.pid, signal.SIGKILL)
         child.wait()
