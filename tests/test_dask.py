@@ -325,6 +325,37 @@ def test_a_step_cut_off_stands_on_its_kept_partitions_and_lets_them_go(client):
     assert sum(_kept_files(client).values()) == before
 
 
+def test_a_cut_shuffle_keeps_its_input_in_as_many_partitions_as_it_has_outputs(client):
+    """Tables shuffled together from kept partitions are kept in one partition per output
+    of the shuffle, each holding every table's pieces of a run of consecutive input
+    partitions (a worker keeps a record per kept partition, load and transfer until the
+    barrier); a table of another partition count is packed on its own. The shuffled
+    tables are the same as without the cut, row for row and in order."""
+    names = [f"author{number % 7}" for number in range(80)]
+    comments = mdd._dd().from_pandas(pd.DataFrame({"author": names, "n": range(80)}),
+                                     npartitions=8, sort=False)
+    counts = mdd._dd().from_pandas(
+        pd.DataFrame({"author": [f"author{n % 7}" for n in range(16)], "posts": range(16)}),
+        npartitions=8, sort=False)
+    assert comments.npartitions == counts.npartitions == 8
+    one_part = mdd._dd().from_pandas(
+        pd.DataFrame({"author": ["author1", "author3"], "flag": [True, False]}), npartitions=1)
+    for frames, expected_runs in (([comments, counts], [set(range(8)), set(range(8, 16))]),
+                                  ([comments, one_part], None)):
+        futures: list = []
+        cut = mdd._shuffled_together(frames, "author", 2, cut=futures)
+        assert len(futures) == 2
+        if expected_runs:  # _from: 2 * input partition + table; inputs 0-3, then 4-7
+            kept = [handle.load() for handle in client.gather(futures)]
+            assert [set(part["_from"]) for part in kept] == expected_runs
+        plain = mdd._shuffled_together(frames, "author", 2)
+        for cut_table, plain_table in zip(cut, plain):
+            for number in range(2):
+                pd.testing.assert_frame_equal(cut_table.get_partition(number).compute(),
+                                              plain_table.get_partition(number).compute())
+        mdd._let_go(futures)
+
+
 def test_tables_keyed_across_the_corpus_go_to_a_quarter_of_the_partitions(client, reddit_dump,
                                                                          monkeypatch):
     """The role evidence and comment groups (by author), and the names (by name) with the
