@@ -695,17 +695,20 @@ class DaskCorpus:
         groups = _mapped(_comment_groups, self.comments,
                          meta=_comment_groups(self.comments._meta))
         steps: list = []  # the steps' partitions kept on disk until the decisions are
-        evidence_here, groups_here = _shuffled_together([evidence, groups], _GROUP, keyed,
-                                                        cut=steps)
-        decisions = _mapped(_decide_part, evidence_here, meta=_decide_part(evidence._meta))
-        joined = _mapped(_join_decisions, groups_here, decisions,
-                         meta=_join_decisions(groups._meta, decisions._meta))
-        # computed now and kept on the workers (a partition's decisions, sized by its
-        # authors): left lazy, this shuffle would be a barrier inside every later
-        # computation, which would have to hold every partition's other results until the
-        # last evidence row had been shuffled
-        delivered = _kept_on_disk(_to_part(_cut_off(joined, steps), _HOME, n))
-        _let_go(steps)
+        try:  # (and their files let go on an error too, not left to the garbage collector)
+            evidence_here, groups_here = _shuffled_together([evidence, groups], _GROUP, keyed,
+                                                            cut=steps)
+            decisions = _mapped(_decide_part, evidence_here,
+                                meta=_decide_part(evidence._meta))
+            joined = _mapped(_join_decisions, groups_here, decisions,
+                             meta=_join_decisions(groups._meta, decisions._meta))
+            # computed now and kept on the workers (a partition's decisions, sized by its
+            # authors): left lazy, this shuffle would be a barrier inside every later
+            # computation, which would have to hold every partition's other results until
+            # the last evidence row had been shuffled
+            delivered = _kept_on_disk(_to_part(_cut_off(joined, steps), _HOME, n))
+        finally:
+            _let_go(steps)
         return _mapped(_apply_decisions, self.comments, delivered, overrides=overrides,
                        meta=meta)
 
@@ -743,16 +746,19 @@ class DaskCorpus:
         else:
             role_keys = _mapped(_first_role_per_author, roles,
                                 meta=_first_role_per_author(roles._meta))
-        joined = _mapped(_exchange_context,
-                         *_shuffled_together([needs, post_keys, role_keys],
-                                             ("value", "key", "key"), keyed, cut=steps),
-                         meta=_exchange_context(needs._meta, post_keys._meta, role_keys._meta))
-        # both joins back home in one shuffle, computed now and kept as one table per
-        # partition: left lazy, the shuffles would be barriers inside every later computation;
-        # kept apart (as before), each partition held two results on its worker, each with
-        # its task record, while the exchanges ran
-        context = _kept_on_disk(_to_part(_cut_off(joined, steps), _HOME, n))
-        _let_go(steps)
+        try:
+            joined = _mapped(_exchange_context,
+                             *_shuffled_together([needs, post_keys, role_keys],
+                                                 ("value", "key", "key"), keyed, cut=steps),
+                             meta=_exchange_context(needs._meta, post_keys._meta,
+                                                    role_keys._meta))
+            # both joins back home in one shuffle, computed now and kept as one table per
+            # partition: left lazy, the shuffles would be barriers inside every later
+            # computation; kept apart (as before), each partition held two results on its
+            # worker, each with its task record, while the exchanges ran
+            context = _kept_on_disk(_to_part(_cut_off(joined, steps), _HOME, n))
+        finally:
+            _let_go(steps)
         frames = [roles, tone, markers, post_roles]
         present = [f for f in frames if f is not None and not isinstance(f, pd.DataFrame)]
         layout = [None if f is None else ("dask" if not isinstance(f, pd.DataFrame) else f)

@@ -356,6 +356,38 @@ def test_a_cut_shuffle_keeps_its_input_in_as_many_partitions_as_it_has_outputs(c
         mdd._let_go(futures)
 
 
+@pytest.mark.parametrize("step", ["assign_roles", "reply_exchanges"])
+def test_a_keyed_step_that_fails_lets_its_kept_partitions_go(client, demo_dask, monkeypatch,
+                                                            step):
+    """The shuffle's input is kept on disk, then its result: when keeping the result fails,
+    the input's files go at once (they would stay until the garbage collector ran)."""
+    import time
+
+    roles = demo_dask.assign_roles() if step == "reply_exchanges" else None
+    before = sum(_kept_files(client).values())
+    keep = mdd._kept_on_disk
+    calls: list = []
+
+    def failing_second(frame, futures=None):
+        calls.append(futures)
+        if len(calls) == 2:
+            assert sum(_kept_files(client).values()) > before  # the input is on disk
+            raise RuntimeError("the shuffle home failed")
+        return keep(frame, futures)
+
+    monkeypatch.setattr(mdd, "_kept_on_disk", failing_second)
+    with pytest.raises(RuntimeError, match="the shuffle home failed"):
+        if roles is None:
+            demo_dask.assign_roles()
+        else:
+            demo_dask.reply_exchanges(roles=roles)
+    assert len(calls) == 2
+    deadline = time.monotonic() + 20
+    while sum(_kept_files(client).values()) > before and time.monotonic() < deadline:
+        time.sleep(0.2)
+    assert sum(_kept_files(client).values()) == before
+
+
 def test_tables_keyed_across_the_corpus_go_to_a_quarter_of_the_partitions(client, reddit_dump,
                                                                          monkeypatch):
     """The role evidence and comment groups (by author), and the names (by name) with the
