@@ -1409,8 +1409,8 @@ def _cut_off(frame, futures: list):
     worker keeps the record of every task behind a result it holds: the role evidence's
     shuffle kept about 14 records per input partition on its worker (the saved dataset's
     read, the evidence, the comment groups, the packing and the steps between them) until
-    its barrier, 2,400 on each of two workers 5 minutes into 2 GB of Reddit dump, made
-    while the tasks ran, and Python's heap grew with them (docs/scale-measurements.md).
+    its barrier, 4,442 on one of two workers after about 300 of its partitions of 2 GB of
+    Reddit dump, and Python's heap grew with them (docs/scale-measurements.md).
     From the kept partitions, a transfer stands on two tasks. ``futures`` gets the results
     that hold the files: :func:`_let_go` them once what uses them is computed.
     """
