@@ -1150,8 +1150,9 @@ def compute(*collections, window: int | None = None):
     corpus read and not yet persisted) is computed once, first, and held to the end, so
     a shuffle runs once. Only this process
     holds the whole result, as it must. Other results (scalars such as ``frame.shape[0]``,
-    delayed values) are computed together afterwards; steps they share with the frames
-    run again, so pass tables where the work is large.
+    delayed values) are computed first, together with the results every partition
+    shares, so that the steps they share with those run once; a step they share with one
+    partition's own steps runs again, so pass tables where the work is large.
 
     Parameters
     ----------
@@ -1197,9 +1198,11 @@ def compute(*collections, window: int | None = None):
         raise ValueError(f"compute: window must be a whole number of partitions, at least 1; "
                          f"got {window!r}")
     if tables:
-        for i, value in zip(tables, _compute_windowed([flat[i] for i in tables], client, window)):
+        values, extras = _compute_windowed([flat[i] for i in tables], client, window,
+                                           extras=[flat[i] for i in rest])
+        for i, value in zip(tables + rest, values + extras):
             flat[i] = value
-    if rest:
+    elif rest:
         for i, value in zip(rest, _compute_streamed([flat[i] for i in rest])):
             flat[i] = value
     results, start = [], 0
@@ -1209,13 +1212,17 @@ def compute(*collections, window: int | None = None):
     return tuple(results)
 
 
-def _compute_windowed(frames: list, client, window: int) -> list:
-    """Frames computed ``window`` partition numbers at a time (see :func:`compute`).
+def _compute_windowed(frames: list, client, window: int, *, extras: Sequence = ()) -> tuple:
+    """Frames computed ``window`` partition numbers at a time (see :func:`compute`); the
+    frames' values, and those of ``extras`` (other collections: delayed values, scalars).
 
     The graph is built once here; each submission sends only the tasks its partitions
     need (the scheduler shares those already in flight), so the cost of sending grows
     with the partitions, not with their square. The window is refilled half a window at
-    a time, one submission per refill.
+    a time, one submission per refill. ``extras`` are computed in the first submission,
+    with the results every partition shares (a shuffle's barrier): steps they share with
+    those (the files a shuffle's input was parsed from, whose unparsed lines an extra
+    collects) run once. Computed apart, after the frames, each such step ran again.
     """
     from dask._task_spec import convert_legacy_graph
     from dask.base import collections_to_expr
@@ -1238,8 +1245,16 @@ def _compute_windowed(frames: list, client, window: int) -> list:
     # window, it was released between windows and computed again for the next, which for
     # a shuffle is the whole shuffle, input and all, once per window
     shared = _shared_keys(graph, by_number)
-    held = client.get(_culled(graph, shared), shared, sync=False) if shared else []
-    held_keys = set(shared)  # in the scheduler from now on: not sent again
+    extra_finishers, extra_keys = [], []
+    for extra in extras:
+        extra_graph = convert_legacy_graph(dict(extra.__dask_graph__()))
+        graph.update({key: task for key, task in extra_graph.items() if key not in graph})
+        extra_keys.append(_flat_keys(extra.__dask_keys__()))
+        extra_finishers.append(extra.__dask_postcompute__())
+    first = shared + [key for keys_of_extra in extra_keys for key in keys_of_extra]
+    held = client.get(_culled(graph, first), first, sync=False) if first else []
+    held_of = dict(zip(first, held))
+    held_keys = set(first)  # in the scheduler from now on: not sent again
     numbers = iter(sorted(by_number))
     wanted: dict = {}  # key -> (partition number, frames)
     left: dict[int, int] = {}  # partition number -> keys not yet taken
@@ -1269,8 +1284,11 @@ def _compute_windowed(frames: list, client, window: int) -> list:
             del left[number]
             if len(left) <= window - refill:
                 arriving.update(submit(window - len(left)))
-    del held
-    return [finish(part, *args) for (finish, args), part in zip(finishers, parts)]
+    extra_values = [finish([held_of[key].result() for key in keys_of_extra], *args)
+                    for (finish, args), keys_of_extra in zip(extra_finishers, extra_keys)]
+    del held, held_of
+    return ([finish(part, *args) for (finish, args), part in zip(finishers, parts)],
+            extra_values)
 
 
 def _shared_keys(graph: dict, by_number: dict) -> list:

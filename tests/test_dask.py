@@ -808,6 +808,35 @@ def test_save_writes_its_partitions_a_window_at_a_time(demo, client, tmp_path):
     assert_same_corpus(demo, msd.load_processed(folder))
 
 
+def test_saving_a_parse_parses_each_file_once(client, reddit_dump, tmp_path):
+    """``read_reddit(...).save(...)`` (``parse --engine dask``) parses each dump file once:
+    the unparsed lines, collected apart from the partitions written a window at a time,
+    are computed with the parse's shuffle, not after it (the files were parsed twice)."""
+    from dask.utils import key_split
+    from distributed.diagnostics.plugin import SchedulerPlugin
+
+    class ParsesRun(SchedulerPlugin):
+        def __init__(self):
+            self.runs = 0
+
+        def transition(self, key, start, finish, *args, **kwargs):
+            if finish == "memory" and key_split(key) == "parse":
+                self.runs += 1
+
+    files = sorted(reddit_dump.glob("R[SC]_*"))
+    corpus = mdd.read_reddit(reddit_dump, npartitions=6)
+    recorder = ParsesRun()
+    scheduler = client.cluster.scheduler
+    scheduler.add_plugin(recorder, name="parses-run")
+    try:
+        folder = corpus.save(tmp_path / "processed")
+    finally:
+        scheduler.remove_plugin(name="parses-run")
+    assert len(files) == 6 and recorder.runs == len(files)
+    expected = msd.read_reddit(reddit_dump)
+    assert_same_corpus(expected, msd.load_processed(folder))
+
+
 def _workers_holding(client, frame) -> list:
     """The workers holding each partition of a persisted frame, in partition order."""
     from distributed import futures_of
