@@ -851,17 +851,11 @@ class DaskCorpus:
             writes = []
             for name in ("posts", "comments"):
                 (staging / name).mkdir()
-                writes.append(_mapped(_written_part, getattr(self, name), root=str(staging),
-                                      table=name, meta=_ENTRIES))
+                writes.append([delayed(_write_part)(part, staging, f"{name}/part.{i:05d}.parquet")
+                               for i, part in enumerate(getattr(self, name).to_delayed())])
             small = [delayed(_concat_parts)(frame.to_delayed()) for frame in (self.unparsed,
                                                                               self.furniture)]
-            # the partitions written a window at a time (both tables' partition i together,
-            # from one shuffled partition): computed as one graph, every partition's steps
-            # after the parse's shuffle were ready at once, and each worker held thousands
-            # of task records
-            post_entries, comment_entries, unparsed, furniture = _compute(*writes, *small)
-            post_parts = post_entries["entry"].tolist()
-            comment_parts = comment_entries["entry"].tolist()
+            unparsed, furniture, post_parts, comment_parts = _compute(*small, *writes)
             manifest = {"format": "msdiscourse-partitioned", "schema_version": SCHEMA_VERSION,
                         "layout": LAYOUT, "npartitions": self.npartitions, "tables": {}}
             for name, parts in (("posts", post_parts), ("comments", comment_parts)):
@@ -2228,19 +2222,6 @@ def _read_partition(folder: Path, number: int, posts_entry: dict | None, posts_f
 
 def _concat_parts(parts: list[pd.DataFrame]) -> pd.DataFrame:
     return pd.concat(parts) if parts else pd.DataFrame()
-
-
-#: the empty table of :func:`_written_part`'s manifest entries
-_ENTRIES = pd.DataFrame({"entry": pd.Series(dtype=object)})
-
-
-def _written_part(frame: pd.DataFrame, *, root: str, table: str,
-                  partition_info=None) -> pd.DataFrame:
-    """Write partition ``i`` of ``table`` as ``{root}/{table}/part.{i:05d}.parquet`` (on a
-    worker, :func:`_write_part`); its manifest entry, as a one-row table."""
-    number = partition_info["number"] if partition_info else 0
-    entry = _write_part(frame, Path(root), f"{table}/part.{number:05d}.parquet")
-    return pd.DataFrame({"entry": pd.Series([entry], dtype=object)})
 
 
 def _write_part(frame: pd.DataFrame, root: Path, file: str) -> dict:
