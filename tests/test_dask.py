@@ -771,47 +771,9 @@ def test_save_writes_partitions_that_load_processed_reads(demo, demo_dask, tmp_p
         _sorted(reopened.split_sentences().compute().reset_index(drop=True), ["sentence_id"]))
 
 
-def test_save_writes_its_partitions_a_window_at_a_time(demo, client, tmp_path):
-    """The parse's save hands the scheduler a few partitions' writes at a time, not every
-    partition's at once (each worker then held a record of every partition's steps after
-    the shuffle), and the manifest lists every partition in order."""
-    from dask.utils import key_split
-    from distributed.diagnostics.plugin import SchedulerPlugin
-
-    class WritesPerGraph(SchedulerPlugin):
-        def __init__(self):
-            self.counts: list[int] = []
-
-        def update_graph(self, scheduler, *, keys, **kwargs):
-            writes = sum(key_split(key) in ("written_part", "write_part") for key in keys)
-            if writes:
-                self.counts.append(writes)
-
-    corpus = mdd.from_corpus(demo, npartitions=12)
-    assert corpus.npartitions == 12
-    recorder = WritesPerGraph()
-    scheduler = client.cluster.scheduler
-    scheduler.add_plugin(recorder, name="writes-per-graph")
-    try:
-        folder = corpus.save(tmp_path / "processed")
-    finally:
-        scheduler.remove_plugin(name="writes-per-graph")
-    window = 2 * sum(client.nthreads().values())  # compute's default: 4 on two threads
-    assert sum(recorder.counts) == 24  # posts and comments, twelve partitions each
-    assert max(recorder.counts) <= 2 * window and len(recorder.counts) > 1
-    manifest = json.loads((folder / "manifest.json").read_text())
-    for table, frame in (("posts", demo.posts), ("comments", demo.comments)):
-        parts = manifest["tables"][table]["parts"]
-        assert [part["file"] for part in parts] == [f"{table}/part.{i:05d}.parquet"
-                                                    for i in range(12)]
-        assert sum(part["rows"] for part in parts) == len(frame)
-    assert_same_corpus(demo, msd.load_processed(folder))
-
-
 def test_saving_a_parse_parses_each_file_once(client, reddit_dump, tmp_path):
-    """``read_reddit(...).save(...)`` (``parse --engine dask``) parses each dump file once:
-    the unparsed lines, collected apart from the partitions written a window at a time,
-    are computed with the parse's shuffle, not after it (the files were parsed twice)."""
+    """``read_reddit(...).save(...)`` (``parse --engine dask``) parses each dump file once,
+    whichever way the save computes its partitions and its unparsed lines."""
     from dask.utils import key_split
     from distributed.diagnostics.plugin import SchedulerPlugin
 
