@@ -771,7 +771,7 @@ def test_save_writes_partitions_that_load_processed_reads(demo, demo_dask, tmp_p
         _sorted(reopened.split_sentences().compute().reset_index(drop=True), ["sentence_id"]))
 
 
-def test_saving_a_parse_parses_each_file_once(client, reddit_dump, tmp_path):
+def test_saving_or_computing_a_parse_parses_each_file_once(client, reddit_dump, tmp_path):
     """``read_reddit(...).save(...)`` (``parse --engine dask``) parses each dump file once,
     whichever way the save computes its partitions and its unparsed lines."""
     from dask.utils import key_split
@@ -797,6 +797,17 @@ def test_saving_a_parse_parses_each_file_once(client, reddit_dump, tmp_path):
     assert len(files) == 6 and recorder.runs == len(files)
     expected = msd.read_reddit(reddit_dump)
     assert_same_corpus(expected, msd.load_processed(folder))
+    # compute() of a table with a scalar that shares its input: the scalar is computed
+    # with the shuffle, not after it (each file was parsed again for it)
+    recorder.runs = 0
+    scheduler.add_plugin(recorder, name="parses-run")
+    try:
+        comments, unparsed_rows = mdd.compute(corpus.comments, corpus.unparsed.shape[0])
+    finally:
+        scheduler.remove_plugin(name="parses-run")
+    assert recorder.runs == len(files)
+    assert len(comments) == len(expected.comments)
+    assert unparsed_rows == len(expected.unparsed)
 
 
 def _workers_holding(client, frame) -> list:
