@@ -239,14 +239,28 @@ def test_roles_are_decided_per_author_across_partitions(client):
                                       _sorted(again.compute().reset_index(drop=True), key))
 
 
-def _kept_files(client) -> dict[str, int]:
-    """Files of partitions kept on disk, per worker."""
-    def count(dask_worker) -> int:
+def _kept_file_names(client) -> set[tuple[str, str]]:
+    """The files of partitions kept on disk, as (worker, file name) pairs.
+
+    Tests compare names, not counts: files an earlier test kept may still be going while
+    a later one runs (a count once fell below its start on CI)."""
+    def names(dask_worker) -> list[str]:
         from pathlib import Path
 
-        return len(list(Path(dask_worker.local_directory).glob("msdiscourse-*.pickle")))
+        return [path.name for path in Path(dask_worker.local_directory).glob("msdiscourse-*.pickle")]
 
-    return client.run(count)
+    return {(worker, name) for worker, found in client.run(names).items() for name in found}
+
+
+def _left_of(client, files: set, *, seconds: float = 20) -> set:
+    """Which of ``files`` are still on the workers' disks after up to ``seconds`` of waiting
+    for them to go (the workers remove a released partition's file as they drop it)."""
+    import time
+
+    deadline = time.monotonic() + seconds
+    while (left := _kept_file_names(client) & files) and time.monotonic() < deadline:
+        time.sleep(0.2)
+    return left
 
 
 def test_whole_corpus_joins_are_kept_on_the_workers_disks(client, reddit_dump):
@@ -260,13 +274,13 @@ def test_whole_corpus_joins_are_kept_on_the_workers_disks(client, reddit_dump):
     that need them are released.
     """
     import gc
-    import time
 
     corpus = mdd.read_reddit(reddit_dump, npartitions=4).persist()
-    before = sum(_kept_files(client).values())
+    before = _kept_file_names(client)
     roles = corpus.assign_roles(blog_is_research=False)
     exchanges = corpus.reply_exchanges(roles=roles)
-    assert sum(_kept_files(client).values()) - before == 2 * 4
+    made = _kept_file_names(client) - before
+    assert len(made) == 2 * 4
 
     def held(dask_scheduler) -> dict[str, int]:
         return {str(ts.key): ts.nbytes for ts in dask_scheduler.tasks.values()
@@ -283,10 +297,7 @@ def test_whole_corpus_joins_are_kept_on_the_workers_disks(client, reddit_dump):
                                   _sorted(found.reset_index(drop=True), ["comment_id"]))
     del roles, exchanges, decisions, found
     gc.collect()
-    deadline = time.monotonic() + 20
-    while sum(_kept_files(client).values()) > before and time.monotonic() < deadline:
-        time.sleep(0.2)
-    assert sum(_kept_files(client).values()) == before
+    assert not _left_of(client, made)
 
 
 def _double_the_counts(part: pd.DataFrame) -> pd.DataFrame:
@@ -298,17 +309,17 @@ def test_a_step_cut_off_stands_on_its_kept_partitions_and_lets_them_go(client):
     partition, not the steps that made it (a worker keeps the record of every step behind
     a result it holds, and a shuffle holds every transfer until its last input), with the
     same rows; its files go when the caller lets the step go."""
-    import time
 
     names = [f"author{number % 7}" for number in range(60)]
     frame = mdd._dd().from_pandas(pd.DataFrame({"author": names, "n": range(60)}),
                               npartitions=6, sort=False)
     doubled = mdd._mapped(_double_the_counts, frame, meta=frame._meta)
-    before = sum(_kept_files(client).values())
+    before = _kept_file_names(client)
     futures: list = []
     cut = mdd._cut_off(doubled, futures)
     assert len(futures) == 6 and all(future.status == "finished" for future in futures)
-    assert sum(_kept_files(client).values()) - before == 6
+    made = _kept_file_names(client) - before
+    assert len(made) == 6
     steps = {str(key) for key in dict(cut.__dask_graph__())}
     assert not any("double_the_counts" in key or "from_pandas" in key for key in steps)
     pd.testing.assert_frame_equal(cut.compute(), doubled.compute())
@@ -319,10 +330,7 @@ def test_a_step_cut_off_stands_on_its_kept_partitions_and_lets_them_go(client):
     assert sorted(rows["n"].tolist()) == [2 * number for number in range(60)]
     mdd._let_go(futures)
     assert futures == []
-    deadline = time.monotonic() + 20
-    while sum(_kept_files(client).values()) > before and time.monotonic() < deadline:
-        time.sleep(0.2)
-    assert sum(_kept_files(client).values()) == before
+    assert not _left_of(client, made)
 
 
 def test_a_cut_shuffle_keeps_its_input_in_as_many_partitions_as_it_has_outputs(client):
@@ -356,24 +364,11 @@ def test_a_cut_shuffle_keeps_its_input_in_as_many_partitions_as_it_has_outputs(c
         mdd._let_go(futures)
 
 
-def _kept_file_names(client) -> set[tuple[str, str]]:
-    """The files of partitions kept on disk, as (worker, file name) pairs."""
-    def names(dask_worker) -> list[str]:
-        from pathlib import Path
-
-        return [path.name for path in Path(dask_worker.local_directory).glob("msdiscourse-*.pickle")]
-
-    return {(worker, name) for worker, found in client.run(names).items() for name in found}
-
-
 @pytest.mark.parametrize("step", ["assign_roles", "reply_exchanges"])
 def test_a_keyed_step_that_fails_lets_its_kept_partitions_go(client, demo_dask, monkeypatch,
                                                             step):
     """The shuffle's input is kept on disk, then its result: when keeping the result fails,
-    the input's files go at once (they would stay until the garbage collector ran).
-    Compared by name: files an earlier test kept may still be going as this one runs."""
-    import time
-
+    the input's files go at once (they would stay until the garbage collector ran)."""
     roles = demo_dask.assign_roles() if step == "reply_exchanges" else None
     before = _kept_file_names(client)
     keep = mdd._kept_on_disk
@@ -394,10 +389,7 @@ def test_a_keyed_step_that_fails_lets_its_kept_partitions_go(client, demo_dask, 
         else:
             demo_dask.reply_exchanges(roles=roles)
     assert len(calls) == 2 and made  # the input was on disk when the step failed
-    deadline = time.monotonic() + 20
-    while _kept_file_names(client) & made and time.monotonic() < deadline:
-        time.sleep(0.2)
-    assert not _kept_file_names(client) & made
+    assert not _left_of(client, made)
 
 
 def test_tables_keyed_across_the_corpus_go_to_a_quarter_of_the_partitions(client, reddit_dump,
@@ -797,26 +789,26 @@ def test_saving_or_computing_a_parse_parses_each_file_once(client, reddit_dump, 
             if finish == "memory" and key_split(key) == "parse":
                 self.runs += 1
 
+    @contextlib.contextmanager
+    def recording(recorder):
+        scheduler = client.cluster.scheduler
+        scheduler.add_plugin(recorder, name="parses-run")
+        try:
+            yield recorder
+        finally:
+            scheduler.remove_plugin(name="parses-run")
+
     files = sorted(reddit_dump.glob("R[SC]_*"))
     corpus = mdd.read_reddit(reddit_dump, npartitions=6)
-    recorder = ParsesRun()
-    scheduler = client.cluster.scheduler
-    scheduler.add_plugin(recorder, name="parses-run")
-    try:
+    with recording(ParsesRun()) as recorder:
         folder = corpus.save(tmp_path / "processed")
-    finally:
-        scheduler.remove_plugin(name="parses-run")
     assert len(files) == 6 and recorder.runs == len(files)
     expected = msd.read_reddit(reddit_dump)
     assert_same_corpus(expected, msd.load_processed(folder))
     # compute() of a table with a scalar that shares its input: the scalar is computed
     # with the shuffle, not after it (each file was parsed again for it)
-    recorder.runs = 0
-    scheduler.add_plugin(recorder, name="parses-run")
-    try:
+    with recording(ParsesRun()) as recorder:
         comments, unparsed_rows = mdd.compute(corpus.comments, corpus.unparsed.shape[0])
-    finally:
-        scheduler.remove_plugin(name="parses-run")
     assert recorder.runs == len(files)
     assert len(comments) == len(expected.comments)
     assert unparsed_rows == len(expected.unparsed)
