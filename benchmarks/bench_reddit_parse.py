@@ -3,6 +3,7 @@
     .venv/bin/python benchmarks/bench_reddit_parse.py                        # 256 MB; 2, 8, 32 MB partitions
     .venv/bin/python benchmarks/bench_reddit_parse.py --size-mb 1024 --partition-mb 2 8 32
     .venv/bin/python benchmarks/bench_reddit_parse.py --quick                # 4 MB; 1 and 2 MB: a smoke run
+    .venv/bin/python benchmarks/bench_reddit_parse.py --partition-mb 2 --arrow-pool mimalloc system
 
 ``mdd.read_reddit(...).save(folder)``, as ``msdiscourse parse --engine dask`` runs it, on
 a ``LocalCluster`` of two single-threaded worker processes, on the seeded synthetic dump of
@@ -12,7 +13,9 @@ the shuffle's pieces are at most files times partitions: at a fixed dump, the pa
 size sets the pieces. Printed per partition size: partitions, the pieces' upper bound,
 wall seconds, CPU seconds (workers and this process, which runs the scheduler), the
 largest worker's peak, the CPU of the task groups that took most, and ratios to the
-first partition size measured in the same run.
+first partition size measured in the same run. ``--arrow-pool`` runs each partition size
+with each of Arrow's allocators in the workers (``mdd.get_client``'s
+``arrow_memory_pool``), ratios then to the first allocator's run.
 """
 
 from __future__ import annotations
@@ -28,7 +31,7 @@ sys.path.insert(0, str(HERE))
 sys.path.insert(0, str(HERE.parent))
 
 
-def parse_once(folder: Path, npartitions: int, workers: int) -> dict:
+def parse_once(folder: Path, npartitions: int, workers: int, arrow_pool: str = "system") -> dict:
     """One parse and save on a new cluster (so each size starts from fresh workers)."""
     import cloudpickle
     import bench_reddit
@@ -37,7 +40,7 @@ def parse_once(folder: Path, npartitions: int, workers: int) -> dict:
     # the workers cannot import this folder's modules: its helpers travel by value
     cloudpickle.register_pickle_by_value(bench_reddit)
     cpu_seconds, peak_mb = bench_reddit._cpu_seconds, bench_reddit._peak_mb
-    client = mdd.get_client(workers=workers)
+    client = mdd.get_client(workers=workers, arrow_memory_pool=arrow_pool)
     cluster = client.cluster
     try:
         client.run(lambda: __import__("msdiscourse.io.reddit"))  # warm: imports, not work
@@ -62,6 +65,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--size-mb", type=float, default=256)
     parser.add_argument("--partition-mb", type=float, nargs="+", default=[2, 8, 32])
     parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument("--arrow-pool", nargs="+", default=["system"],
+                        choices=["system", "mimalloc", "jemalloc"],
+                        help="Arrow's allocator in the workers; several: one run each")
     parser.add_argument("--quick", action="store_true", help="4 MB; 1 and 2 MB partitions")
     options = parser.parse_args(argv)
     if options.quick:
@@ -76,19 +82,24 @@ def main(argv: list[str] | None = None) -> int:
 
     folder = dump_folder(options.size_mb)
     print(f"Parse and save of a {options.size_mb:g} MB synthetic Reddit dump, "
-          f"{options.workers} worker processes; ratios to the first partition size")
-    print(f"{'part MB':>7} {'parts':>6} {'pieces<=':>9} {'seconds':>8} {'CPU s':>7} "
+          f"{options.workers} worker processes; ratios to the first "
+          + ("allocator's run" if len(options.arrow_pool) > 1 else "partition size"))
+    print(f"{'pool':>8} {'part MB':>7} {'parts':>6} {'pieces<=':>9} {'seconds':>8} {'CPU s':>7} "
           f"{'peak MB':>7}  {'s ratio':>7} {'CPU ratio':>9}  task groups (CPU s)")
-    first = None
+    first = {}
     for partition_mb in options.partition_mb:
         npartitions = max(1, round(options.size_mb / partition_mb))
-        result = parse_once(folder, npartitions, options.workers)
-        first = first or result
-        top = sorted(result["groups"].items(), key=lambda item: -item[1])[:5]
-        print(f"{partition_mb:>7g} {npartitions:>6,} {result['files'] * npartitions:>9,} "
-              f"{result['seconds']:>8.1f} {result['cpu']:>7.1f} {result['peak_mb']:>7.0f}  "
-              f"{result['seconds'] / first['seconds']:>7.2f} {result['cpu'] / first['cpu']:>9.2f}  "
-              + "; ".join(f"{name} {seconds:.1f}" for name, seconds in top), flush=True)
+        for pool in options.arrow_pool:
+            result = parse_once(folder, npartitions, options.workers, pool)
+            # ratios to the first partition size (one pool) or to the first pool (several)
+            baseline = first.setdefault(partition_mb if len(options.arrow_pool) > 1 else 0, result)
+            top = sorted(result["groups"].items(), key=lambda item: -item[1])[:5]
+            print(f"{pool:>8} {partition_mb:>7g} {npartitions:>6,} "
+                  f"{result['files'] * npartitions:>9,} "
+                  f"{result['seconds']:>8.1f} {result['cpu']:>7.1f} {result['peak_mb']:>7.0f}  "
+                  f"{result['seconds'] / baseline['seconds']:>7.2f} "
+                  f"{result['cpu'] / baseline['cpu']:>9.2f}  "
+                  + "; ".join(f"{name} {seconds:.1f}" for name, seconds in top), flush=True)
     return 0
 
 
