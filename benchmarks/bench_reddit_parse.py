@@ -12,7 +12,9 @@ month). The parse is one task per file and one shuffle by post into the partitio
 the shuffle's pieces are at most files times partitions: at a fixed dump, the partition
 size sets the pieces. Printed per partition size: partitions, the pieces' upper bound,
 wall seconds, CPU seconds (workers and this process, which runs the scheduler), the
-largest worker's peak, the CPU of the task groups that took most, and ratios to the
+largest worker's peak (and, below it, the task groups running when that peak rose most
+and what the worker's memory was made of just after it: ``bench_reddit``'s peak
+sampler), the CPU of the task groups that took most, and ratios to the
 first partition size measured in the same run. ``--arrow-pool`` runs each partition size
 with each of Arrow's allocators in the workers (``mdd.get_client``'s
 ``arrow_memory_pool``), ratios then to the first allocator's run.
@@ -44,6 +46,7 @@ def parse_once(folder: Path, npartitions: int, workers: int, arrow_pool: str = "
     cluster = client.cluster
     try:
         client.run(lambda: __import__("msdiscourse.io.reddit"))  # warm: imports, not work
+        client.run(bench_reddit._start_peak_sampler)
         cpu_start = sum(client.run(cpu_seconds).values()) + cpu_seconds()
         start = time.perf_counter()
         with tempfile.TemporaryDirectory() as scratch:
@@ -53,8 +56,13 @@ def parse_once(folder: Path, npartitions: int, workers: int, arrow_pool: str = "
         seconds = time.perf_counter() - start
         cpu = sum(client.run(cpu_seconds).values()) + cpu_seconds() - cpu_start
         groups = client.run_on_scheduler(bench_reddit._task_group_seconds)
+        peaks = client.run(peak_mb)
+        largest = max(peaks, key=peaks.get)  # what raised its peak, and what it was made of
+        raisers = client.run(bench_reddit._peak_raisers, workers=[largest])[largest]
+        at_peak = client.run(bench_reddit._memory_at_peak, workers=[largest])[largest]
         return {"partitions": npartitions, "files": files, "seconds": seconds, "cpu": cpu,
-                "peak_mb": max(client.run(peak_mb).values()), "groups": groups}
+                "peak_mb": peaks[largest], "groups": groups, "raisers": raisers,
+                "at_peak": at_peak}
     finally:
         client.close()
         cluster.close()
@@ -100,6 +108,15 @@ def main(argv: list[str] | None = None) -> int:
                   f"{result['seconds'] / baseline['seconds']:>7.2f} "
                   f"{result['cpu'] / baseline['cpu']:>9.2f}  "
                   + "; ".join(f"{name} {seconds:.1f}" for name, seconds in top), flush=True)
+            parts = result["at_peak"]
+            print(f"{'':>17} largest worker's peak raised by "
+                  + "; ".join(f"{label} {mb:.0f} MB" for label, mb in result["raisers"])
+                  + (f"; just after it: Python's heap {parts['python_heap']:.0f} "
+                     f"({parts['python_in_use']:.0f} in use), C heap {parts['c_heap']:.0f} "
+                     f"({parts['c_in_use']:.0f} in use), the rest {parts['rest']:.0f} "
+                     f"(Arrow's allocations {parts.get('arrow', 0):.0f}), "
+                     f"{parts.get('task_records', 0):,} task records"
+                     if "python_heap" in parts and "c_heap" in parts else ""), flush=True)
     return 0
 
 
