@@ -69,12 +69,14 @@ def parse_once(folder: Path, npartitions: int, workers: int, arrow_pool: str = "
 
 
 def main(argv: list[str] | None = None) -> int:
+    import msdiscourse.dask as mdd
+
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--size-mb", type=float, default=256)
     parser.add_argument("--partition-mb", type=float, nargs="+", default=[2, 8, 32])
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--arrow-pool", nargs="+", default=["system"],
-                        choices=["system", "mimalloc", "jemalloc"],
+                        choices=mdd.ARROW_MEMORY_POOLS,
                         help="Arrow's allocator in the workers; several: one run each")
     parser.add_argument("--quick", action="store_true", help="4 MB; 1 and 2 MB partitions")
     options = parser.parse_args(argv)

@@ -115,7 +115,8 @@ def get_client(scheduler: str | None = None, *, workers: int | None = None,
         its wheels). The disk-backed shuffle cuts every input partition into Arrow tables,
         one per output partition, and mimalloc kept what they freed: parsing 2 GB of
         Reddit dump into 1,024 partitions, the largest worker peaked at 492 MB with it and
-        403 MB with the system's allocator, for the same CPU (docs/scale-measurements.md).
+        403 MB with the system's allocator (256 MB, both in one run: 446 to 461 against 347
+        to 354 MB, the same CPU; docs/scale-measurements.md).
         A value already in this process's environment, or in the Dask configuration's
         ``distributed.nanny.pre-spawn-environ``, wins (not its ``environ``: a worker's
         pyarrow has allocated before that reaches it). On a cluster of your own, set it in
@@ -127,9 +128,14 @@ def get_client(scheduler: str | None = None, *, workers: int | None = None,
     --------
     >>> client = get_client(workers=2)                                  # doctest: +SKIP
     >>> client = get_client("tcp://10.0.0.5:8786")                      # doctest: +SKIP
+    >>> client = get_client(workers=2, arrow_memory_pool=None)          # doctest: +SKIP
     """
     import dask
     from distributed import Client, LocalCluster, default_client
+
+    if arrow_memory_pool is not None and arrow_memory_pool not in ARROW_MEMORY_POOLS:
+        raise ValueError(f"arrow_memory_pool: expected one of {', '.join(ARROW_MEMORY_POOLS)} "
+                         f"or None; got {arrow_memory_pool!r}")
 
     try:
         current = default_client()
@@ -153,19 +159,23 @@ def get_client(scheduler: str | None = None, *, workers: int | None = None,
         # the nanny's ``environ`` reaches it: it must be there when the process starts
         settings[f"distributed.nanny.pre-spawn-environ.{_ARROW_POOL}"] = arrow_memory_pool
     # the nannies hand the configuration of this moment to the worker processes they start
-    with dask.config.set(settings):
-        cluster = LocalCluster(n_workers=workers, threads_per_worker=threads_per_worker,
-                               processes=True, **cluster_options)
-    if set_pool:
-        # the nannies start their processes with this process's environment, which they
-        # update for it: left there, this process's own pyarrow, if it has not allocated
-        # yet, would take the workers' allocator
-        os.environ.pop(_ARROW_POOL, None)
+    try:
+        with dask.config.set(settings):
+            cluster = LocalCluster(n_workers=workers, threads_per_worker=threads_per_worker,
+                                   processes=True, **cluster_options)
+    finally:
+        if set_pool:
+            # the nannies start their processes with this process's environment, which
+            # they update for it: left there, this process's own pyarrow, if it has not
+            # allocated yet, would take the workers' allocator
+            os.environ.pop(_ARROW_POOL, None)
     return Client(cluster)
 
 
 #: the environment variable that picks Arrow's default allocator (see :func:`get_client`)
 _ARROW_POOL = "ARROW_DEFAULT_MEMORY_POOL"
+#: the allocators pyarrow's wheels can give that variable
+ARROW_MEMORY_POOLS = ("system", "mimalloc", "jemalloc")
 
 
 def _keep_objects(function: Callable) -> Callable:

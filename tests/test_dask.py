@@ -972,6 +972,12 @@ def test_a_new_local_cluster_gives_arrow_the_system_allocator_unless_told(tmp_pa
     assert chosen["system"] == chosen["None"] == "jemalloc"
 
 
+def test_get_client_names_the_arrow_allocators_it_takes():
+    with pytest.raises(ValueError, match="arrow_memory_pool: expected one of system, mimalloc, "
+                                         "jemalloc or None; got 'malloc'"):
+        mdd.get_client(workers=1, arrow_memory_pool="malloc")
+
+
 def test_cli_parse_with_the_dask_engine(client, demo, tmp_path, capsys):
     from msdiscourse.cli import main
 
