@@ -54,6 +54,7 @@ from msdiscourse.corpus import (
 )
 
 __all__ = [
+    "ARROW_MEMORY_POOLS",
     "ENGINES",
     "LAYOUT",
     "Analyses",
