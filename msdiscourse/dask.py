@@ -1528,7 +1528,7 @@ class _OnDisk:
             raise FileNotFoundError(
                 f"{path}: a partition kept on disk is gone with the worker that wrote it "
                 "(its file is not on this machine); run the step that kept it again "
-                "(assign_roles, reply_exchanges)")
+                "(read_reddit, assign_roles, reply_exchanges)")
         return cls._owning(path)
 
     @classmethod
@@ -2062,12 +2062,84 @@ def _reddit_posts(posts: pd.DataFrame, comments: pd.DataFrame) -> pd.DataFrame:
                         _o2=np.zeros(len(built), dtype="int64"))
 
 
-def _parse(source, index: int, subreddits, on_error: str):
-    from msdiscourse.io.reddit import parse_reddit_file
+@_giving_back_memory
+def _parse(source, index: int, subreddits, on_error: str, batch_bytes: int) -> tuple:
+    """Parse one dump file on this worker, its rows written to the worker's disk a batch
+    at a time (:class:`_OnDisk` files, without owners until :func:`_adopted` takes them).
 
-    posts, comments, unparsed = parse_reddit_file(source, file_index=index, subreddits=subreddits,
-                                                  on_error=on_error)
-    return posts, comments, coerce_frame(pd.DataFrame(unparsed), UNPARSED_COLUMNS)
+    Returns ``(worker address, [(posts file or None, comments file or None), ...],
+    unparsed file)``: a batch per ``batch_bytes`` of kept lines (the lines' text), so a
+    task holds at most one batch's rows however large the file (a per-subreddit dump
+    covers all its years in one file). A file that keeps no row gives one batch of two
+    empty tables. A failed parse removes what it wrote.
+    """
+    from msdiscourse.io.reddit import _raw_comments, _raw_posts, parse_reddit_file
+
+    batches: list[tuple] = []
+
+    def keep(posts: pd.DataFrame, comments: pd.DataFrame) -> None:
+        batches.append((_OnDisk._write(posts) if len(posts) else None,
+                        _OnDisk._write(comments) if len(comments) else None))
+
+    try:
+        _, _, unparsed = parse_reddit_file(source, file_index=index, subreddits=subreddits,
+                                           on_error=on_error, batches=(batch_bytes, keep))
+        if not batches:
+            batches.append((_OnDisk._write(_raw_posts([])), _OnDisk._write(_raw_comments([]))))
+        unparsed_file = _OnDisk._write(coerce_frame(pd.DataFrame(unparsed), UNPARSED_COLUMNS))
+    except BaseException:
+        for pair in batches:
+            for path in pair:
+                if path is not None:
+                    _remove_file(path)
+        raise
+    worker = _current_worker()
+    return (worker.address if worker else None), batches, unparsed_file
+
+
+def _remove_files(paths: list[str]) -> None:
+    for path in paths:
+        _remove_file(path)
+
+
+def _parsed(client, sources: list, subreddits, on_error: str, batch_bytes: int) -> list:
+    """Every file parsed (:func:`_parse`, a task per file), the results once all are in.
+
+    A file's parse that fails (a bad line under ``on_error="raise"``) raises its error
+    here, naming the file and the line, after the batches the other files wrote are
+    removed.
+    """
+    from distributed import wait
+
+    futures = client.map(_parse, sources, range(len(sources)), subreddits=subreddits,
+                         on_error=on_error, batch_bytes=batch_bytes, key="parse", pure=False)
+    wait(futures)
+    failed = [future for future in futures if future.status != "finished"]
+    if failed:
+        for address, batches, unparsed_file in client.gather(
+                [future for future in futures if future.status == "finished"]):
+            paths = [path for pair in batches for path in pair if path] + [unparsed_file]
+            client.submit(_remove_files, paths, workers=[address] if address else None,
+                          allow_other_workers=False, pure=False).result()
+        failed[0].result()  # raises the parse's own error
+    return client.gather(futures)
+
+
+def _adopted(client, written: list[tuple[str | None, str | None]], name: str, meta):
+    """A frame whose partitions are the files ``written`` (``(worker address, path)``
+    each, a path of None skipped), each held by an :class:`_OnDisk` handle made on the
+    worker that wrote it; the frame's tasks load them (:func:`_mapped`). The empty frame
+    ``meta`` when no file is given."""
+    from distributed import wait
+
+    kept = [client.submit(_OnDisk.adopt, path, key=(name, number),
+                          workers=[address] if address else None, allow_other_workers=True)
+            for number, (address, path) in enumerate((address, path) for address, path
+                                                     in written if path is not None)]
+    if not kept:
+        return _dd().from_pandas(meta, npartitions=1)
+    wait(kept)
+    return _mapped(_as_is, _dd().from_delayed(kept, meta=meta, verify_meta=False), meta=meta)
 
 
 @_keep_objects
@@ -2075,28 +2147,42 @@ def read_reddit(paths, *, subreddits: Iterable[str] | None = None, on_error: str
                 npartitions: int | None = None) -> DaskCorpus:
     """:func:`msdiscourse.read_reddit` on the cluster: one task per file, one shuffle by post.
 
-    Each file is parsed by its own task (streaming, so a worker holds only the rows kept);
-    posts and comments are then gathered by post, and each partition's threads are built by
-    the same function the pandas reader uses. Same arguments as the pandas reader, plus
-    ``npartitions`` (default: twice the workers).
+    Each file is parsed by its own task, now (not when the corpus is first computed),
+    streaming, and its rows are kept on the worker's disk a batch of
+    :data:`PARTITION_BYTES` of lines at a time; posts and comments are then gathered by
+    post from those batches, and each partition's threads are built by the same function
+    the pandas reader uses. A worker thus holds one batch of a file's rows at a time,
+    whatever the file's size, and the parse is over before the shuffle starts (parsed
+    beside the shuffle's transfers, the largest worker's peak rose with the number of
+    files). A bad line under ``on_error="raise"`` raises here. Same arguments as the
+    pandas reader, plus ``npartitions`` (default: twice the workers, or one per
+    :data:`PARTITION_BYTES` of input).
+
+    The batches are files in the workers' local directories, removed with the corpus
+    (when the last collection made from it is gone): a worker lost with its files (a
+    crash; a worker retired hands its files on) makes what needs them fail with an
+    error that says so; read the dump again then.
     """
-    from dask import delayed
+    from dask.base import tokenize
 
     from msdiscourse.errors import check_on_error
     from msdiscourse.io.reddit import _expand, _raw_comments, _raw_posts
 
     check_on_error(on_error)
-    dd = _dd()
     subreddits = list(subreddits) if subreddits is not None else None
     sources = [str(s) if isinstance(s, Path) else s for s in _expand(paths)]
-    parsed = [delayed(_parse, pure=True)(s, i, subreddits, on_error) for i, s in enumerate(sources)]
-    posts = dd.from_delayed([delayed(_pick)(p, 0) for p in parsed], meta=_raw_posts([]),
-                            verify_meta=False)
-    comments = dd.from_delayed([delayed(_pick)(p, 1) for p in parsed], meta=_raw_comments([]),
-                               verify_meta=False)
-    unparsed = dd.from_delayed([delayed(_pick)(p, 2) for p in parsed],
-                               meta=empty_frame(UNPARSED_COLUMNS), verify_meta=False)
-    furniture = dd.from_pandas(empty_frame(FURNITURE_COLUMNS), npartitions=1)
+    client = get_client()
+    parsed = _parsed(client, sources, subreddits, on_error, PARTITION_BYTES)
+    name = tokenize(sources, subreddits, on_error, parsed)
+    posts = _adopted(client, [(address, pair[0]) for address, batches, _ in parsed
+                              for pair in batches], f"reddit-posts-{name}", _raw_posts([]))
+    comments = _adopted(client, [(address, pair[1]) for address, batches, _ in parsed
+                                 for pair in batches], f"reddit-comments-{name}",
+                        _raw_comments([]))
+    unparsed = _adopted(client, [(address, unparsed_file) for address, _, unparsed_file
+                                 in parsed], f"reddit-unparsed-{name}",
+                        empty_frame(UNPARSED_COLUMNS))
+    furniture = _dd().from_pandas(empty_frame(FURNITURE_COLUMNS), npartitions=1)
     n = npartitions if npartitions is not None else _reddit_partitions(sources)
     return _assemble(posts, comments, unparsed, furniture, n,
                      build=(_reddit_comments, _reddit_posts))

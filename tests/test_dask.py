@@ -11,6 +11,7 @@ import contextlib
 import json
 import pickle
 import shutil
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -722,6 +723,74 @@ def test_synthetic_reddit_dump_gives_the_pandas_answers(client, reddit_dump):
     assert (results["roles"]["source"].astype(str) == "same_author").sum() > 20
 
 
+def _kept_files(client) -> set[str]:
+    """The partitions kept on disk (:class:`mdd._OnDisk` files) in the workers' directories."""
+    def listed(dask_worker=None) -> list[str]:
+        from pathlib import Path
+
+        return [str(path) for path in Path(dask_worker.local_directory).glob("msdiscourse-*")]
+
+    return {path for paths in client.run(listed).values() for path in paths}
+
+
+def test_a_dump_file_larger_than_a_batch_is_parsed_a_batch_at_a_time(client, reddit_dump,
+                                                                     monkeypatch):
+    """A worker parses a file into batches of kept lines on its disk (a per-subreddit dump
+    holds all its years in one file), and the corpus read from the batches is the pandas
+    reader's; the batches' files go with the corpus."""
+    import gc
+
+    sources = sorted(str(path) for path in reddit_dump.glob("R[SC]_*"))
+    parsed = mdd._parsed(client, sources, None, "raise", 20_000)
+    written = {path for _, kept, unparsed_file in parsed
+               for path in [*(path for pair in kept for path in pair if path), unparsed_file]}
+    try:
+        batches = {Path(source).name: len(kept) for source, (_, kept, _) in zip(sources, parsed)}
+        assert all(batches[name] >= 2 for name in batches if name.startswith("RC_"))
+        assert written <= _kept_files(client)
+        sizes = [len(pd.read_pickle(pair[1])) for _, kept, _ in parsed for pair in kept[:-1]
+                 if pair[1]]
+        # about 20 KB of lines each (comments of a few hundred bytes)
+        assert sizes and 20 <= min(sizes) <= max(sizes) <= 200
+    finally:
+        for address, kept, unparsed_file in parsed:
+            paths = [path for pair in kept for path in pair if path] + [unparsed_file]
+            client.submit(mdd._remove_files, paths, workers=[address], pure=False).result()
+    assert not written & _kept_files(client)
+    monkeypatch.setattr(mdd, "PARTITION_BYTES", 20_000)
+    before = _kept_files(client)
+    corpus = mdd.read_reddit(reddit_dump, npartitions=3)
+    kept = _kept_files(client) - before
+    assert len(kept) > len(sources)
+    assert_same_corpus(msd.read_reddit(reddit_dump), corpus.compute())
+    del corpus
+    gc.collect()
+    client.run(gc.collect)
+    assert not kept & _kept_files(client)
+
+
+def test_a_bad_line_fails_the_read_with_its_file_and_line_and_leaves_no_batch(client,
+                                                                           reddit_dump,
+                                                                           tmp_path):
+    from msdiscourse.errors import ParseError
+
+    folder = tmp_path / "bad"
+    shutil.copytree(reddit_dump, folder)
+    good = json.dumps({"id": "zz1", "link_id": "t3_zz", "parent_id": "t3_zz", "body": "ok",
+                       "author": "a", "created_utc": 1612137600, "subreddit": "x"})
+    (folder / "RC_2021-04.ndjson").write_text(f"{good}\n{{not json\n{good}\n",
+                                               encoding="utf-8")
+    before = _kept_files(client)
+    with pytest.raises(ParseError, match=r"RC_2021-04\.ndjson, line 2: expected one JSON "
+                                         r"object per line"):
+        mdd.read_reddit(folder, npartitions=3)
+    assert not _kept_files(client) - before  # the other files' batches removed
+    found = mdd.read_reddit(folder, on_error="collect", npartitions=3).compute()
+    expected = msd.read_reddit(folder, on_error="collect")
+    assert_same_corpus(expected, found)
+    assert found.unparsed[["line_start", "reason"]].values.tolist() == [[2, "invalid_json"]]
+
+
 def test_overlapping_dumps_count_each_comment_once_on_both_engines(client, reddit_dump, tmp_path):
     # the same month in two archives (a re-download beside the first): every record twice
     folder = tmp_path / "overlap"
@@ -777,7 +846,8 @@ def test_save_writes_partitions_that_load_processed_reads(demo, demo_dask, tmp_p
 
 def test_saving_or_computing_a_parse_parses_each_file_once(client, reddit_dump, tmp_path):
     """``read_reddit(...).save(...)`` (``parse --engine dask``) parses each dump file once,
-    whichever way the save computes its partitions and its unparsed lines."""
+    when read: neither the save nor a compute of its tables and unparsed lines parses
+    again (they read the batches the parse kept)."""
     from dask.utils import key_split
     from distributed.diagnostics.plugin import SchedulerPlugin
 
@@ -799,17 +869,19 @@ def test_saving_or_computing_a_parse_parses_each_file_once(client, reddit_dump, 
             scheduler.remove_plugin(name="parses-run")
 
     files = sorted(reddit_dump.glob("R[SC]_*"))
-    corpus = mdd.read_reddit(reddit_dump, npartitions=6)
+    with recording(ParsesRun()) as recorder:
+        corpus = mdd.read_reddit(reddit_dump, npartitions=6)
+    assert len(files) == 6 and recorder.runs == len(files)
     with recording(ParsesRun()) as recorder:
         folder = corpus.save(tmp_path / "processed")
-    assert len(files) == 6 and recorder.runs == len(files)
+    assert recorder.runs == 0
     expected = msd.read_reddit(reddit_dump)
     assert_same_corpus(expected, msd.load_processed(folder))
     # compute() of a table with a scalar that shares its input: the scalar is computed
     # with the shuffle, not after it (each file was parsed again for it)
     with recording(ParsesRun()) as recorder:
         comments, unparsed_rows = mdd.compute(corpus.comments, corpus.unparsed.shape[0])
-    assert recorder.runs == len(files)
+    assert recorder.runs == 0
     assert len(comments) == len(expected.comments)
     assert unparsed_rows == len(expected.unparsed)
 

@@ -28,7 +28,7 @@ import io
 import json
 import lzma
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import IO
@@ -236,13 +236,32 @@ class _Rows:
     """Rows of one file, with the position of each (file index, line)."""
 
     def __init__(self, source: str, file_index: int, policy: ErrorPolicy,
-                 subreddits: frozenset[str] | None) -> None:
+                 subreddits: frozenset[str] | None,
+                 batch: tuple[int, Callable[[pd.DataFrame, pd.DataFrame], None]] | None = None
+                 ) -> None:
         self.source = source
         self.file_index = file_index
         self.policy = policy
         self.subreddits = subreddits
         self.posts: list[dict] = []
         self.comments: list[dict] = []
+        self.kept = 0  # rows kept so far, in earlier batches too
+        self._batch = batch
+        self._batch_bytes = 0
+
+    def _keep(self, raw: str) -> None:
+        self.kept += 1
+        if self._batch is not None:
+            self._batch_bytes += len(raw) + 1
+            if self._batch_bytes >= self._batch[0]:
+                self.hand_over()
+
+    def hand_over(self) -> None:
+        """Hand the rows kept since the last batch to the batch's receiver (if any)."""
+        if self._batch is not None and (self.posts or self.comments):
+            self._batch[1](_raw_posts(self.posts), _raw_comments(self.comments))
+            self.posts, self.comments = [], []
+        self._batch_bytes = 0
 
     def add(self, record: dict, line: int | None, raw: str, kind: str | None = None) -> None:
         if not isinstance(record, dict):
@@ -275,7 +294,7 @@ class _Rows:
                   "published": published, "subreddit": subreddit,
                   "author_flair_text": _text(record.get("author_flair_text")),
                   "score": record.get("score"), "_file": self.file_index,
-                  "_line": line if line is not None else len(self.posts) + len(self.comments)}
+                  "_line": line if line is not None else self.kept}
         if kind == "t3":
             body = _body(record.get("selftext"), flags, "text")
             self.posts.append({
@@ -284,6 +303,7 @@ class _Rows:
                 "link_flair_text": _text(record.get("link_flair_text")),
                 "url": record.get("url") if not record.get("is_self", True) else None,
                 "flags": ";".join(flags), **common})
+            self._keep(raw)
             return
         link_id = record.get("link_id")
         if not link_id:
@@ -298,6 +318,7 @@ class _Rows:
             "post_id": _full_name("t3_", link_id),
             "parent_id": parent if parent and parent.startswith("t1_") else None,
             "author": author, "text": body, "flags": ";".join(flags), **common})
+        self._keep(raw)
 
 
 def _read_ndjson(stream: IO[bytes], rows: _Rows) -> None:
@@ -386,23 +407,43 @@ def _read_listing(stream: IO[bytes], rows: _Rows) -> None:
 
 # -- one file, then all files ----------------------------------------------------------------
 def parse_reddit_file(source, *, file_index: int = 0, subreddits: Iterable[str] | None = None,
-                      on_error: str = "raise") -> tuple[pd.DataFrame, pd.DataFrame, list[dict]]:
+                      on_error: str = "raise",
+                      batches: tuple[int, Callable[[pd.DataFrame, pd.DataFrame], None]]
+                      | None = None) -> tuple[pd.DataFrame, pd.DataFrame, list[dict]]:
     """Read one dump or thread file into raw post and comment rows (no threading yet).
 
     The building block of :func:`read_reddit` and of the Dask reader, which parses files in
     parallel and threads each post's comments after gathering them by post.
+
+    ``batches``, a pair ``(size, receiver)``, hands the rows over as they are read instead:
+    ``receiver(posts, comments)`` gets the raw rows kept since the last batch each time
+    the lines kept add up to ``size`` bytes, and once more at the end (never two empty
+    frames), so that a file of any size is parsed in a bounded memory. The two frames
+    returned are then empty.
 
     Returns
     -------
     (posts, comments, unparsed)
         Two frames of raw rows (with ``_file`` and ``_line`` giving their place) and the
         unparsed rows as dicts.
+
+    Examples
+    --------
+    >>> import io, json
+    >>> line = json.dumps({"id": "c1", "link_id": "t3_p1", "parent_id": "t3_p1",
+    ...                    "body": "same here", "author": "a", "created_utc": 0})
+    >>> dump = io.BytesIO(((line + "\\n") * 3).encode())
+    >>> sizes = []
+    >>> _ = parse_reddit_file(dump, batches=(2 * len(line), lambda posts, comments:
+    ...                                      sizes.append(len(comments))))
+    >>> sizes
+    [2, 1]
     """
     check_on_error(on_error)
     name = _source_name(source)
     wanted = frozenset(s.casefold() for s in subreddits) if subreddits is not None else None
     policy = ErrorPolicy(name, on_error=on_error)
-    rows = _Rows(name, file_index, policy, wanted)
+    rows = _Rows(name, file_index, policy, wanted, batch=batches)
     with _open_binary(source) as stream:
         if hasattr(stream, "peek"):
             head = stream.peek(_SNIFF_BYTES)[:_SNIFF_BYTES]
@@ -413,6 +454,7 @@ def parse_reddit_file(source, *, file_index: int = 0, subreddits: Iterable[str] 
             _read_listing(stream, rows)
         else:
             _read_ndjson(stream, rows)
+    rows.hand_over()
     return _raw_posts(rows.posts), _raw_comments(rows.comments), policy.rows
 
 

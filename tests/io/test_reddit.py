@@ -287,3 +287,33 @@ def test_each_files_raw_tables_have_the_types_of_the_empty_ones(monthly):
         tables[path.name] = comments
     assert tables["RC_2023-02.zst"]["published"].tolist() == [pd.Timestamp("2023-02-01 01:00", tz="UTC"),
                                               pd.Timestamp("2023-03-01 01:00", tz="UTC")]
+
+
+def test_a_file_handed_over_in_batches_gives_the_rows_of_one_read(tmp_path):
+    """The Dask engine parses a file of any size in batches of kept lines: every row comes
+    once, in the file's order, with its file and line, in batches of at most the size
+    asked for plus one line; a line of another subreddit or a bad one is not counted."""
+    from msdiscourse.io.reddit import parse_reddit_file
+
+    comments = [TOP | {"id": f"c{i}", "body": "word " * (i % 7)} for i in range(300)]
+    records = [POST, *comments[:150], OTHER_SUB, *comments[150:]]
+    path = tmp_path / "RC_2023-01.zst"
+    path.write_bytes(zst(ndjson(*records) + b'{"subreddit": "MultipleSclerosis", broken\n'))
+    whole = parse_reddit_file(path, file_index=3, subreddits=[SUB], on_error="collect")
+    size = 4_000
+    batches: list[tuple[pd.DataFrame, pd.DataFrame]] = []
+    posts, found, unparsed = parse_reddit_file(
+        path, file_index=3, subreddits=[SUB], on_error="collect",
+        batches=(size, lambda p, c: batches.append((p, c))))
+    assert posts.empty and found.empty and unparsed == whole[2]
+    assert [row["reason"] for row in unparsed] == ["invalid_json"]
+    line_bytes = {line: len(json.dumps(record)) + 1 for line, record in enumerate(records, 1)}
+    kept = [sum(line_bytes[line] for line in pd.concat([p["_line"], c["_line"]]))
+            for p, c in batches]
+    assert len(batches) > 5 and max(kept) < size + max(line_bytes.values())
+    assert all(total >= size for total in kept[:-1])
+    pd.testing.assert_frame_equal(pd.concat([p for p, _ in batches], ignore_index=True),
+                                  whole[0])
+    pd.testing.assert_frame_equal(pd.concat([c for _, c in batches], ignore_index=True),
+                                  whole[1])
+    assert whole[1]["_file"].eq(3).all() and len(whole[1]) == 300 and len(whole[0]) == 1
