@@ -14,7 +14,7 @@ from tests.conftest import run_benchmark
 def test_bench_reddit_parse_quick_run():
     out = run_benchmark("bench_reddit_parse.py", "--quick")
     assert "Parse and save of a 4 MB synthetic Reddit dump, 2 worker processes" in out
-    rows = re.findall(r"^\s+system\s+([\d.]+)\s+(\d+)\s+([\d,]+)\s+([\d.]+)\s+([\d.]+)\s+(\d+)\s+"
+    rows = re.findall(r"^\s+system\s+4\s+([\d.]+)\s+(\d+)\s+([\d,]+)\s+([\d.]+)\s+([\d.]+)\s+(\d+)\s+"
                       r"([\d.]+)\s+([\d.]+)\s+(.*)$", out, re.M)
     # 4 MB in 1 and 2 MB partitions; the dump's 3 months are 6 files
     assert [(size, parts, pieces) for size, parts, pieces, *_ in rows] == [

@@ -653,10 +653,11 @@ def _parsing_counted(calls):
 
 
 def test_compute_runs_a_shuffle_in_the_graph_once(client, reddit_dump, tmp_path, monkeypatch):
-    """A lazy corpus (read and shuffled by post inside the graph) computed a window at a
-    time: the shuffle's barrier, which every partition's output needs, is held until the
-    end. Released between windows, the shuffle ran again for every window, each time
-    parsing every file again: 100,000 rows in 256 partitions took 876 s instead of 49."""
+    """A lazy corpus (shuffled by post inside the graph; its files parsed once, at the read)
+    computed a window at a time: the shuffle's barrier, which every partition's output
+    needs, is held until the end. Released between windows, the shuffle ran again for
+    every window (parsing every file again, when the parse was in the graph): 100,000 rows
+    in 256 partitions took 876 s instead of 49."""
     calls = tmp_path / "calls.txt"
     monkeypatch.setattr(mdd, "_parse", _parsing_counted(calls))
     lazy = mdd.read_reddit(reddit_dump, npartitions=8)
@@ -1006,8 +1007,11 @@ def pool():
 if __name__ == "__main__":
     found = {}
     for chosen in ("system", None):
-        client = mdd.get_client(workers=1, arrow_memory_pool=chosen)
+        client = mdd.get_client(workers=1, arrow_memory_pool=chosen,
+                                **({} if chosen else {"give_back_memory": None}))
         found[str(chosen)] = list(client.run(pool).values())[0]
+        found["plugins " + str(chosen)] = list(client.run(
+            lambda dask_worker: sorted(dask_worker.plugins)).values())[0]
         found["here after " + str(chosen)] = os.environ.get("ARROW_DEFAULT_MEMORY_POOL")
         cluster = client.cluster
         client.close()
@@ -1042,12 +1046,44 @@ def test_a_new_local_cluster_gives_arrow_the_system_allocator_unless_told(tmp_pa
     assert found["here after system"] is None and found["here after None"] is None
     chosen = run(ARROW_DEFAULT_MEMORY_POOL="jemalloc")
     assert chosen["system"] == chosen["None"] == "jemalloc"
+    # and its workers hand back their freed heap, unless told not to
+    assert "msdiscourse-give-back-memory" in found["plugins system"]
+    assert "msdiscourse-give-back-memory" not in found["plugins None"]
+
+
+def _resident_mb() -> float:
+    import os
+
+    with open("/proc/self/statm") as statm:
+        return int(statm.read().split()[1]) * os.sysconf("SC_PAGE_SIZE") / 2**20
+
+
+@pytest.mark.skipif(mdd._malloc_trim() is None or mdd._mallinfo2() is None,
+                    reason="glibc's malloc_trim and mallinfo2 only")
+def test_the_worker_plugin_hands_back_a_freed_heap_over_its_threshold():
+    """Freed blocks between live ones stay in the process until handed back: the plugin
+    hands them back after a task once they pass its threshold, and leaves them below it."""
+    blocks = [bytes(64 * 1024) for _ in range(800)]  # 50 MB, below glibc's mmap threshold
+    del blocks[::2]  # 25 MB of holes between live blocks
+    held = mdd._freed_heap_bytes()
+    assert held > 20 * 2**20
+    before = _resident_mb()
+    mdd.GiveBackMemory(threshold=held + 2**20).transition("k", "executing", "memory")
+    assert _resident_mb() > before - 2  # under the threshold: kept
+    mdd.GiveBackMemory(threshold=16 * 2**20).transition("k", "executing", "error")
+    assert _resident_mb() > before - 2  # only after a task that holds a result
+    mdd.GiveBackMemory(threshold=16 * 2**20).transition("k", "executing", "memory")
+    assert _resident_mb() < before - 12  # most of the 25 MB (a hole's edges stay)
+    assert len(blocks) == 400
 
 
 def test_get_client_names_the_arrow_allocators_it_takes():
     with pytest.raises(ValueError, match="arrow_memory_pool: expected one of system, mimalloc, "
                                          "jemalloc or None; got 'malloc'"):
         mdd.get_client(workers=1, arrow_memory_pool="malloc")
+    with pytest.raises(ValueError, match=r"give_back_memory: expected bytes \(0 or more\) or "
+                                         r"None; got -1"):
+        mdd.get_client(workers=1, give_back_memory=-1)
 
 
 def test_cli_parse_with_the_dask_engine(client, demo, tmp_path, capsys):
