@@ -1532,7 +1532,6 @@ def _kept_on_disk(frame, futures: list | None = None):
     """
     from dask import delayed
     from dask.base import tokenize
-    from distributed import wait
 
     client = get_client()
     parts = frame.to_delayed(optimize_graph=True)
@@ -1541,14 +1540,24 @@ def _kept_on_disk(frame, futures: list | None = None):
     # held until the last file was written kept every partition's chain of records
     written = _compute_streamed([delayed(_written)(part, pure=True) for part in parts])
     name = "OnDisk-" + tokenize(frame._name, [path for _, path in written])
-    kept = [client.submit(_OnDisk.adopt, path, key=(name, number),
-                          workers=[address] if address else None, allow_other_workers=True)
-            for number, (address, path) in enumerate(written)]
-    wait(kept)
+    kept = _adopted_handles(client, written, name)
     if futures is not None:
         futures.extend(kept)
     divisions = frame.divisions if frame.known_divisions else None
     return _dd().from_delayed(kept, meta=frame._meta, divisions=divisions, verify_meta=False)
+
+
+def _adopted_handles(client, written: list[tuple[str | None, str]], name: str) -> list:
+    """The results holding an :class:`_OnDisk` handle of each file ``written`` (``(worker
+    address, path)``), each made on the worker that wrote it, keyed ``(name, number)``;
+    once all are made."""
+    from distributed import wait
+
+    kept = [client.submit(_OnDisk.adopt, path, key=(name, number),
+                          workers=[address] if address else None, allow_other_workers=True)
+            for number, (address, path) in enumerate(written)]
+    wait(kept)
+    return kept
 
 
 def _cut_off(frame, futures: list):
@@ -2089,10 +2098,6 @@ def _assemble(posts, comments, unparsed, furniture, npartitions: int,
                       furniture=furniture, npartitions=npartitions)
 
 
-def _pick(pair, i):
-    return pair[i]
-
-
 @_keep_objects
 def from_corpus(corpus: Corpus, *, npartitions: int | None = None) -> DaskCorpus:
     """Distribute a pandas corpus (shuffled by post into ``npartitions`` partitions).
@@ -2178,10 +2183,7 @@ def _parse(source, index: int, subreddits, on_error: str, batch_bytes: int) -> t
             batches.append((_OnDisk._write(_raw_posts([])), _OnDisk._write(_raw_comments([]))))
         unparsed_file = _OnDisk._write(coerce_frame(pd.DataFrame(unparsed), UNPARSED_COLUMNS))
     except BaseException:
-        for pair in batches:
-            for path in pair:
-                if path is not None:
-                    _remove_file(path)
+        _remove_files([path for pair in batches for path in pair if path is not None])
         raise
     worker = _current_worker()
     return (worker.address if worker else None), batches, unparsed_file
@@ -2220,15 +2222,10 @@ def _adopted(client, written: list[tuple[str | None, str | None]], name: str, me
     each, a path of None skipped), each held by an :class:`_OnDisk` handle made on the
     worker that wrote it; the frame's tasks load them (:func:`_mapped`). The empty frame
     ``meta`` when no file is given."""
-    from distributed import wait
-
-    kept = [client.submit(_OnDisk.adopt, path, key=(name, number),
-                          workers=[address] if address else None, allow_other_workers=True)
-            for number, (address, path) in enumerate((address, path) for address, path
-                                                     in written if path is not None)]
+    kept = _adopted_handles(client, [(address, path) for address, path in written
+                                     if path is not None], name)
     if not kept:
         return _dd().from_pandas(meta, npartitions=1)
-    wait(kept)
     return _mapped(_as_is, _dd().from_delayed(kept, meta=meta, verify_meta=False), meta=meta)
 
 
